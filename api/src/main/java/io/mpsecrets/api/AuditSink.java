@@ -1,0 +1,19 @@
+package io.mpsecrets.api;
+
+import io.mpsecrets.api.event.SecretEvent;
+
+/**
+ * Receives every {@link SecretEvent}: the audit logger and the CDI bridge are sinks. Events carry names, versions
+ * and outcomes only.
+ */
+@FunctionalInterface
+public interface AuditSink {
+
+    /**
+     * Records one event.
+     *
+     * @return whether the event was recorded; when audit is required and no sink records an event, the access that
+     *         caused it is refused
+     */
+    boolean record(SecretEvent event);
+}

@@ -1,0 +1,71 @@
+package io.mpsecrets.api;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.StringJoiner;
+
+/**
+ * Names a secret without holding it: which property asked, which provider or KMS served it, the secret id in
+ * the store, the key id that protects it and the version. Every field is an identifier; none is ever a value.
+ * Exceptions and audit events carry one of these, so "what failed" is always the same shape.
+ */
+public record SecretRef(String property, String provider, String secretId, String keyId, String version) {
+
+    public static final SecretRef NONE = new SecretRef(null, null, null, null, null);
+
+    public static SecretRef property(String property) {
+        return new SecretRef(property, null, null, null, null);
+    }
+
+    public static SecretRef key(String keyId) {
+        return new SecretRef(null, null, null, keyId, null);
+    }
+
+    public static SecretRef secret(String provider, String secretId) {
+        return new SecretRef(null, provider, secretId, null, null);
+    }
+
+    public SecretRef withProperty(String property) {
+        return new SecretRef(property, provider, secretId, keyId, version);
+    }
+
+    public SecretRef withProvider(String provider) {
+        return new SecretRef(property, provider, secretId, keyId, version);
+    }
+
+    public SecretRef withSecretId(String secretId) {
+        return new SecretRef(property, provider, secretId, keyId, version);
+    }
+
+    public SecretRef withKeyId(String keyId) {
+        return new SecretRef(property, provider, secretId, keyId, version);
+    }
+
+    public SecretRef withVersion(String version) {
+        return new SecretRef(property, provider, secretId, keyId, version);
+    }
+
+    /** The fields that are set, in a fixed order, with the names used in audit log lines. */
+    public Map<String, String> attributes() {
+        Map<String, String> out = new LinkedHashMap<>();
+        put(out, "property", property);
+        put(out, "provider", provider);
+        put(out, "secret", secretId);
+        put(out, "key", keyId);
+        put(out, "version", version);
+        return out;
+    }
+
+    private static void put(Map<String, String> out, String name, String value) {
+        if (value != null) {
+            out.put(name, value);
+        }
+    }
+
+    @Override
+    public String toString() {
+        StringJoiner joiner = new StringJoiner(" ");
+        attributes().forEach((name, value) -> joiner.add(name + "=" + value));
+        return joiner.length() == 0 ? "(unnamed)" : joiner.toString();
+    }
+}

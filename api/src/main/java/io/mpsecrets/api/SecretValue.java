@@ -1,0 +1,87 @@
+package io.mpsecrets.api;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Optional;
+import javax.security.auth.Destroyable;
+
+/**
+ * A secret's bytes with the store's version id and creation time. It never prints itself, compares in constant
+ * time, and {@link #destroy()} zeroes the bytes it holds. Accessors hand out copies, so destroying this value does
+ * not reach strings the application already made from it (Java strings cannot be zeroed).
+ */
+public final class SecretValue implements Destroyable {
+
+    private final byte[] bytes;
+    private final String version;
+    private final Instant created;
+    private volatile boolean destroyed;
+
+    private SecretValue(byte[] bytes, String version, Instant created) {
+        this.bytes = bytes;
+        this.version = version;
+        this.created = created;
+    }
+
+    /** Copies {@code bytes}; the caller may zero its own array afterwards. */
+    public static SecretValue of(byte[] bytes, String version, Instant created) {
+        return new SecretValue(bytes.clone(), version, created);
+    }
+
+    public static SecretValue ofUtf8(String text, String version, Instant created) {
+        return new SecretValue(text.getBytes(StandardCharsets.UTF_8), version, created);
+    }
+
+    /** A copy of the bytes. */
+    public byte[] bytes() {
+        checkNotDestroyed();
+        return bytes.clone();
+    }
+
+    /** The bytes as UTF-8 text. */
+    public String asString() {
+        checkNotDestroyed();
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    /** The store's version id, when the store has versions. */
+    public Optional<String> version() {
+        return Optional.ofNullable(version);
+    }
+
+    /** When the store created this version, when it says. */
+    public Optional<Instant> created() {
+        return Optional.ofNullable(created);
+    }
+
+    /** Constant-time comparison of the bytes; versions are not compared. */
+    public boolean contentEquals(SecretValue other) {
+        checkNotDestroyed();
+        other.checkNotDestroyed();
+        return MessageDigest.isEqual(bytes, other.bytes);
+    }
+
+    @Override
+    public void destroy() {
+        destroyed = true;
+        Arrays.fill(bytes, (byte) 0);
+    }
+
+    @Override
+    public boolean isDestroyed() {
+        return destroyed;
+    }
+
+    private void checkNotDestroyed() {
+        if (destroyed) {
+            throw new IllegalStateException("secret value was destroyed");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "SecretValue[" + (version == null ? "" : "version=" + version + ", ") + (destroyed ? "destroyed" : "redacted") + "]";
+    }
+}

@@ -1,0 +1,23 @@
+package io.mpsecrets.api.exception;
+
+import io.mpsecrets.api.FailureReason;
+import io.mpsecrets.api.SecretRef;
+
+/** The KMS or store refused this worker: its principal or encryption context is not allowed. Always audited. */
+public class SecretAccessDeniedException extends SecretException {
+
+    private static final long serialVersionUID = 1L;
+
+    public SecretAccessDeniedException(SecretRef ref, String detail, Throwable cause) {
+        super(FailureReason.ACCESS_DENIED, ref, detail, cause);
+    }
+
+    private SecretAccessDeniedException(FailureReason reason, SecretRef ref, String detail, Throwable cause) {
+        super(reason, ref, detail, cause);
+    }
+
+    @Override
+    protected SecretAccessDeniedException copy(SecretRef newRef) {
+        return new SecretAccessDeniedException(reason(), newRef, detail(), getCause());
+    }
+}

@@ -1,0 +1,23 @@
+package io.mpsecrets.api.exception;
+
+import io.mpsecrets.api.FailureReason;
+import io.mpsecrets.api.SecretRef;
+
+/** The key id names no key the KMS or keyring knows. */
+public class UnknownKeyException extends SecretException {
+
+    private static final long serialVersionUID = 1L;
+
+    public UnknownKeyException(SecretRef ref, String detail, Throwable cause) {
+        super(FailureReason.UNKNOWN_KEY, ref, detail, cause);
+    }
+
+    private UnknownKeyException(FailureReason reason, SecretRef ref, String detail, Throwable cause) {
+        super(reason, ref, detail, cause);
+    }
+
+    @Override
+    protected UnknownKeyException copy(SecretRef newRef) {
+        return new UnknownKeyException(reason(), newRef, detail(), getCause());
+    }
+}
