@@ -122,8 +122,11 @@ final class OutputCapture {
         public void publish(LogRecord record) {
             StringBuilder text = new StringBuilder();
             text.append(record.getLoggerName()).append(' ').append(record.getLevel()).append(' ');
-            text.append(record.getMessage()).append('\n');
-            text.append(formatter.formatMessage(record)).append('\n');
+            String formatted = formatter.formatMessage(record);
+            if (record.getMessage() != null && !record.getMessage().equals(formatted)) {
+                text.append(record.getMessage()).append('\n');
+            }
+            text.append(formatted).append('\n');
             if (record.getParameters() != null) {
                 for (Object parameter : record.getParameters()) {
                     text.append(String.valueOf(parameter)).append('\n');

@@ -1,0 +1,301 @@
+package io.mpsecrets.kms.local;
+
+import io.mpsecrets.api.exception.ConfigurationException;
+import io.mpsecrets.envelope.AesGcm;
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonException;
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonValue;
+import jakarta.json.JsonWriter;
+import jakarta.json.stream.JsonGenerator;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * A keyring file: versioned AES-256 master keys for development and small deployments, the embedded default
+ * KMS. JSON, written atomically and readable by its owner only. A new version becomes the primary (used for new
+ * data keys); old versions stay so values made under them keep decrypting.
+ *
+ * <pre>
+ * {"format": "mpsecrets-keyring/1", "name": "dev", "primary": 2,
+ *  "keys": [{"version": 1, "created": "2026-11-22T10:00:00Z", "material": "&lt;base64, 32 bytes&gt;"}, ...]}
+ * </pre>
+ */
+public final class LocalKeyring implements AutoCloseable {
+
+    public static final String FORMAT = "mpsecrets-keyring/1";
+    public static final String DEFAULT_NAME = "dev";
+    static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
+
+    private final String name;
+    private final int primary;
+    private final SortedMap<Integer, MasterKey> keys;
+
+    private LocalKeyring(String name, int primary, SortedMap<Integer, MasterKey> keys) {
+        this.name = name;
+        this.primary = primary;
+        this.keys = Collections.unmodifiableSortedMap(keys);
+    }
+
+    /** A new keyring with one fresh key, version 1. */
+    public static LocalKeyring generate(String name) {
+        if (!LocalKeyId.validName(name)) {
+            throw new ConfigurationException("invalid keyring name '" + name
+                    + "': letters, digits, '.', '_' and '-', not ending in -<digits>, at most 64 characters");
+        }
+        SortedMap<Integer, MasterKey> keys = new TreeMap<>();
+        keys.put(1, new MasterKey(1, now(), AesGcm.randomKey()));
+        return new LocalKeyring(name, 1, keys);
+    }
+
+    /** This keyring plus a fresh key that becomes the primary; older versions stay for decryption. */
+    public LocalKeyring rotate() {
+        SortedMap<Integer, MasterKey> next = new TreeMap<>();
+        keys.forEach((version, key) -> next.put(version, key.copy()));
+        int version = keys.lastKey() + 1;
+        next.put(version, new MasterKey(version, now(), AesGcm.randomKey()));
+        return new LocalKeyring(name, version, next);
+    }
+
+    private static Instant now() {
+        return Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public MasterKey primary() {
+        return keys.get(primary);
+    }
+
+    public Optional<MasterKey> key(int version) {
+        return Optional.ofNullable(keys.get(version));
+    }
+
+    public SortedMap<Integer, MasterKey> keys() {
+        return keys;
+    }
+
+    /** The key id that values made under {@code version} carry, e.g. {@code local:dev-2}. */
+    public String keyId(int version) {
+        return LocalKeyId.of(name, version);
+    }
+
+    /** Zeroes every key's material. */
+    @Override
+    public void close() {
+        keys.values().forEach(MasterKey::destroy);
+    }
+
+    @Override
+    public String toString() {
+        return "LocalKeyring[name=" + name + ", primary=" + primary + ", versions=" + keys.keySet() + "]";
+    }
+
+    // ---- file format ----
+
+    public static LocalKeyring load(Path file) {
+        JsonObject json;
+        try (InputStream in = Files.newInputStream(file); JsonReader reader = Json.createReader(in)) {
+            json = reader.readObject();
+        } catch (NoSuchFileException e) {
+            throw new ConfigurationException("keyring file " + file + " does not exist; create one with 'mpsecrets keygen --keyring "
+                    + file + "'");
+        } catch (IOException e) {
+            throw new ConfigurationException("cannot read keyring file " + file + ": " + e.getClass().getSimpleName());
+        } catch (JsonException | IllegalStateException e) {
+            throw new ConfigurationException("keyring file " + file + " is not a JSON object");
+        }
+        try {
+            return fromJson(json, file);
+        } catch (ClassCastException | NullPointerException | ArithmeticException e) {
+            throw new ConfigurationException("keyring file " + file + " is not a " + FORMAT + " keyring (a field is missing or of the wrong type)");
+        }
+    }
+
+    private static LocalKeyring fromJson(JsonObject json, Path file) {
+        if (!FORMAT.equals(json.getString("format", null))) {
+            throw new ConfigurationException("keyring file " + file + " is not a " + FORMAT + " keyring");
+        }
+        String name = json.getString("name");
+        if (!LocalKeyId.validName(name)) {
+            throw new ConfigurationException("keyring file " + file + " has an invalid name");
+        }
+        SortedMap<Integer, MasterKey> keys = new TreeMap<>();
+        for (JsonValue value : json.getJsonArray("keys")) {
+            JsonObject key = value.asJsonObject();
+            int version = key.getJsonNumber("version").intValueExact();
+            Instant created;
+            try {
+                created = Instant.parse(key.getString("created"));
+            } catch (DateTimeParseException e) {
+                throw new ConfigurationException("keyring file " + file + ": key version " + version + " has a bad creation time");
+            }
+            byte[] material;
+            try {
+                material = Base64.getDecoder().decode(key.getString("material"));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigurationException("keyring file " + file + ": key version " + version + " is not base64");
+            }
+            if (version < 1 || material.length != 32) {
+                Arrays.fill(material, (byte) 0);
+                throw new ConfigurationException("keyring file " + file + ": key version " + version + " is not a positive version with a 32-byte key");
+            }
+            if (keys.put(version, new MasterKey(version, created, material)) != null) {
+                throw new ConfigurationException("keyring file " + file + ": key version " + version + " appears twice");
+            }
+            Arrays.fill(material, (byte) 0);
+        }
+        JsonNumber primary = json.getJsonNumber("primary");
+        if (keys.isEmpty() || primary == null || !keys.containsKey(primary.intValueExact())) {
+            throw new ConfigurationException("keyring file " + file + " has no keys or no valid primary version");
+        }
+        return new LocalKeyring(name, primary.intValueExact(), keys);
+    }
+
+    /**
+     * Writes the keyring to {@code file}, readable and writable by its owner only (on POSIX file systems),
+     * atomically: a temporary file in the same directory is written, flushed and renamed over the target.
+     *
+     * @param replace whether an existing file may be replaced (rotation); otherwise an existing file is an error
+     */
+    public void writeTo(Path file, boolean replace) {
+        Path absolute = file.toAbsolutePath();
+        Path dir = absolute.getParent();
+        boolean posix = dir.getFileSystem().supportedFileAttributeViews().contains("posix");
+        try {
+            if (!Files.isDirectory(dir)) {
+                if (posix) {
+                    Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                } else {
+                    Files.createDirectories(dir);
+                }
+            }
+            if (!replace && Files.exists(absolute)) {
+                throw new ConfigurationException("keyring file " + file + " already exists; use --rotate to add a key version");
+            }
+            FileAttribute<?>[] attributes = posix ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OWNER_ONLY)} : new FileAttribute<?>[0];
+            Path temp = Files.createTempFile(dir, ".keyring-", ".tmp", attributes);
+            try {
+                try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+                        OutputStream out = Channels.newOutputStream(channel);
+                        JsonWriter writer = Json.createWriterFactory(Map.of(JsonGenerator.PRETTY_PRINTING, true)).createWriter(out)) {
+                    writer.writeObject(toJson());
+                    out.flush();
+                    channel.force(true);
+                }
+                if (!replace) {
+                    // Fails if someone created the file meanwhile: never silently overwrite a keyring.
+                    try {
+                        Files.createLink(absolute, temp);
+                        Files.delete(temp);
+                    } catch (UnsupportedOperationException noLinks) {
+                        Files.move(temp, absolute);
+                    }
+                } else {
+                    move(temp, absolute);
+                }
+            } finally {
+                Files.deleteIfExists(temp);
+            }
+        } catch (FileAlreadyExistsException e) {
+            throw new ConfigurationException("keyring file " + file + " already exists; use --rotate to add a key version");
+        } catch (IOException e) {
+            throw new ConfigurationException("cannot write keyring file " + file + ": " + e.getClass().getSimpleName());
+        }
+    }
+
+    private static void move(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    private JsonObject toJson() {
+        JsonArrayBuilder array = Json.createArrayBuilder();
+        for (MasterKey key : keys.values()) {
+            array.add(Json.createObjectBuilder()
+                    .add("version", key.version())
+                    .add("created", key.created().toString())
+                    .add("material", key.materialBase64()));
+        }
+        return Json.createObjectBuilder()
+                .add("format", FORMAT)
+                .add("name", name)
+                .add("primary", primary)
+                .add("keys", array)
+                .build();
+    }
+
+    /** One master key version. Never prints its material; {@link #destroy()} zeroes it. */
+    public static final class MasterKey {
+        private final int version;
+        private final Instant created;
+        private final byte[] material;
+
+        MasterKey(int version, Instant created, byte[] material) {
+            this.version = version;
+            this.created = created;
+            this.material = material.clone();
+        }
+
+        public int version() {
+            return version;
+        }
+
+        public Instant created() {
+            return created;
+        }
+
+        javax.crypto.SecretKey secretKey() {
+            return new javax.crypto.spec.SecretKeySpec(material, "AES");
+        }
+
+        String materialBase64() {
+            return Base64.getEncoder().encodeToString(material);
+        }
+
+        MasterKey copy() {
+            return new MasterKey(version, created, material);
+        }
+
+        void destroy() {
+            Arrays.fill(material, (byte) 0);
+        }
+
+        @Override
+        public String toString() {
+            return "MasterKey[version=" + version + ", created=" + created + "]";
+        }
+    }
+}
