@@ -35,14 +35,14 @@ public final class EncryptedValueInterceptor implements ConfigSourceInterceptor 
         if (text == null || !EncryptedValueTag.contains(text)) {
             return value;
         }
-        return value.withValue(resolve(name, text));
+        return value.withValue(resolve(context, name, text));
     }
 
-    private String resolve(String name, String text) {
+    private String resolve(ConfigSourceInterceptorContext context, String name, String text) {
         int start = text.indexOf(EncryptedValueTag.START);
         int end = text.indexOf(EncryptedValueTag.END, start);
         if (start == 0 && end == text.length() - 1) {
-            return decrypt(name, text);
+            return decrypt(context, name, text);
         }
         // Marked values inside a longer one: an expression expanded them into it.
         StringBuilder out = new StringBuilder(text.length());
@@ -51,7 +51,7 @@ public final class EncryptedValueInterceptor implements ConfigSourceInterceptor 
             if (end < 0) {
                 throw EncryptedValueTag.malformed(name);
             }
-            out.append(text, from, start).append(decrypt(name, text.substring(start, end + 1)));
+            out.append(text, from, start).append(decrypt(context, name, text.substring(start, end + 1)));
             from = end + 1;
             start = text.indexOf(EncryptedValueTag.START, from);
             end = start < 0 ? -1 : text.indexOf(EncryptedValueTag.END, start);
@@ -62,12 +62,16 @@ public final class EncryptedValueInterceptor implements ConfigSourceInterceptor 
         return out.append(text, from, text.length()).toString();
     }
 
-    private String decrypt(String name, String tag) {
+    private String decrypt(ConfigSourceInterceptorContext context, String name, String tag) {
         String cached = runtime.cachedPlaintext(tag);
         if (cached != null) {
             return cached;
         }
-        String property = EncryptedValueTag.property(tag, name);
-        return runtime.decrypt(property, EncryptedValueTag.encrypted(tag), tag);
+        ConfigValue raw = context.proceed(EncryptedValueTag.rawLookup(tag));
+        if (raw == null) {
+            // Not a tag the marker gave (or its value changed meanwhile): a raw value holding U+0002.
+            throw EncryptedValueTag.malformed(name);
+        }
+        return runtime.decrypt(raw.getName(), raw.getValue(), tag);
     }
 }

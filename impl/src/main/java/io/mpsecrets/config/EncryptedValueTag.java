@@ -2,52 +2,38 @@ package io.mpsecrets.config;
 
 import io.mpsecrets.api.SecretRef;
 import io.mpsecrets.api.exception.MalformedValueException;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 
 /**
  * How an {@code ENC(...)} value travels from {@link EncryptedValueMarker} (next to the sources) to
- * {@link EncryptedValueInterceptor} (after {@code ${...}} expansion): wrapped with the name of the property it was
- * read as, so that it decrypts bound to that name even when an expression copied it into another value, and so
- * that no plaintext ever passes through expression expansion or SmallRye's value logging.
+ * {@link EncryptedValueInterceptor} (after {@code ${...}} expansion): as a tag of a few characters,
+ * {@code U+0002 · serial (base 36) · U+0003}, that the marker maps to the property the value was read as and its raw
+ * text. Tags contain no {@code $} or braces, so expansion passes them through untouched and an expression that
+ * refers to an encrypted property carries its tag into the referring value. They are short because SmallRye 3.3
+ * re-parses every value for expressions on every lookup.
  *
- * <p>Form: {@code U+0002 · base64url(property) · U+001F · ENC(...) · U+0003}. No part contains {@code $},
- * braces or the delimiters.
+ * <p>The interceptor asks the marker for a tag's property and raw text with a lookup of {@link #rawLookup(String)},
+ * a reserved name no config source can hold.
  */
 final class EncryptedValueTag {
 
     static final char START = '\u0002';
-    static final char SEPARATOR = '\u001F';
     static final char END = '\u0003';
+    /** Reserved lookup-name prefix: the marker answers {@code RAW + tag} with the tag's property name and raw value. */
+    static final String RAW = START + "raw" + END;
 
     private EncryptedValueTag() {
     }
 
-    static String of(String property, String encrypted) {
-        return START + Base64.getUrlEncoder().withoutPadding().encodeToString(property.getBytes(StandardCharsets.UTF_8))
-                + SEPARATOR + encrypted + END;
+    static String of(long serial) {
+        return START + Long.toString(serial, 36) + END;
     }
 
     static boolean contains(String value) {
         return value.indexOf(START) >= 0;
     }
 
-    /** The property a tag was read as. */
-    static String property(String tag, String readAs) {
-        int separator = tag.indexOf(SEPARATOR);
-        if (tag.charAt(0) != START || separator < 0 || tag.charAt(tag.length() - 1) != END) {
-            throw malformed(readAs);
-        }
-        try {
-            return new String(Base64.getUrlDecoder().decode(tag.substring(1, separator)), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            throw malformed(readAs);
-        }
-    }
-
-    /** The {@code ENC(...)} text of a tag. */
-    static String encrypted(String tag) {
-        return tag.substring(tag.indexOf(SEPARATOR) + 1, tag.length() - 1);
+    static String rawLookup(String tag) {
+        return RAW + tag;
     }
 
     static MalformedValueException malformed(String readAs) {

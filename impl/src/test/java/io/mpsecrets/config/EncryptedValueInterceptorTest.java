@@ -188,6 +188,34 @@ class EncryptedValueInterceptorTest {
     }
 
     @Test
+    void aChangedRawValueIsDecryptedAfreshNotServedFromTheCache() {
+        Map<String, String> live = new java.util.concurrent.ConcurrentHashMap<>(Map.of(
+                "db.password", enc("first-" + LeakGuard.CANARY, "db.password"),
+                "mpsecrets.kms.local.keyring", keyringFile.toString()));
+        SmallRyeConfig config = new SmallRyeConfigBuilder().addDefaultInterceptors().addDiscoveredInterceptors()
+                .withSources(new org.eclipse.microprofile.config.spi.ConfigSource() {
+                    @Override
+                    public java.util.Set<String> getPropertyNames() {
+                        return live.keySet();
+                    }
+
+                    @Override
+                    public String getValue(String propertyName) {
+                        return live.get(propertyName);
+                    }
+
+                    @Override
+                    public String getName() {
+                        return "live";
+                    }
+                }).build();
+        assertEquals("first-" + LeakGuard.CANARY, config.getValue("db.password", String.class));
+        live.put("db.password", enc("second-" + LeakGuard.CANARY, "db.password"));
+        assertEquals("second-" + LeakGuard.CANARY, config.getValue("db.password", String.class));
+        assertEquals(2, auditLines("decrypted"));
+    }
+
+    @Test
     void convertersSeeThePlaintext() {
         SmallRyeConfig config = config(Map.of("pool.size", enc("42", "pool.size")));
         assertEquals(42, config.getValue("pool.size", Integer.class));
