@@ -1,0 +1,97 @@
+package io.mpsecrets.cli;
+
+import io.mpsecrets.api.exception.SecretException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code mpsecrets}: create keys, encrypt values for config files and check them. Plaintext is read from
+ * standard input, never from arguments (which end up in shell history and process listings). Exit status: 0 on
+ * success, 1 when the input or a key is bad, 2 on a usage error; the reason is one line on standard error.
+ */
+@Command(name = "mpsecrets", mixinStandardHelpOptions = true, version = "mp-secrets 0.1.0",
+        description = "Secrets for MicroProfile Config applications: keys, ENC(...) values, checks.",
+        subcommands = {KeygenCommand.class, EncryptCommand.class, DecryptCommand.class})
+public final class MpSecretsCommand implements Runnable {
+
+    public static final int OK = 0;
+    public static final int FAILED = 1;
+    public static final int USAGE = 2;
+
+    private Io io;
+
+    /** Where a run reads and writes, and its environment. */
+    record Io(InputStream in, PrintStream out, PrintStream err, Map<String, String> env) {
+    }
+
+    Io io() {
+        return io;
+    }
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(io.err());
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.in, System.out, System.err, System.getenv()));
+    }
+
+    /** Runs one command; returns the exit status. */
+    public static int run(String[] args, InputStream in, PrintStream out, PrintStream err, Map<String, String> env) {
+        MpSecretsCommand top = new MpSecretsCommand();
+        top.io = new Io(in, out, err, env);
+        CommandLine line = new CommandLine(top);
+        line.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
+        line.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
+        line.setParameterExceptionHandler((e, arguments) -> {
+            // One line, and never an echo of an unexpected argument: it may be a plaintext typed by mistake.
+            String reason = e instanceof CommandLine.UnmatchedArgumentException
+                    ? "unexpected argument (plaintext is read from standard input, never from arguments)"
+                    : e.getMessage();
+            err.println("mpsecrets: usage: " + reason + " (see: mpsecrets " + e.getCommandLine().getCommandName() + " --help)");
+            return USAGE;
+        });
+        line.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            err.println("mpsecrets: " + oneLine(e));
+            return e instanceof UsageException ? USAGE : FAILED;
+        });
+        return line.execute(args);
+    }
+
+    private static String oneLine(Exception e) {
+        String message;
+        if (e instanceof SecretException) {
+            message = e.getMessage().replaceFirst("^mp-secrets: ", "");
+        } else if (e instanceof UsageException || e instanceof InputException) {
+            message = e.getMessage();
+        } else {
+            // Not ours: name the type only, its message was not written with secrets in mind.
+            message = "unexpected " + e.getClass().getName();
+        }
+        return message == null ? e.getClass().getSimpleName() : message.replace('\n', ' ').replace('\r', ' ');
+    }
+
+    /** Bad arguments found after parsing: exit 2. */
+    static final class UsageException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
+    /** Bad standard input: exit 1. */
+    static final class InputException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        InputException(String message) {
+            super(message);
+        }
+    }
+}
