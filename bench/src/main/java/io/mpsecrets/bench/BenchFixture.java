@@ -1,0 +1,70 @@
+package io.mpsecrets.bench;
+
+import io.mpsecrets.api.EncryptionContext;
+import io.mpsecrets.config.EncryptedValueInterceptorFactory;
+import io.mpsecrets.config.EncryptedValueMarker;
+import io.mpsecrets.envelope.EnvelopeEncryptor;
+import io.mpsecrets.kms.local.LocalKeyring;
+import io.mpsecrets.kms.local.LocalKeyringKms;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/** A keyring in a temporary directory, a value encrypted under it, and configs with and without mp-secrets. */
+final class BenchFixture {
+
+    /** A typical secret: a 24-character password. */
+    static final String PLAINTEXT = "x9Lw2-bench-secret-value";
+
+    final Path dir;
+    final LocalKeyring keyring;
+    final String encrypted;
+
+    BenchFixture() {
+        // Audit lines go to the io.mpsecrets.audit logger; benchmarks measure the work, not the console.
+        Logger.getLogger("io.mpsecrets").setLevel(Level.WARNING);
+        try {
+            dir = Files.createTempDirectory("mpsecrets-bench");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        keyring = LocalKeyring.generate("bench");
+        keyring.writeTo(dir.resolve("keyring.json"), false);
+        try (EnvelopeEncryptor encryptor = new EnvelopeEncryptor(LocalKeyringKms.of(keyring), "local",
+                EncryptionContext.forApplication("default"))) {
+            encrypted = encryptor.encrypt(PLAINTEXT.getBytes(StandardCharsets.UTF_8), "db.password");
+        }
+    }
+
+    Map<String, String> values(boolean cachePlaintext) {
+        Map<String, String> values = new HashMap<>();
+        values.put("plain.value", PLAINTEXT);
+        values.put("db.password", encrypted);
+        values.put("mpsecrets.kms.local.keyring", dir.resolve("keyring.json").toString());
+        values.put("mpsecrets.cache.plaintext", Boolean.toString(cachePlaintext));
+        return values;
+    }
+
+    /** SmallRye Config as an application has it without mp-secrets. */
+    SmallRyeConfig plainConfig() {
+        return new SmallRyeConfigBuilder().addDefaultInterceptors()
+                .withSources(new PropertiesConfigSource(values(true), "bench", 100)).build();
+    }
+
+    /** The same with mp-secrets' interceptors, as discovery would add them. */
+    SmallRyeConfig mpSecretsConfig(boolean cachePlaintext) {
+        return new SmallRyeConfigBuilder().addDefaultInterceptors()
+                .withInterceptors(new EncryptedValueMarker())
+                .withInterceptorFactories(new EncryptedValueInterceptorFactory())
+                .withSources(new PropertiesConfigSource(values(cachePlaintext), "bench", 100)).build();
+    }
+}

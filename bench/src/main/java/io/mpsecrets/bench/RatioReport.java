@@ -1,0 +1,65 @@
+package io.mpsecrets.bench;
+
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.CommandLineOptions;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+
+/**
+ * Runs the benchmarks and reports each measured case as a ratio to its baseline from the same run, against its
+ * target. Exit status 1 when a target is missed. Accepts the usual JMH options (e.g. {@code -f 2 -i 10}).
+ *
+ * <pre>java -cp bench/target/benchmarks.jar io.mpsecrets.bench.RatioReport</pre>
+ */
+public final class RatioReport {
+
+    /** A measured case, the baseline it is compared with, and the highest acceptable ratio (0: report only). */
+    record Target(String benchmark, String baseline, double maxRatio) {
+    }
+
+    static final List<Target> TARGETS = List.of(
+            new Target("LookupBenchmark.cachedEncLookup", "LookupBenchmark.plainLookup", 1.3),
+            new Target("LookupBenchmark.plainLookupWithMpSecrets", "LookupBenchmark.plainLookup", 0),
+            new Target("LookupBenchmark.uncachedEncLookup", "LookupBenchmark.plainLookup", 0),
+            new Target("DecryptBenchmark.warmDecrypt", "DecryptBenchmark.rawJcaDecrypt", 2.0),
+            new Target("DecryptBenchmark.warmDecryptFromText", "DecryptBenchmark.rawJcaDecrypt", 0));
+
+    private RatioReport() {
+    }
+
+    public static void main(String[] args) throws RunnerException, org.openjdk.jmh.runner.options.CommandLineOptionException {
+        CommandLineOptions cli = new CommandLineOptions(args);
+        OptionsBuilder options = new OptionsBuilder();
+        options.parent(cli);
+        if (cli.getIncludes().isEmpty()) {
+            options.include("io\\.mpsecrets\\.bench\\..*Benchmark");
+        }
+        Collection<RunResult> results = new Runner(options.build()).run();
+        Map<String, Double> scores = new HashMap<>();
+        for (RunResult result : results) {
+            String label = result.getParams().getBenchmark().replaceFirst("^io\\.mpsecrets\\.bench\\.", "");
+            scores.put(label, result.getPrimaryResult().getScore());
+        }
+        boolean missed = false;
+        System.out.println();
+        System.out.printf("%-42s %10s %10s %7s %8s%n", "benchmark (vs baseline)", "ns/op", "base ns/op", "ratio", "target");
+        for (Target target : TARGETS) {
+            Double score = scores.get(target.benchmark());
+            Double base = scores.get(target.baseline());
+            if (score == null || base == null) {
+                continue;
+            }
+            double ratio = score / base;
+            boolean ok = target.maxRatio() == 0 || ratio <= target.maxRatio();
+            missed |= !ok;
+            System.out.printf("%-42s %10.1f %10.1f %6.2fx %8s%s%n", target.benchmark(), score, base, ratio,
+                    target.maxRatio() == 0 ? "-" : "<= " + target.maxRatio() + "x", ok ? "" : "  MISSED");
+        }
+        System.exit(missed ? 1 : 0);
+    }
+}
