@@ -1,0 +1,145 @@
+package io.mpsecrets.api;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.mpsecrets.api.event.Outcome;
+import io.mpsecrets.api.event.SecretAccessDenied;
+import io.mpsecrets.api.event.SecretDecrypted;
+import io.mpsecrets.api.event.SecretEvent;
+import io.mpsecrets.api.event.SecretExpiring;
+import io.mpsecrets.api.event.SecretFailure;
+import io.mpsecrets.api.event.SecretRotated;
+import io.mpsecrets.api.exception.DecryptionFailedException;
+import io.mpsecrets.api.exception.SecretException;
+import io.mpsecrets.api.exception.ServiceUnavailableException;
+import io.mpsecrets.api.exception.UnknownKeyException;
+import io.mpsecrets.testkit.leak.LeakGuard;
+import java.lang.reflect.RecordComponent;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class ApiTypesTest {
+
+    private static final WorkerContext WORKER = new WorkerContext("orders", "orders-web", "worker-1");
+    private static final Instant T = Instant.parse("2026-11-22T10:00:00Z");
+
+    @Test
+    void secretValueRedactsItselfAndZeroesOnDestroy() {
+        SecretValue value = SecretValue.ofUtf8(LeakGuard.CANARY, "v3", T);
+        assertEquals("SecretValue[version=v3, redacted]", value.toString());
+        LeakGuard.assertNoLeak(value);
+        assertEquals(LeakGuard.CANARY, value.asString());
+        assertEquals(Optional.of("v3"), value.version());
+
+        byte[] copy = value.bytes();
+        copy[0] = 'X';
+        assertEquals(LeakGuard.CANARY, value.asString(), "accessors hand out copies");
+
+        assertTrue(value.contentEquals(SecretValue.ofUtf8(LeakGuard.CANARY, "v9", null)));
+        assertFalse(value.contentEquals(SecretValue.ofUtf8("other", "v3", null)));
+
+        value.destroy();
+        assertTrue(value.isDestroyed());
+        assertThrows(IllegalStateException.class, value::asString);
+        assertEquals("SecretValue[version=v3, destroyed]", value.toString());
+    }
+
+    @Test
+    void secretValueCopiesWhatItIsGiven() {
+        byte[] bytes = "abc".getBytes(StandardCharsets.UTF_8);
+        SecretValue value = SecretValue.of(bytes, null, null);
+        bytes[0] = 'z';
+        assertArrayEquals("abc".getBytes(StandardCharsets.UTF_8), value.bytes());
+        assertEquals("SecretValue[redacted]", value.toString());
+    }
+
+    @Test
+    void dataKeysRedactAndDestroy() {
+        DataKey key = DataKey.copyOf(new byte[32]);
+        assertEquals("DataKey[redacted]", key.toString());
+        key.destroy();
+        assertThrows(IllegalStateException.class, key::secretKey);
+        assertThrows(IllegalArgumentException.class, () -> DataKey.copyOf(new byte[16]));
+        GeneratedDataKey generated = new GeneratedDataKey("local:dev-1", new byte[61], DataKey.copyOf(new byte[32]));
+        assertEquals("GeneratedDataKey[keyId=local:dev-1, wrapped=61 bytes, key=DataKey[redacted]]", generated.toString());
+    }
+
+    @Test
+    void secretIdsParsePathAndField() {
+        assertEquals(new SecretId("prod/payments", "api_key"), SecretId.parse("prod/payments#api_key"));
+        assertEquals(new SecretId("prod/db", null), SecretId.parse("prod/db"));
+        assertEquals("prod/payments#api_key", SecretId.parse("prod/payments#api_key").toString());
+        assertEquals(SecretId.of("a"), SecretId.parse("a#"));
+        assertEquals(SecretId.of("a"), new SecretId("a", "f").withoutField());
+        assertThrows(IllegalArgumentException.class, () -> SecretId.parse(" "));
+    }
+
+    @Test
+    void encryptionContextsAreSortedAndImmutable() {
+        EncryptionContext context = new EncryptionContext(Map.of("b", "2", "a", "1"));
+        assertEquals(List.of("a", "b"), List.copyOf(context.entries().keySet()));
+        assertThrows(UnsupportedOperationException.class, () -> context.entries().put("c", "3"));
+        assertEquals(Map.of("mpsecrets:app", "orders"), EncryptionContext.forApplication("orders").entries());
+    }
+
+    @Test
+    void exceptionMessagesNameTheSecretAndTheReasonOnly() {
+        SecretException e = new UnknownKeyException(SecretRef.key("local:dev-9"), "keyring 'dev' has no key version 9", null);
+        assertEquals("mp-secrets: UNKNOWN_KEY: no such key; keyring 'dev' has no key version 9 [key=local:dev-9]", e.getMessage());
+        SecretException named = e.withProperty("db.password");
+        assertTrue(named instanceof UnknownKeyException);
+        assertEquals("db.password", named.ref().property());
+        assertTrue(named.getMessage().endsWith("[property=db.password key=local:dev-9]"));
+        assertArrayEquals(e.getStackTrace(), named.getStackTrace());
+    }
+
+    @Test
+    void exceptionTypesAcceptOnlyTheirReasons() {
+        assertThrows(IllegalArgumentException.class,
+                () -> new DecryptionFailedException(FailureReason.THROTTLED, SecretRef.NONE, null, null));
+        assertThrows(IllegalArgumentException.class,
+                () -> new ServiceUnavailableException(FailureReason.NOT_FOUND, SecretRef.NONE, null, null));
+        assertEquals(FailureReason.TIMEOUT,
+                new ServiceUnavailableException(FailureReason.TIMEOUT, SecretRef.NONE, null, null).reason());
+    }
+
+    @Test
+    void eventsCarryNamesVersionsAndOutcomes() {
+        SecretRef ref = new SecretRef("db.password", "aws", "prod/db", null, "v2");
+        SecretEvent rotated = new SecretRotated(T, ref, "v1", WORKER);
+        assertEquals(Map.of("event", "rotated", "property", "db.password", "provider", "aws", "secret", "prod/db",
+                "version", "v2", "previous", "v1", "outcome", "ok", "app", "orders", "module", "orders-web", "thread", "worker-1"),
+                rotated.attributes());
+        assertEquals(List.of("event", "property", "provider", "secret", "version", "previous", "outcome", "app", "module", "thread"),
+                List.copyOf(rotated.attributes().keySet()), "a fixed order for log lines");
+        assertEquals(Outcome.STALE, new SecretFailure(T, ref, FailureReason.UNAVAILABLE, true, WORKER).outcome());
+        assertEquals(Outcome.DENIED, new SecretAccessDenied(T, ref, WORKER).outcome());
+        assertEquals("expiring", new SecretExpiring(T, ref, T, T.plusSeconds(60), "critical", WORKER).type());
+        assertThrows(NullPointerException.class, () -> new SecretDecrypted(null, ref, WORKER));
+    }
+
+    /** No event type has a component that could hold a value: only identifiers, times, enums and flags. */
+    @Test
+    void noEventComponentCanHoldAValue() {
+        for (Class<?> type : SecretEvent.class.getPermittedSubclasses()) {
+            for (RecordComponent component : type.getRecordComponents()) {
+                Class<?> t = component.getType();
+                boolean allowed = t == Instant.class || t == SecretRef.class || t == WorkerContext.class || t.isEnum()
+                        || t == boolean.class || (t == String.class && List.of("previousVersion", "secretClass").contains(component.getName()));
+                assertTrue(allowed, type.getSimpleName() + "." + component.getName() + " is a " + t.getSimpleName());
+            }
+        }
+        for (RecordComponent component : SecretRef.class.getRecordComponents()) {
+            assertEquals(String.class, component.getType());
+        }
+        assertEquals(7, SecretEvent.class.getPermittedSubclasses().length);
+    }
+}
