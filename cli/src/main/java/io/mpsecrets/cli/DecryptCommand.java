@@ -7,7 +7,7 @@ import io.mpsecrets.envelope.DataKeyCache;
 import io.mpsecrets.envelope.EncryptedValue;
 import io.mpsecrets.envelope.EnvelopeDecryptor;
 import io.mpsecrets.kms.KmsRegistry;
-import io.mpsecrets.kms.local.LocalKeyringKms;
+import io.mpsecrets.api.KeyManagementService;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -24,7 +24,7 @@ final class DecryptCommand implements Callable<Integer> {
     MpSecretsCommand parent;
 
     @Mixin
-    KeyringOption keyring;
+    KmsOptions kms;
 
     @Option(names = "--property", paramLabel = "NAME", required = true, description = "The property the value is read as.")
     String property;
@@ -39,9 +39,8 @@ final class DecryptCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         EncryptedValue value = EncryptedValue.parse(StandardInput.readValue(parent.io().in()), SecretRef.property(property));
-        try (LocalKeyringKms kms = LocalKeyringKms.open(keyring.resolve(parent.io().env()));
-                DataKeyCache cache = new DataKeyCache(1)) {
-            EnvelopeDecryptor decryptor = new EnvelopeDecryptor(KmsRegistry.builder().add(kms).build(), cache,
+        try (KeyManagementService service = kms.open(parent.io().env()); DataKeyCache cache = new DataKeyCache(1)) {
+            EnvelopeDecryptor decryptor = new EnvelopeDecryptor(KmsRegistry.builder().add(service).build(), cache,
                     EncryptionContext.forApplication(app));
             byte[] plaintext = decryptor.decrypt(property, value);
             try {

@@ -3,7 +3,7 @@ package io.mpsecrets.cli;
 import io.mpsecrets.api.EncryptionContext;
 import io.mpsecrets.config.MpSecretsSettings;
 import io.mpsecrets.envelope.EnvelopeEncryptor;
-import io.mpsecrets.kms.local.LocalKeyringKms;
+import io.mpsecrets.api.KeyManagementService;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
@@ -22,7 +22,7 @@ final class EncryptCommand implements Callable<Integer> {
     MpSecretsCommand parent;
 
     @Mixin
-    KeyringOption keyring;
+    KmsOptions kms;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     Binding binding;
@@ -35,10 +35,6 @@ final class EncryptCommand implements Callable<Integer> {
         @Option(names = "--unbound", required = true, description = "Make a value that decrypts under any property name.")
         boolean unbound;
     }
-
-    @Option(names = "--key-id", paramLabel = "ID", description = "Key to use (default: the keyring's newest version, 'local').",
-            defaultValue = "local")
-    String keyId;
 
     @Option(names = "--app", paramLabel = "NAME",
             description = "Application (worker) name bound as encryption context; must match mpsecrets.app (default: ${DEFAULT-VALUE}).",
@@ -54,10 +50,11 @@ final class EncryptCommand implements Callable<Integer> {
         if (property != null && property.isBlank()) {
             throw new MpSecretsCommand.UsageException("--property is empty");
         }
+        String keyId = kms.keyIdForNewKeys();
         byte[] plaintext = StandardInput.readSecret(parent.io().in(), keepNewline,
                 "Plaintext" + (property == null ? "" : " for " + property) + " (not echoed): ");
-        try (LocalKeyringKms kms = LocalKeyringKms.open(keyring.resolve(parent.io().env()));
-                EnvelopeEncryptor encryptor = new EnvelopeEncryptor(kms, keyId, EncryptionContext.forApplication(app))) {
+        try (KeyManagementService service = kms.open(parent.io().env());
+                EnvelopeEncryptor encryptor = new EnvelopeEncryptor(service, keyId, EncryptionContext.forApplication(app))) {
             parent.io().out().println(encryptor.encrypt(plaintext, property));
             return MpSecretsCommand.OK;
         } finally {

@@ -1,6 +1,7 @@
 package io.mpsecrets.config;
 
 import io.mpsecrets.api.exception.ConfigurationException;
+import io.mpsecrets.aws.AwsClientSettings;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -18,9 +19,13 @@ import java.util.function.Function;
  * @param localKeyring the local keyring file
  * @param cachePlaintext whether decrypted values are kept (until shutdown) instead of decrypted on each read
  * @param dataKeyCacheSize how many unwrapped data keys are kept
+ * @param awsKms how to reach AWS KMS ({@code mpsecrets.kms.aws.region}, {@code endpoint}, {@code profile},
+ *        {@code timeout}, {@code max-attempts})
+ * @param awsKeyId the AWS KMS key new data keys are made under ({@code mpsecrets.kms.aws.key-id}); values name
+ *        their own key ARN, so reading needs none
  */
 public record MpSecretsSettings(String application, Set<String> kms, Path localKeyring, boolean cachePlaintext,
-        int dataKeyCacheSize) {
+        int dataKeyCacheSize, AwsClientSettings awsKms, Optional<String> awsKeyId) {
 
     public static final String PREFIX = "mpsecrets.";
     public static final String APP = "mpsecrets.app";
@@ -28,6 +33,8 @@ public record MpSecretsSettings(String application, Set<String> kms, Path localK
     public static final String LOCAL_KEYRING = "mpsecrets.kms.local.keyring";
     public static final String CACHE_PLAINTEXT = "mpsecrets.cache.plaintext";
     public static final String CACHE_DATA_KEYS = "mpsecrets.cache.data-keys";
+    public static final String AWS_KMS_PREFIX = "mpsecrets.kms.aws.";
+    public static final String AWS_KEY_ID = "mpsecrets.kms.aws.key-id";
 
     public static final String DEFAULT_APPLICATION = "default";
     public static final Set<String> KNOWN_KMS = Set.of("local", "aws");
@@ -59,7 +66,9 @@ public record MpSecretsSettings(String application, Set<String> kms, Path localK
                 .orElseGet(MpSecretsSettings::defaultKeyring);
         boolean cachePlaintext = bool(lookup, CACHE_PLAINTEXT, true);
         int dataKeys = positiveInt(lookup, CACHE_DATA_KEYS, 1000);
-        return new MpSecretsSettings(application, Set.copyOf(kms), keyring, cachePlaintext, dataKeys);
+        AwsClientSettings aws = AwsClientSettings.read(AWS_KMS_PREFIX, lookup);
+        Optional<String> awsKeyId = lookup.apply(AWS_KEY_ID).map(String::trim).filter(s -> !s.isEmpty());
+        return new MpSecretsSettings(application, Set.copyOf(kms), keyring, cachePlaintext, dataKeys, aws, awsKeyId);
     }
 
     private static Path path(String text) {

@@ -32,7 +32,8 @@ public final class KmsRegistry implements AutoCloseable {
                 return entry.get();
             }
         }
-        throw new UnknownKeyException(SecretRef.key(keyId), "no key management service is configured for key ids of this form", null);
+        throw new UnknownKeyException(SecretRef.key(keyId), "no key management service enabled for key ids of this form (mpsecrets.kms enables "
+                + entries.stream().map(Entry::name).toList() + ")", null);
     }
 
     /** The KMS called {@code name} ({@code local}, {@code aws}). */

@@ -68,6 +68,11 @@ public final class LocalKeyringKms implements KeyManagementService {
 
     @Override
     public boolean handles(String keyId) {
+        return isLocalKeyId(keyId);
+    }
+
+    /** {@code local} and {@code local:...}. */
+    public static boolean isLocalKeyId(String keyId) {
         return LocalKeyId.handles(keyId);
     }
 
