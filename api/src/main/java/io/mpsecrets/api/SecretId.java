@@ -4,43 +4,95 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A secret in a store: its path (AWS secret name or ARN, Vault path, file name) and, for a JSON secret, the field
- * to take. Written {@code path#field}.
+ * A secret in a store: its path (AWS secret name or ARN, Vault path, file name, environment variable), optionally
+ * a version (a store's version id, or an AWS staging label such as {@code AWSPREVIOUS}) and, for a JSON secret, the
+ * field to take. Written {@code path[?version=ID|?stage=LABEL][#field]}, e.g. {@code prod/db#password} or
+ * {@code prod/db?stage=AWSPREVIOUS#password}. Without a version the store's current one is meant.
  */
-public record SecretId(String path, String field) {
+public record SecretId(String path, String field, String versionId, String stage) {
 
     public SecretId {
         Objects.requireNonNull(path, "path");
         if (path.isBlank()) {
             throw new IllegalArgumentException("secret path is empty");
         }
-        if (field != null && field.isEmpty()) {
-            field = null;
+        field = emptyToNull(field);
+        versionId = emptyToNull(versionId);
+        stage = emptyToNull(stage);
+        if (versionId != null && stage != null) {
+            throw new IllegalArgumentException("a secret id names a version or a stage, not both");
         }
     }
 
-    public static SecretId of(String path) {
-        return new SecretId(path, null);
+    public SecretId(String path, String field) {
+        this(path, field, null, null);
     }
 
-    /** Parses {@code path} or {@code path#field}. */
+    private static String emptyToNull(String text) {
+        return text == null || text.isEmpty() ? null : text;
+    }
+
+    public static SecretId of(String path) {
+        return new SecretId(path, null, null, null);
+    }
+
+    /** Parses {@code path[?version=ID|?stage=LABEL][#field]}. */
     public static SecretId parse(String text) {
         Objects.requireNonNull(text, "text");
-        int hash = text.lastIndexOf('#');
-        return hash < 0 ? new SecretId(text, null) : new SecretId(text.substring(0, hash), text.substring(hash + 1));
+        String rest = text;
+        String field = null;
+        int hash = rest.lastIndexOf('#');
+        if (hash >= 0) {
+            field = rest.substring(hash + 1);
+            rest = rest.substring(0, hash);
+        }
+        String versionId = null;
+        String stage = null;
+        int query = rest.indexOf('?');
+        if (query >= 0) {
+            String selector = rest.substring(query + 1);
+            rest = rest.substring(0, query);
+            if (selector.startsWith("version=")) {
+                versionId = selector.substring("version=".length());
+            } else if (selector.startsWith("stage=")) {
+                stage = selector.substring("stage=".length());
+            } else {
+                throw new IllegalArgumentException("after '?' a secret id takes version=<id> or stage=<label>");
+            }
+        }
+        return new SecretId(rest, field, versionId, stage);
     }
 
     public Optional<String> fieldName() {
         return Optional.ofNullable(field);
     }
 
-    /** The same secret, whole. */
+    /** Whether a particular version or stage is asked for, rather than the current one. */
+    public boolean pinned() {
+        return versionId != null || stage != null;
+    }
+
+    /** The same secret and version, whole (no field). */
     public SecretId withoutField() {
-        return field == null ? this : new SecretId(path, null);
+        return field == null ? this : new SecretId(path, null, versionId, stage);
+    }
+
+    /** The same secret, current version. */
+    public SecretId current() {
+        return pinned() ? new SecretId(path, field, null, null) : this;
     }
 
     @Override
     public String toString() {
-        return field == null ? path : path + "#" + field;
+        StringBuilder out = new StringBuilder(path);
+        if (versionId != null) {
+            out.append("?version=").append(versionId);
+        } else if (stage != null) {
+            out.append("?stage=").append(stage);
+        }
+        if (field != null) {
+            out.append('#').append(field);
+        }
+        return out.toString();
     }
 }

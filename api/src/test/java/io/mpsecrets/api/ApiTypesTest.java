@@ -80,6 +80,12 @@ class ApiTypesTest {
         assertEquals(SecretId.of("a"), SecretId.parse("a#"));
         assertEquals(SecretId.of("a"), new SecretId("a", "f").withoutField());
         assertThrows(IllegalArgumentException.class, () -> SecretId.parse(" "));
+        SecretId previous = SecretId.parse("prod/db?stage=AWSPREVIOUS#password");
+        assertEquals(new SecretId("prod/db", "password", null, "AWSPREVIOUS"), previous);
+        assertEquals("prod/db?stage=AWSPREVIOUS#password", previous.toString());
+        assertEquals(new SecretId("secret/orders", null, "3", null), SecretId.parse("secret/orders?version=3"));
+        assertEquals(SecretId.parse("prod/db#password"), previous.current());
+        assertThrows(IllegalArgumentException.class, () -> SecretId.parse("prod/db?label=x"));
     }
 
     @Test

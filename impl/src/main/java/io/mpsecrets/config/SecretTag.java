@@ -4,8 +4,8 @@ import io.mpsecrets.api.SecretRef;
 import io.mpsecrets.api.exception.MalformedValueException;
 
 /**
- * How an {@code ENC(...)} value travels from {@link EncryptedValueMarker} (next to the sources) to
- * {@link EncryptedValueInterceptor} (after {@code ${...}} expansion): as a tag of a few characters,
+ * How an {@code ENC(...)} value travels from {@link SecretMarker} (next to the sources) to
+ * {@link SecretResolver} (after {@code ${...}} expansion): as a tag of a few characters,
  * {@code U+0002 · serial (base 36) · U+0003}, that the marker maps to the property the value was read as and its raw
  * text. Tags contain no {@code $} or braces, so expansion passes them through untouched and an expression that
  * refers to an encrypted property carries its tag into the referring value. They are short because SmallRye 3.3
@@ -14,14 +14,14 @@ import io.mpsecrets.api.exception.MalformedValueException;
  * <p>The interceptor asks the marker for a tag's property and raw text with a lookup of {@link #rawLookup(String)},
  * a reserved name no config source can hold.
  */
-final class EncryptedValueTag {
+final class SecretTag {
 
     static final char START = '\u0002';
     static final char END = '\u0003';
     /** Reserved lookup-name prefix: the marker answers {@code RAW + tag} with the tag's property name and raw value. */
     static final String RAW = START + "raw" + END;
 
-    private EncryptedValueTag() {
+    private SecretTag() {
     }
 
     static String of(long serial) {

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The interceptors as SmallRye Config discovers them, on the SmallRye version Open Liberty runs. */
-class EncryptedValueInterceptorTest {
+class EncryptedValueConfigTest {
 
     @TempDir
     Path dir;

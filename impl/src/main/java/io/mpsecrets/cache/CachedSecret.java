@@ -1,0 +1,72 @@
+package io.mpsecrets.cache;
+
+import io.mpsecrets.api.SecretRef;
+import io.mpsecrets.api.SecretValue;
+import io.mpsecrets.provider.SecretFields;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One fetched version of a secret, with its text and JSON fields decoded once and kept (reads are frequent,
+ * versions are not).
+ */
+public final class CachedSecret {
+
+    private final SecretValue value;
+    private final long freshUntil;
+    private volatile String text;
+    private volatile Optional<Map<String, String>> fields;
+
+    CachedSecret(SecretValue value, long freshUntil) {
+        this.value = value;
+        this.freshUntil = freshUntil;
+    }
+
+    public SecretValue value() {
+        return value;
+    }
+
+    long freshUntil() {
+        return freshUntil;
+    }
+
+    public Optional<String> version() {
+        return value.version();
+    }
+
+    /** The whole secret as text. */
+    public String text(SecretRef ref) {
+        String out = text;
+        if (out == null) {
+            out = SecretFields.text(value, ref);
+            text = out;
+        }
+        return out;
+    }
+
+    /** The fields, when the secret is a JSON object. */
+    public Optional<Map<String, String>> fields() {
+        Optional<Map<String, String>> out = fields;
+        if (out == null) {
+            out = SecretFields.fields(value);
+            fields = out;
+        }
+        return out;
+    }
+
+    /** One field of a JSON-object secret. */
+    public String field(String name, SecretRef ref) {
+        Map<String, String> all = fields().orElseThrow(() -> new io.mpsecrets.api.exception.InvalidSecretValueException(ref,
+                "the secret is not a JSON object, so it has no field '" + name + "'"));
+        String field = all.get(name);
+        if (field == null) {
+            throw new io.mpsecrets.api.exception.SecretNotFoundException(ref, "the secret has no field '" + name + "'");
+        }
+        return field;
+    }
+
+    @Override
+    public String toString() {
+        return "CachedSecret[" + value + "]";
+    }
+}

@@ -1,0 +1,222 @@
+package io.mpsecrets.cache;
+
+import io.mpsecrets.api.SecretId;
+import io.mpsecrets.api.SecretValue;
+import io.mpsecrets.api.exception.SecretException;
+import java.util.Collection;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
+
+/**
+ * Secrets fetched from stores, per application, by provider and secret id (whole secrets: fields are read from a
+ * cached secret). A fresh entry is served from memory; an expired one is fetched again by one caller while the
+ * others keep the old value (single flight; a cold secret asked by 100 threads is fetched once). When a store fails
+ * with a transient error after start-up, the last good value is served for up to {@link CachePolicy#maxStale()}
+ * past its TTL, the store is asked again only after a jittered exponential backoff, and the listener hears of it
+ * once per outage. Denials and missing secrets are never papered over. {@link #close()} zeroes every value.
+ */
+public final class SecretCache implements AutoCloseable {
+
+    /** A whole secret in a store. */
+    public record Key(String provider, SecretId id) {
+        public Key {
+            Objects.requireNonNull(provider, "provider");
+            id = id.withoutField();
+        }
+    }
+
+    /** Told about fetches and failures, to audit them. */
+    public interface Listener {
+        void fetched(Key key, SecretValue value, String property);
+
+        void failed(Key key, SecretException failure, boolean servedStale, String property);
+    }
+
+    private final ConcurrentHashMap<Key, Entry> entries = new ConcurrentHashMap<>();
+    private final Ticker ticker;
+    private final Listener listener;
+
+    public SecretCache(Ticker ticker, Listener listener) {
+        this.ticker = ticker;
+        this.listener = listener;
+    }
+
+    /**
+     * The secret for {@code key}: from memory while fresh, else from {@code fetch}.
+     *
+     * @param property the property being read, for audit (may be null)
+     */
+    public CachedSecret get(Key key, CachePolicy policy, Supplier<SecretValue> fetch, String property) {
+        Entry entry = entries.computeIfAbsent(key, k -> new Entry());
+        long now = ticker.nanos();
+        CachedSecret current = entry.current;
+        if (current != null && now - current.freshUntil() < 0) {
+            return current;
+        }
+        CompletableFuture<CachedSecret> mine;
+        CompletableFuture<CachedSecret> running;
+        synchronized (entry) {
+            current = entry.current;
+            if (current != null && now - current.freshUntil() < 0) {
+                return current;
+            }
+            running = entry.refreshing;
+            if (running == null && current != null && entry.lastFailure != null && now - entry.retryAt < 0) {
+                return staleOrThrow(entry, current, now, policy, key, property);
+            }
+            if (running == null) {
+                mine = new CompletableFuture<>();
+                entry.refreshing = mine;
+            } else {
+                mine = null;
+            }
+        }
+        if (mine == null) {
+            if (current != null) {
+                // Someone else is refreshing: the value that just expired is still good for this read.
+                return current;
+            }
+            return join(running);
+        }
+        return refresh(key, entry, policy, fetch, property, mine, current, now);
+    }
+
+    private CachedSecret refresh(Key key, Entry entry, CachePolicy policy, Supplier<SecretValue> fetch, String property,
+            CompletableFuture<CachedSecret> mine, CachedSecret previous, long now) {
+        SecretValue value;
+        try {
+            value = fetch.get();
+        } catch (SecretException failure) {
+            synchronized (entry) {
+                entry.failures++;
+                entry.lastFailure = failure;
+                entry.retryAt = ticker.nanos() + backoffNanos(policy, entry.failures);
+                entry.refreshing = null;
+            }
+            mine.completeExceptionally(failure);
+            if (previous != null) {
+                return staleOrThrow(entry, previous, now, policy, key, property);
+            }
+            listener.failed(key, failure, false, property);
+            throw failure;
+        } catch (RuntimeException unexpected) {
+            synchronized (entry) {
+                entry.refreshing = null;
+            }
+            mine.completeExceptionally(unexpected);
+            throw unexpected;
+        }
+        CachedSecret fresh = new CachedSecret(value, ticker.nanos() + policy.ttl().toNanos());
+        synchronized (entry) {
+            entry.current = fresh;
+            entry.failures = 0;
+            entry.lastFailure = null;
+            entry.staleReported = false;
+            entry.refreshing = null;
+        }
+        mine.complete(fresh);
+        listener.fetched(key, value, property);
+        return fresh;
+    }
+
+    private CachedSecret staleOrThrow(Entry entry, CachedSecret stale, long now, CachePolicy policy, Key key, String property) {
+        SecretException failure = entry.lastFailure;
+        boolean withinStaleWindow = now - (stale.freshUntil() + policy.maxStale().toNanos()) <= 0;
+        if (failure.reason().transientFailure() && withinStaleWindow) {
+            boolean report;
+            synchronized (entry) {
+                report = !entry.staleReported;
+                entry.staleReported = true;
+            }
+            if (report) {
+                listener.failed(key, failure, true, property);
+            }
+            return stale;
+        }
+        listener.failed(key, failure, false, property);
+        throw failure;
+    }
+
+    private static long backoffNanos(CachePolicy policy, int failures) {
+        long base = policy.backoffBase().toNanos();
+        long max = policy.backoffMax().toNanos();
+        long exponential = failures >= 31 ? max : Math.min(max, base << Math.min(30, failures - 1));
+        // "Equal jitter": half fixed, half random, so that many instances do not retry in step.
+        return exponential / 2 + ThreadLocalRandom.current().nextLong(exponential / 2 + 1);
+    }
+
+    private static CachedSecret join(CompletableFuture<CachedSecret> running) {
+        try {
+            return running.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+
+    /** Stores values fetched together at start-up (a batch call), fresh from now, and reports each fetch. */
+    public void putAll(String provider, Map<SecretId, SecretValue> values, CachePolicy policy) {
+        long freshUntil = ticker.nanos() + policy.ttl().toNanos();
+        values.forEach((id, value) -> {
+            Key key = new Key(provider, id);
+            Entry entry = entries.computeIfAbsent(key, k -> new Entry());
+            synchronized (entry) {
+                entry.current = new CachedSecret(value, freshUntil);
+            }
+            listener.fetched(key, value, null);
+        });
+    }
+
+    /** Replaces a value now (rotation); returns the one it replaced. */
+    public Optional<CachedSecret> replace(Key key, SecretValue value, CachePolicy policy) {
+        Entry entry = entries.computeIfAbsent(key, k -> new Entry());
+        synchronized (entry) {
+            CachedSecret previous = entry.current;
+            entry.current = new CachedSecret(value, ticker.nanos() + policy.ttl().toNanos());
+            entry.failures = 0;
+            entry.lastFailure = null;
+            entry.staleReported = false;
+            return Optional.ofNullable(previous);
+        }
+    }
+
+    public Optional<CachedSecret> peek(Key key) {
+        Entry entry = entries.get(key);
+        return entry == null ? Optional.empty() : Optional.ofNullable(entry.current);
+    }
+
+    public Collection<Key> keys() {
+        return java.util.List.copyOf(entries.keySet());
+    }
+
+    /** Zeroes and forgets every value. */
+    @Override
+    public void close() {
+        for (Entry entry : entries.values()) {
+            synchronized (entry) {
+                if (entry.current != null) {
+                    entry.current.value().destroy();
+                    entry.current = null;
+                }
+            }
+        }
+        entries.clear();
+    }
+
+    private static final class Entry {
+        volatile CachedSecret current;
+        CompletableFuture<CachedSecret> refreshing;
+        int failures;
+        long retryAt;
+        SecretException lastFailure;
+        boolean staleReported;
+    }
+}

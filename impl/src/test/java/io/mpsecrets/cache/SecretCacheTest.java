@@ -1,0 +1,188 @@
+package io.mpsecrets.cache;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.mpsecrets.api.FailureReason;
+import io.mpsecrets.api.SecretId;
+import io.mpsecrets.api.SecretRef;
+import io.mpsecrets.api.SecretValue;
+import io.mpsecrets.api.exception.SecretAccessDeniedException;
+import io.mpsecrets.api.exception.SecretException;
+import io.mpsecrets.api.exception.ServiceUnavailableException;
+import io.mpsecrets.testkit.leak.LeakGuard;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+
+class SecretCacheTest {
+
+    private static final CachePolicy POLICY = new CachePolicy(Duration.ofSeconds(10), Duration.ofSeconds(60),
+            Duration.ofSeconds(1), Duration.ofSeconds(8));
+    private static final SecretCache.Key KEY = new SecretCache.Key("aws", SecretId.of("prod/db"));
+
+    private final AtomicLong now = new AtomicLong();
+    private final List<String> events = new CopyOnWriteArrayList<>();
+    private final SecretCache cache = new SecretCache(now::get, new SecretCache.Listener() {
+        @Override
+        public void fetched(SecretCache.Key key, SecretValue value, String property) {
+            events.add("fetched " + value.version().orElse("-"));
+        }
+
+        @Override
+        public void failed(SecretCache.Key key, SecretException failure, boolean servedStale, String property) {
+            events.add((servedStale ? "stale " : "failed ") + failure.reason());
+        }
+    });
+    private final AtomicInteger fetches = new AtomicInteger();
+
+    private Supplier<SecretValue> store(String version) {
+        return () -> {
+            fetches.incrementAndGet();
+            return SecretValue.ofUtf8(LeakGuard.CANARY + version, version, null);
+        };
+    }
+
+    private Supplier<SecretValue> failing(FailureReason reason) {
+        return () -> {
+            fetches.incrementAndGet();
+            if (reason == FailureReason.ACCESS_DENIED) {
+                throw new SecretAccessDeniedException(SecretRef.secret("aws", "prod/db"), "denied", null);
+            }
+            throw new ServiceUnavailableException(reason, SecretRef.secret("aws", "prod/db"), "down", null);
+        };
+    }
+
+    private void advance(Duration by) {
+        now.addAndGet(by.toNanos());
+    }
+
+    private String read(Supplier<SecretValue> fetch) {
+        return cache.get(KEY, POLICY, fetch, "db.password").text(SecretRef.NONE);
+    }
+
+    @Test
+    void freshValuesComeFromMemoryAndExpiredOnesAreFetchedAgain() {
+        assertEquals(LeakGuard.CANARY + "v1", read(store("v1")));
+        advance(Duration.ofSeconds(9));
+        assertEquals(LeakGuard.CANARY + "v1", read(store("v2")));
+        assertEquals(1, fetches.get());
+        advance(Duration.ofSeconds(2));
+        assertEquals(LeakGuard.CANARY + "v2", read(store("v2")));
+        assertEquals(2, fetches.get());
+        assertEquals(List.of("fetched v1", "fetched v2"), events);
+    }
+
+    @Test
+    void aHundredThreadsAskingAColdSecretCauseOneFetch() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        Supplier<SecretValue> slow = () -> {
+            fetches.incrementAndGet();
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return SecretValue.ofUtf8("v", "1", null);
+        };
+        ExecutorService pool = Executors.newFixedThreadPool(100);
+        try {
+            List<Future<String>> reads = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                reads.add(pool.submit(() -> read(slow)));
+            }
+            Thread.sleep(200);
+            release.countDown();
+            for (Future<String> r : reads) {
+                assertEquals("v", r.get(10, TimeUnit.SECONDS));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(1, fetches.get());
+    }
+
+    @Test
+    void anOutageServesTheLastGoodValueUntilMaxStaleWithBackoffThenFailsClearly() {
+        read(store("v1"));
+        advance(Duration.ofSeconds(11)); // expired; the store is down from now on
+        Supplier<SecretValue> down = failing(FailureReason.UNAVAILABLE);
+        int failedReads = 0;
+        for (int second = 0; second < 59; second++) {
+            try {
+                assertEquals(LeakGuard.CANARY + "v1", read(down));
+            } catch (SecretException e) {
+                failedReads++;
+            }
+            advance(Duration.ofSeconds(1));
+        }
+        assertEquals(0, failedReads, "within max-stale every read succeeds");
+        // Backoff: 1, 2, 4, 8, 8, ... seconds (with jitter, at least half of each): far fewer than 59 attempts.
+        assertThat(fetches.get() - 1).isBetween(6, 20);
+        assertEquals(List.of("fetched v1", "stale UNAVAILABLE"), events, "the outage is reported once");
+
+        advance(Duration.ofSeconds(10)); // past max-stale
+        SecretException e = assertThrows(ServiceUnavailableException.class, () -> read(down));
+        assertEquals(FailureReason.UNAVAILABLE, e.reason());
+        assertThat(events).last().isEqualTo("failed UNAVAILABLE");
+    }
+
+    @Test
+    void theStoreRecoveringEndsTheOutage() {
+        read(store("v1"));
+        advance(Duration.ofSeconds(11));
+        read(failing(FailureReason.THROTTLED));
+        advance(Duration.ofSeconds(2));
+        assertEquals(LeakGuard.CANARY + "v2", read(store("v2")));
+        advance(Duration.ofSeconds(11));
+        read(failing(FailureReason.TIMEOUT));
+        assertThat(events).containsExactly("fetched v1", "stale THROTTLED", "fetched v2", "stale TIMEOUT");
+    }
+
+    @Test
+    void aDenialIsNeverPaperedOverWithAStaleValue() {
+        read(store("v1"));
+        advance(Duration.ofSeconds(11));
+        assertThrows(SecretAccessDeniedException.class, () -> read(failing(FailureReason.ACCESS_DENIED)));
+        assertThat(events).last().isEqualTo("failed ACCESS_DENIED");
+    }
+
+    @Test
+    void aColdFailureIsThrownToEveryReader() {
+        assertThrows(ServiceUnavailableException.class, () -> read(failing(FailureReason.UNAVAILABLE)));
+        assertThrows(ServiceUnavailableException.class, () -> read(failing(FailureReason.UNAVAILABLE)));
+        assertEquals(2, fetches.get(), "a cold secret is asked for again on the next read");
+    }
+
+    @Test
+    void closingZeroesTheValues() {
+        CachedSecret secret = cache.get(KEY, POLICY, store("v1"), null);
+        cache.close();
+        assertThat(secret.value().isDestroyed()).isTrue();
+        assertThat(cache.peek(KEY)).isEmpty();
+    }
+
+    @Test
+    void fieldsAreReadFromJsonSecrets() {
+        CachedSecret secret = cache.get(KEY, POLICY,
+                () -> SecretValue.ofUtf8("{\"user\":\"orders\",\"password\":\"" + LeakGuard.CANARY + "\",\"port\":5432}", "v1", null), null);
+        assertEquals("orders", secret.field("user", SecretRef.NONE));
+        assertEquals("5432", secret.field("port", SecretRef.NONE));
+        assertSame(secret.fields().orElseThrow(), secret.fields().orElseThrow(), "decoded once");
+        SecretException missing = assertThrows(SecretException.class, () -> secret.field("nope", SecretRef.secret("aws", "prod/db")));
+        assertEquals(FailureReason.NOT_FOUND, missing.reason());
+        LeakGuard.assertNoLeak(missing, secret);
+    }
+}
