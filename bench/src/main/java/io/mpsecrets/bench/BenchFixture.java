@@ -1,8 +1,8 @@
 package io.mpsecrets.bench;
 
 import io.mpsecrets.api.EncryptionContext;
-import io.mpsecrets.config.EncryptedValueInterceptorFactory;
-import io.mpsecrets.config.EncryptedValueMarker;
+import io.mpsecrets.config.SecretResolverFactory;
+import io.mpsecrets.config.SecretMarker;
 import io.mpsecrets.envelope.EnvelopeEncryptor;
 import io.mpsecrets.kms.local.LocalKeyring;
 import io.mpsecrets.kms.local.LocalKeyringKms;
@@ -63,8 +63,8 @@ final class BenchFixture {
     /** The same with mp-secrets' interceptors, as discovery would add them. */
     SmallRyeConfig mpSecretsConfig(boolean cachePlaintext) {
         return new SmallRyeConfigBuilder().addDefaultInterceptors()
-                .withInterceptors(new EncryptedValueMarker())
-                .withInterceptorFactories(new EncryptedValueInterceptorFactory())
+                .withInterceptors(new SecretMarker())
+                .withInterceptorFactories(new SecretResolverFactory())
                 .withSources(new PropertiesConfigSource(values(cachePlaintext), "bench", 100)).build();
     }
 }
