@@ -45,26 +45,55 @@ final class BenchFixture {
         }
     }
 
-    Map<String, String> values(boolean cachePlaintext) {
+    Map<String, String> values(boolean cachePlaintext, boolean everyAccess) {
         Map<String, String> values = new HashMap<>();
         values.put("plain.value", PLAINTEXT);
         values.put("db.password", encrypted);
         values.put("mpsecrets.kms.local.keyring", dir.resolve("keyring.json").toString());
         values.put("mpsecrets.cache.plaintext", Boolean.toString(cachePlaintext));
+        values.put("mpsecrets.audit.every-access", Boolean.toString(everyAccess));
         return values;
+    }
+
+    /**
+     * Audit lines go to a handler that drops them, as a fast asynchronous appender would: the benchmark measures
+     * building and logging the event, not the console.
+     */
+    static void auditToNowhere() {
+        Logger audit = Logger.getLogger("io.mpsecrets.audit");
+        audit.setLevel(Level.INFO);
+        audit.setUseParentHandlers(false);
+        audit.addHandler(new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        });
     }
 
     /** SmallRye Config as an application has it without mp-secrets. */
     SmallRyeConfig plainConfig() {
         return new SmallRyeConfigBuilder().addDefaultInterceptors()
-                .withSources(new PropertiesConfigSource(values(true), "bench", 100)).build();
+                .withSources(new PropertiesConfigSource(values(true, false), "bench", 100)).build();
     }
 
     /** The same with mp-secrets' interceptors, as discovery would add them. */
     SmallRyeConfig mpSecretsConfig(boolean cachePlaintext) {
+        return mpSecretsConfig(cachePlaintext, false);
+    }
+
+    /** With {@code everyAccess}, each read is an audit event written to the audit logger. */
+    SmallRyeConfig mpSecretsConfig(boolean cachePlaintext, boolean everyAccess) {
         return new SmallRyeConfigBuilder().addDefaultInterceptors()
                 .withInterceptors(new SecretMarker())
                 .withInterceptorFactories(new SecretResolverFactory())
-                .withSources(new PropertiesConfigSource(values(cachePlaintext), "bench", 100)).build();
+                .withSources(new PropertiesConfigSource(values(cachePlaintext, everyAccess), "bench", 100)).build();
     }
 }

@@ -28,6 +28,7 @@ public class LookupBenchmark {
     private SmallRyeConfig plain;
     private SmallRyeConfig withMpSecrets;
     private SmallRyeConfig withoutPlaintextCache;
+    private SmallRyeConfig everyAccess;
 
     @Setup
     public void setup() {
@@ -35,6 +36,8 @@ public class LookupBenchmark {
         plain = fixture.plainConfig();
         withMpSecrets = fixture.mpSecretsConfig(true);
         withoutPlaintextCache = fixture.mpSecretsConfig(false);
+        BenchFixture.auditToNowhere();
+        everyAccess = fixture.mpSecretsConfig(true, true);
         if (!BenchFixture.PLAINTEXT.equals(withMpSecrets.getValue("db.password", String.class))
                 || !BenchFixture.PLAINTEXT.equals(withoutPlaintextCache.getValue("db.password", String.class))) {
             throw new IllegalStateException("the benchmark configs do not decrypt");
@@ -57,6 +60,12 @@ public class LookupBenchmark {
     @Benchmark
     public String cachedEncLookup() {
         return withMpSecrets.getValue("db.password", String.class);
+    }
+
+    /** A cached ENC value with mpsecrets.audit.every-access=true: each read is an audit event and a log record. */
+    @Benchmark
+    public String cachedEncLookupEveryAccess() {
+        return everyAccess.getValue("db.password", String.class);
     }
 
     /** An ENC value with the plaintext cache off: every lookup decrypts (data key cached). */

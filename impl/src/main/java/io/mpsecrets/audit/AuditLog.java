@@ -3,47 +3,95 @@ package io.mpsecrets.audit;
 import io.mpsecrets.api.AuditSink;
 import io.mpsecrets.api.event.Outcome;
 import io.mpsecrets.api.event.SecretEvent;
+import io.mpsecrets.api.exception.AuditFailureException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Delivers every {@link SecretEvent} to the sinks: the {@code io.mpsecrets.audit} logger always, and whatever
- * else registers (the CDI bridge). A sink that throws is logged and skipped; it never breaks the access.
+ * Delivers every {@link SecretEvent} to the sinks: the {@code io.mpsecrets.audit} logger always, and whatever else
+ * attaches (the CDI bridge). A sink that throws is logged and skipped. Events emitted before a late sink attaches
+ * (values injected while the application deploys) are kept, up to {@value #BACKLOG} of them, and handed to it when
+ * it does.
+ *
+ * <p>With {@code required}, an access whose event no sink records is refused (fail closed, as Vault does).
  */
 public final class AuditLog {
 
     public static final String LOGGER_NAME = "io.mpsecrets.audit";
+    static final int BACKLOG = 256;
 
     private final List<AuditSink> sinks = new CopyOnWriteArrayList<>();
+    private final boolean required;
+    private final ArrayDeque<SecretEvent> backlog = new ArrayDeque<>();
+    private boolean lateSinkAttached;
 
-    public AuditLog() {
+    public AuditLog(boolean required) {
+        this.required = required;
         sinks.add(new LoggingAuditSink());
     }
 
-    public void addSink(AuditSink sink) {
-        sinks.add(sink);
+    public boolean required() {
+        return required;
     }
 
-    public void removeSink(AuditSink sink) {
+    /** Attaches a sink and hands it the events emitted before any late sink attached. */
+    public void attach(AuditSink sink) {
+        List<SecretEvent> earlier;
+        synchronized (backlog) {
+            earlier = lateSinkAttached ? List.of() : new ArrayList<>(backlog);
+            backlog.clear();
+            lateSinkAttached = true;
+            sinks.add(sink);
+        }
+        earlier.forEach(event -> deliver(sink, event));
+    }
+
+    public void detach(AuditSink sink) {
         sinks.remove(sink);
     }
 
     /** Delivers {@code event}; returns how many sinks recorded it. */
     public int emit(SecretEvent event) {
+        synchronized (backlog) {
+            if (!lateSinkAttached) {
+                if (backlog.size() == BACKLOG) {
+                    backlog.removeFirst();
+                }
+                backlog.addLast(event);
+            }
+        }
         int recorded = 0;
         for (AuditSink sink : sinks) {
-            try {
-                if (sink.record(event)) {
-                    recorded++;
-                }
-            } catch (RuntimeException e) {
-                Logger.getLogger(LOGGER_NAME).log(Level.WARNING, "mp-secrets: audit sink " + sink.getClass().getName()
-                        + " failed on a " + event.type() + " event: " + e.getClass().getName());
+            if (deliver(sink, event)) {
+                recorded++;
             }
         }
         return recorded;
+    }
+
+    /**
+     * Delivers the event of an access that is about to serve a value; when audit is required and no sink recorded
+     * it, the access is refused.
+     */
+    public void emitForAccess(SecretEvent event) {
+        if (emit(event) == 0 && required) {
+            throw new AuditFailureException(event.ref(), "no audit sink recorded the " + event.type()
+                    + " event (mpsecrets.audit.required=true)");
+        }
+    }
+
+    private static boolean deliver(AuditSink sink, SecretEvent event) {
+        try {
+            return sink.record(event);
+        } catch (RuntimeException e) {
+            Logger.getLogger(LOGGER_NAME).log(Level.WARNING, "mp-secrets: audit sink " + sink.getClass().getName()
+                    + " failed on a " + event.type() + " event: " + e.getClass().getName());
+            return false;
+        }
     }
 
     /** The sink that writes one line per event to the {@code io.mpsecrets.audit} logger. */

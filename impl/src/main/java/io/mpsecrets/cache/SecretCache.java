@@ -31,12 +31,22 @@ public final class SecretCache implements AutoCloseable {
         }
     }
 
-    /** Told about fetches and failures, to audit them. */
+    /** Told about fetches, rotations and failures, to audit them. */
     public interface Listener {
         void fetched(Key key, SecretValue value, String property);
 
+        /** A refresh or replacement brought a new version. */
+        default void rotated(Key key, String previousVersion, String newVersion) {
+        }
+
         void failed(Key key, SecretException failure, boolean servedStale, String property);
     }
+
+    /** A replaced value, zeroed once its grace period is over. */
+    private record Retired(CachedSecret secret, long zeroAt) {
+    }
+
+    private final java.util.concurrent.ConcurrentLinkedQueue<Retired> retired = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     private final ConcurrentHashMap<Key, Entry> entries = new ConcurrentHashMap<>();
     private final Ticker ticker;
@@ -122,6 +132,7 @@ public final class SecretCache implements AutoCloseable {
         }
         mine.complete(fresh);
         listener.fetched(key, value, property);
+        swapped(key, previous, fresh, policy);
         return fresh;
     }
 
@@ -175,17 +186,49 @@ public final class SecretCache implements AutoCloseable {
         });
     }
 
-    /** Replaces a value now (rotation); returns the one it replaced. */
+    /** Replaces a value now (the rotation watcher saw a new version); returns the one it replaced. */
     public Optional<CachedSecret> replace(Key key, SecretValue value, CachePolicy policy) {
         Entry entry = entries.computeIfAbsent(key, k -> new Entry());
+        CachedSecret previous;
+        CachedSecret fresh = new CachedSecret(value, ticker.nanos() + policy.ttl().toNanos());
         synchronized (entry) {
-            CachedSecret previous = entry.current;
-            entry.current = new CachedSecret(value, ticker.nanos() + policy.ttl().toNanos());
+            previous = entry.current;
+            entry.current = fresh;
             entry.failures = 0;
             entry.lastFailure = null;
             entry.staleReported = false;
-            return Optional.ofNullable(previous);
         }
+        swapped(key, previous, fresh, policy);
+        return Optional.ofNullable(previous);
+    }
+
+    /**
+     * After a swap: report a new version, and retire the old value. It is not zeroed at once: a reader may hold it
+     * mid-request; it is zeroed after the policy's grace period.
+     */
+    private void swapped(Key key, CachedSecret previous, CachedSecret fresh, CachePolicy policy) {
+        if (previous == null) {
+            return;
+        }
+        String before = previous.version().orElse(null);
+        String after = fresh.version().orElse(null);
+        if (!java.util.Objects.equals(before, after)) {
+            listener.rotated(key, before, after);
+        }
+        retired.add(new Retired(previous, ticker.nanos() + policy.grace().toNanos()));
+        zeroRetired();
+    }
+
+    /** Zeroes retired values whose grace period is over. */
+    public void zeroRetired() {
+        long now = ticker.nanos();
+        retired.removeIf(r -> {
+            if (now - r.zeroAt() >= 0) {
+                r.secret().value().destroy();
+                return true;
+            }
+            return false;
+        });
     }
 
     public Optional<CachedSecret> peek(Key key) {
@@ -200,6 +243,8 @@ public final class SecretCache implements AutoCloseable {
     /** Zeroes and forgets every value. */
     @Override
     public void close() {
+        retired.forEach(r -> r.secret().value().destroy());
+        retired.clear();
         for (Entry entry : entries.values()) {
             synchronized (entry) {
                 if (entry.current != null) {

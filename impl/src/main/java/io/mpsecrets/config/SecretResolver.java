@@ -68,20 +68,7 @@ public final class SecretResolver implements ConfigSourceInterceptor {
     }
 
     private String plaintext(ConfigSourceInterceptorContext context, String name, String tag) {
-        String cached = runtime.cachedPlaintext(tag);
-        if (cached != null) {
-            return cached;
-        }
-        SecretsRuntime.Reference reference = runtime.reference(tag);
-        if (reference != null) {
-            return runtime.resolve(reference, settingsOf(context));
-        }
-        ConfigValue piece = context.proceed(SecretTag.rawLookup(tag));
-        if (piece == null) {
-            // Not a tag the marker gave (or its value changed meanwhile): a raw value holding U+0002.
-            throw SecretTag.malformed(name);
-        }
-        return runtime.plaintext(piece.getName(), piece.getValue(), tag, settingsOf(context));
+        return runtime.read(tag, name, piece -> context.proceed(SecretTag.rawLookup(piece)), () -> settingsOf(context));
     }
 
     /** Settings read through the chain below, with secrets in them resolved: a Vault token may be ENC(...). */

@@ -36,10 +36,7 @@ public record StoreSettings(String store, int ordinal, CachePolicy cache, boolea
             throw new ConfigurationException("mpsecrets.sources names an unknown store '" + store + "'; known: aws, vault, file, env");
         }
         String prefix = "mpsecrets." + store + ".";
-        Duration ttl = settings.duration(prefix + "ttl", settings.duration("mpsecrets.cache.ttl", CachePolicy.DEFAULT.ttl()));
-        Duration maxStale = settings.duration(prefix + "max-stale",
-                settings.duration("mpsecrets.cache.max-stale", CachePolicy.DEFAULT.maxStale()));
-        CachePolicy cache = new CachePolicy(ttl, maxStale, CachePolicy.DEFAULT.backoffBase(), CachePolicy.DEFAULT.backoffMax());
+        CachePolicy cache = cachePolicy(store, settings);
         List<Listed> secrets = new ArrayList<>();
         for (String id : settings.list(prefix + "secrets")) {
             secrets.add(new Listed(id(prefix + "secrets", id), ""));
@@ -62,12 +59,17 @@ public record StoreSettings(String store, int ordinal, CachePolicy cache, boolea
                 List.copyOf(secrets));
     }
 
-    /** Cache policy alone, for a store that is only referenced, not listed. */
+    /**
+     * A store's cache policy: {@code mpsecrets.<store>.ttl} and {@code max-stale}, defaulting to
+     * {@code mpsecrets.cache.ttl} (PT5M) and {@code mpsecrets.cache.max-stale} (PT1H); the grace period of a rotated
+     * value is {@code mpsecrets.rotation.grace} (PT5M).
+     */
     public static CachePolicy cachePolicy(String store, Settings settings) {
         String prefix = "mpsecrets." + store + ".";
         return new CachePolicy(settings.duration(prefix + "ttl", settings.duration("mpsecrets.cache.ttl", CachePolicy.DEFAULT.ttl())),
                 settings.duration(prefix + "max-stale", settings.duration("mpsecrets.cache.max-stale", CachePolicy.DEFAULT.maxStale())),
-                CachePolicy.DEFAULT.backoffBase(), CachePolicy.DEFAULT.backoffMax());
+                CachePolicy.DEFAULT.backoffBase(), CachePolicy.DEFAULT.backoffMax(),
+                settings.duration("mpsecrets.rotation.grace", CachePolicy.DEFAULT.grace()));
     }
 
     private static SecretId id(String setting, String text) {

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 class SecretCacheTest {
 
     private static final CachePolicy POLICY = new CachePolicy(Duration.ofSeconds(10), Duration.ofSeconds(60),
-            Duration.ofSeconds(1), Duration.ofSeconds(8));
+            Duration.ofSeconds(1), Duration.ofSeconds(8), Duration.ofSeconds(30));
     private static final SecretCache.Key KEY = new SecretCache.Key("aws", SecretId.of("prod/db"));
 
     private final AtomicLong now = new AtomicLong();
@@ -39,6 +39,11 @@ class SecretCacheTest {
         @Override
         public void fetched(SecretCache.Key key, SecretValue value, String property) {
             events.add("fetched " + value.version().orElse("-"));
+        }
+
+        @Override
+        public void rotated(SecretCache.Key key, String previousVersion, String newVersion) {
+            events.add("rotated " + previousVersion + " -> " + newVersion);
         }
 
         @Override
@@ -82,7 +87,7 @@ class SecretCacheTest {
         advance(Duration.ofSeconds(2));
         assertEquals(LeakGuard.CANARY + "v2", read(store("v2")));
         assertEquals(2, fetches.get());
-        assertEquals(List.of("fetched v1", "fetched v2"), events);
+        assertEquals(List.of("fetched v1", "fetched v2", "rotated v1 -> v2"), events);
     }
 
     @Test
@@ -148,7 +153,7 @@ class SecretCacheTest {
         assertEquals(LeakGuard.CANARY + "v2", read(store("v2")));
         advance(Duration.ofSeconds(11));
         read(failing(FailureReason.TIMEOUT));
-        assertThat(events).containsExactly("fetched v1", "stale THROTTLED", "fetched v2", "stale TIMEOUT");
+        assertThat(events).containsExactly("fetched v1", "stale THROTTLED", "fetched v2", "rotated v1 -> v2", "stale TIMEOUT");
     }
 
     @Test
@@ -164,6 +169,20 @@ class SecretCacheTest {
         assertThrows(ServiceUnavailableException.class, () -> read(failing(FailureReason.UNAVAILABLE)));
         assertThrows(ServiceUnavailableException.class, () -> read(failing(FailureReason.UNAVAILABLE)));
         assertEquals(2, fetches.get(), "a cold secret is asked for again on the next read");
+    }
+
+    @Test
+    void aReplacedValueStaysIntactForItsGracePeriodThenIsZeroed() {
+        CachedSecret old = cache.get(KEY, POLICY, store("v1"), null);
+        cache.replace(KEY, SecretValue.ofUtf8("new", "v2", null), POLICY);
+        assertThat(events).contains("rotated v1 -> v2");
+        advance(Duration.ofSeconds(29));
+        cache.zeroRetired();
+        assertEquals(LeakGuard.CANARY + "v1", old.text(SecretRef.NONE), "a reader holding the old value can finish");
+        assertThat(old.value().isDestroyed()).isFalse();
+        advance(Duration.ofSeconds(2));
+        cache.zeroRetired();
+        assertThat(old.value().isDestroyed()).isTrue();
     }
 
     @Test

@@ -1,0 +1,130 @@
+package io.mpsecrets.rotation;
+
+import io.mpsecrets.api.SecretValue;
+import io.mpsecrets.api.exception.SecretException;
+import io.mpsecrets.cache.CachePolicy;
+import io.mpsecrets.cache.CachedSecret;
+import io.mpsecrets.cache.SecretCache;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Polls each cached store secret's current version cheaply (Secrets Manager DescribeSecret, Vault KV metadata, a
+ * file's content hash) every interval, a little early by a random jitter so instances do not poll in step; on a
+ * new version it fetches the secret and swaps it into the cache atomically, which reports the rotation. One daemon
+ * thread per application, named, carrying the application's class loader, stopped by {@link #close()}.
+ */
+public final class RotationWatcher implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger("io.mpsecrets.rotation");
+
+    /** What the watcher needs of a store: its provider and cache policy, if the application opened it. */
+    public interface Stores {
+        Optional<io.mpsecrets.api.SecretProvider> provider(String store);
+
+        CachePolicy policy(String store);
+
+        /** A check of this secret failed; the cached value stays in service. */
+        void checkFailed(SecretCache.Key key, SecretException failure);
+    }
+
+    private final SecretCache cache;
+    private final Stores stores;
+    private final Duration interval;
+    private final ScheduledExecutorService executor;
+    private final Set<SecretCache.Key> failing = ConcurrentHashMap.newKeySet();
+
+    private RotationWatcher(SecretCache cache, Stores stores, Duration interval, String application) {
+        this.cache = cache;
+        this.stores = stores;
+        this.interval = interval;
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = new Thread(runnable, "mpsecrets-rotation-" + application);
+            thread.setDaemon(true);
+            thread.setContextClassLoader(loader);
+            return thread;
+        });
+        pool.setRemoveOnCancelPolicy(true);
+        this.executor = pool;
+    }
+
+    /** Starts watching; the first check is one interval from now. */
+    public static RotationWatcher start(SecretCache cache, Stores stores, Duration interval, String application) {
+        RotationWatcher watcher = new RotationWatcher(cache, stores, interval, application);
+        watcher.scheduleNext();
+        return watcher;
+    }
+
+    private void scheduleNext() {
+        long nanos = interval.toNanos();
+        long jitter = ThreadLocalRandom.current().nextLong(Math.min(nanos / 10, TimeUnit.MILLISECONDS.toNanos(500)) + 1);
+        try {
+            executor.schedule(this::pollAndReschedule, nanos - jitter, TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException closed) {
+            // closed meanwhile
+        }
+    }
+
+    private void pollAndReschedule() {
+        try {
+            poll();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "mp-secrets: rotation check failed: " + e.getClass().getName());
+        } finally {
+            if (!executor.isShutdown()) {
+                scheduleNext();
+            }
+        }
+    }
+
+    /** One round: every cached secret whose store is open. */
+    public void poll() {
+        for (SecretCache.Key key : cache.keys()) {
+            if (key.id().versionId() != null || Thread.currentThread().isInterrupted()) {
+                continue; // a pinned version never changes
+            }
+            Optional<io.mpsecrets.api.SecretProvider> provider = stores.provider(key.provider());
+            if (provider.isEmpty()) {
+                continue;
+            }
+            try {
+                Optional<String> current = provider.get().currentVersion(key.id());
+                Optional<String> cached = cache.peek(key).flatMap(CachedSecret::version);
+                if (current.isPresent() && !Objects.equals(current, cached)) {
+                    SecretValue value = provider.get().fetch(key.id());
+                    cache.replace(key, value, stores.policy(key.provider()));
+                }
+                failing.remove(key);
+            } catch (SecretException e) {
+                if (failing.add(key)) {
+                    stores.checkFailed(key, e);
+                }
+            }
+        }
+        cache.zeroRetired();
+    }
+
+    public Duration interval() {
+        return interval;
+    }
+
+    @Override
+    public void close() {
+        executor.shutdownNow();
+        try {
+            executor.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

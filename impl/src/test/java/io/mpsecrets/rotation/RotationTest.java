@@ -1,0 +1,167 @@
+package io.mpsecrets.rotation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.mpsecrets.cdi.MpSecretsExtension;
+import io.mpsecrets.config.SecretsRuntime;
+import io.mpsecrets.testing.AuditRecorder;
+import io.mpsecrets.testkit.leak.LeakGuard;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Rotation through the file store: the watcher, the swap, the events and the threads. */
+class RotationTest {
+
+    @TempDir
+    Path dir;
+
+    private final AuditRecorder audit = new AuditRecorder();
+    private final List<SecretsRuntime> runtimes = new ArrayList<>();
+
+    @AfterEach
+    void stop() {
+        runtimes.forEach(SecretsRuntime::close);
+        audit.close();
+    }
+
+    private SmallRyeConfig config(String interval) {
+        Map<String, String> values = new HashMap<>(Map.of("mpsecrets.sources", "file", "mpsecrets.file.dir", dir.toString(),
+                "mpsecrets.file.ttl", "PT1H", "mpsecrets.app", "orders"));
+        if (interval != null) {
+            values.put("mpsecrets.rotation.interval", interval);
+        }
+        SmallRyeConfig config = new SmallRyeConfigBuilder().addDefaultInterceptors().addDiscoveredInterceptors().addDiscoveredSources()
+                .withSources(new PropertiesConfigSource(values, "app", 100)).build();
+        runtimes.add(MpSecretsExtension.runtimeOf(config).orElseThrow());
+        return config;
+    }
+
+    /** Writes the file as a store does: a new file renamed over the old, so readers see all of one or the other. */
+    private void write(String name, String value) throws IOException {
+        Path temp = Files.createTempFile(dir, ".write", ".tmp");
+        Files.writeString(temp, value);
+        Files.move(temp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private static boolean rotationThreadRunning() {
+        return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().startsWith("mpsecrets-rotation-") && t.isAlive());
+    }
+
+    @Test
+    void aRotationIsVisibleWithinTheIntervalPlusOneSecond() throws Exception {
+        write("db-password", "v1-" + LeakGuard.CANARY);
+        SmallRyeConfig config = config("PT0.5S");
+        assertEquals("v1-" + LeakGuard.CANARY, config.getValue("db-password", String.class));
+
+        write("db-password", "v2-" + LeakGuard.CANARY);
+        long start = System.nanoTime();
+        while (!config.getValue("db-password", String.class).startsWith("v2-")) {
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1500));
+            Thread.sleep(10);
+        }
+        assertThat(audit.events("rotated")).singleElement().asString()
+                .contains("property=db-password", "provider=file", "secret=db-password", "previous=h-", "outcome=ok", "app=orders",
+                        "thread=mpsecrets-rotation-orders");
+    }
+
+    @Test
+    void eightReadersThroughAHundredRotationsSeeOnlyWholeValuesAndNeverFail() throws Exception {
+        write("db-password", "v0-" + LeakGuard.CANARY);
+        SmallRyeConfig config = config("PT1H"); // checks driven below, one per rotation
+        SecretsRuntime runtime = runtimes.get(0);
+        Pattern whole = Pattern.compile("v(\\d+)-" + Pattern.quote(LeakGuard.CANARY));
+        AtomicBoolean running = new AtomicBoolean(true);
+        AtomicInteger reads = new AtomicInteger();
+        ConcurrentLinkedQueue<String> problems = new ConcurrentLinkedQueue<>();
+        CountDownLatch started = new CountDownLatch(8);
+        List<Thread> readers = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            Thread reader = new Thread(() -> {
+                started.countDown();
+                int last = -1;
+                while (running.get()) {
+                    try {
+                        var m = whole.matcher(config.getValue("db-password", String.class));
+                        if (!m.matches()) {
+                            problems.add("a value that is not whole");
+                        } else if (Integer.parseInt(m.group(1)) < last) {
+                            problems.add("went back from v" + last + " to v" + m.group(1));
+                        } else {
+                            last = Integer.parseInt(m.group(1));
+                        }
+                        reads.incrementAndGet();
+                    } catch (RuntimeException e) {
+                        problems.add(e.getClass().getName());
+                    }
+                }
+            });
+            reader.start();
+            readers.add(reader);
+        }
+        started.await();
+        for (int rotation = 1; rotation <= 100; rotation++) {
+            write("db-password", "v" + rotation + "-" + LeakGuard.CANARY);
+            runtime.checkRotation();
+        }
+        running.set(false);
+        for (Thread reader : readers) {
+            reader.join(10_000);
+        }
+        assertThat(problems).isEmpty();
+        assertThat(reads.get()).isGreaterThan(800);
+        assertEquals("v100-" + LeakGuard.CANARY, config.getValue("db-password", String.class));
+        assertThat(audit.events("rotated")).hasSize(100);
+    }
+
+    @Test
+    void theWatcherIsOneDaemonThreadOnlyWhenRotationIsOnAndStopsAtClose() throws Exception {
+        write("db-password", "x");
+        SmallRyeConfig off = config(null);
+        off.getValue("db-password", String.class);
+        assertThat(rotationThreadRunning()).isFalse();
+        assertThat(runtimes.get(0).watching()).isFalse();
+
+        SmallRyeConfig on = config("PT0.2S");
+        on.getValue("db-password", String.class);
+        Thread.sleep(300);
+        Thread watcher = Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("mpsecrets-rotation-"))
+                .findFirst().orElseThrow();
+        assertThat(watcher.isDaemon()).isTrue();
+        assertEquals("mpsecrets-rotation-orders", watcher.getName());
+
+        runtimes.get(1).close();
+        watcher.join(5_000);
+        assertThat(watcher.isAlive()).isFalse();
+    }
+
+    @Test
+    void aFailingCheckKeepsTheValueAndIsReportedOnce() throws Exception {
+        write("db-password", "v1-" + LeakGuard.CANARY);
+        SmallRyeConfig config = config("PT1H");
+        config.getValue("db-password", String.class);
+        Files.delete(dir.resolve("db-password"));
+        runtimes.get(0).checkRotation();
+        runtimes.get(0).checkRotation();
+        assertEquals("v1-" + LeakGuard.CANARY, config.getValue("db-password", String.class));
+        assertThat(audit.events("failure")).singleElement().asString().contains("secret=db-password", "reason=NOT_FOUND", "outcome=stale");
+    }
+}
