@@ -2,7 +2,7 @@ package io.mpsecrets.bench;
 
 import io.mpsecrets.api.EncryptionContext;
 import io.mpsecrets.config.SecretResolverFactory;
-import io.mpsecrets.config.SecretMarker;
+import io.mpsecrets.config.SecretMarkerFactory;
 import io.mpsecrets.envelope.EnvelopeEncryptor;
 import io.mpsecrets.kms.local.LocalKeyring;
 import io.mpsecrets.kms.local.LocalKeyringKms;
@@ -92,7 +92,7 @@ final class BenchFixture {
     /** With {@code everyAccess}, each read is an audit event written to the audit logger. */
     SmallRyeConfig mpSecretsConfig(boolean cachePlaintext, boolean everyAccess) {
         return new SmallRyeConfigBuilder().addDefaultInterceptors()
-                .withInterceptors(new SecretMarker())
+                .withInterceptorFactories(new SecretMarkerFactory())
                 .withInterceptorFactories(new SecretResolverFactory())
                 .withSources(new PropertiesConfigSource(values(cachePlaintext, everyAccess), "bench", 100)).build();
     }

@@ -12,7 +12,14 @@ import javax.naming.InitialContext;
 import javax.naming.NamingException;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
-import org.eclipse.microprofile.config.ConfigValue;
+import io.mpsecrets.config.Settings;
+import io.mpsecrets.validate.Finding;
+import io.mpsecrets.validate.SecretValidator;
+import io.mpsecrets.validate.ValidationSettings;
+import jakarta.enterprise.inject.spi.DeploymentException;
+import java.time.Clock;
+import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * mp-secrets in a CDI container: bridges audit events to CDI events (with the events emitted while the application
@@ -28,7 +35,8 @@ public class MpSecretsExtension implements Extension {
     private CdiAuditSink sink;
 
     void afterDeploymentValidation(@Observes AfterDeploymentValidation event, BeanManager beanManager) {
-        Optional<SecretsRuntime> found = runtimeOf(ConfigProvider.getConfig(Thread.currentThread().getContextClassLoader()));
+        Config config = ConfigProvider.getConfig(Thread.currentThread().getContextClassLoader());
+        Optional<SecretsRuntime> found = SecretsRuntime.of(config);
         if (found.isEmpty()) {
             LOG.warning("mp-secrets: the application's config has no mp-secrets interceptors; audit events are not bridged to CDI");
             return;
@@ -37,6 +45,24 @@ public class MpSecretsExtension implements Extension {
         moduleName().ifPresent(runtime::module);
         sink = new CdiAuditSink(beanManager);
         runtime.audit().attach(sink);
+        validate(config, event);
+    }
+
+    /** {@code mpsecrets.validate=fail|warn}: checks the application's secrets before it takes traffic. */
+    private void validate(Config config, AfterDeploymentValidation event) {
+        ValidationSettings settings = ValidationSettings.read(new Settings(name -> config.getOptionalValue(name, String.class)),
+                config.getPropertyNames());
+        if (settings.mode() == ValidationSettings.Mode.OFF) {
+            return;
+        }
+        List<Finding> findings = new SecretValidator(config, runtime, settings, Clock.systemUTC()).validate();
+        List<Finding> errors = findings.stream().filter(f -> f.severity() == Finding.Severity.ERROR).toList();
+        if (settings.mode() == ValidationSettings.Mode.FAIL && !errors.isEmpty()) {
+            event.addDeploymentProblem(new DeploymentException("mp-secrets: " + errors.size() + " secret problem(s) "
+                    + "(mpsecrets.validate=fail): " + errors.stream().map(Finding::toString).collect(Collectors.joining("; "))));
+            return;
+        }
+        findings.forEach(finding -> LOG.warning("mp-secrets: secret problem: " + finding));
     }
 
     void beforeShutdown(@Observes BeforeShutdown event) {
@@ -45,12 +71,6 @@ public class MpSecretsExtension implements Extension {
             runtime.close();
             runtime = null;
         }
-    }
-
-    /** The runtime of a config: its resolver answers {@link SecretsRuntime#LOOKUP}. */
-    public static Optional<SecretsRuntime> runtimeOf(Config config) {
-        ConfigValue id = config.getConfigValue(SecretsRuntime.LOOKUP);
-        return id == null ? Optional.empty() : SecretsRuntime.find(id.getValue());
     }
 
     /** {@code java:module/ModuleName} in an application server; none in Java SE. */

@@ -47,7 +47,8 @@ public final class SecretMarker implements ConfigSourceInterceptor {
     public ConfigValue getValue(ConfigSourceInterceptorContext context, String name) {
         if (name.startsWith(SecretTag.RAW)) {
             Piece piece = byTag.get(name.substring(SecretTag.RAW.length()));
-            return piece == null ? null : ConfigValue.builder().withName(piece.property()).withValue(piece.text()).build();
+            // Not ours: another marker closer to the sources gave it (two copies of the jar on a class path).
+            return piece == null ? context.proceed(name) : ConfigValue.builder().withName(piece.property()).withValue(piece.text()).build();
         }
         ConfigValue value = context.proceed(name);
         if (value == null) {

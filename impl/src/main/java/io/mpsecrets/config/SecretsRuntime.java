@@ -100,6 +100,12 @@ public final class SecretsRuntime implements AutoCloseable {
         return runtime;
     }
 
+    /** The runtime of a config: its resolver answers {@link #LOOKUP}. Empty when mp-secrets is not installed in it. */
+    public static Optional<SecretsRuntime> of(org.eclipse.microprofile.config.Config config) {
+        org.eclipse.microprofile.config.ConfigValue id = config.getConfigValue(LOOKUP);
+        return id == null ? Optional.empty() : find(id.getValue());
+    }
+
     /** The runtime with this id, while its config lives. */
     public static Optional<SecretsRuntime> find(String id) {
         WeakReference<SecretsRuntime> ref = id == null ? null : RUNTIMES.get(id);
@@ -256,6 +262,41 @@ public final class SecretsRuntime implements AutoCloseable {
         }
         accessed(ref, decrypted.reads());
         return plaintext;
+    }
+
+    /** Decrypts a value without caching it (validation of another environment's value); empty if it does not decrypt. */
+    public Optional<String> decryptOnce(String property, String encrypted) {
+        try {
+            EncryptedValue value = EncryptedValue.parse(encrypted, SecretRef.property(property));
+            String plaintext = decryptor.decryptToString(property, value);
+            audit.emitForAccess(new SecretDecrypted(Instant.now(), SecretRef.property(property).withKeyId(value.keyId()), workerContext()));
+            return Optional.of(plaintext);
+        } catch (SecretException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * When a secret was made, as far as can be known: for an {@code ENC(...)} value under the local keyring, its key
+     * version's creation; for a store secret already read, the version's creation date the store reported.
+     */
+    public Optional<Instant> created(String property, String raw) {
+        String text = raw.trim();
+        if (EncryptedValue.looksEncrypted(text)) {
+            try {
+                String keyId = EncryptedValue.parse(text, SecretRef.property(property)).keyId();
+                return kms.forKeyId(keyId) instanceof LocalKeyringKms local ? local.created(keyId) : Optional.empty();
+            } catch (SecretException e) {
+                return Optional.empty();
+            }
+        }
+        if (text.startsWith("${") && text.endsWith("}")) {
+            SecretReference reference = SecretReference.parse(text.substring(2, text.length() - 1));
+            if (reference != null) {
+                return secrets.peek(new SecretCache.Key(reference.store(), reference.id())).flatMap(c -> c.value().created());
+            }
+        }
+        return Optional.empty();
     }
 
     private void auditFailure(SecretException failure, boolean servedStale) {

@@ -78,7 +78,7 @@ class AuditTest {
         assertThat(audit.events("decrypted")).hasSize(1);
         assertThat(audit.events("fetched")).hasSize(1);
         assertThat(audit.events("accessed")).isEmpty();
-        SecretsRuntime runtime = MpSecretsExtension.runtimeOf(config).orElseThrow();
+        SecretsRuntime runtime = SecretsRuntime.of(config).orElseThrow();
         assertEquals(Map.of("api.token", 5L, "db.password", 5L), runtime.readCounts());
     }
 
@@ -105,7 +105,7 @@ class AuditTest {
 
         // Another sink that records (the CDI bridge, say) lets accesses through again.
         List<SecretEvent> recorded = new CopyOnWriteArrayList<>();
-        MpSecretsExtension.runtimeOf(config).orElseThrow().audit().attach(event -> recorded.add(event));
+        SecretsRuntime.of(config).orElseThrow().audit().attach(event -> recorded.add(event));
         assertEquals(Fixtures.SECRET, config.getValue("db.password", String.class));
         assertThat(recorded).isNotEmpty();
     }

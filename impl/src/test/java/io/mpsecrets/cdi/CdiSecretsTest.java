@@ -195,7 +195,7 @@ class CdiSecretsTest {
     }
 
     private SecretsRuntime runtime() {
-        return MpSecretsExtension.runtimeOf(config).orElseThrow();
+        return SecretsRuntime.of(config).orElseThrow();
     }
 
     private void rotate(String value) throws IOException {

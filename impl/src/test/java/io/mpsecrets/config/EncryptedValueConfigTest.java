@@ -215,6 +215,20 @@ class EncryptedValueConfigTest {
         assertEquals(2, auditLines("decrypted"));
     }
 
+    /** Two copies of the jar on a class path (an application's and a shared library's) register everything twice. */
+    @Test
+    void twoCopiesOfTheInterceptorsStillResolveEverything() {
+        Map<String, String> values = Map.of("mpsecrets.kms.local.keyring", keyringFile.toString(),
+                "db.password", enc(Fixtures.SECRET, "db.password"), "token", "${env::MPS_TEST_TOKEN}", "url", "x?p=${db.password}");
+        SmallRyeConfig config = new SmallRyeConfigBuilder().addDefaultInterceptors()
+                .withInterceptorFactories(new SecretMarkerFactory(), new SecretMarkerFactory(), new SecretResolverFactory(),
+                        new SecretResolverFactory())
+                .withSources(new PropertiesConfigSource(values, "test", 100)).build();
+        assertEquals(Fixtures.SECRET, config.getValue("db.password", String.class));
+        assertEquals("token-" + LeakGuard.CANARY, config.getValue("token", String.class));
+        assertEquals("x?p=" + Fixtures.SECRET, config.getValue("url", String.class));
+    }
+
     @Test
     void convertersSeeThePlaintext() {
         SmallRyeConfig config = config(Map.of("pool.size", enc("42", "pool.size")));

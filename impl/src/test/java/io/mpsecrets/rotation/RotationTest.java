@@ -51,7 +51,7 @@ class RotationTest {
         }
         SmallRyeConfig config = new SmallRyeConfigBuilder().addDefaultInterceptors().addDiscoveredInterceptors().addDiscoveredSources()
                 .withSources(new PropertiesConfigSource(values, "app", 100)).build();
-        runtimes.add(MpSecretsExtension.runtimeOf(config).orElseThrow());
+        runtimes.add(SecretsRuntime.of(config).orElseThrow());
         return config;
     }
 

@@ -212,6 +212,15 @@ public final class LocalKeyringKms implements KeyManagementService {
         }
     }
 
+    /** When the key version a key id names was created, if the keyring has it. */
+    public synchronized java.util.Optional<java.time.Instant> created(String keyId) {
+        LocalKeyId id = LocalKeyId.parse(keyId);
+        if (id == null || id.version().isEmpty() || (id.name() != null && !id.name().equals(keyring.name()))) {
+            return java.util.Optional.empty();
+        }
+        return keyring.key(id.version().getAsInt()).map(LocalKeyring.MasterKey::created);
+    }
+
     @Override
     public synchronized void close() {
         keyring.close();

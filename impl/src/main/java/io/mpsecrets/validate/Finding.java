@@ -1,0 +1,41 @@
+package io.mpsecrets.validate;
+
+/**
+ * One problem with one property. The message says what is wrong in words that carry nothing of the value.
+ *
+ * @param severity errors stop an application started with {@code mpsecrets.validate=fail}; warnings never do
+ */
+public record Finding(String property, Rule rule, Severity severity, String message) {
+
+    public enum Severity {
+        ERROR, WARNING
+    }
+
+    public enum Rule {
+        MISSING("missing"),
+        PLAINTEXT("plaintext"),
+        UNREADABLE("unreadable"),
+        TOO_SHORT("too-short"),
+        LOW_VARIETY("low-variety"),
+        PLACEHOLDER("placeholder"),
+        SAME_AS_OTHER_ENVIRONMENT("same-as-other-environment"),
+        ROTATION_OVERDUE("rotation-overdue"),
+        ROTATION_DUE("rotation-due");
+
+        private final String label;
+
+        Rule(String label) {
+            this.label = label;
+        }
+
+        public String label() {
+            return label;
+        }
+    }
+
+    /** {@code db.password: placeholder: a known placeholder value (class critical)} */
+    @Override
+    public String toString() {
+        return property + ": " + rule.label() + ": " + message + (severity == Severity.WARNING ? " (warning)" : "");
+    }
+}

@@ -1,0 +1,195 @@
+package io.mpsecrets.validate;
+
+import io.mpsecrets.api.SecretRef;
+import io.mpsecrets.api.event.SecretExpiring;
+import io.mpsecrets.api.exception.SecretException;
+import io.mpsecrets.audit.AuditLog;
+import io.mpsecrets.config.SecretsRuntime;
+import io.mpsecrets.envelope.EncryptedValue;
+import io.mpsecrets.validate.Finding.Rule;
+import io.mpsecrets.validate.Finding.Severity;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigValue;
+
+/**
+ * Checks an application's secrets against the runbook: required ones present; each secret stored as a secret
+ * ({@code ENC(...)} or a store reference, not plaintext), readable, long and varied enough for its class, not a
+ * placeholder, not the same as in another environment; and rotated within its class's period, warning ahead of it
+ * ({@code Secret expiry} on the audit logger and a {@link SecretExpiring} event). Secrets are the classified
+ * properties plus every property whose raw value is an {@code ENC(...)} value or a store reference.
+ */
+public final class SecretValidator {
+
+    private static final Logger AUDIT = Logger.getLogger(AuditLog.LOGGER_NAME);
+
+    private final Config config;
+    private final SecretsRuntime runtime;
+    private final ValidationSettings settings;
+    private final Clock clock;
+
+    public SecretValidator(Config config, SecretsRuntime runtime, ValidationSettings settings, Clock clock) {
+        this.config = config;
+        this.runtime = runtime;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    public List<Finding> validate() {
+        List<Finding> findings = new ArrayList<>();
+        Set<String> secrets = new LinkedHashSet<>(settings.classOf().keySet());
+        for (String name : config.getPropertyNames()) {
+            if (!name.startsWith("mpsecrets.") && isSecretForm(raw(name))) {
+                secrets.add(name);
+            }
+        }
+        for (String required : settings.required()) {
+            if (config.getConfigValue(required).getValue() == null) {
+                findings.add(new Finding(required, Rule.MISSING, Severity.ERROR, "required and not set"));
+            }
+        }
+        Properties other = otherEnvironment();
+        for (String property : secrets) {
+            SecretClass secretClass = settings.classes().get(settings.classOf().getOrDefault(property, settings.defaultClass()));
+            check(property, secretClass, other, findings);
+        }
+        return findings;
+    }
+
+    private void check(String property, SecretClass secretClass, Properties other, List<Finding> findings) {
+        String raw = raw(property);
+        String inClass = " (class " + secretClass.name() + ")";
+        if (raw == null) {
+            if (!settings.required().contains(property)) {
+                findings.add(new Finding(property, Rule.MISSING, Severity.ERROR, "classified as a secret and not set" + inClass));
+            }
+            return;
+        }
+        if (!isSecretForm(raw)) {
+            findings.add(new Finding(property, Rule.PLAINTEXT, Severity.ERROR,
+                    "a secret in plain text: store it as ENC(...) or a ${store::id} reference" + inClass));
+        }
+        String value;
+        try {
+            value = config.getValue(property, String.class);
+        } catch (SecretException e) {
+            findings.add(new Finding(property, Rule.UNREADABLE, Severity.ERROR, e.reason().name() + ": " + e.reason().description()));
+            return;
+        }
+        if (Placeholders.isPlaceholder(value, settings.placeholders())) {
+            findings.add(new Finding(property, Rule.PLACEHOLDER, Severity.ERROR, "a known placeholder value" + inClass));
+        } else {
+            if (value.length() < secretClass.minLength()) {
+                findings.add(new Finding(property, Rule.TOO_SHORT, Severity.ERROR,
+                        "shorter than " + secretClass.minLength() + " characters" + inClass));
+            }
+            if (variety(value) < secretClass.minVariety()) {
+                findings.add(new Finding(property, Rule.LOW_VARIETY, Severity.ERROR, "fewer than " + secretClass.minVariety()
+                        + " kinds of characters (lower case, upper case, digits, others)" + inClass));
+            }
+        }
+        sameAsOtherEnvironment(property, value, other).ifPresent(findings::add);
+        age(property, raw, secretClass, findings);
+    }
+
+    private void age(String property, String raw, SecretClass secretClass, List<Finding> findings) {
+        Optional<Instant> created = runtime.created(property, raw);
+        if (created.isEmpty()) {
+            return;
+        }
+        Instant now = clock.instant();
+        Instant due = created.get().plus(Duration.ofDays(secretClass.rotateDays()));
+        Instant warnFrom = due.minus(Duration.ofDays(settings.warnDays()));
+        if (now.isBefore(warnFrom)) {
+            return;
+        }
+        boolean overdue = !now.isBefore(due);
+        long days = Duration.between(created.get(), now).toDays();
+        String message = (overdue ? "rotation overdue: " : "rotation due soon: ") + days + " days old, class "
+                + secretClass.name() + " rotates every " + secretClass.rotateDays() + " days, due " + due;
+        findings.add(new Finding(property, overdue ? Rule.ROTATION_OVERDUE : Rule.ROTATION_DUE, Severity.WARNING, message));
+        AUDIT.warning("mp-secrets: Secret expiry: " + property + ": " + message);
+        runtime.audit().emit(new SecretExpiring(now, SecretRef.property(property), created.get(), due, secretClass.name(),
+                runtime.workerContext()));
+    }
+
+    private Optional<Finding> sameAsOtherEnvironment(String property, String value, Properties other) {
+        String otherRaw = other.getProperty(property);
+        if (otherRaw == null) {
+            return Optional.empty();
+        }
+        Optional<String> otherValue = EncryptedValue.looksEncrypted(otherRaw) ? runtime.decryptOnce(property, otherRaw) : Optional.of(otherRaw);
+        if (otherValue.isPresent() && MessageDigest.isEqual(value.getBytes(StandardCharsets.UTF_8),
+                otherValue.get().getBytes(StandardCharsets.UTF_8))) {
+            return Optional.of(new Finding(property, Rule.SAME_AS_OTHER_ENVIRONMENT, Severity.ERROR,
+                    "the same value as in " + settings.otherEnvironment().orElseThrow()));
+        }
+        return Optional.empty();
+    }
+
+    private Properties otherEnvironment() {
+        Properties other = new Properties();
+        if (settings.otherEnvironment().isPresent()) {
+            try (Reader in = Files.newBufferedReader(settings.otherEnvironment().get(), StandardCharsets.UTF_8)) {
+                other.load(in);
+            } catch (IOException e) {
+                throw new io.mpsecrets.api.exception.ConfigurationException("mpsecrets.validate.other-environment cannot be read: "
+                        + settings.otherEnvironment().get());
+            }
+        }
+        return other;
+    }
+
+    private String raw(String property) {
+        ConfigValue value = config.getConfigValue(property);
+        return value == null ? null : value.getRawValue();
+    }
+
+    /** An ENC(...) value, or a value that is a store reference. */
+    static boolean isSecretForm(String raw) {
+        if (raw == null) {
+            return false;
+        }
+        String trimmed = raw.trim();
+        if (EncryptedValue.looksEncrypted(trimmed)) {
+            return true;
+        }
+        int separator = trimmed.indexOf("::");
+        return trimmed.startsWith("${") && trimmed.endsWith("}") && separator > 2
+                && io.mpsecrets.config.StoreSettings.STORES.contains(trimmed.substring(2, separator));
+    }
+
+    static int variety(String value) {
+        boolean lower = false;
+        boolean upper = false;
+        boolean digit = false;
+        boolean other = false;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isLowerCase(c)) {
+                lower = true;
+            } else if (Character.isUpperCase(c)) {
+                upper = true;
+            } else if (Character.isDigit(c)) {
+                digit = true;
+            } else {
+                other = true;
+            }
+        }
+        return (lower ? 1 : 0) + (upper ? 1 : 0) + (digit ? 1 : 0) + (other ? 1 : 0);
+    }
+}
