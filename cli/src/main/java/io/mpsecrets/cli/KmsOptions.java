@@ -2,6 +2,7 @@ package io.mpsecrets.cli;
 
 import io.mpsecrets.api.KeyManagementService;
 import io.mpsecrets.aws.AwsClientSettings;
+import io.mpsecrets.kms.KmsRegistry;
 import io.mpsecrets.kms.aws.AwsKms;
 import io.mpsecrets.kms.local.LocalKeyringKms;
 import java.net.URI;
@@ -42,14 +43,31 @@ final class KmsOptions {
             case "local":
                 return LocalKeyringKms.open(keyring.resolve(env));
             case "aws":
-                Map<String, String> settings = new HashMap<>();
-                put(settings, "region", region);
-                put(settings, "endpoint", endpoint == null ? null : endpoint.toString());
-                put(settings, "profile", profile);
-                return AwsKms.create(AwsClientSettings.read("--", name -> Optional.ofNullable(settings.get(name.substring(2)))));
+                return AwsKms.create(awsSettings());
             default:
                 throw new MpSecretsCommand.UsageException("--kms must be local or aws");
         }
+    }
+
+    /** AWS client settings from --region, --endpoint and --profile (errors name the options). */
+    AwsClientSettings awsSettings() {
+        Map<String, String> settings = new HashMap<>();
+        put(settings, "region", region);
+        put(settings, "endpoint", endpoint == null ? null : endpoint.toString());
+        put(settings, "profile", profile);
+        return AwsClientSettings.read("--", name -> Optional.ofNullable(settings.get(name.substring(2))));
+    }
+
+    /**
+     * Every KMS an existing value may name, opened on first use: the keyring (if the file exists) and AWS KMS
+     * with these options. For reading values made under older keys.
+     */
+    KmsRegistry readers(Map<String, String> env) {
+        java.nio.file.Path file = keyring.resolve(env);
+        return KmsRegistry.builder()
+                .add("local", LocalKeyringKms::isLocalKeyId, () -> LocalKeyringKms.open(file))
+                .add("aws", AwsKms::isAwsKeyId, () -> AwsKms.create(awsSettings()))
+                .build();
     }
 
     /** The key id for new data keys: --key-id, or the local keyring's newest version. */

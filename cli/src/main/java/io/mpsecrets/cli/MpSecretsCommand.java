@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "mpsecrets", mixinStandardHelpOptions = true, version = "mp-secrets 0.1.0",
         description = "Secrets for MicroProfile Config applications: keys, ENC(...) values, checks.",
-        subcommands = {KeygenCommand.class, EncryptCommand.class, DecryptCommand.class})
+        subcommands = {KeygenCommand.class, EncryptCommand.class, DecryptCommand.class, ReencryptCommand.class, ValidateCommand.class})
 public final class MpSecretsCommand implements Runnable {
 
     public static final int OK = 0;
@@ -39,6 +39,8 @@ public final class MpSecretsCommand implements Runnable {
     }
 
     public static void main(String[] args) {
+        // Audit lines of the CLI's own decryptions are for applications' logs, not for a terminal.
+        java.util.logging.Logger.getLogger("io.mpsecrets").setLevel(java.util.logging.Level.WARNING);
         System.exit(run(args, System.in, System.out, System.err, System.getenv()));
     }
 

@@ -24,7 +24,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.Config;
-import org.eclipse.microprofile.config.ConfigValue;
+import org.eclipse.microprofile.config.spi.ConfigSource;
 
 /**
  * Checks an application's secrets against the runbook: required ones present; each secret stored as a secret
@@ -58,7 +58,7 @@ public final class SecretValidator {
             }
         }
         for (String required : settings.required()) {
-            if (config.getConfigValue(required).getValue() == null) {
+            if (raw(required) == null) {
                 findings.add(new Finding(required, Rule.MISSING, Severity.ERROR, "required and not set"));
             }
         }
@@ -154,9 +154,35 @@ public final class SecretValidator {
         return other;
     }
 
+    /**
+     * The value as a source holds it, before any decryption or fetch (resolving it could fail, and that is a finding
+     * of its own): the highest-ordinal source's {@code %profile.name}, for the active profiles, else its {@code name}.
+     */
     private String raw(String property) {
-        ConfigValue value = config.getConfigValue(property);
-        return value == null ? null : value.getRawValue();
+        List<String> names = new ArrayList<>();
+        for (String profile : profiles()) {
+            names.add("%" + profile + "." + property);
+        }
+        names.add(property);
+        for (String name : names) {
+            for (ConfigSource source : config.getConfigSources()) {
+                String value = source.getValue(name);
+                if (value != null) {
+                    return value;
+                }
+            }
+        }
+        return null;
+    }
+
+    private List<String> profiles() {
+        try {
+            List<String> profiles = new ArrayList<>(config.unwrap(io.smallrye.config.SmallRyeConfig.class).getProfiles());
+            java.util.Collections.reverse(profiles); // the last profile wins
+            return profiles;
+        } catch (IllegalArgumentException | NoClassDefFoundError e) {
+            return List.of();
+        }
     }
 
     /** An ENC(...) value, or a value that is a store reference. */
