@@ -2,6 +2,7 @@ package io.mpsecrets.aws;
 
 import io.mpsecrets.api.FailureReason;
 import io.mpsecrets.api.SecretRef;
+import io.mpsecrets.api.exception.ConfigurationException;
 import io.mpsecrets.api.exception.DecryptionFailedException;
 import io.mpsecrets.api.exception.KeyDisabledException;
 import io.mpsecrets.api.exception.SecretAccessDeniedException;
@@ -36,6 +37,19 @@ public final class AwsFailures {
         if (service.isThrottlingException()) {
             return new ServiceUnavailableException(FailureReason.THROTTLED, ref, detail, e);
         }
+        return byCode(code, detail, service.statusCode(), ref, e);
+    }
+
+    /** A per-item error of a batch answer ({@code BatchGetSecretValue}'s {@code Errors}), by its error code. */
+    public static SecretException map(String code, String message, SecretRef ref) {
+        String detail = code + ": " + safe(message);
+        if (code != null && (code.equals("ThrottlingException") || code.equals("TooManyRequestsException"))) {
+            return new ServiceUnavailableException(FailureReason.THROTTLED, ref, detail, null);
+        }
+        return byCode(String.valueOf(code), detail, 400, ref, null);
+    }
+
+    private static SecretException byCode(String code, String detail, int status, SecretRef ref, Throwable e) {
         switch (code) {
             case "AccessDeniedException":
             case "AccessDenied":
@@ -46,6 +60,9 @@ public final class AwsFailures {
             case "InvalidCiphertextException":
             case "IncorrectKeyException":
                 return new DecryptionFailedException(FailureReason.WRONG_KEY, ref, detail, e);
+            case "DecryptionFailure":
+                // Secrets Manager could not decrypt the secret with its KMS key (usually: no kms:Decrypt on it).
+                return new DecryptionFailedException(FailureReason.WRONG_KEY, ref, detail, e);
             case "DisabledException":
             case "KMSInvalidStateException":
             case "KeyUnavailableException":
@@ -53,11 +70,16 @@ public final class AwsFailures {
             case "NotFoundException":
                 return ref.keyId() != null ? new UnknownKeyException(ref, detail, e) : new SecretNotFoundException(ref, detail);
             case "ResourceNotFoundException":
+            case "InvalidRequestException":
+                // Secrets Manager answers InvalidRequestException for a secret scheduled for deletion.
                 return new SecretNotFoundException(ref, detail);
+            case "ValidationException":
+            case "InvalidParameterException":
+                return new ConfigurationException(ref, detail, e);
             case "DependencyTimeoutException":
                 return new ServiceUnavailableException(FailureReason.TIMEOUT, ref, detail, e);
             default:
-                if (service.statusCode() >= 500) {
+                if (status >= 500) {
                     return new ServiceUnavailableException(FailureReason.UNAVAILABLE, ref, detail, e);
                 }
                 return new ServiceUnavailableException(FailureReason.UNAVAILABLE, ref, "unexpected answer " + detail, e);

@@ -16,6 +16,11 @@ public class ConfigurationException extends SecretException {
         super(FailureReason.CONFIGURATION, SecretRef.NONE, detail, cause);
     }
 
+    /** A setting or request the service refused as invalid, for the secret or key {@code ref} names. */
+    public ConfigurationException(SecretRef ref, String detail, Throwable cause) {
+        super(FailureReason.CONFIGURATION, ref, detail, cause);
+    }
+
     private ConfigurationException(FailureReason reason, SecretRef ref, String detail, Throwable cause) {
         super(reason, ref, detail, cause);
     }

@@ -1,0 +1,156 @@
+package io.mpsecrets.testkit.vault;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.mpsecrets.testkit.MockServer;
+import io.mpsecrets.testkit.WithMockServer;
+import io.mpsecrets.testkit.leak.LeakGuard;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The mock Vault's HTTP API, as documented for {@code vault server -dev}, driven over HTTP. */
+@WithMockServer
+class MockVaultTest {
+
+    private final MockServer server;
+    private final MockVault vault;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    MockVaultTest(MockServer server) {
+        this.server = server;
+        this.vault = server.vault();
+    }
+
+    @AfterEach
+    void reset() {
+        vault.faults().reset();
+        vault.counter().reset();
+        vault.unseal();
+        vault.requireNamespace(null);
+    }
+
+    private record Answer(int status, JsonObject json) {
+    }
+
+    private Answer call(String method, String path, String token, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.endpoint() + "/v1/" + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            request.header("X-Vault-Token", token);
+        }
+        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        JsonObject json = response.body().isEmpty() ? null : Json.createReader(new StringReader(response.body())).readObject();
+        return new Answer(response.statusCode(), json);
+    }
+
+    @Test
+    void kvVersion2DataMetadataAndVersions() throws Exception {
+        assertEquals(200, call("POST", "secret/data/kv2", "root", "{\"data\":{\"api_key\":\"one-" + LeakGuard.CANARY + "\"}}").status());
+        vault.putV2("secret/kv2", Map.of("api_key", "two-" + LeakGuard.CANARY));
+        Answer latest = call("GET", "secret/data/kv2", "root", null);
+        assertEquals(200, latest.status());
+        JsonObject data = latest.json().getJsonObject("data");
+        assertEquals("two-" + LeakGuard.CANARY, data.getJsonObject("data").getString("api_key"));
+        assertEquals(2, data.getJsonObject("metadata").getInt("version"));
+        assertThat(data.getJsonObject("metadata").getString("created_time")).endsWith("Z");
+        assertEquals("one-" + LeakGuard.CANARY, call("GET", "secret/data/kv2?version=1", "root", null).json()
+                .getJsonObject("data").getJsonObject("data").getString("api_key"));
+        Answer metadata = call("GET", "secret/metadata/kv2", "root", null);
+        assertEquals(2, metadata.json().getJsonObject("data").getInt("current_version"));
+        assertThat(metadata.json().getJsonObject("data").getJsonObject("versions").keySet()).containsExactly("1", "2");
+        assertEquals(404, call("GET", "secret/data/absent", "root", null).status());
+        assertEquals(404, call("GET", "secret/data/kv2?version=9", "root", null).status());
+        assertEquals(1, vault.calls("metadata"));
+    }
+
+    @Test
+    void kvVersion1() throws Exception {
+        assertEquals(204, call("PUT", "kv/legacy", "root", "{\"password\":\"" + LeakGuard.CANARY + "\"}").status());
+        Answer read = call("GET", "kv/legacy", "root", null);
+        assertEquals(LeakGuard.CANARY, read.json().getJsonObject("data").getString("password"));
+        assertEquals(404, call("GET", "nomount/x", "root", null).status());
+    }
+
+    @Test
+    void tokensPoliciesAndVaultsErrorShape() throws Exception {
+        vault.putV2("secret/orders", Map.of("k", "v"));
+        vault.putV2("secret/billing", Map.of("k", "v"));
+        vault.policy("orders-read", "secret/data/orders", "read");
+        String token = vault.token(Duration.ZERO, "orders-read");
+        assertEquals(200, call("GET", "secret/data/orders", token, null).status());
+        Answer denied = call("GET", "secret/data/billing", token, null);
+        assertEquals(403, denied.status());
+        assertThat(denied.json().getJsonArray("errors").getString(0)).contains("permission denied");
+        assertEquals(403, call("GET", "secret/data/orders", null, null).status());
+        assertEquals(403, call("GET", "secret/data/orders", "hvs.unknown", null).status());
+    }
+
+    @Test
+    void appRoleAndKubernetesLoginsAndRenewal() throws Exception {
+        vault.putV2("secret/app", Map.of("k", "v"));
+        vault.policy("app", "secret/data/app", "read");
+        vault.appRole("role-1", "secret-1", Duration.ofMinutes(10), "app");
+        Answer login = call("POST", "auth/approle/login", null, "{\"role_id\":\"role-1\",\"secret_id\":\"secret-1\"}");
+        assertEquals(200, login.status());
+        JsonObject auth = login.json().getJsonObject("auth");
+        assertThat(auth.getJsonNumber("lease_duration").longValue()).isBetween(590L, 600L);
+        assertThat(auth.getBoolean("renewable")).isTrue();
+        String token = auth.getString("client_token");
+        assertEquals(200, call("GET", "secret/data/app", token, null).status());
+        assertEquals(400, call("POST", "auth/approle/login", null, "{\"role_id\":\"role-1\",\"secret_id\":\"wrong\"}").status());
+        Answer renewed = call("POST", "auth/token/renew-self", token, "{}");
+        assertEquals(200, renewed.status());
+        assertEquals(token, renewed.json().getJsonObject("auth").getString("client_token"));
+        assertEquals(true, call("GET", "auth/token/lookup-self", token, null).json().getJsonObject("data").getBoolean("renewable"));
+
+        vault.kubernetesRole("orders", "jwt-of-the-pod", Duration.ofMinutes(5), "app");
+        Answer k8s = call("POST", "auth/kubernetes/login", null, "{\"role\":\"orders\",\"jwt\":\"jwt-of-the-pod\"}");
+        assertEquals(200, k8s.status());
+        assertEquals(403, call("POST", "auth/kubernetes/login", null, "{\"role\":\"orders\",\"jwt\":\"forged\"}").status());
+    }
+
+    @Test
+    void anExpiredTokenIsRefused() throws Exception {
+        vault.putV2("secret/short", Map.of("k", "v"));
+        vault.policy("short", "secret/data/short", "read");
+        String token = vault.token(Duration.ofSeconds(1), "short");
+        assertEquals(200, call("GET", "secret/data/short", token, null).status());
+        Thread.sleep(1200);
+        assertEquals(403, call("GET", "secret/data/short", token, null).status());
+    }
+
+    @Test
+    void sealedNamespacesAndFaults() throws Exception {
+        vault.putV2("secret/x", Map.of("k", "v"));
+        vault.seal();
+        Answer sealed = call("GET", "secret/data/x", "root", null);
+        assertEquals(503, sealed.status());
+        assertThat(sealed.json().getJsonArray("errors").getString(0)).isEqualTo("Vault is sealed");
+        vault.unseal();
+
+        vault.requireNamespace("team-a");
+        assertEquals(403, call("GET", "secret/data/x", "root", null).status());
+        HttpResponse<String> withNamespace = http.send(HttpRequest.newBuilder(URI.create(server.endpoint() + "/v1/secret/data/x"))
+                .header("X-Vault-Token", "root").header("X-Vault-Namespace", "team-a").GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, withNamespace.statusCode());
+        assertThat(vault.namespacesSeen()).contains("team-a");
+        vault.requireNamespace(null);
+
+        vault.faults().throttleNext(1);
+        assertEquals(429, call("GET", "secret/data/x", "root", null).status());
+        vault.faults().failNext(1);
+        assertEquals(500, call("GET", "secret/data/x", "root", null).status());
+        assertEquals(200, call("GET", "secret/data/x", "root", null).status());
+        assertEquals(6, vault.calls("read"), "every GET counted, whatever its answer");
+    }
+}
