@@ -125,6 +125,11 @@ public final class MockSecretsManager extends AwsJsonService {
         secrets.get(name).policy = policy;
     }
 
+    /** Whether a secret of this name exists (deleted or not). */
+    public boolean exists(String name) {
+        return secrets.containsKey(name);
+    }
+
     /** Version id to staging labels. */
     public Map<String, Set<String>> versionIdsToStages(String name) {
         Secret secret = secrets.get(name);

@@ -1,0 +1,34 @@
+package io.mpsecrets.tck.provider;
+
+import io.mpsecrets.api.SecretId;
+import io.mpsecrets.api.SecretProvider;
+import io.mpsecrets.provider.env.EnvSecretProvider;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** Environment variables (a map standing in for the process environment, which a test cannot change). */
+class EnvContractTest extends SecretProviderContract {
+
+    private final Map<String, String> environment = new ConcurrentHashMap<>();
+
+    @Override
+    protected SecretProvider provider() {
+        return new EnvSecretProvider(environment);
+    }
+
+    private static String variable(String name) {
+        return name.toUpperCase(Locale.ROOT).replace('-', '_');
+    }
+
+    @Override
+    protected SecretId put(String name, String text) {
+        environment.put(variable(name), text);
+        return SecretId.of(variable(name));
+    }
+
+    @Override
+    protected SecretId absent(String name) {
+        return SecretId.of(variable(name));
+    }
+}

@@ -1,0 +1,55 @@
+package io.mpsecrets.tck.provider;
+
+import io.mpsecrets.api.SecretId;
+import io.mpsecrets.api.SecretProvider;
+import io.mpsecrets.provider.file.FileSecretProvider;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A directory of mounted secret files, written the way Kubernetes and Docker update them (atomic renames). */
+class FileContractTest extends SecretProviderContract {
+
+    @TempDir
+    Path dir;
+
+    @Override
+    protected SecretProvider provider() {
+        return new FileSecretProvider(dir, true);
+    }
+
+    private SecretId write(String name, byte[] content) {
+        try {
+            Path temp = Files.createTempFile(dir, ".write", ".tmp");
+            Files.write(temp, content);
+            Files.move(temp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            return SecretId.of(name);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    protected SecretId put(String name, String text) {
+        return write(name, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    protected SecretId absent(String name) {
+        return SecretId.of(name);
+    }
+
+    @Override
+    protected boolean binary() {
+        return true;
+    }
+
+    @Override
+    protected SecretId putBinary(String name, byte[] bytes) {
+        return write(name, bytes);
+    }
+}
