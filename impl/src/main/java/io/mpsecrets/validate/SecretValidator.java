@@ -4,6 +4,7 @@ import io.mpsecrets.api.SecretRef;
 import io.mpsecrets.api.event.SecretExpiring;
 import io.mpsecrets.api.exception.SecretException;
 import io.mpsecrets.audit.AuditLog;
+import io.mpsecrets.config.RawValues;
 import io.mpsecrets.config.SecretsRuntime;
 import io.mpsecrets.envelope.EncryptedValue;
 import io.mpsecrets.validate.Finding.Rule;
@@ -154,49 +155,13 @@ public final class SecretValidator {
         return other;
     }
 
-    /**
-     * The value as a source holds it, before any decryption or fetch (resolving it could fail, and that is a finding
-     * of its own): the highest-ordinal source's {@code %profile.name}, for the active profiles, else its {@code name}.
-     */
+    /** The value as a source holds it, before any decryption or fetch: resolving it could fail, a finding of its own. */
     private String raw(String property) {
-        List<String> names = new ArrayList<>();
-        for (String profile : profiles()) {
-            names.add("%" + profile + "." + property);
-        }
-        names.add(property);
-        for (String name : names) {
-            for (ConfigSource source : config.getConfigSources()) {
-                String value = source.getValue(name);
-                if (value != null) {
-                    return value;
-                }
-            }
-        }
-        return null;
+        return RawValues.raw(config, property).orElse(null);
     }
 
-    private List<String> profiles() {
-        try {
-            List<String> profiles = new ArrayList<>(config.unwrap(io.smallrye.config.SmallRyeConfig.class).getProfiles());
-            java.util.Collections.reverse(profiles); // the last profile wins
-            return profiles;
-        } catch (IllegalArgumentException | NoClassDefFoundError e) {
-            return List.of();
-        }
-    }
-
-    /** An ENC(...) value, or a value that is a store reference. */
     static boolean isSecretForm(String raw) {
-        if (raw == null) {
-            return false;
-        }
-        String trimmed = raw.trim();
-        if (EncryptedValue.looksEncrypted(trimmed)) {
-            return true;
-        }
-        int separator = trimmed.indexOf("::");
-        return trimmed.startsWith("${") && trimmed.endsWith("}") && separator > 2
-                && io.mpsecrets.config.StoreSettings.STORES.contains(trimmed.substring(2, separator));
+        return RawValues.isSecretForm(raw);
     }
 
     static int variety(String value) {

@@ -1,0 +1,68 @@
+package io.mpsecrets.config;
+
+import io.mpsecrets.envelope.EncryptedValue;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.spi.ConfigSource;
+
+/**
+ * Values as the config sources hold them, before any decryption or fetch: what tools that must not resolve
+ * secrets (validation, the inventory) look at.
+ */
+public final class RawValues {
+
+    private RawValues() {
+    }
+
+    /**
+     * The highest-ordinal source's {@code %profile.name} for the active profiles (the last profile wins), else its
+     * {@code name}.
+     */
+    public static Optional<String> raw(Config config, String property) {
+        List<String> names = new ArrayList<>();
+        for (String profile : profiles(config)) {
+            names.add("%" + profile + "." + property);
+        }
+        names.add(property);
+        for (String name : names) {
+            for (ConfigSource source : config.getConfigSources()) {
+                String value = source.getValue(name);
+                if (value != null) {
+                    return Optional.of(value);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static List<String> profiles(Config config) {
+        try {
+            List<String> profiles = new ArrayList<>(config.unwrap(io.smallrye.config.SmallRyeConfig.class).getProfiles());
+            Collections.reverse(profiles);
+            return profiles;
+        } catch (IllegalArgumentException | NoClassDefFoundError e) {
+            return List.of();
+        }
+    }
+
+    /** An {@code ENC(...)} value, or a value that is one store reference {@code ${store::id}}. */
+    public static boolean isSecretForm(String raw) {
+        return raw != null && (EncryptedValue.looksEncrypted(raw.trim()) || reference(raw).isPresent());
+    }
+
+    /** The store reference a whole value is, if it is one. */
+    static Optional<SecretReference> reference(String raw) {
+        String trimmed = raw.trim();
+        if (!trimmed.startsWith("${") || !trimmed.endsWith("}") || trimmed.indexOf('}') != trimmed.length() - 1) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.ofNullable(SecretReference.parse(trimmed.substring(2, trimmed.length() - 1)));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+}
