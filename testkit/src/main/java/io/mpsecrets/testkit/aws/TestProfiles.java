@@ -35,11 +35,11 @@ public final class TestProfiles {
         if (credentials == null) {
             try {
                 Path dir = Files.createTempDirectory("mpsecrets-aws-profiles");
+                dir.toFile().deleteOnExit(); // registered first, deleted last
                 Path file = Files.writeString(dir.resolve("credentials"), credentialsFile());
                 Path config = Files.writeString(dir.resolve("config"), "[default]\n");
                 file.toFile().deleteOnExit();
                 config.toFile().deleteOnExit();
-                dir.toFile().deleteOnExit();
                 System.setProperty("aws.sharedCredentialsFile", file.toString());
                 System.setProperty("aws.configFile", config.toString());
                 credentials = file;
