@@ -12,6 +12,11 @@ import io.mpsecrets.api.exception.SecretException;
 import io.mpsecrets.api.exception.ServiceUnavailableException;
 import io.mpsecrets.cache.SecretCache;
 import io.mpsecrets.config.SecretsRuntime;
+import io.mpsecrets.config.Settings;
+import io.mpsecrets.validate.Finding;
+import io.mpsecrets.validate.SecretValidator;
+import io.mpsecrets.validate.ValidationSettings;
+import java.time.Clock;
 import io.mpsecrets.testing.AuditRecorder;
 import io.mpsecrets.testkit.MockServer;
 import io.mpsecrets.testkit.Policy;
@@ -245,6 +250,31 @@ class AwsSecretsManagerStoreTest {
         SecretException atStartUp = assertThrows(SecretException.class, () -> config(Map.of("mpsecrets.sources", "aws",
                 "mpsecrets.aws.secrets", db, "mpsecrets.aws.profile", TestProfiles.WORKER2)));
         assertEquals(FailureReason.ACCESS_DENIED, atStartUp.reason());
+    }
+
+    @Test
+    void rotationAgeIsMeasuredFromTheStoreVersionsCreationDate() {
+        String db = secret("aged", "{\"password\":\"Aged-Pass-9x-" + LeakGuard.CANARY + "\"}");
+        SmallRyeConfig config = config(Map.of("mpsecrets.sources", "aws", "mpsecrets.aws.secrets.db", db,
+                "mpsecrets.secret-class.critical", "db.password"));
+        SecretsRuntime runtime = runtimes.get(0);
+        ValidationSettings settings = ValidationSettings.read(new Settings(n -> config.getOptionalValue(n, String.class)),
+                config.getPropertyNames());
+        assertThat(new SecretValidator(config, runtime, settings, Clock.systemUTC()).validate()).isEmpty();
+
+        // Critical secrets rotate every 90 days, with a 30-day warning window.
+        List<Finding> soon = new SecretValidator(config, runtime, settings, Clock.offset(Clock.systemUTC(), Duration.ofDays(70))).validate();
+        assertThat(soon).singleElement().satisfies(f -> {
+            assertEquals("db.password", f.property());
+            assertEquals(Finding.Rule.ROTATION_DUE, f.rule());
+        });
+        List<Finding> late = new SecretValidator(config, runtime, settings, Clock.offset(Clock.systemUTC(), Duration.ofDays(100))).validate();
+        assertThat(late).singleElement().satisfies(f -> {
+            assertEquals(Finding.Rule.ROTATION_OVERDUE, f.rule());
+            assertThat(f.message()).contains("100 days old", "class critical rotates every 90 days");
+        });
+        assertThat(audit.lines()).anySatisfy(line -> assertThat(line).contains("Secret expiry: db.password: rotation overdue"));
+        LeakGuard.assertNoLeak(late.toArray());
     }
 
     @Test
