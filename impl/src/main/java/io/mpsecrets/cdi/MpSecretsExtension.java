@@ -1,6 +1,8 @@
 package io.mpsecrets.cdi;
 
 import io.mpsecrets.config.SecretsRuntime;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.spi.AfterDeploymentValidation;
 import jakarta.enterprise.inject.spi.BeanManager;
@@ -63,6 +65,35 @@ public class MpSecretsExtension implements Extension {
             return;
         }
         findings.forEach(finding -> LOG.warning("mp-secrets: secret problem: " + finding));
+    }
+
+    /**
+     * Names the module once the application has started: an application server may not answer
+     * {@code java:module/ModuleName} while the container deploys, and in a web module the event's payload is the
+     * {@code ServletContext}, whose name or context path names it.
+     */
+    void applicationStarted(@Observes @Initialized(ApplicationScoped.class) Object payload) {
+        if (runtime == null || runtime.workerContext().module() != null) {
+            return;
+        }
+        moduleName().or(() -> servletContextName(payload)).ifPresent(runtime::module);
+    }
+
+    private static Optional<String> servletContextName(Object payload) {
+        if (payload == null) {
+            return Optional.empty();
+        }
+        for (String method : new String[] {"getServletContextName", "getContextPath"}) {
+            try {
+                Object name = payload.getClass().getMethod(method).invoke(payload);
+                if (name instanceof String text && !text.isBlank()) {
+                    return Optional.of(text.startsWith("/") ? text.substring(1) : text);
+                }
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                // not a servlet context after all
+            }
+        }
+        return Optional.empty();
     }
 
     void beforeShutdown(@Observes BeforeShutdown event) {

@@ -30,6 +30,17 @@ public final class TestProfiles {
                 + "[" + WORKER2 + "]\naws_access_key_id = " + WORKER2_KEY + "\naws_secret_access_key = not-a-real-secret-key\n";
     }
 
+    /**
+     * Writes {@code credentials} and {@code config} into the directory given as the only argument, for a JVM started
+     * with {@code -Daws.sharedCredentialsFile} and {@code -Daws.configFile} pointing there (an application server
+     * under test).
+     */
+    public static void main(String[] args) throws IOException {
+        Path dir = Files.createDirectories(Path.of(args[0]));
+        Files.writeString(dir.resolve("credentials"), credentialsFile());
+        Files.writeString(dir.resolve("config"), "[default]\n");
+    }
+
     /** Writes the files once per JVM and sets the SDK's system properties; returns the credentials file. */
     public static synchronized Path install() {
         if (credentials == null) {

@@ -1,0 +1,154 @@
+package io.mpsecrets.examples.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.mpsecrets.api.EncryptionContext;
+import io.mpsecrets.aws.AwsClientSettings;
+import io.mpsecrets.envelope.EnvelopeEncryptor;
+import io.mpsecrets.kms.aws.AwsKms;
+import io.mpsecrets.testkit.MockServer;
+import io.mpsecrets.testkit.Policy;
+import io.mpsecrets.testkit.aws.TestProfiles;
+import io.mpsecrets.testkit.leak.LeakGuard;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.OperateOnDeployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The orders application on a real Open Liberty, mp-secrets in its WEB-INF/lib: its token signing key is an
+ * {@code ENC(...)} value whose data key AWS KMS wrapped; the real AWS SDK client inside Liberty asks the testkit's
+ * mock KMS (this JVM, a free loopback port) to unwrap it. A second deployment runs as a principal the key policy
+ * does not allow.
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class KmsEncryptedSecretIT {
+
+    static final String SIGNING_KEY = "hmac-key-" + LeakGuard.CANARY;
+    private static String keyArn;
+
+    /** A key only worker1 may use, and the signing key encrypted under it for the orders application. */
+    private static synchronized String encryptedSigningKey() {
+        MockServer mock = Liberty.mock();
+        if (keyArn == null) {
+            keyArn = mock.kms().createKeyWithAlias("alias/orders-it");
+            mock.kms().policy(keyArn, Policy.of(Policy.allow(TestProfiles.WORKER1_KEY, "*")));
+        }
+        Map<String, String> settings = Map.of("region", "us-east-1", "endpoint", mock.endpoint().toString(), "profile", TestProfiles.WORKER1);
+        try (EnvelopeEncryptor encryptor = new EnvelopeEncryptor(AwsKms.create(AwsClientSettings.read("", n -> Optional.ofNullable(settings.get(n)))),
+                "alias/orders-it", EncryptionContext.forApplication("orders"))) {
+            return encryptor.encrypt(SIGNING_KEY.getBytes(StandardCharsets.UTF_8), "tokens.signing-key");
+        }
+    }
+
+    private static Map<String, String> config(String profile) {
+        Map<String, String> config = new HashMap<>();
+        config.put("mpsecrets.app", "orders");
+        config.put("mpsecrets.kms", "aws");
+        config.put("mpsecrets.kms.aws.region", "us-east-1");
+        config.put("mpsecrets.kms.aws.endpoint", Liberty.mock().endpoint().toString());
+        config.put("mpsecrets.kms.aws.profile", profile);
+        config.put("tokens.signing-key", encryptedSigningKey());
+        return config;
+    }
+
+    @Deployment(name = "orders", testable = false)
+    static WebArchive orders() {
+        return Liberty.packagedWar("orders", config(TestProfiles.WORKER1));
+    }
+
+    @Deployment(name = "orders-denied", testable = false)
+    static WebArchive ordersAsAPrincipalTheKeyPolicyRefuses() {
+        return Liberty.packagedWar("orders-denied", config(TestProfiles.WORKER2));
+    }
+
+    static JsonObject json(String body) {
+        return Json.createReader(new StringReader(body)).readObject();
+    }
+
+    static String expectedSignature(String token, String key) throws Exception {
+        String payload = token.substring(0, token.indexOf('.'));
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal(Base64.getUrlDecoder().decode(payload)));
+    }
+
+    @Test
+    void tokensAreSignedWithTheKeyKmsUnwrappedOnce(@ArquillianResource @OperateOnDeployment("orders") URL orders) throws Exception {
+        long decryptsBefore = Liberty.mock().kms().calls("Decrypt");
+        for (String subject : new String[] {"alice", "bob", "carol"}) {
+            Liberty.Answer issued = Liberty.postForm(orders, "api/tokens", "subject=" + subject);
+            assertEquals(200, issued.status(), issued.body());
+            String token = json(issued.body()).getString("token");
+            assertThat(token).endsWith("." + expectedSignature(token, SIGNING_KEY));
+            Liberty.Answer verified = Liberty.get(orders, "api/tokens/verify?token=" + token);
+            assertEquals(subject, json(verified.body()).getString("subject"));
+            LeakGuard.check(issued.body() + verified.body(), "HTTP answers");
+        }
+        assertThat(Liberty.mock().kms().calls("Decrypt") - decryptsBefore).as("the data key is cached in the application").isLessThanOrEqualTo(1);
+        assertThat(Liberty.mock().kms().calls("Decrypt")).isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    void theStatusNamesSecretsAndTheObserverSawTheAuditEventsButNoValue(@ArquillianResource @OperateOnDeployment("orders") URL orders)
+            throws Exception {
+        assertEquals(200, Liberty.postForm(orders, "api/tokens", "subject=dave").status());
+        Liberty.Answer status = Liberty.get(orders, "api/status");
+        assertEquals(200, status.status());
+        JsonObject body = json(status.body());
+        assertEquals("orders", body.getString("application"));
+        JsonObject secret = body.getJsonArray("secrets").getJsonObject(0);
+        assertEquals("tokens.signing-key", secret.getString("property"));
+        assertEquals("encrypted", secret.getString("kind"));
+        assertEquals(keyArn, secret.getString("key"));
+        assertThat(secret.getJsonNumber("reads").longValue()).isPositive();
+        // Delivered by mp-secrets' CDI extension to the application's @Observes SecretEvent.
+        assertThat(body.getJsonArray("events").getValuesAs(JsonObject.class)).anySatisfy(event -> {
+            assertEquals("decrypted", event.getString("event"));
+            assertEquals("tokens.signing-key", event.getString("property"));
+            assertEquals(keyArn, event.getString("key"));
+            assertEquals("orders", event.getString("app"));
+            assertEquals("orders", event.getString("module"), "the web module that asked");
+            assertEquals("ok", event.getString("outcome"));
+        });
+        LeakGuard.check(status.body(), "the status endpoint");
+        Liberty.assertNoSecretInServerLogs();
+    }
+
+    @Test
+    void aWorkerThePolicyDoesNotAllowGetsADenialAndAnAuditEventNotAKey(
+            @ArquillianResource @OperateOnDeployment("orders-denied") URL denied) throws Exception {
+        Liberty.Answer refused = Liberty.postForm(denied, "api/tokens", "subject=mallory");
+        assertEquals(503, refused.status());
+        assertEquals("ACCESS_DENIED", json(refused.body()).getString("reason"));
+        assertEquals("tokens.signing-key", json(refused.body()).getString("property"));
+        LeakGuard.check(refused.body(), "the refused answer");
+        JsonObject status = json(Liberty.get(denied, "api/status").body());
+        assertThat(status.getJsonArray("events").getValuesAs(JsonObject.class)).anySatisfy(event -> {
+            assertEquals("denied", event.getString("event"));
+            assertEquals("tokens.signing-key", event.getString("property"));
+            assertEquals(keyArn, event.getString("key"));
+            assertEquals("denied", event.getString("outcome"));
+        });
+        assertThat(Files.readString(Liberty.logs().resolve("messages.log"))).contains("event=denied property=tokens.signing-key");
+        Liberty.assertNoSecretInServerLogs();
+    }
+}
