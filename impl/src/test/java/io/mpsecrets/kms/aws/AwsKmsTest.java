@@ -12,6 +12,7 @@ import io.mpsecrets.api.exception.SecretException;
 import io.mpsecrets.api.exception.ServiceUnavailableException;
 import io.mpsecrets.api.exception.UnknownKeyException;
 import io.mpsecrets.aws.AwsClientSettings;
+import io.mpsecrets.cdi.MpSecretsExtension;
 import io.mpsecrets.config.SecretsRuntime;
 import io.mpsecrets.envelope.EnvelopeEncryptor;
 import io.mpsecrets.testing.AuditRecorder;
@@ -23,6 +24,11 @@ import io.mpsecrets.testkit.leak.LeakGuard;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
+import io.smallrye.config.inject.ConfigExtension;
+import jakarta.enterprise.context.Dependent;
+import jakarta.inject.Inject;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,6 +36,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.config.spi.ConfigProviderResolver;
+import org.jboss.weld.environment.se.Weld;
+import org.jboss.weld.environment.se.WeldContainer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -118,6 +128,32 @@ class AwsKmsTest {
         assertEquals("db-" + LeakGuard.CANARY, config.getValue("db.password", String.class));
         assertThat(audit.events("decrypted")).singleElement().asString()
                 .contains("property=db.password", "key=" + keyArn, "outcome=ok", "app=orders");
+    }
+
+    /** An application bean, as a container injects it. */
+    @Dependent
+    public static class PaymentsClient {
+        @Inject
+        @ConfigProperty(name = "payments.api-key")
+        String apiKey;
+    }
+
+    @Test
+    void injectedWithConfigPropertyInACdiContainer() {
+        SmallRyeConfig config = config(Map.of("payments.api-key", encrypt("pay-" + LeakGuard.CANARY, "payments.api-key", "orders")),
+                "worker2", "orders");
+        ClassLoader previous = Thread.currentThread().getContextClassLoader();
+        ClassLoader application = new URLClassLoader(new URL[0], previous);
+        ConfigProviderResolver.instance().registerConfig(config, application);
+        Thread.currentThread().setContextClassLoader(application);
+        try (WeldContainer container = new Weld().disableDiscovery().addExtension(new ConfigExtension()).addExtension(new MpSecretsExtension())
+                .addBeanClass(PaymentsClient.class).initialize()) {
+            assertEquals("pay-" + LeakGuard.CANARY, container.select(PaymentsClient.class).get().apiKey);
+        } finally {
+            ConfigProviderResolver.instance().releaseConfig(config);
+            Thread.currentThread().setContextClassLoader(previous);
+        }
+        assertEquals(1, server.kms().calls("Decrypt"));
     }
 
     @Test
