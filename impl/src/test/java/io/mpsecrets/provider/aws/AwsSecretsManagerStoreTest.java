@@ -181,12 +181,12 @@ class AwsSecretsManagerStoreTest {
     void anOutageAfterStartUpIsServedStaleUpToMaxStaleThenFailsClearly() throws Exception {
         String db = secret("outage", "{\"password\":\"kept-" + LeakGuard.CANARY + "\"}");
         SmallRyeConfig config = config(Map.of("mpsecrets.sources", "aws", "mpsecrets.aws.secrets", db,
-                "mpsecrets.aws.ttl", "PT0.1S", "mpsecrets.aws.max-stale", "PT2S", "mpsecrets.aws.max-attempts", "1"));
+                "mpsecrets.aws.ttl", "PT0.1S", "mpsecrets.aws.max-stale", "PT3S", "mpsecrets.aws.max-attempts", "1"));
         assertEquals("kept-" + LeakGuard.CANARY, config.getValue("password", String.class));
         server.secretsManager().faults().errorRate(1.0);
         long start = System.nanoTime();
         int reads = 0;
-        // TTL 0.1 s, max-stale 2 s: reads through the first 1.5 s of the outage all succeed.
+        // TTL 0.1 s, max-stale 3 s: reads through the first 1.5 s of the outage all succeed.
         while (System.nanoTime() - start < Duration.ofMillis(1500).toNanos()) {
             assertEquals("kept-" + LeakGuard.CANARY, config.getValue("password", String.class));
             reads++;
@@ -197,7 +197,7 @@ class AwsSecretsManagerStoreTest {
         assertThat(audit.events("failure")).singleElement().asString()
                 .contains("provider=aws", "secret=" + db, "reason=UNAVAILABLE", "outcome=stale", "property=password");
 
-        Thread.sleep(1000); // now past TTL + max-stale
+        Thread.sleep(1700); // now past TTL + max-stale
         SecretException e = null;
         for (int i = 0; i < 100 && e == null; i++) {
             try {
@@ -213,9 +213,9 @@ class AwsSecretsManagerStoreTest {
         LeakGuard.assertNoLeak(e);
 
         server.secretsManager().faults().reset();
-        Thread.sleep(1100); // the backoff after repeated failures is at most this long here
         String back = null;
-        for (int i = 0; i < 100 && back == null; i++) {
+        // The store is asked again once its jittered backoff (1 s, doubling per failure) is over.
+        for (int i = 0; i < 400 && back == null; i++) {
             try {
                 back = config.getValue("password", String.class);
             } catch (SecretException stillBackingOff) {
