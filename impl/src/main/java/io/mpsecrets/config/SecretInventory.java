@@ -5,6 +5,8 @@ import io.mpsecrets.api.exception.SecretException;
 import io.mpsecrets.cache.CachedSecret;
 import io.mpsecrets.cache.SecretCache;
 import io.mpsecrets.envelope.EncryptedValue;
+import io.mpsecrets.kms.aws.AwsKms;
+import io.mpsecrets.kms.local.LocalKeyringKms;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +43,9 @@ public final class SecretInventory {
         Optional<SecretsRuntime> runtime = SecretsRuntime.of(config);
         Map<String, Long> reads = runtime.map(SecretsRuntime::readCounts).orElse(Map.of());
         List<Entry> entries = new ArrayList<>();
-        for (String property : new TreeSet<>(names(config))) {
+        TreeSet<String> names = new TreeSet<>();
+        config.getPropertyNames().forEach(names::add);
+        for (String property : names) {
             if (property.startsWith(MpSecretsSettings.PREFIX) || property.startsWith("%")) {
                 continue;
             }
@@ -57,8 +61,7 @@ public final class SecretInventory {
                 } catch (SecretException malformed) {
                     keyId = null;
                 }
-                entries.add(new Entry(property, "encrypted", keyId == null ? null : keyId.startsWith("local:") ? "local" : "aws",
-                        null, keyId, null, count));
+                entries.add(new Entry(property, "encrypted", kmsName(keyId), null, keyId, null, count));
                 continue;
             }
             Optional<SecretReference> reference = RawValues.reference(raw);
@@ -72,9 +75,11 @@ public final class SecretInventory {
         return entries;
     }
 
-    private static List<String> names(Config config) {
-        List<String> names = new ArrayList<>();
-        config.getPropertyNames().forEach(names::add);
-        return names;
+    /** The KMS a key id belongs to, by the same forms the runtime's registry picks a KMS by. */
+    private static String kmsName(String keyId) {
+        if (keyId == null) {
+            return null;
+        }
+        return LocalKeyringKms.isLocalKeyId(keyId) ? "local" : AwsKms.isAwsKeyId(keyId) ? "aws" : null;
     }
 }

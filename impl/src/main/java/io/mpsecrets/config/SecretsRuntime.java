@@ -290,13 +290,8 @@ public final class SecretsRuntime implements AutoCloseable {
                 return Optional.empty();
             }
         }
-        if (text.startsWith("${") && text.endsWith("}")) {
-            SecretReference reference = SecretReference.parse(text.substring(2, text.length() - 1));
-            if (reference != null) {
-                return secrets.peek(new SecretCache.Key(reference.store(), reference.id())).flatMap(c -> c.value().created());
-            }
-        }
-        return Optional.empty();
+        return RawValues.reference(text).flatMap(reference -> secrets.peek(new SecretCache.Key(reference.store(), reference.id())))
+                .flatMap(cached -> cached.value().created());
     }
 
     private void auditFailure(SecretException failure, boolean servedStale) {

@@ -54,7 +54,7 @@ public final class SecretValidator {
         List<Finding> findings = new ArrayList<>();
         Set<String> secrets = new LinkedHashSet<>(settings.classOf().keySet());
         for (String name : config.getPropertyNames()) {
-            if (!name.startsWith("mpsecrets.") && isSecretForm(raw(name))) {
+            if (!name.startsWith("mpsecrets.") && RawValues.isSecretForm(raw(name))) {
                 secrets.add(name);
             }
         }
@@ -80,7 +80,7 @@ public final class SecretValidator {
             }
             return;
         }
-        if (!isSecretForm(raw)) {
+        if (!RawValues.isSecretForm(raw)) {
             findings.add(new Finding(property, Rule.PLAINTEXT, Severity.ERROR,
                     "a secret in plain text: store it as ENC(...) or a ${store::id} reference" + inClass));
         }
@@ -158,10 +158,6 @@ public final class SecretValidator {
     /** The value as a source holds it, before any decryption or fetch: resolving it could fail, a finding of its own. */
     private String raw(String property) {
         return RawValues.raw(config, property).orElse(null);
-    }
-
-    static boolean isSecretForm(String raw) {
-        return RawValues.isSecretForm(raw);
     }
 
     static int variety(String value) {

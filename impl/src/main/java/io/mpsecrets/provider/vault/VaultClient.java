@@ -168,9 +168,10 @@ final class VaultClient {
         String detail = "Vault answered " + status + (errors.isEmpty() ? "" : ": " + errors);
         switch (status) {
             case 400:
+                return new ConfigurationException(ref, detail, null);
             case 401:
             case 403:
-                return status == 400 ? new ConfigurationException(ref, detail, null) : new SecretAccessDeniedException(ref, detail, null);
+                return new SecretAccessDeniedException(ref, detail, null);
             case 404:
                 return new SecretNotFoundException(ref, detail);
             case 412:
@@ -226,7 +227,7 @@ final class VaultClient {
             }
             if (current != null && current.renewable()) {
                 try {
-                    token = fromAuth(call("POST", "auth/token/renew-self", null, JsonValue.EMPTY_JSON_OBJECT, ref, current), current.id());
+                    token = fromAuth(renewSelf(current, ref), current.id());
                     return token;
                 } catch (SecretException e) {
                     if (!canLogIn() && now - current.expiresAt() < 0) {
@@ -241,8 +242,9 @@ final class VaultClient {
         }
     }
 
-    private JsonObject call(String method, String path, String query, JsonObject body, SecretRef ref, Token with) {
-        Answer answer = send(method, path, query, body, with.id());
+    /** One {@code renew-self} with {@code current}; no retry here: the caller falls back to logging in again. */
+    private JsonObject renewSelf(Token current, SecretRef ref) {
+        Answer answer = send("POST", "auth/token/renew-self", null, JsonValue.EMPTY_JSON_OBJECT, current.id());
         if (answer.status() / 100 != 2) {
             throw failure(answer.status(), answer, ref);
         }
