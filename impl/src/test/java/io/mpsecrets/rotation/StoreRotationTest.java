@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.mpsecrets.config.SecretsRuntime;
 import io.mpsecrets.testing.AuditRecorder;
+import io.mpsecrets.testing.ConcurrentReaders;
 import io.mpsecrets.testkit.MockServer;
 import io.mpsecrets.testkit.WithMockServer;
 import io.mpsecrets.testkit.aws.TestProfiles;
@@ -17,13 +18,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -122,47 +117,14 @@ class StoreRotationTest {
         SmallRyeConfig config = config(Map.of("mpsecrets.sources", "aws", "mpsecrets.aws.secrets", name, "mpsecrets.aws.ttl", "PT1H",
                 "mpsecrets.rotation.interval", "PT1H"));
         SecretsRuntime runtime = runtimes.get(0);
-        Pattern whole = Pattern.compile("v(\\d+)-" + Pattern.quote(LeakGuard.CANARY));
-        AtomicBoolean running = new AtomicBoolean(true);
-        AtomicInteger reads = new AtomicInteger();
-        ConcurrentLinkedQueue<String> problems = new ConcurrentLinkedQueue<>();
-        CountDownLatch started = new CountDownLatch(8);
-        List<Thread> readers = new ArrayList<>();
-        for (int i = 0; i < 8; i++) {
-            Thread reader = new Thread(() -> {
-                started.countDown();
-                int last = -1;
-                while (running.get()) {
-                    try {
-                        Matcher m = whole.matcher(config.getValue("password", String.class));
-                        if (!m.matches()) {
-                            problems.add("a value that is not whole");
-                        } else if (Integer.parseInt(m.group(1)) < last) {
-                            problems.add("went back from v" + last + " to v" + m.group(1));
-                        } else {
-                            last = Integer.parseInt(m.group(1));
-                        }
-                        reads.incrementAndGet();
-                    } catch (RuntimeException e) {
-                        problems.add(e.getClass().getName());
-                    }
-                    Thread.yield(); // continuous, but leaves the 2-core machine's mock server a turn
-                }
-            }, "reader-" + i);
-            reader.start();
-            readers.add(reader);
-        }
-        started.await();
-        for (int rotation = 1; rotation <= 100; rotation++) {
-            server.secretsManager().putSecretValue(name, "{\"password\":\"v" + rotation + "-" + LeakGuard.CANARY + "\",\"user\":\"u" + rotation + "\"}");
-            runtime.checkRotation();
-        }
-        running.set(false);
-        for (Thread reader : readers) {
-            reader.join(10_000);
-        }
-        assertThat(problems).isEmpty();
-        assertThat(reads.get()).isGreaterThan(800);
+        ConcurrentReaders.Report report = ConcurrentReaders.during(8, () -> config.getValue("password", String.class), () -> {
+            for (int rotation = 1; rotation <= 100; rotation++) {
+                server.secretsManager().putSecretValue(name, "{\"password\":\"v" + rotation + "-" + LeakGuard.CANARY + "\",\"user\":\"u" + rotation + "\"}");
+                runtime.checkRotation();
+            }
+        });
+        assertThat(report.problems()).isEmpty();
+        assertThat(report.reads()).isGreaterThan(800);
         assertEquals("v100-" + LeakGuard.CANARY, config.getValue("password", String.class));
         assertThat(audit.events("rotated")).hasSize(100);
     }

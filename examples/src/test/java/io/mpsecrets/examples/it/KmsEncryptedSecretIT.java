@@ -11,18 +11,13 @@ import io.mpsecrets.testkit.MockServer;
 import io.mpsecrets.testkit.Policy;
 import io.mpsecrets.testkit.aws.TestProfiles;
 import io.mpsecrets.testkit.leak.LeakGuard;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
-import java.io.StringReader;
-import java.nio.file.Files;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
+import java.nio.file.Files;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.OperateOnDeployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
@@ -80,27 +75,16 @@ class KmsEncryptedSecretIT {
         return Liberty.packagedWar("orders-denied", config(TestProfiles.WORKER2));
     }
 
-    static JsonObject json(String body) {
-        return Json.createReader(new StringReader(body)).readObject();
-    }
-
-    static String expectedSignature(String token, String key) throws Exception {
-        String payload = token.substring(0, token.indexOf('.'));
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal(Base64.getUrlDecoder().decode(payload)));
-    }
-
     @Test
     void tokensAreSignedWithTheKeyKmsUnwrappedOnce(@ArquillianResource @OperateOnDeployment("orders") URL orders) throws Exception {
         long decryptsBefore = Liberty.mock().kms().calls("Decrypt");
         for (String subject : new String[] {"alice", "bob", "carol"}) {
             Liberty.Answer issued = Liberty.postForm(orders, "api/tokens", "subject=" + subject);
             assertEquals(200, issued.status(), issued.body());
-            String token = json(issued.body()).getString("token");
-            assertThat(token).endsWith("." + expectedSignature(token, SIGNING_KEY));
+            String token = Liberty.json(issued.body()).getString("token");
+            assertThat(token).endsWith("." + Liberty.expectedSignature(token, SIGNING_KEY));
             Liberty.Answer verified = Liberty.get(orders, "api/tokens/verify?token=" + token);
-            assertEquals(subject, json(verified.body()).getString("subject"));
+            assertEquals(subject, Liberty.json(verified.body()).getString("subject"));
             LeakGuard.check(issued.body() + verified.body(), "HTTP answers");
         }
         assertThat(Liberty.mock().kms().calls("Decrypt") - decryptsBefore).as("the data key is cached in the application").isLessThanOrEqualTo(1);
@@ -113,7 +97,7 @@ class KmsEncryptedSecretIT {
         assertEquals(200, Liberty.postForm(orders, "api/tokens", "subject=dave").status());
         Liberty.Answer status = Liberty.get(orders, "api/status");
         assertEquals(200, status.status());
-        JsonObject body = json(status.body());
+        JsonObject body = Liberty.json(status.body());
         assertEquals("orders", body.getString("application"));
         JsonObject secret = body.getJsonArray("secrets").getJsonObject(0);
         assertEquals("tokens.signing-key", secret.getString("property"));
@@ -138,10 +122,10 @@ class KmsEncryptedSecretIT {
             @ArquillianResource @OperateOnDeployment("orders-denied") URL denied) throws Exception {
         Liberty.Answer refused = Liberty.postForm(denied, "api/tokens", "subject=mallory");
         assertEquals(503, refused.status());
-        assertEquals("ACCESS_DENIED", json(refused.body()).getString("reason"));
-        assertEquals("tokens.signing-key", json(refused.body()).getString("property"));
+        assertEquals("ACCESS_DENIED", Liberty.json(refused.body()).getString("reason"));
+        assertEquals("tokens.signing-key", Liberty.json(refused.body()).getString("property"));
         LeakGuard.check(refused.body(), "the refused answer");
-        JsonObject status = json(Liberty.get(denied, "api/status").body());
+        JsonObject status = Liberty.json(Liberty.get(denied, "api/status").body());
         assertThat(status.getJsonArray("events").getValuesAs(JsonObject.class)).anySatisfy(event -> {
             assertEquals("denied", event.getString("event"));
             assertEquals("tokens.signing-key", event.getString("property"));

@@ -3,8 +3,11 @@ package io.mpsecrets.examples.it;
 import io.mpsecrets.testkit.MockServer;
 import io.mpsecrets.testkit.aws.TestProfiles;
 import io.mpsecrets.testkit.leak.LeakGuard;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
 import java.io.File;
 import java.io.IOException;
+import java.io.StringReader;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;
@@ -13,9 +16,12 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Base64;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.asset.StringAsset;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
@@ -92,5 +98,18 @@ final class Liberty {
                 LeakGuard.check(Files.readString(file, StandardCharsets.ISO_8859_1), "Liberty log " + logs().relativize(file));
             }
         }
+    }
+
+    /** An HTTP answer's JSON body. */
+    static JsonObject json(String body) {
+        return Json.createReader(new StringReader(body)).readObject();
+    }
+
+    /** The token's HMAC-SHA256 under {@code key}, computed here, independently of the application's code. */
+    static String expectedSignature(String token, String key) throws Exception {
+        String payload = token.substring(0, token.indexOf('.'));
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal(Base64.getUrlDecoder().decode(payload)));
     }
 }

@@ -43,27 +43,27 @@ class RotatedStoreSecretIT {
     private static String sign(URL orders) {
         Liberty.Answer issued = Liberty.postForm(orders, "api/tokens", "subject=alice");
         assertEquals(200, issued.status(), issued.body());
-        return KmsEncryptedSecretIT.json(issued.body()).getString("token");
+        return Liberty.json(issued.body()).getString("token");
     }
 
     @Test
     void aRotatedSecretIsUsedWithinTheIntervalWithoutARestart(@ArquillianResource URL orders) throws Exception {
         String before = sign(orders);
-        assertThat(before).endsWith("." + KmsEncryptedSecretIT.expectedSignature(before, "first-" + LeakGuard.CANARY));
+        assertThat(before).endsWith("." + Liberty.expectedSignature(before, "first-" + LeakGuard.CANARY));
 
         String version = Liberty.mock().secretsManager().putSecretValue(SECRET, "{\"signing_key\":\"second-" + LeakGuard.CANARY + "\"}");
         long start = System.nanoTime();
         String after = sign(orders);
-        while (!after.endsWith("." + KmsEncryptedSecretIT.expectedSignature(after, "second-" + LeakGuard.CANARY))) {
+        while (!after.endsWith("." + Liberty.expectedSignature(after, "second-" + LeakGuard.CANARY))) {
             assertThat(Duration.ofNanos(System.nanoTime() - start)).as("still signing with the old key").isLessThan(Duration.ofSeconds(5));
             Thread.sleep(100);
             after = sign(orders);
         }
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1500 + 1000)); // interval + 1 s, + HTTP
         // The old token no longer verifies; the application's observer saw the rotation, with versions only.
-        assertEquals(false, KmsEncryptedSecretIT.json(Liberty.get(orders, "api/tokens/verify?token=" + before).body()).getBoolean("valid"));
+        assertEquals(false, Liberty.json(Liberty.get(orders, "api/tokens/verify?token=" + before).body()).getBoolean("valid"));
         Liberty.Answer status = Liberty.get(orders, "api/status");
-        JsonObject body = KmsEncryptedSecretIT.json(status.body());
+        JsonObject body = Liberty.json(status.body());
         assertThat(body.getJsonArray("events").getValuesAs(JsonObject.class)).anySatisfy(event -> {
             assertEquals("rotated", event.getString("event"));
             assertEquals("tokens.signing-key", event.getString("property"));

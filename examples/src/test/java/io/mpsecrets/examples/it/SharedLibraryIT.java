@@ -78,10 +78,10 @@ class SharedLibraryIT {
     void theSharedLibraryDecryptsInjectsAndAudits(@ArquillianResource URL orders) throws Exception {
         Liberty.Answer issued = Liberty.postForm(orders, "api/tokens", "subject=alice");
         assertEquals(200, issued.status(), issued.body());
-        String token = KmsEncryptedSecretIT.json(issued.body()).getString("token");
-        assertThat(token).endsWith("." + KmsEncryptedSecretIT.expectedSignature(token, SIGNING_KEY));
+        String token = Liberty.json(issued.body()).getString("token");
+        assertThat(token).endsWith("." + Liberty.expectedSignature(token, SIGNING_KEY));
         Liberty.Answer status = Liberty.get(orders, "api/status");
-        assertThat(KmsEncryptedSecretIT.json(status.body()).getJsonArray("events").getValuesAs(jakarta.json.JsonObject.class))
+        assertThat(Liberty.json(status.body()).getJsonArray("events").getValuesAs(jakarta.json.JsonObject.class))
                 .anySatisfy(event -> {
                     assertEquals("decrypted", event.getString("event"));
                     assertEquals("local:shared-1", event.getString("key"));

@@ -36,9 +36,13 @@ public final class TestProfiles {
      * under test).
      */
     public static void main(String[] args) throws IOException {
-        Path dir = Files.createDirectories(Path.of(args[0]));
-        Files.writeString(dir.resolve("credentials"), credentialsFile());
-        Files.writeString(dir.resolve("config"), "[default]\n");
+        write(Files.createDirectories(Path.of(args[0])));
+    }
+
+    /** Writes {@code credentials} and an empty-profile {@code config} into {@code dir}; returns the two files. */
+    private static Path[] write(Path dir) throws IOException {
+        return new Path[] {Files.writeString(dir.resolve("credentials"), credentialsFile()),
+                Files.writeString(dir.resolve("config"), "[default]\n")};
     }
 
     /** Writes the files once per JVM and sets the SDK's system properties; returns the credentials file. */
@@ -47,13 +51,12 @@ public final class TestProfiles {
             try {
                 Path dir = Files.createTempDirectory("mpsecrets-aws-profiles");
                 dir.toFile().deleteOnExit(); // registered first, deleted last
-                Path file = Files.writeString(dir.resolve("credentials"), credentialsFile());
-                Path config = Files.writeString(dir.resolve("config"), "[default]\n");
-                file.toFile().deleteOnExit();
-                config.toFile().deleteOnExit();
-                System.setProperty("aws.sharedCredentialsFile", file.toString());
-                System.setProperty("aws.configFile", config.toString());
-                credentials = file;
+                Path[] files = write(dir);
+                files[0].toFile().deleteOnExit();
+                files[1].toFile().deleteOnExit();
+                System.setProperty("aws.sharedCredentialsFile", files[0].toString());
+                System.setProperty("aws.configFile", files[1].toString());
+                credentials = files[0];
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
