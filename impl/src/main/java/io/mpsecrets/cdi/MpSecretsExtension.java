@@ -1,5 +1,6 @@
 package io.mpsecrets.cdi;
 
+import io.mpsecrets.config.RawValues;
 import io.mpsecrets.config.SecretsRuntime;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
@@ -40,7 +41,7 @@ public class MpSecretsExtension implements Extension {
         Config config = ConfigProvider.getConfig(Thread.currentThread().getContextClassLoader());
         Optional<SecretsRuntime> found = SecretsRuntime.of(config);
         if (found.isEmpty()) {
-            LOG.warning("mp-secrets: the application's config has no mp-secrets interceptors; audit events are not bridged to CDI");
+            failClosed(config, event);
             return;
         }
         runtime = found.get();
@@ -48,6 +49,28 @@ public class MpSecretsExtension implements Extension {
         sink = new CdiAuditSink(beanManager);
         runtime.audit().attach(sink);
         validate(config, event);
+    }
+
+    /**
+     * Without mp-secrets' interceptors (a MicroProfile Config that is not SmallRye, or one built without discovered
+     * interceptors) an {@code ENC(...)} value would reach the application as its ciphertext text and a store
+     * reference as whatever the implementation makes of it: the deployment fails instead, naming the properties.
+     */
+    private static void failClosed(Config config, AfterDeploymentValidation event) {
+        java.util.TreeSet<String> unreadable = new java.util.TreeSet<>();
+        for (String name : config.getPropertyNames()) {
+            if (RawValues.needsMpSecrets(RawValues.raw(config, name).orElse(null))) {
+                unreadable.add(name);
+            }
+        }
+        if (unreadable.isEmpty()) {
+            LOG.fine("mp-secrets: the application's config has no mp-secrets interceptors and no value that needs them");
+            return;
+        }
+        event.addDeploymentProblem(new DeploymentException("mp-secrets: the application's MicroProfile Config ("
+                + config.getClass().getName() + ") does not run mp-secrets' interceptors, so these properties would be handed "
+                + "to the application undecrypted or unresolved: " + String.join(", ", unreadable)
+                + ". Run on a SmallRye Config based server, or see docs/servers.md"));
     }
 
     /** {@code mpsecrets.validate=fail|warn}: checks the application's secrets before it takes traffic. */

@@ -53,6 +53,27 @@ public final class RawValues {
         return raw != null && (EncryptedValue.looksEncrypted(raw.trim()) || reference(raw).isPresent());
     }
 
+    /**
+     * Whether a raw value needs mp-secrets to be read correctly: an {@code ENC(...)} value (surrounding white space
+     * ignored) or a value holding a {@code ${store::id}} reference to one of mp-secrets' stores anywhere in it.
+     */
+    public static boolean needsMpSecrets(String raw) {
+        if (raw == null) {
+            return false;
+        }
+        if (EncryptedValue.looksEncrypted(raw.trim())) {
+            return true;
+        }
+        for (int start = raw.indexOf("${"); start >= 0; start = raw.indexOf("${", start + 2)) {
+            boolean escaped = start > 0 && (raw.charAt(start - 1) == '\\' || raw.charAt(start - 1) == '$');
+            int separator = raw.indexOf("::", start + 2);
+            if (!escaped && separator > 0 && SecretReference.STORES.contains(raw.substring(start + 2, separator))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The store reference a whole value is, if it is one. */
     static Optional<SecretReference> reference(String raw) {
         String trimmed = raw.trim();
