@@ -7,7 +7,8 @@ package io.mpsecrets.api;
 public enum FailureReason {
     MALFORMED("not a well-formed ENC(...) value"),
     UNKNOWN_KEY("no such key"),
-    WRONG_KEY("the data key cannot be unwrapped: wrong key or keyring, a tampered wrapped key, or another encryption context"),
+    WRONG_KEY("the data key cannot be unwrapped: wrong key or keyring, a tampered wrapped key, or another encryption "
+            + "context"),
     NOT_AUTHENTIC("the ciphertext does not authenticate: tampered with, or encrypted for another property"),
     KEY_DISABLED("the key is disabled or pending deletion"),
     ACCESS_DENIED("access denied"),

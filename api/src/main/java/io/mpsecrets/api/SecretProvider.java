@@ -1,33 +1,64 @@
 package io.mpsecrets.api;
 
+import io.mpsecrets.api.exception.SecretNotFoundException;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * A secret store (AWS Secrets Manager, Vault, a directory of mounted files, the environment). Failures are
- * {@link io.mpsecrets.api.exception.SecretException}s naming the provider, the secret id and a
- * {@link FailureReason}, never a value.
+ * A secret store (AWS Secrets Manager, Vault, a directory of mounted files, the environment). Built by its
+ * {@link io.mpsecrets.api.spi.SecretProviderFactory}, which also says what the store can do
+ * ({@link Capability}). Every method fails with a {@link io.mpsecrets.api.exception.SecretException} naming the
+ * provider, the secret id and a {@link FailureReason}, never a value; implementations must not let any other
+ * exception escape, and must bound what they read from the store (size and time).
  */
 public interface SecretProvider extends AutoCloseable {
+
+    /** What a store can do, declared by its factory so that callers never test a store's name. */
+    enum Capability {
+        /** Reads a pinned version: {@code ?version=<id>} (and, where the store has them, {@code ?stage=<label>}). */
+        VERSIONS,
+        /**
+         * The store's secrets change while the application runs and {@link #currentVersion} tells a new version apart
+         * (cheaply where the store can), so rotation is polled; without it secrets are refreshed at their TTL only.
+         */
+        ROTATION_CHECK,
+        /** Holds binary values byte for byte. */
+        BINARY,
+        /** {@link #fetchAll} reads many secrets in few calls. */
+        BATCH,
+        /** {@link #list} names the store's secrets, so a store listed without secrets serves them all. */
+        LIST,
+        /** A listed JSON secret's fields become properties; otherwise a secret is one property, whole. */
+        FIELDS
+    }
 
     /** The name used in configuration and references, e.g. {@code aws} in {@code ${aws::prod/db#password}}. */
     String name();
 
-    /** The current value of a whole secret ({@link SecretId#field()} is ignored: fields are taken by the caller). */
+    /**
+     * The current value of a whole secret ({@link SecretId#field()} is ignored: fields are taken by the caller), or
+     * the version the id pins.
+     *
+     * @throws SecretNotFoundException when the store has no such secret or version
+     * @throws io.mpsecrets.api.exception.SecretAccessDeniedException when the store refuses this worker
+     * @throws io.mpsecrets.api.exception.ServiceUnavailableException when the store is down, throttling or slow
+     * @throws io.mpsecrets.api.exception.InvalidSecretValueException when the store's answer is unusable
+     */
     SecretValue fetch(SecretId id);
 
     /**
      * Several secrets at once, for start-up; stores with a batch call override this. The map holds every id that
-     * was found; one that is missing is left out, and a store failure throws.
+     * was found; one that is missing is left out, and any other failure is thrown as {@link #fetch} throws it.
      */
     default Map<SecretId, SecretValue> fetchAll(Collection<SecretId> ids) {
         Map<SecretId, SecretValue> out = new LinkedHashMap<>();
         for (SecretId id : ids) {
             try {
                 out.put(id, fetch(id));
-            } catch (io.mpsecrets.api.exception.SecretNotFoundException missing) {
+            } catch (SecretNotFoundException missing) {
                 // left out: the caller decides whether a missing secret is an error
             }
         }
@@ -36,7 +67,7 @@ public interface SecretProvider extends AutoCloseable {
 
     /**
      * The secret's current version id, asked for cheaply (without fetching the value) when the store can; used to
-     * poll for rotation. Empty when the store has no notion of versions.
+     * poll for rotation. Empty when the store has no notion of versions. Throws as {@link #fetch} does.
      */
     default Optional<String> currentVersion(SecretId id) {
         SecretValue value = fetch(id);
@@ -47,7 +78,15 @@ public interface SecretProvider extends AutoCloseable {
         }
     }
 
-    @Override
-    default void close() {
+    /**
+     * The ids of the store's secrets, for a store with {@link Capability#LIST}.
+     *
+     * @throws UnsupportedOperationException when the store cannot list
+     */
+    default List<String> list() {
+        throw new UnsupportedOperationException(name() + " cannot list its secrets");
     }
+
+    @Override
+    default void close() {}
 }

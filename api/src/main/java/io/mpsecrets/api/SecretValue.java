@@ -82,6 +82,7 @@ public final class SecretValue implements Destroyable {
 
     @Override
     public String toString() {
-        return "SecretValue[" + (version == null ? "" : "version=" + version + ", ") + (destroyed ? "destroyed" : "redacted") + "]";
+        return "SecretValue[" + (version == null ? "" : "version=" + version + ", ")
+                + (destroyed ? "destroyed" : "redacted") + "]";
     }
 }

@@ -69,14 +69,16 @@ class ApiTypesTest {
         assertThrows(IllegalStateException.class, key::secretKey);
         assertThrows(IllegalArgumentException.class, () -> DataKey.copyOf(new byte[16]));
         GeneratedDataKey generated = new GeneratedDataKey("local:dev-1", new byte[61], DataKey.copyOf(new byte[32]));
-        assertEquals("GeneratedDataKey[keyId=local:dev-1, wrapped=61 bytes, key=DataKey[redacted]]", generated.toString());
+        assertEquals(
+                "GeneratedDataKey[keyId=local:dev-1, wrapped=61 bytes, key=DataKey[redacted]]", generated.toString());
     }
 
     @Test
     void secretIdsParsePathAndField() {
         assertEquals(new SecretId("prod/payments", "api_key"), SecretId.parse("prod/payments#api_key"));
         assertEquals(new SecretId("prod/db", null), SecretId.parse("prod/db"));
-        assertEquals("prod/payments#api_key", SecretId.parse("prod/payments#api_key").toString());
+        assertEquals(
+                "prod/payments#api_key", SecretId.parse("prod/payments#api_key").toString());
         assertEquals(SecretId.of("a"), SecretId.parse("a#"));
         assertEquals(SecretId.of("a"), new SecretId("a", "f").withoutField());
         assertThrows(IllegalArgumentException.class, () -> SecretId.parse(" "));
@@ -92,14 +94,20 @@ class ApiTypesTest {
     void encryptionContextsAreSortedAndImmutable() {
         EncryptionContext context = new EncryptionContext(Map.of("b", "2", "a", "1"));
         assertEquals(List.of("a", "b"), List.copyOf(context.entries().keySet()));
-        assertThrows(UnsupportedOperationException.class, () -> context.entries().put("c", "3"));
-        assertEquals(Map.of("mpsecrets:app", "orders"), EncryptionContext.forApplication("orders").entries());
+        assertThrows(
+                UnsupportedOperationException.class, () -> context.entries().put("c", "3"));
+        assertEquals(
+                Map.of("mpsecrets:app", "orders"),
+                EncryptionContext.forApplication("orders").entries());
     }
 
     @Test
     void exceptionMessagesNameTheSecretAndTheReasonOnly() {
-        SecretException e = new UnknownKeyException(SecretRef.key("local:dev-9"), "keyring 'dev' has no key version 9", null);
-        assertEquals("mp-secrets: UNKNOWN_KEY: no such key; keyring 'dev' has no key version 9 [key=local:dev-9]", e.getMessage());
+        SecretException e =
+                new UnknownKeyException(SecretRef.key("local:dev-9"), "keyring 'dev' has no key version 9", null);
+        assertEquals(
+                "mp-secrets: UNKNOWN_KEY: no such key; keyring 'dev' has no key version 9 [key=local:dev-9]",
+                e.getMessage());
         SecretException named = e.withProperty("db.password");
         assertTrue(named instanceof UnknownKeyException);
         assertEquals("db.password", named.ref().property());
@@ -109,11 +117,14 @@ class ApiTypesTest {
 
     @Test
     void exceptionTypesAcceptOnlyTheirReasons() {
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> new DecryptionFailedException(FailureReason.THROTTLED, SecretRef.NONE, null, null));
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> new ServiceUnavailableException(FailureReason.NOT_FOUND, SecretRef.NONE, null, null));
-        assertEquals(FailureReason.TIMEOUT,
+        assertEquals(
+                FailureReason.TIMEOUT,
                 new ServiceUnavailableException(FailureReason.TIMEOUT, SecretRef.NONE, null, null).reason());
     }
 
@@ -121,11 +132,43 @@ class ApiTypesTest {
     void eventsCarryNamesVersionsAndOutcomes() {
         SecretRef ref = new SecretRef("db.password", "aws", "prod/db", null, "v2");
         SecretEvent rotated = new SecretRotated(T, ref, "v1", WORKER);
-        assertEquals(Map.of("event", "rotated", "property", "db.password", "provider", "aws", "secret", "prod/db",
-                "version", "v2", "previous", "v1", "outcome", "ok", "app", "orders", "module", "orders-web", "thread", "worker-1"),
+        assertEquals(
+                Map.of(
+                        "event",
+                        "rotated",
+                        "property",
+                        "db.password",
+                        "provider",
+                        "aws",
+                        "secret",
+                        "prod/db",
+                        "version",
+                        "v2",
+                        "previous",
+                        "v1",
+                        "outcome",
+                        "ok",
+                        "app",
+                        "orders",
+                        "module",
+                        "orders-web",
+                        "thread",
+                        "worker-1"),
                 rotated.attributes());
-        assertEquals(List.of("event", "property", "provider", "secret", "version", "previous", "outcome", "app", "module", "thread"),
-                List.copyOf(rotated.attributes().keySet()), "a fixed order for log lines");
+        assertEquals(
+                List.of(
+                        "event",
+                        "property",
+                        "provider",
+                        "secret",
+                        "version",
+                        "previous",
+                        "outcome",
+                        "app",
+                        "module",
+                        "thread"),
+                List.copyOf(rotated.attributes().keySet()),
+                "a fixed order for log lines");
         assertEquals(Outcome.STALE, new SecretFailure(T, ref, FailureReason.UNAVAILABLE, true, WORKER).outcome());
         assertEquals(Outcome.DENIED, new SecretAccessDenied(T, ref, WORKER).outcome());
         assertEquals("expiring", new SecretExpiring(T, ref, T, T.plusSeconds(60), "critical", WORKER).type());
@@ -138,8 +181,13 @@ class ApiTypesTest {
         for (Class<?> type : SecretEvent.class.getPermittedSubclasses()) {
             for (RecordComponent component : type.getRecordComponents()) {
                 Class<?> t = component.getType();
-                boolean allowed = t == Instant.class || t == SecretRef.class || t == WorkerContext.class || t.isEnum()
-                        || t == boolean.class || (t == String.class && List.of("previousVersion", "secretClass").contains(component.getName()));
+                boolean allowed = t == Instant.class
+                        || t == SecretRef.class
+                        || t == WorkerContext.class
+                        || t.isEnum()
+                        || t == boolean.class
+                        || (t == String.class
+                                && List.of("previousVersion", "secretClass").contains(component.getName()));
                 assertTrue(allowed, type.getSimpleName() + "." + component.getName() + " is a " + t.getSimpleName());
             }
         }

@@ -1,8 +1,8 @@
 package io.mpsecrets.bench;
 
 import io.mpsecrets.api.EncryptionContext;
-import io.mpsecrets.config.SecretResolverFactory;
 import io.mpsecrets.config.SecretMarkerFactory;
+import io.mpsecrets.config.SecretResolverFactory;
 import io.mpsecrets.envelope.EnvelopeEncryptor;
 import io.mpsecrets.kms.local.LocalKeyring;
 import io.mpsecrets.kms.local.LocalKeyringKms;
@@ -39,8 +39,8 @@ final class BenchFixture {
         }
         keyring = LocalKeyring.generate("bench");
         keyring.writeTo(dir.resolve("keyring.json"), false);
-        try (EnvelopeEncryptor encryptor = new EnvelopeEncryptor(LocalKeyringKms.of(keyring), "local",
-                EncryptionContext.forApplication("default"))) {
+        try (EnvelopeEncryptor encryptor = new EnvelopeEncryptor(
+                LocalKeyringKms.of(keyring), "local", EncryptionContext.forApplication("default"))) {
             encrypted = encryptor.encrypt(PLAINTEXT.getBytes(StandardCharsets.UTF_8), "db.password");
         }
     }
@@ -65,23 +65,22 @@ final class BenchFixture {
         audit.setUseParentHandlers(false);
         audit.addHandler(new java.util.logging.Handler() {
             @Override
-            public void publish(java.util.logging.LogRecord record) {
-            }
+            public void publish(java.util.logging.LogRecord record) {}
 
             @Override
-            public void flush() {
-            }
+            public void flush() {}
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         });
     }
 
     /** SmallRye Config as an application has it without mp-secrets. */
     SmallRyeConfig plainConfig() {
-        return new SmallRyeConfigBuilder().addDefaultInterceptors()
-                .withSources(new PropertiesConfigSource(values(true, false), "bench", 100)).build();
+        return new SmallRyeConfigBuilder()
+                .addDefaultInterceptors()
+                .withSources(new PropertiesConfigSource(values(true, false), "bench", 100))
+                .build();
     }
 
     /** The same with mp-secrets' interceptors, as discovery would add them. */
@@ -91,9 +90,11 @@ final class BenchFixture {
 
     /** With {@code everyAccess}, each read is an audit event written to the audit logger. */
     SmallRyeConfig mpSecretsConfig(boolean cachePlaintext, boolean everyAccess) {
-        return new SmallRyeConfigBuilder().addDefaultInterceptors()
+        return new SmallRyeConfigBuilder()
+                .addDefaultInterceptors()
                 .withInterceptorFactories(new SecretMarkerFactory())
                 .withInterceptorFactories(new SecretResolverFactory())
-                .withSources(new PropertiesConfigSource(values(cachePlaintext, everyAccess), "bench", 100)).build();
+                .withSources(new PropertiesConfigSource(values(cachePlaintext, everyAccess), "bench", 100))
+                .build();
     }
 }

@@ -2,10 +2,10 @@ package io.mpsecrets.bench;
 
 import io.mpsecrets.api.EncryptionContext;
 import io.mpsecrets.api.SecretRef;
+import io.mpsecrets.backend.KmsRegistry;
 import io.mpsecrets.envelope.DataKeyCache;
 import io.mpsecrets.envelope.EncryptedValue;
 import io.mpsecrets.envelope.EnvelopeDecryptor;
-import io.mpsecrets.kms.KmsRegistry;
 import io.mpsecrets.kms.local.LocalKeyringKms;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -52,8 +52,12 @@ public class DecryptBenchmark {
         BenchFixture fixture = new BenchFixture();
         text = fixture.encrypted;
         parsed = EncryptedValue.parse(text, SecretRef.NONE);
-        decryptor = new EnvelopeDecryptor(KmsRegistry.builder().add(LocalKeyringKms.of(fixture.keyring)).build(),
-                new DataKeyCache(10), EncryptionContext.forApplication("default"));
+        decryptor = new EnvelopeDecryptor(
+                KmsRegistry.builder()
+                        .add(LocalKeyringKms.of(fixture.keyring), keyId -> true)
+                        .build(),
+                new DataKeyCache(10),
+                EncryptionContext.forApplication("default"));
         if (!BenchFixture.PLAINTEXT.equals(decryptor.decryptToString("db.password", parsed))) {
             throw new IllegalStateException("does not decrypt");
         }

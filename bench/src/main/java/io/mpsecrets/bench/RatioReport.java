@@ -19,8 +19,7 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 public final class RatioReport {
 
     /** A measured case, the baseline it is compared with, and the highest acceptable ratio (0: report only). */
-    record Target(String benchmark, String baseline, double maxRatio) {
-    }
+    record Target(String benchmark, String baseline, double maxRatio) {}
 
     static final List<Target> TARGETS = List.of(
             new Target("LookupBenchmark.cachedEncLookup", "LookupBenchmark.plainLookup", 1.3),
@@ -30,10 +29,10 @@ public final class RatioReport {
             new Target("DecryptBenchmark.warmDecrypt", "DecryptBenchmark.rawJcaDecrypt", 2.0),
             new Target("DecryptBenchmark.warmDecryptFromText", "DecryptBenchmark.rawJcaDecrypt", 0));
 
-    private RatioReport() {
-    }
+    private RatioReport() {}
 
-    public static void main(String[] args) throws RunnerException, org.openjdk.jmh.runner.options.CommandLineOptionException {
+    public static void main(String[] args)
+            throws RunnerException, org.openjdk.jmh.runner.options.CommandLineOptionException {
         CommandLineOptions cli = new CommandLineOptions(args);
         OptionsBuilder options = new OptionsBuilder();
         options.parent(cli);
@@ -48,7 +47,8 @@ public final class RatioReport {
         }
         boolean missed = false;
         System.out.println();
-        System.out.printf("%-42s %10s %10s %7s %8s%n", "benchmark (vs baseline)", "ns/op", "base ns/op", "ratio", "target");
+        System.out.printf(
+                "%-42s %10s %10s %7s %8s%n", "benchmark (vs baseline)", "ns/op", "base ns/op", "ratio", "target");
         for (Target target : TARGETS) {
             Double score = scores.get(target.benchmark());
             Double base = scores.get(target.baseline());
@@ -58,8 +58,14 @@ public final class RatioReport {
             double ratio = score / base;
             boolean ok = target.maxRatio() == 0 || ratio <= target.maxRatio();
             missed |= !ok;
-            System.out.printf("%-42s %10.1f %10.1f %6.2fx %8s%s%n", target.benchmark(), score, base, ratio,
-                    target.maxRatio() == 0 ? "-" : "<= " + target.maxRatio() + "x", ok ? "" : "  MISSED");
+            System.out.printf(
+                    "%-42s %10.1f %10.1f %6.2fx %8s%s%n",
+                    target.benchmark(),
+                    score,
+                    base,
+                    ratio,
+                    target.maxRatio() == 0 ? "-" : "<= " + target.maxRatio() + "x",
+                    ok ? "" : "  MISSED");
         }
         System.exit(missed ? 1 : 0);
     }

@@ -1,13 +1,13 @@
 package io.mpsecrets.cli;
 
 import io.mpsecrets.api.EncryptionContext;
+import io.mpsecrets.api.KeyManagementService;
 import io.mpsecrets.api.SecretRef;
-import io.mpsecrets.config.MpSecretsSettings;
+import io.mpsecrets.backend.KmsRegistry;
 import io.mpsecrets.envelope.DataKeyCache;
 import io.mpsecrets.envelope.EncryptedValue;
 import io.mpsecrets.envelope.EnvelopeDecryptor;
-import io.mpsecrets.kms.KmsRegistry;
-import io.mpsecrets.api.KeyManagementService;
+import io.mpsecrets.runtime.MpSecretsSettings;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -15,9 +15,13 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "decrypt", mixinStandardHelpOptions = true,
-        description = {"Check the ENC(...) value on standard input: does it decrypt as --property NAME?",
-                "Prints the plaintext only with --reveal."})
+@Command(
+        name = "decrypt",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Check the ENC(...) value on standard input: does it decrypt as --property NAME?",
+            "Prints the plaintext only with --reveal."
+        })
 final class DecryptCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -26,10 +30,17 @@ final class DecryptCommand implements Callable<Integer> {
     @Mixin
     KmsOptions kms;
 
-    @Option(names = "--property", paramLabel = "NAME", required = true, description = "The property the value is read as.")
+    @Option(
+            names = "--property",
+            paramLabel = "NAME",
+            required = true,
+            description = "The property the value is read as.")
     String property;
 
-    @Option(names = "--app", paramLabel = "NAME", description = "Application (worker) name, as mpsecrets.app (default: ${DEFAULT-VALUE}).",
+    @Option(
+            names = "--app",
+            paramLabel = "NAME",
+            description = "Application (worker) name, as mpsecrets.app (default: ${DEFAULT-VALUE}).",
             defaultValue = MpSecretsSettings.DEFAULT_APPLICATION)
     String app;
 
@@ -38,9 +49,13 @@ final class DecryptCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        EncryptedValue value = EncryptedValue.parse(StandardInput.readValue(parent.io().in()), SecretRef.property(property));
-        try (KeyManagementService service = kms.open(parent.io().env()); DataKeyCache cache = new DataKeyCache(1)) {
-            EnvelopeDecryptor decryptor = new EnvelopeDecryptor(KmsRegistry.builder().add(service).build(), cache,
+        EncryptedValue value =
+                EncryptedValue.parse(StandardInput.readValue(parent.io().in()), SecretRef.property(property));
+        try (KeyManagementService service = kms.open(parent.io().env());
+                DataKeyCache cache = new DataKeyCache(1)) {
+            EnvelopeDecryptor decryptor = new EnvelopeDecryptor(
+                    KmsRegistry.builder().add(service, keyId -> true).build(),
+                    cache,
                     EncryptionContext.forApplication(app));
             byte[] plaintext = decryptor.decrypt(property, value);
             try {
@@ -48,8 +63,11 @@ final class DecryptCommand implements Callable<Integer> {
                     parent.io().out().write(plaintext, 0, plaintext.length);
                     parent.io().out().println();
                 } else {
-                    parent.io().out().println("ok: decrypts as " + property + " under key " + value.keyId()
-                            + (value.bound() ? " (bound to the property)" : " (unbound)") + "; use --reveal to print it");
+                    parent.io()
+                            .out()
+                            .println("ok: decrypts as " + property + " under key " + value.keyId()
+                                    + (value.bound() ? " (bound to the property)" : " (unbound)")
+                                    + "; use --reveal to print it");
                 }
             } finally {
                 Arrays.fill(plaintext, (byte) 0);

@@ -9,9 +9,13 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "keygen", mixinStandardHelpOptions = true,
-        description = {"Create a local keyring (owner-only file), or add a new key version to it with --rotate.",
-                "New values use the newest version; old versions stay so existing values keep decrypting."})
+@Command(
+        name = "keygen",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Create a local keyring (owner-only file), or add a new key version to it with --rotate.",
+            "New values use the newest version; old versions stay so existing values keep decrypting."
+        })
 final class KeygenCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -20,7 +24,10 @@ final class KeygenCommand implements Callable<Integer> {
     @Mixin
     KeyringOption keyring;
 
-    @Option(names = "--name", paramLabel = "NAME", description = "Keyring name, part of every key id (default: ${DEFAULT-VALUE}).",
+    @Option(
+            names = "--name",
+            paramLabel = "NAME",
+            description = "Keyring name, part of every key id (default: ${DEFAULT-VALUE}).",
             defaultValue = LocalKeyring.DEFAULT_NAME)
     String name;
 
@@ -33,7 +40,8 @@ final class KeygenCommand implements Callable<Integer> {
         LocalKeyring result;
         if (rotate) {
             if (!Files.exists(file)) {
-                throw new MpSecretsCommand.UsageException("no keyring at " + file + " to rotate; create one without --rotate");
+                throw new MpSecretsCommand.UsageException(
+                        "no keyring at " + file + " to rotate; create one without --rotate");
             }
             result = LocalKeyring.load(file).rotate();
             result.writeTo(file, true);
@@ -43,8 +51,10 @@ final class KeygenCommand implements Callable<Integer> {
         }
         int version = result.primary().version();
         parent.io().out().println(result.keyId(version));
-        parent.io().err().println("mpsecrets: keyring " + file + ": " + (rotate ? "added" : "created")
-                + " key " + result.keyId(version) + "; versions " + result.keys().keySet());
+        parent.io()
+                .err()
+                .println("mpsecrets: keyring " + file + ": " + (rotate ? "added" : "created") + " key "
+                        + result.keyId(version) + "; versions " + result.keys().keySet());
         result.close();
         return MpSecretsCommand.OK;
     }

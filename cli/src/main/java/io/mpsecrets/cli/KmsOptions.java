@@ -1,10 +1,11 @@
 package io.mpsecrets.cli;
 
 import io.mpsecrets.api.KeyManagementService;
-import io.mpsecrets.aws.AwsClientSettings;
-import io.mpsecrets.kms.KmsRegistry;
-import io.mpsecrets.kms.aws.AwsKms;
-import io.mpsecrets.kms.local.LocalKeyringKms;
+import io.mpsecrets.backend.BackendSettings;
+import io.mpsecrets.backend.Backends;
+import io.mpsecrets.backend.KmsRegistry;
+import io.mpsecrets.kms.local.LocalKeyringKmsFactory;
+import io.mpsecrets.runtime.MpSecretsSettings;
 import java.net.URI;
 import java.util.HashMap;
 import java.util.Map;
@@ -13,61 +14,88 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * Which KMS a command uses: the local keyring (default) or AWS KMS ({@code --kms aws --key-id alias/x}), with
- * AWS region, endpoint and credentials profile as the runtime takes them ({@code mpsecrets.kms.aws.*}).
+ * Which KMS a command uses, by name, from the backends in the CLI's jar (the same registry the runtime uses): the
+ * local keyring (default) or, e.g., AWS KMS ({@code --kms aws --key-id alias/x}). {@code --region},
+ * {@code --endpoint} and {@code --profile} are that KMS's {@code mpsecrets.kms.<name>.region}, {@code endpoint}
+ * and {@code profile}, as the runtime takes them; {@code --keyring} is {@code mpsecrets.kms.local.keyring}.
  */
 final class KmsOptions {
 
     @Mixin
     KeyringOption keyring;
 
-    @Option(names = "--kms", paramLabel = "local|aws", defaultValue = "local",
-            description = "Key management service: local (keyring file) or aws (AWS KMS). Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--kms",
+            paramLabel = "NAME",
+            defaultValue = MpSecretsSettings.DEFAULT_KMS,
+            description =
+                    "Key management service by name: local (keyring file) or aws (AWS KMS). Default: ${DEFAULT-VALUE}.")
     String kms;
 
-    @Option(names = "--key-id", paramLabel = "ID",
-            description = "Key for new data keys: local (newest keyring version, the default) or local:<name>; with --kms aws a key ARN, key id or alias/<name>.")
+    @Option(
+            names = "--key-id",
+            paramLabel = "ID",
+            description =
+                    "Key for new data keys: local (newest keyring version, the default) or local:<name>; with --kms "
+                            + "aws a key ARN, key id or alias/<name>.")
     String keyId;
 
-    @Option(names = "--region", paramLabel = "REGION", description = "AWS region (default: the AWS SDK's default chain).")
+    @Option(
+            names = "--region",
+            paramLabel = "REGION",
+            description = "AWS region (default: the AWS SDK's default chain).")
     String region;
 
-    @Option(names = "--endpoint", paramLabel = "URL", description = "AWS KMS endpoint override, e.g. a mock or a VPC endpoint.")
+    @Option(
+            names = "--endpoint",
+            paramLabel = "URL",
+            description = "AWS KMS endpoint override, e.g. a mock or a VPC endpoint.")
     URI endpoint;
 
-    @Option(names = "--profile", paramLabel = "NAME", description = "AWS credentials profile (default: the SDK's default chain).")
+    @Option(
+            names = "--profile",
+            paramLabel = "NAME",
+            description = "AWS credentials profile (default: the SDK's default chain).")
     String profile;
 
-    KeyManagementService open(Map<String, String> env) {
-        switch (kms) {
-            case "local":
-                return LocalKeyringKms.open(keyring.resolve(env));
-            case "aws":
-                return AwsKms.create(awsSettings());
-            default:
-                throw new MpSecretsCommand.UsageException("--kms must be local or aws");
-        }
+    private static Backends backends() {
+        return Backends.discover(KmsOptions.class.getClassLoader());
     }
 
-    /** AWS client settings from --region, --endpoint and --profile (errors name the options). */
-    AwsClientSettings awsSettings() {
-        Map<String, String> settings = new HashMap<>();
-        put(settings, "region", region);
-        put(settings, "endpoint", endpoint == null ? null : endpoint.toString());
-        put(settings, "profile", profile);
-        return AwsClientSettings.read("--", name -> Optional.ofNullable(settings.get(name.substring(2))));
+    /** The KMS {@code --kms} names. */
+    KeyManagementService open(Map<String, String> env) {
+        Backends backends = backends();
+        if (!backends.kmsNames().contains(kms)) {
+            throw new MpSecretsCommand.UsageException("--kms must be one of " + backends.kmsNames());
+        }
+        return registry(backends, java.util.Set.of(kms), env).named(kms);
     }
 
     /**
-     * Every KMS an existing value may name, opened on first use: the keyring (if the file exists) and AWS KMS
-     * with these options. For reading values made under older keys.
+     * Every KMS an existing value may name, opened on first use: each KMS in the CLI's jar, with these options. For
+     * reading values made under older keys, or under another KMS (re-encrypting from one to another).
      */
     KmsRegistry readers(Map<String, String> env) {
-        java.nio.file.Path file = keyring.resolve(env);
-        return KmsRegistry.builder()
-                .add("local", LocalKeyringKms::isLocalKeyId, () -> LocalKeyringKms.open(file))
-                .add("aws", AwsKms::isAwsKeyId, () -> AwsKms.create(awsSettings()))
-                .build();
+        Backends backends = backends();
+        return registry(backends, backends.kmsNames(), env);
+    }
+
+    private KmsRegistry registry(Backends backends, java.util.Collection<String> names, Map<String, String> env) {
+        Map<String, String> settings = new HashMap<>();
+        settings.put(LocalKeyringKmsFactory.KEYRING, keyring.resolve(env).toString());
+        for (String name : names) {
+            String prefix = "mpsecrets.kms." + name + ".";
+            put(settings, prefix + "region", region);
+            put(settings, prefix + "endpoint", endpoint == null ? null : endpoint.toString());
+            put(settings, prefix + "profile", profile);
+        }
+        return backends.kmsRegistry(
+                names,
+                name -> BackendSettings.kms(
+                        name,
+                        setting -> Optional.ofNullable(settings.get(setting)),
+                        env,
+                        MpSecretsSettings.DEFAULT_APPLICATION));
     }
 
     /** The key id for new data keys: --key-id, or the local keyring's newest version. */
@@ -75,10 +103,11 @@ final class KmsOptions {
         if (keyId != null) {
             return keyId;
         }
-        if (kms.equals("aws")) {
-            throw new MpSecretsCommand.UsageException("--kms aws needs --key-id (a key ARN, key id or alias/<name>)");
+        if (!kms.equals(LocalKeyringKmsFactory.NAME)) {
+            throw new MpSecretsCommand.UsageException(
+                    "--kms " + kms + " needs --key-id (for aws: a key ARN, key id or alias/<name>)");
         }
-        return "local";
+        return LocalKeyringKmsFactory.NAME;
     }
 
     private static void put(Map<String, String> settings, String name, String value) {

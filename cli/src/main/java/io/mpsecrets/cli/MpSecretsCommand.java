@@ -14,9 +14,18 @@ import picocli.CommandLine.Command;
  * standard input, never from arguments (which end up in shell history and process listings). Exit status: 0 on
  * success, 1 when the input or a key is bad, 2 on a usage error; the reason is one line on standard error.
  */
-@Command(name = "mpsecrets", mixinStandardHelpOptions = true, version = "mp-secrets 0.1.0",
+@Command(
+        name = "mpsecrets",
+        mixinStandardHelpOptions = true,
+        version = "mp-secrets 0.1.0",
         description = "Secrets for MicroProfile Config applications: keys, ENC(...) values, checks.",
-        subcommands = {KeygenCommand.class, EncryptCommand.class, DecryptCommand.class, ReencryptCommand.class, ValidateCommand.class})
+        subcommands = {
+            KeygenCommand.class,
+            EncryptCommand.class,
+            DecryptCommand.class,
+            ReencryptCommand.class,
+            ValidateCommand.class
+        })
 public final class MpSecretsCommand implements Runnable {
 
     public static final int OK = 0;
@@ -26,8 +35,7 @@ public final class MpSecretsCommand implements Runnable {
     private Io io;
 
     /** Where a run reads and writes, and its environment. */
-    record Io(InputStream in, PrintStream out, PrintStream err, Map<String, String> env) {
-    }
+    record Io(InputStream in, PrintStream out, PrintStream err, Map<String, String> env) {}
 
     Io io() {
         return io;
@@ -56,7 +64,8 @@ public final class MpSecretsCommand implements Runnable {
             String reason = e instanceof CommandLine.UnmatchedArgumentException
                     ? "unexpected argument (plaintext is read from standard input, never from arguments)"
                     : e.getMessage();
-            err.println("mpsecrets: usage: " + reason + " (see: mpsecrets " + e.getCommandLine().getCommandName() + " --help)");
+            err.println("mpsecrets: usage: " + reason + " (see: mpsecrets "
+                    + e.getCommandLine().getCommandName() + " --help)");
             return USAGE;
         });
         line.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
@@ -76,7 +85,9 @@ public final class MpSecretsCommand implements Runnable {
             // Not ours: name the type only, its message was not written with secrets in mind.
             message = "unexpected " + e.getClass().getName();
         }
-        return message == null ? e.getClass().getSimpleName() : message.replace('\n', ' ').replace('\r', ' ');
+        return message == null
+                ? e.getClass().getSimpleName()
+                : message.replace('\n', ' ').replace('\r', ' ');
     }
 
     /** Bad arguments found after parsing: exit 2. */

@@ -17,7 +17,9 @@ import java.util.Properties;
  */
 final class PropertiesFile {
 
-    /** One logical line: its text (continuations included) and, for an entry, its key, value and where the value starts. */
+    /**
+     * One logical line: its text (continuations included) and, for an entry, its key, value and where the value starts.
+     */
     record Line(String text, String key, String value, int valueStart, int lineNumber) {
         boolean isEntry() {
             return key != null;
@@ -129,10 +131,19 @@ final class PropertiesFile {
         return lines;
     }
 
-    /** Replaces an entry's value with text that needs no escaping (an ENC(...) value), keeping the key part as it was. */
+    /**
+     * Replaces an entry's value with text that needs no escaping (an ENC(...) value), keeping the key part as it was.
+     */
     void replaceValue(int index, String value) {
         Line line = lines.get(index);
-        lines.set(index, new Line(line.text().substring(0, line.valueStart()) + value, line.key(), value, line.valueStart(), line.lineNumber()));
+        lines.set(
+                index,
+                new Line(
+                        line.text().substring(0, line.valueStart()) + value,
+                        line.key(),
+                        value,
+                        line.valueStart(),
+                        line.lineNumber()));
     }
 
     String render() {

@@ -5,24 +5,19 @@ import io.mpsecrets.api.KeyManagementService;
 import io.mpsecrets.api.SecretRef;
 import io.mpsecrets.api.exception.MalformedValueException;
 import io.mpsecrets.api.exception.SecretException;
-import io.mpsecrets.config.MpSecretsSettings;
+import io.mpsecrets.backend.KmsRegistry;
 import io.mpsecrets.envelope.DataKeyCache;
 import io.mpsecrets.envelope.EncryptedValue;
 import io.mpsecrets.envelope.EnvelopeDecryptor;
 import io.mpsecrets.envelope.EnvelopeEncryptor;
 import io.mpsecrets.envelope.legacy.JasyptDecryptor;
 import io.mpsecrets.envelope.legacy.SmallRyeAesGcmDecryptor;
-import io.mpsecrets.kms.KmsRegistry;
+import io.mpsecrets.runtime.MpSecretsSettings;
+import io.mpsecrets.support.AtomicFiles;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
@@ -33,15 +28,21 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "reencrypt", mixinStandardHelpOptions = true,
-        description = {"Re-encrypt every ENC(...) value of a properties file under the newest key version (or another key),",
-                "keeping comments, order and other lines; also converts jasypt ENC(...) and SmallRye ${aes-gcm-nopadding::...}",
-                "values. The file is replaced atomically; on any error it is left untouched."})
+@Command(
+        name = "reencrypt",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Re-encrypt every ENC(...) value of a properties file under the newest key version (or another key),",
+            "keeping comments, order and other lines; also converts jasypt ENC(...) and SmallRye "
+                    + "${aes-gcm-nopadding::...}",
+            "values. The file is replaced atomically; on any error it is left untouched."
+        })
 final class ReencryptCommand implements Callable<Integer> {
 
     private static final Pattern SMALLRYE = Pattern.compile("\\$\\{" + SmallRyeAesGcmDecryptor.HANDLER + "::([^}]*)}");
     private static final String SMALLRYE_KEY = "smallrye.config.secret-handler.aes-gcm-nopadding.encryption-key";
-    private static final String SMALLRYE_KEY_DECODE = "smallrye.config.secret-handler.aes-gcm-nopadding.encryption-key-decode";
+    private static final String SMALLRYE_KEY_DECODE =
+            "smallrye.config.secret-handler.aes-gcm-nopadding.encryption-key-decode";
     static final int PROGRESS_EVERY = 500;
 
     @ParentCommand
@@ -53,29 +54,49 @@ final class ReencryptCommand implements Callable<Integer> {
     @Mixin
     KmsOptions kms;
 
-    @Option(names = "--app", paramLabel = "NAME", defaultValue = MpSecretsSettings.DEFAULT_APPLICATION,
+    @Option(
+            names = "--app",
+            paramLabel = "NAME",
+            defaultValue = MpSecretsSettings.DEFAULT_APPLICATION,
             description = "Application (worker) name, as mpsecrets.app (default: ${DEFAULT-VALUE}).")
     String app;
 
-    @Option(names = "--jasypt-password-env", paramLabel = "VAR", description = "Convert jasypt values, with the password in this environment variable.")
+    @Option(
+            names = "--jasypt-password-env",
+            paramLabel = "VAR",
+            description = "Convert jasypt values, with the password in this environment variable.")
     String jasyptPasswordEnv;
 
-    @Option(names = "--jasypt-password-stdin", description = "Convert jasypt values, with the password on standard input.")
+    @Option(
+            names = "--jasypt-password-stdin",
+            description = "Convert jasypt values, with the password on standard input.")
     boolean jasyptPasswordStdin;
 
-    @Option(names = "--jasypt-algorithm", paramLabel = "ALG", defaultValue = JasyptDecryptor.AES_256,
+    @Option(
+            names = "--jasypt-algorithm",
+            paramLabel = "ALG",
+            defaultValue = JasyptDecryptor.AES_256,
             description = "The jasypt algorithm: PBEWITHHMACSHA512ANDAES_256 (default) or PBEWithMD5AndDES.")
     String jasyptAlgorithm;
 
-    @Option(names = "--jasypt-iterations", paramLabel = "N", defaultValue = "1000", description = "jasypt key obtention iterations (default 1000).")
+    @Option(
+            names = "--jasypt-iterations",
+            paramLabel = "N",
+            defaultValue = "1000",
+            description = "jasypt key obtention iterations (default 1000).")
     int jasyptIterations;
 
-    @Option(names = "--smallrye-key-env", paramLabel = "VAR",
-            description = "Convert SmallRye aes-gcm-nopadding values, with the encryption key in this environment variable (default: the file's "
+    @Option(
+            names = "--smallrye-key-env",
+            paramLabel = "VAR",
+            description = "Convert SmallRye aes-gcm-nopadding values, with the encryption key in this environment "
+                    + "variable (default: the file's "
                     + SMALLRYE_KEY + ").")
     String smallryeKeyEnv;
 
-    @Option(names = "--smallrye-key-decode", description = "The SmallRye encryption key is base64url (encryption-key-decode=true).")
+    @Option(
+            names = "--smallrye-key-decode",
+            description = "The SmallRye encryption key is base64url (encryption-key-decode=true).")
     boolean smallryeKeyDecode;
 
     @Option(names = "--dry-run", description = "Check that every value can be converted; write nothing.")
@@ -91,9 +112,12 @@ final class ReencryptCommand implements Callable<Integer> {
         JasyptDecryptor jasypt = jasypt();
         SmallRyeAesGcmDecryptor smallrye = smallrye(properties);
         EncryptionContext context = EncryptionContext.forApplication(app);
-        int total = (int) properties.lines().stream().filter(l -> l.isEntry() && convertible(l.value())).count();
+        int total = (int) properties.lines().stream()
+                .filter(l -> l.isEntry() && convertible(l.value()))
+                .count();
         int changed = 0;
-        try (KmsRegistry readers = kms.readers(parent.io().env()); DataKeyCache dataKeys = new DataKeyCache(100);
+        try (KmsRegistry readers = kms.readers(parent.io().env());
+                DataKeyCache dataKeys = new DataKeyCache(100);
                 KeyManagementService target = kms.open(parent.io().env());
                 EnvelopeEncryptor encryptor = new EnvelopeEncryptor(target, keyId, context)) {
             EnvelopeDecryptor decryptor = new EnvelopeDecryptor(readers, dataKeys, context);
@@ -104,10 +128,11 @@ final class ReencryptCommand implements Callable<Integer> {
                 }
                 String property = boundName(line.key());
                 try {
-                    properties.replaceValue(i, convert(line.value().trim(), property, decryptor, jasypt, smallrye, encryptor));
+                    properties.replaceValue(
+                            i, convert(line.value().trim(), property, decryptor, jasypt, smallrye, encryptor));
                 } catch (SecretException e) {
-                    throw new MpSecretsCommand.InputException(e.getMessage().replaceFirst("^mp-secrets: ", "") + " (" + file + " line "
-                            + line.lineNumber() + "); the file was not changed");
+                    throw new MpSecretsCommand.InputException(e.getMessage().replaceFirst("^mp-secrets: ", "") + " ("
+                            + file + " line " + line.lineNumber() + "); the file was not changed");
                 }
                 changed++;
                 if (total > PROGRESS_EVERY && changed % PROGRESS_EVERY == 0) {
@@ -117,30 +142,45 @@ final class ReencryptCommand implements Callable<Integer> {
             if (changed > 0 && !dryRun) {
                 writeAtomically(file, properties.render());
             }
-            parent.io().out().println(changed + " value(s) re-encrypted under " + encryptor.resolvedKeyId()
-                    + (dryRun ? " (dry run: " + file + " not changed)" : " in " + file));
+            parent.io()
+                    .out()
+                    .println(changed + " value(s) re-encrypted under " + encryptor.resolvedKeyId()
+                            + (dryRun ? " (dry run: " + file + " not changed)" : " in " + file));
         }
-        if (smallrye != null && changed > 0 && properties.lines().stream().anyMatch(l -> SMALLRYE_KEY.equals(l.key()))) {
-            parent.io().err().println("mpsecrets: reencrypt: the values no longer need " + SMALLRYE_KEY + "; remove it from " + file);
+        if (smallrye != null
+                && changed > 0
+                && properties.lines().stream().anyMatch(l -> SMALLRYE_KEY.equals(l.key()))) {
+            parent.io()
+                    .err()
+                    .println("mpsecrets: reencrypt: the values no longer need " + SMALLRYE_KEY + "; remove it from "
+                            + file);
         }
         return MpSecretsCommand.OK;
     }
 
     private boolean convertible(String value) {
         String trimmed = value.trim();
-        return EncryptedValue.looksEncrypted(trimmed) || SMALLRYE.matcher(trimmed).matches();
+        return EncryptedValue.looksEncrypted(trimmed)
+                || SMALLRYE.matcher(trimmed).matches();
     }
 
-    private String convert(String value, String property, EnvelopeDecryptor decryptor, JasyptDecryptor jasypt,
-            SmallRyeAesGcmDecryptor smallrye, EnvelopeEncryptor encryptor) {
+    private String convert(
+            String value,
+            String property,
+            EnvelopeDecryptor decryptor,
+            JasyptDecryptor jasypt,
+            SmallRyeAesGcmDecryptor smallrye,
+            EnvelopeEncryptor encryptor) {
         SecretRef ref = SecretRef.property(property);
         byte[] plaintext;
         boolean bound = true;
         Matcher smallryeValue = SMALLRYE.matcher(value);
         if (smallryeValue.matches()) {
             if (smallrye == null) {
-                throw new MalformedValueException(ref, "a SmallRye aes-gcm-nopadding value: give its key (--smallrye-key-env, or "
-                        + SMALLRYE_KEY + " in the file)");
+                throw new MalformedValueException(
+                        ref,
+                        "a SmallRye aes-gcm-nopadding value: give its key (--smallrye-key-env, or " + SMALLRYE_KEY
+                                + " in the file)");
             }
             plaintext = smallrye.decrypt(smallryeValue.group(1), ref);
         } else {
@@ -149,8 +189,10 @@ final class ReencryptCommand implements Callable<Integer> {
                 parsed = EncryptedValue.parse(value, ref);
             } catch (MalformedValueException notOurs) {
                 if (jasypt == null) {
-                    throw new MalformedValueException(ref, "not an mp-secrets value; if it is jasypt's, give its password "
-                            + "(--jasypt-password-env or --jasypt-password-stdin)");
+                    throw new MalformedValueException(
+                            ref,
+                            "not an mp-secrets value; if it is jasypt's, give its password "
+                                    + "(--jasypt-password-env or --jasypt-password-stdin)");
                 }
                 parsed = null;
             }
@@ -169,7 +211,10 @@ final class ReencryptCommand implements Callable<Integer> {
         }
     }
 
-    /** The name a value is bound to: the key without a profile ({@code %prod.db.password} is read as {@code db.password}). */
+    /**
+     * The name a value is bound to: the key without a profile ({@code %prod.db.password} is read as {@code
+     * db.password}).
+     */
     static String boundName(String key) {
         if (key.startsWith("%")) {
             int dot = key.indexOf('.');
@@ -223,29 +268,8 @@ final class ReencryptCommand implements Callable<Integer> {
         return key == null ? null : new SmallRyeAesGcmDecryptor(key, decode);
     }
 
-    /** Writes next to the file, flushes to disk and renames over it, keeping its permissions. */
+    /** Replaces the file atomically (through a symbolic link, keeping its permissions). */
     static void writeAtomically(Path file, String content) throws IOException {
-        Path absolute = file.toAbsolutePath();
-        Path temp = Files.createTempFile(absolute.getParent(), "." + absolute.getFileName() + "-", ".tmp");
-        try {
-            try {
-                Files.setPosixFilePermissions(temp, Files.getPosixFilePermissions(absolute));
-            } catch (UnsupportedOperationException e) {
-                // not a POSIX file system: the default permissions stay
-            }
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
-                    OutputStream out = Channels.newOutputStream(channel)) {
-                out.write(content.getBytes(StandardCharsets.UTF_8));
-                out.flush();
-                channel.force(true);
-            }
-            try {
-                Files.move(temp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, absolute, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(temp);
-        }
+        AtomicFiles.write(file, content.getBytes(StandardCharsets.UTF_8), null, true);
     }
 }

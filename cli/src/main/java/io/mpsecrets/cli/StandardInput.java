@@ -14,8 +14,7 @@ final class StandardInput {
     /** Config values are small; anything larger is a mistake (a file piped in by accident). */
     static final int MAX_BYTES = 64 * 1024;
 
-    private StandardInput() {
-    }
+    private StandardInput() {}
 
     /**
      * All of standard input, less one trailing line break ({@code echo} adds one) unless {@code keepNewline}. At
@@ -65,7 +64,8 @@ final class StandardInput {
                 out.write(buffer, 0, n);
             }
         } catch (IOException e) {
-            throw new MpSecretsCommand.InputException("cannot read standard input: " + e.getClass().getSimpleName());
+            throw new MpSecretsCommand.InputException(
+                    "cannot read standard input: " + e.getClass().getSimpleName());
         } finally {
             Arrays.fill(buffer, (byte) 0);
         }

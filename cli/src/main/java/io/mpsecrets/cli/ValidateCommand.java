@@ -1,7 +1,8 @@
 package io.mpsecrets.cli;
 
-import io.mpsecrets.config.SecretsRuntime;
-import io.mpsecrets.config.Settings;
+import io.mpsecrets.config.ConfigRegistry;
+import io.mpsecrets.runtime.SecretsRuntime;
+import io.mpsecrets.settings.Settings;
 import io.mpsecrets.validate.Finding;
 import io.mpsecrets.validate.SecretValidator;
 import io.mpsecrets.validate.ValidationSettings;
@@ -20,19 +21,31 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "validate", mixinStandardHelpOptions = true,
-        description = {"Check a config file's secrets: required ones present, stored as ENC(...) or store references,",
-                "long and varied enough, no placeholders, rotated in time (mpsecrets.validate.*, mpsecrets.secret-class.*).",
-                "One line per finding, never a value. Exit 0: clean; 1: findings; 2: usage error."})
+@Command(
+        name = "validate",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Check a config file's secrets: required ones present, stored as ENC(...) or store references,",
+            "long and varied enough, no placeholders, rotated in time"
+                    + " (mpsecrets.validate.*, mpsecrets.secret-class.*).",
+            "One line per finding, never a value. Exit 0: clean; 1: findings; 2: usage error."
+        })
 final class ValidateCommand implements Callable<Integer> {
 
     @ParentCommand
     MpSecretsCommand parent;
 
-    @Option(names = "--config", paramLabel = "FILE", required = true, description = "The application's properties file.")
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
+            required = true,
+            description = "The application's properties file.")
     Path config;
 
-    @Option(names = "--keyring", paramLabel = "FILE", description = "Local keyring for its ENC(...) values (default: the file's mpsecrets.kms.local.keyring).")
+    @Option(
+            names = "--keyring",
+            paramLabel = "FILE",
+            description = "Local keyring for its ENC(...) values (default: the file's mpsecrets.kms.local.keyring).")
     Path keyring;
 
     @Override
@@ -45,17 +58,24 @@ final class ValidateCommand implements Callable<Integer> {
             overrides.put("mpsecrets.kms.local.keyring", keyring.toString());
         }
         // The same config an application would build from this file, mp-secrets installed as discovery installs it.
-        SmallRyeConfig smallRye = new SmallRyeConfigBuilder().addDefaultInterceptors().addDiscoveredInterceptors().addDiscoveredSources()
-                .withSources(new PropertiesConfigSource(config.toUri().toURL(), 100),
+        SmallRyeConfig smallRye = new SmallRyeConfigBuilder()
+                .addDefaultInterceptors()
+                .addDiscoveredInterceptors()
+                .addDiscoveredSources()
+                .withSources(
+                        new PropertiesConfigSource(config.toUri().toURL(), 100),
                         new PropertiesConfigSource(overrides, "mpsecrets validate options", 1000))
                 .build();
-        SecretsRuntime runtime = SecretsRuntime.of(smallRye).orElseThrow();
+        SecretsRuntime runtime = ConfigRegistry.runtimeOf(smallRye).orElseThrow();
         try {
-            ValidationSettings settings = ValidationSettings.read(new Settings(name -> smallRye.getOptionalValue(name, String.class)),
-                    smallRye.getPropertyNames());
+            ValidationSettings settings = ValidationSettings.read(
+                    new Settings(name -> smallRye.getOptionalValue(name, String.class)), smallRye.getPropertyNames());
             List<Finding> findings = new SecretValidator(smallRye, runtime, settings, Clock.systemUTC()).validate();
             findings.forEach(parent.io().out()::println);
-            parent.io().err().println("mpsecrets: validate: " + config + ": " + (findings.isEmpty() ? "no findings" : findings.size() + " finding(s)"));
+            parent.io()
+                    .err()
+                    .println("mpsecrets: validate: " + config + ": "
+                            + (findings.isEmpty() ? "no findings" : findings.size() + " finding(s)"));
             return findings.isEmpty() ? MpSecretsCommand.OK : MpSecretsCommand.FAILED;
         } finally {
             runtime.close();

@@ -50,23 +50,39 @@ class AwsKmsCliTest {
     }
 
     private String[] aws(String command, String... rest) {
-        List<String> args = new ArrayList<>(List.of(command, "--kms", "aws", "--region", "us-east-1", "--endpoint",
-                server.endpoint().toString(), "--profile", TestProfiles.WORKER1, "--app", "orders"));
+        List<String> args = new ArrayList<>(List.of(
+                command,
+                "--kms",
+                "aws",
+                "--region",
+                "us-east-1",
+                "--endpoint",
+                server.endpoint().toString(),
+                "--profile",
+                TestProfiles.WORKER1,
+                "--app",
+                "orders"));
         args.addAll(List.of(rest));
         return args.toArray(String[]::new);
     }
 
     @Test
     void encryptWithAKmsDataKeyThenDecrypt() {
-        CliRun.Result encrypted = CliRun.run(Map.of(), SECRET, aws("encrypt", "--key-id", alias, "--property", "db.password"));
+        CliRun.Result encrypted =
+                CliRun.run(Map.of(), SECRET, aws("encrypt", "--key-id", alias, "--property", "db.password"));
         assertEquals(0, encrypted.status(), encrypted.err());
         String value = encrypted.out().strip();
-        assertEquals(arn, EncryptedValue.parse(value, SecretRef.NONE).keyId(), "the value names the key ARN KMS resolved the alias to");
+        assertEquals(
+                arn,
+                EncryptedValue.parse(value, SecretRef.NONE).keyId(),
+                "the value names the key ARN KMS resolved the alias to");
         assertEquals(1, server.kms().calls("GenerateDataKey"));
 
         CliRun.Result checked = CliRun.run(Map.of(), value, aws("decrypt", "--property", "db.password"));
         assertEquals(0, checked.status(), checked.err());
-        assertThat(checked.out()).contains("decrypts as db.password under key " + arn).doesNotContain(LeakGuard.CANARY);
+        assertThat(checked.out())
+                .contains("decrypts as db.password under key " + arn)
+                .doesNotContain(LeakGuard.CANARY);
         CliRun.Result revealed = CliRun.run(Map.of(), value, aws("decrypt", "--property", "db.password", "--reveal"));
         assertEquals(SECRET + "\n", revealed.out());
         assertEquals(2, server.kms().calls("Decrypt"));
@@ -78,13 +94,32 @@ class AwsKmsCliTest {
         assertEquals(2, noKey.status());
         assertThat(noKey.err()).contains("--kms aws needs --key-id");
 
-        CliRun.Result unknown = CliRun.run(Map.of(), SECRET, aws("encrypt", "--key-id", "alias/nope", "--property", "x"));
+        CliRun.Result unknown =
+                CliRun.run(Map.of(), SECRET, aws("encrypt", "--key-id", "alias/nope", "--property", "x"));
         assertEquals(1, unknown.status());
-        assertThat(unknown.err().strip()).contains("UNKNOWN_KEY", "alias/nope", "NotFoundException").doesNotContain("\n");
+        assertThat(unknown.err().strip())
+                .contains("UNKNOWN_KEY", "alias/nope", "NotFoundException")
+                .doesNotContain("\n");
 
-        String value = CliRun.run(Map.of(), SECRET, aws("encrypt", "--key-id", alias, "--property", "db.password")).out().strip();
-        CliRun.Result otherApp = CliRun.run(Map.of(), value, "decrypt", "--kms", "aws", "--region", "us-east-1", "--endpoint",
-                server.endpoint().toString(), "--profile", TestProfiles.WORKER1, "--app", "billing", "--property", "db.password");
+        String value = CliRun.run(Map.of(), SECRET, aws("encrypt", "--key-id", alias, "--property", "db.password"))
+                .out()
+                .strip();
+        CliRun.Result otherApp = CliRun.run(
+                Map.of(),
+                value,
+                "decrypt",
+                "--kms",
+                "aws",
+                "--region",
+                "us-east-1",
+                "--endpoint",
+                server.endpoint().toString(),
+                "--profile",
+                TestProfiles.WORKER1,
+                "--app",
+                "billing",
+                "--property",
+                "db.password");
         assertEquals(1, otherApp.status());
         assertThat(otherApp.err()).contains("WRONG_KEY", "InvalidCiphertextException");
     }
@@ -92,16 +127,32 @@ class AwsKmsCliTest {
     @Test
     void reencryptMovesAFileFromTheLocalKeyringToKmsWithOneDataKey() throws Exception {
         Path keyring = dir.resolve("keyring.json");
-        assertEquals(0, CliRun.run(Map.of(), "", "keygen", "--keyring", keyring.toString()).status());
+        assertEquals(
+                0,
+                CliRun.run(Map.of(), "", "keygen", "--keyring", keyring.toString())
+                        .status());
         StringBuilder file = new StringBuilder("# orders\n");
         for (int i = 0; i < 20; i++) {
-            String local = CliRun.run(Map.of(), "v" + i + "-" + LeakGuard.CANARY, "encrypt", "--keyring", keyring.toString(), "--app", "orders",
-                    "--property", "secret." + i).out().strip();
+            String local = CliRun.run(
+                            Map.of(),
+                            "v" + i + "-" + LeakGuard.CANARY,
+                            "encrypt",
+                            "--keyring",
+                            keyring.toString(),
+                            "--app",
+                            "orders",
+                            "--property",
+                            "secret." + i)
+                    .out()
+                    .strip();
             file.append("secret.").append(i).append('=').append(local).append('\n');
         }
         Path properties = Files.writeString(dir.resolve("app.properties"), file);
 
-        CliRun.Result result = CliRun.run(Map.of(), "", aws("reencrypt", properties.toString(), "--keyring", keyring.toString(), "--key-id", alias));
+        CliRun.Result result = CliRun.run(
+                Map.of(),
+                "",
+                aws("reencrypt", properties.toString(), "--keyring", keyring.toString(), "--key-id", alias));
 
         assertEquals(0, result.status(), result.err());
         assertEquals("20 value(s) re-encrypted under " + arn + " in " + properties + "\n", result.out());

@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.mpsecrets.api.EncryptionContext;
 import io.mpsecrets.api.SecretRef;
+import io.mpsecrets.backend.KmsRegistry;
 import io.mpsecrets.envelope.DataKeyCache;
 import io.mpsecrets.envelope.EncryptedValue;
 import io.mpsecrets.envelope.EnvelopeDecryptor;
 import io.mpsecrets.envelope.EnvelopeEncryptor;
-import io.mpsecrets.kms.KmsRegistry;
 import io.mpsecrets.kms.local.LocalKeyring;
 import io.mpsecrets.kms.local.LocalKeyringKms;
 import io.mpsecrets.testkit.leak.LeakGuard;
@@ -53,14 +53,16 @@ class ReencryptTest {
     }
 
     private String encrypt(String plaintext, String property) {
-        try (LocalKeyringKms kms = LocalKeyringKms.open(keyring); EnvelopeEncryptor encryptor = new EnvelopeEncryptor(kms, "local", APP)) {
+        try (LocalKeyringKms kms = LocalKeyringKms.open(keyring);
+                EnvelopeEncryptor encryptor = new EnvelopeEncryptor(kms, "local", APP)) {
             return encryptor.encrypt(plaintext.getBytes(StandardCharsets.UTF_8), property);
         }
     }
 
     private String decrypt(String value, String property) {
         try (LocalKeyringKms kms = LocalKeyringKms.open(keyring)) {
-            return new EnvelopeDecryptor(KmsRegistry.builder().add(kms).build(), new DataKeyCache(10), APP)
+            return new EnvelopeDecryptor(
+                            KmsRegistry.builder().add(kms, keyId -> true).build(), new DataKeyCache(10), APP)
                     .decryptToString(property, EncryptedValue.parse(value, SecretRef.NONE));
         }
     }
@@ -108,21 +110,27 @@ class ReencryptTest {
         assertEquals(before.size(), after.size());
         for (int i = 0; i < before.size(); i++) {
             if (before.get(i).contains("ENC(")) {
-                assertThat(after.get(i)).startsWith(before.get(i).substring(0, before.get(i).indexOf("ENC("))).isNotEqualTo(before.get(i));
+                assertThat(after.get(i))
+                        .startsWith(before.get(i).substring(0, before.get(i).indexOf("ENC(")))
+                        .isNotEqualTo(before.get(i));
             } else {
                 assertEquals(before.get(i), after.get(i), "line " + (i + 1) + " is untouched");
             }
         }
         Properties values = load(file);
         assertEquals("db-" + LeakGuard.CANARY, decrypt(values.getProperty("db.password"), "db.password"));
-        assertEquals("api-" + LeakGuard.CANARY, decrypt(values.getProperty("%prod.api.key"), "api.key"), "bound to the unprofiled name");
+        assertEquals(
+                "api-" + LeakGuard.CANARY,
+                decrypt(values.getProperty("%prod.api.key"), "api.key"),
+                "bound to the unprofiled name");
         EncryptedValue shared = EncryptedValue.parse(values.getProperty("shared.secret"), SecretRef.NONE);
         assertThat(shared.bound()).isFalse();
         assertEquals("local:dev-2", shared.keyId());
         assertEquals("shared-" + LeakGuard.CANARY, decrypt(values.getProperty("shared.secret"), "anything"));
         assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
         try (var listing = Files.list(dir)) {
-            assertThat(listing.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("keyring.json", "microprofile-config.properties");
+            assertThat(listing.map(p -> p.getFileName().toString()))
+                    .containsExactlyInAnyOrder("keyring.json", "microprofile-config.properties");
         }
     }
 
@@ -153,9 +161,14 @@ class ReencryptTest {
     @Test
     void manyValuesShowProgressAndShareOneDataKey() throws Exception {
         StringBuilder content = new StringBuilder();
-        try (LocalKeyringKms kms = LocalKeyringKms.open(keyring); EnvelopeEncryptor encryptor = new EnvelopeEncryptor(kms, "local", APP)) {
+        try (LocalKeyringKms kms = LocalKeyringKms.open(keyring);
+                EnvelopeEncryptor encryptor = new EnvelopeEncryptor(kms, "local", APP)) {
             for (int i = 0; i < 1200; i++) {
-                content.append("p").append(i).append('=').append(encryptor.encrypt(("v" + i).getBytes(StandardCharsets.UTF_8), "p" + i)).append('\n');
+                content.append("p")
+                        .append(i)
+                        .append('=')
+                        .append(encryptor.encrypt(("v" + i).getBytes(StandardCharsets.UTF_8), "p" + i))
+                        .append('\n');
             }
         }
         Path file = dir.resolve("big.properties");
@@ -165,7 +178,8 @@ class ReencryptTest {
         assertThat(result.err()).contains("500/1200 values", "1000/1200 values");
         Properties values = load(file);
         Set<String> wrappedKeys = new HashSet<>();
-        values.forEach((k, v) -> wrappedKeys.add(Base64.getEncoder().encodeToString(EncryptedValue.parse((String) v, SecretRef.NONE).wrappedKey())));
+        values.forEach((k, v) -> wrappedKeys.add(Base64.getEncoder()
+                .encodeToString(EncryptedValue.parse((String) v, SecretRef.NONE).wrappedKey())));
         assertEquals(1, wrappedKeys.size(), "one data key per run");
         assertEquals("v777", decrypt(values.getProperty("p777"), "p777"));
     }
@@ -184,11 +198,19 @@ class ReencryptTest {
         Files.writeString(legacy, "db.password=ENC(" + des.encrypt("des-" + LeakGuard.CANARY) + ")\n");
         Map<String, String> env = Map.of("JASYPT_PASSWORD", "jasypt-master-password");
 
-        assertEquals(0, reencrypt(env, "", file.toString(), "--jasypt-password-env", "JASYPT_PASSWORD").status());
+        assertEquals(
+                0,
+                reencrypt(env, "", file.toString(), "--jasypt-password-env", "JASYPT_PASSWORD")
+                        .status());
         assertEquals("aes-" + LeakGuard.CANARY, decrypt(load(file).getProperty("db.password"), "db.password"));
 
-        CliRun.Result viaStdin = reencrypt(Map.of(), "jasypt-master-password\n", legacy.toString(), "--jasypt-password-stdin",
-                "--jasypt-algorithm", "PBEWithMD5AndDES");
+        CliRun.Result viaStdin = reencrypt(
+                Map.of(),
+                "jasypt-master-password\n",
+                legacy.toString(),
+                "--jasypt-password-stdin",
+                "--jasypt-algorithm",
+                "PBEWithMD5AndDES");
         assertEquals(0, viaStdin.status(), viaStdin.err());
         assertEquals("des-" + LeakGuard.CANARY, decrypt(load(legacy).getProperty("db.password"), "db.password"));
     }
@@ -201,7 +223,11 @@ class ReencryptTest {
         aes.setPassword("right");
         StringBuilder content = new StringBuilder();
         for (int i = 0; i < 8; i++) {
-            content.append("p").append(i).append("=ENC(").append(aes.encrypt("v" + i + LeakGuard.CANARY)).append(")\n");
+            content.append("p")
+                    .append(i)
+                    .append("=ENC(")
+                    .append(aes.encrypt("v" + i + LeakGuard.CANARY))
+                    .append(")\n");
         }
         Path file = dir.resolve("jasypt.properties");
         Files.writeString(file, content);
@@ -223,8 +249,10 @@ class ReencryptTest {
         assertEquals(plaintext, new AESGCMNoPaddingSecretKeysHandler(key).decode(value));
 
         Path file = dir.resolve("smallrye.properties");
-        Files.writeString(file, "smallrye.config.secret-handler.aes-gcm-nopadding.encryption-key=" + key + "\n"
-                + "api.key=${aes-gcm-nopadding::" + value + "}\n");
+        Files.writeString(
+                file,
+                "smallrye.config.secret-handler.aes-gcm-nopadding.encryption-key=" + key + "\n"
+                        + "api.key=${aes-gcm-nopadding::" + value + "}\n");
         CliRun.Result result = reencrypt(Map.of(), "", file.toString());
         assertEquals(0, result.status(), result.err());
         assertThat(result.err()).contains("remove it");
@@ -233,7 +261,10 @@ class ReencryptTest {
         Path withEnvKey = dir.resolve("smallrye-env.properties");
         Files.writeString(withEnvKey, "api.key=${aes-gcm-nopadding::" + value + "}\n");
         assertEquals(1, reencrypt(Map.of(), "", withEnvKey.toString()).status());
-        assertEquals(0, reencrypt(Map.of("SR_KEY", key), "", withEnvKey.toString(), "--smallrye-key-env", "SR_KEY").status());
+        assertEquals(
+                0,
+                reencrypt(Map.of("SR_KEY", key), "", withEnvKey.toString(), "--smallrye-key-env", "SR_KEY")
+                        .status());
         assertEquals(plaintext, decrypt(load(withEnvKey).getProperty("api.key"), "api.key"));
     }
 
@@ -241,16 +272,25 @@ class ReencryptTest {
         byte[] iv = new byte[12];
         new SecureRandom().nextBytes(iv);
         Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-        cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)), "AES"),
+        cipher.init(
+                Cipher.ENCRYPT_MODE,
+                new SecretKeySpec(
+                        MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)), "AES"),
                 new GCMParameterSpec(128, iv));
         byte[] encrypted = cipher.doFinal(plaintext.getBytes(StandardCharsets.UTF_8));
-        ByteBuffer message = ByteBuffer.allocate(1 + iv.length + encrypted.length).put((byte) iv.length).put(iv).put(encrypted);
+        ByteBuffer message = ByteBuffer.allocate(1 + iv.length + encrypted.length)
+                .put((byte) iv.length)
+                .put(iv)
+                .put(encrypted);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(message.array());
     }
 
     @Test
     void usageErrors() {
-        assertEquals(2, reencrypt(Map.of(), "", dir.resolve("absent.properties").toString()).status());
+        assertEquals(
+                2,
+                reencrypt(Map.of(), "", dir.resolve("absent.properties").toString())
+                        .status());
         assertEquals(2, CliRun.run(Map.of(), "", "reencrypt").status());
     }
 }

@@ -35,14 +35,16 @@ class ValidateTest {
         String json = Files.readString(keyring);
         String[] created = json.split("\"created\": \"", -1);
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-        json = created[0] + "\"created\": \"" + now.minus(Duration.ofDays(200)) + created[1].substring(created[1].indexOf('"'))
-                + "\"created\": \"" + now.minus(Duration.ofDays(80)) + created[2].substring(created[2].indexOf('"'));
+        json = created[0] + "\"created\": \"" + now.minus(Duration.ofDays(200))
+                + created[1].substring(created[1].indexOf('"')) + "\"created\": \"" + now.minus(Duration.ofDays(80))
+                + created[2].substring(created[2].indexOf('"'));
         Files.writeString(keyring, json);
     }
 
     private String enc(String keyId, String plaintext, String property) {
         try (LocalKeyringKms kms = LocalKeyringKms.open(keyring);
-                EnvelopeEncryptor encryptor = new EnvelopeEncryptor(kms, keyId, EncryptionContext.forApplication("default"))) {
+                EnvelopeEncryptor encryptor =
+                        new EnvelopeEncryptor(kms, keyId, EncryptionContext.forApplication("default"))) {
             return encryptor.encrypt(plaintext.getBytes(StandardCharsets.UTF_8), property);
         }
     }
@@ -57,7 +59,8 @@ class ValidateTest {
 
     @Test
     void aCleanConfigExitsZero() throws Exception {
-        Path file = config("mpsecrets.kms.local.keyring=" + keyring,
+        Path file = config(
+                "mpsecrets.kms.local.keyring=" + keyring,
                 "mpsecrets.validate.required=db.password",
                 "mpsecrets.secret-class.high=db.password",
                 "db.password=" + enc("local", STRONG, "db.password"),
@@ -72,7 +75,8 @@ class ValidateTest {
     void everyRuleReportsOneLinePerFindingWithoutValues() throws Exception {
         Path other = dir.resolve("staging.properties");
         Files.writeString(other, "same.one=Same-Value-1234!x\n");
-        Path file = config("mpsecrets.kms.local.keyring=" + keyring,
+        Path file = config(
+                "mpsecrets.kms.local.keyring=" + keyring,
                 "mpsecrets.validate.required=db.password,missing.one",
                 "mpsecrets.validate.other-environment=" + other,
                 "mpsecrets.secret-class.critical=db.password,plain.secret,due.soon",
@@ -88,17 +92,27 @@ class ValidateTest {
         CliRun.Result result = CliRun.run(Map.of(), "", "validate", "--config", file.toString());
         assertEquals(1, result.status());
         List<String> lines = result.out().lines().toList();
-        assertThat(lines).contains(
-                "missing.one: missing: required and not set",
-                "plain.secret: plaintext: a secret in plain text: store it as ENC(...) or a ${store::id} reference (class critical)",
-                "short.one: too-short: shorter than 12 characters (class high)",
-                "weak.one: low-variety: fewer than 2 kinds of characters (lower case, upper case, digits, others) (class service)",
-                "placeholder.one: placeholder: a known placeholder value (class service)",
-                "api.key: unreadable: NOT_FOUND: no such secret",
-                "same.one: same-as-other-environment: the same value as in " + other);
-        assertThat(lines).anySatisfy(line -> assertThat(line).startsWith("db.password: rotation-overdue: rotation overdue: 200 days old, class critical rotates every 90 days").endsWith("(warning)"));
-        assertThat(lines).anySatisfy(line -> assertThat(line).startsWith("due.soon: rotation-due: rotation due soon: 80 days old"));
-        assertThat(lines).noneMatch(line -> line.startsWith("db.password: too") || line.startsWith("db.password: plaintext"));
+        assertThat(lines)
+                .contains(
+                        "missing.one: missing: required and not set",
+                        "plain.secret: plaintext: a secret in plain text: store it as ENC(...) or a ${store::id} "
+                                + "reference (class critical)",
+                        "short.one: too-short: shorter than 12 characters (class high)",
+                        "weak.one: low-variety: fewer than 2 kinds of characters (lower case, upper case, digits, "
+                                + "others) (class service)",
+                        "placeholder.one: placeholder: a known placeholder value (class service)",
+                        "api.key: unreadable: NOT_FOUND: no such secret",
+                        "same.one: same-as-other-environment: the same value as in " + other);
+        assertThat(lines)
+                .anySatisfy(line -> assertThat(line)
+                        .startsWith("db.password: rotation-overdue: rotation overdue: 200 days old, class critical "
+                                + "rotates every 90 days")
+                        .endsWith("(warning)"));
+        assertThat(lines)
+                .anySatisfy(
+                        line -> assertThat(line).startsWith("due.soon: rotation-due: rotation due soon: 80 days old"));
+        assertThat(lines)
+                .noneMatch(line -> line.startsWith("db.password: too") || line.startsWith("db.password: plaintext"));
         assertThat(result.err()).contains("9 finding(s)");
         LeakGuard.check(result.out(), "validate report");
         assertThat(result.out()).doesNotContain("changeme", "alllowercase", "Same-Value");
@@ -106,7 +120,15 @@ class ValidateTest {
 
     @Test
     void usageErrorsExitTwo() {
-        assertEquals(2, CliRun.run(Map.of(), "", "validate", "--config", dir.resolve("absent").toString()).status());
+        assertEquals(
+                2,
+                CliRun.run(
+                                Map.of(),
+                                "",
+                                "validate",
+                                "--config",
+                                dir.resolve("absent").toString())
+                        .status());
         assertEquals(2, CliRun.run(Map.of(), "", "validate").status());
     }
 }

@@ -25,8 +25,7 @@ public final class DemoSetup {
 
     static final String APP = "orders-demo";
 
-    private DemoSetup() {
-    }
+    private DemoSetup() {}
 
     public static void main(String[] args) throws IOException {
         Path demo = Path.of(args[0]).toAbsolutePath();
@@ -49,25 +48,30 @@ public final class DemoSetup {
         byte[] signingKey = random(32);
         String encrypted;
         try (LocalKeyringKms kms = LocalKeyringKms.open(keyringFile);
-                EnvelopeEncryptor encryptor = new EnvelopeEncryptor(kms, "local", EncryptionContext.forApplication(APP))) {
+                EnvelopeEncryptor encryptor =
+                        new EnvelopeEncryptor(kms, "local", EncryptionContext.forApplication(APP))) {
             encrypted = encryptor.encrypt(signingKey, "tokens.signing-key");
         } finally {
             Arrays.fill(signingKey, (byte) 0);
         }
         Files.createDirectories(configFile.getParent());
-        Files.writeString(configFile, String.join("\n",
-                "# Written by DemoSetup for the embedded default: a local keyring, no cloud account.",
-                "mpsecrets.app=" + APP,
-                "mpsecrets.kms=local",
-                "mpsecrets.kms.local.keyring=" + keyringFile,
-                "# The HMAC key that signs API tokens, encrypted for this property and application.",
-                "tokens.signing-key=" + encrypted,
-                "tokens.ttl=PT15M",
-                "# Mounted secret files (Kubernetes, Docker) as config properties: partner.api-key.",
-                "mpsecrets.sources=file",
-                "mpsecrets.file.dir=" + secrets,
-                "mpsecrets.rotation.interval=PT30S",
-                ""), StandardCharsets.UTF_8);
+        Files.writeString(
+                configFile,
+                String.join(
+                        "\n",
+                        "# Written by DemoSetup for the embedded default: a local keyring, no cloud account.",
+                        "mpsecrets.app=" + APP,
+                        "mpsecrets.kms=local",
+                        "mpsecrets.kms.local.keyring=" + keyringFile,
+                        "# The HMAC key that signs API tokens, encrypted for this property and application.",
+                        "tokens.signing-key=" + encrypted,
+                        "tokens.ttl=PT15M",
+                        "# Mounted secret files (Kubernetes, Docker) as config properties: partner.api-key.",
+                        "mpsecrets.sources=file",
+                        "mpsecrets.file.dir=" + secrets,
+                        "mpsecrets.rotation.interval=PT30S",
+                        ""),
+                StandardCharsets.UTF_8);
         System.out.println("demo: keyring " + keyringFile + "; tokens.signing-key encrypted into " + configFile
                 + "; partner.api-key mounted in " + secrets);
     }

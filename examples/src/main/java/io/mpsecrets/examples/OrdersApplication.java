@@ -9,5 +9,4 @@ import jakarta.ws.rs.core.Application;
  * stores, versions), never their values.
  */
 @ApplicationPath("/api")
-public class OrdersApplication extends Application {
-}
+public class OrdersApplication extends Application {}

@@ -16,10 +16,15 @@ public class SecretUnavailableMapper implements ExceptionMapper<SecretException>
 
     @Override
     public Response toResponse(SecretException e) {
-        var body = Json.createObjectBuilder().add("error", "a secret the service needs is unavailable").add("reason", e.reason().name());
+        var body = Json.createObjectBuilder()
+                .add("error", "a secret the service needs is unavailable")
+                .add("reason", e.reason().name());
         if (e.ref().property() != null) {
             body.add("property", e.ref().property());
         }
-        return Response.status(Response.Status.SERVICE_UNAVAILABLE).type(MediaType.APPLICATION_JSON).entity(body.build().toString()).build();
+        return Response.status(Response.Status.SERVICE_UNAVAILABLE)
+                .type(MediaType.APPLICATION_JSON)
+                .entity(body.build().toString())
+                .build();
     }
 }

@@ -33,7 +33,8 @@ public class StatusResource {
     public String status() {
         JsonArrayBuilder secrets = Json.createArrayBuilder();
         for (SecretInventory.Entry entry : SecretInventory.of(config)) {
-            JsonObjectBuilder secret = Json.createObjectBuilder().add("property", entry.property()).add("kind", entry.kind());
+            JsonObjectBuilder secret =
+                    Json.createObjectBuilder().add("property", entry.property()).add("kind", entry.kind());
             optional(secret, "provider", entry.provider());
             optional(secret, "secret", entry.secretId());
             optional(secret, "key", entry.keyId());
@@ -48,8 +49,14 @@ public class StatusResource {
             }
             events.add(line);
         }
-        return Json.createObjectBuilder().add("application", config.getOptionalValue("mpsecrets.app", String.class).orElse("default"))
-                .add("secrets", secrets).add("events", events).build().toString();
+        return Json.createObjectBuilder()
+                .add(
+                        "application",
+                        config.getOptionalValue("mpsecrets.app", String.class).orElse("default"))
+                .add("secrets", secrets)
+                .add("events", events)
+                .build()
+                .toString();
     }
 
     private static void optional(JsonObjectBuilder out, String name, String value) {

@@ -12,7 +12,10 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-/** {@code POST /api/tokens} (form {@code subject}) issues a signed token; {@code GET /api/tokens/verify?token=} checks one. */
+/**
+ * {@code POST /api/tokens} (form {@code subject}) issues a signed token; {@code GET /api/tokens/verify?token=} checks
+ * one.
+ */
 @RequestScoped
 @Path("/tokens")
 @Produces(MediaType.APPLICATION_JSON)
@@ -25,9 +28,18 @@ public class TokenResource {
     public Response issue(@FormParam("subject") String subject) {
         if (subject == null || subject.isBlank() || subject.contains("|")) {
             return Response.status(Response.Status.BAD_REQUEST)
-                    .entity(Json.createObjectBuilder().add("error", "a subject without '|' is required").build().toString()).build();
+                    .entity(Json.createObjectBuilder()
+                            .add("error", "a subject without '|' is required")
+                            .build()
+                            .toString())
+                    .build();
         }
-        return Response.ok(Json.createObjectBuilder().add("subject", subject).add("token", signer.sign(subject)).build().toString()).build();
+        return Response.ok(Json.createObjectBuilder()
+                        .add("subject", subject)
+                        .add("token", signer.sign(subject))
+                        .build()
+                        .toString())
+                .build();
     }
 
     @GET

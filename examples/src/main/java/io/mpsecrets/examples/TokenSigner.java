@@ -66,7 +66,9 @@ public class TokenSigner {
         }
         try {
             long expiry = Long.parseLong(text.substring(bar + 1));
-            return clock.instant().isBefore(Instant.ofEpochSecond(expiry)) ? Optional.of(text.substring(0, bar)) : Optional.empty();
+            return clock.instant().isBefore(Instant.ofEpochSecond(expiry))
+                    ? Optional.of(text.substring(0, bar))
+                    : Optional.empty();
         } catch (NumberFormatException e) {
             return Optional.empty();
         }

@@ -79,8 +79,9 @@ public final class AuditLog {
      */
     public void emitForAccess(SecretEvent event) {
         if (emit(event) == 0 && required) {
-            throw new AuditFailureException(event.ref(), "no audit sink recorded the " + event.type()
-                    + " event (mpsecrets.audit.required=true)");
+            throw new AuditFailureException(
+                    event.ref(),
+                    "no audit sink recorded the " + event.type() + " event (mpsecrets.audit.required=true)");
         }
     }
 
@@ -88,8 +89,11 @@ public final class AuditLog {
         try {
             return sink.record(event);
         } catch (RuntimeException e) {
-            Logger.getLogger(LOGGER_NAME).log(Level.WARNING, "mp-secrets: audit sink " + sink.getClass().getName()
-                    + " failed on a " + event.type() + " event: " + e.getClass().getName());
+            Logger.getLogger(LOGGER_NAME)
+                    .log(
+                            Level.WARNING,
+                            "mp-secrets: audit sink " + sink.getClass().getName() + " failed on a " + event.type()
+                                    + " event: " + e.getClass().getName());
             return false;
         }
     }

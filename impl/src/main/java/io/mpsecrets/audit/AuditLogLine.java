@@ -9,8 +9,7 @@ import java.util.Map;
  */
 public final class AuditLogLine {
 
-    private AuditLogLine() {
-    }
+    private AuditLogLine() {}
 
     public static String format(SecretEvent event) {
         StringBuilder out = new StringBuilder(128);

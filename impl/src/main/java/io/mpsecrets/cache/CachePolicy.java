@@ -13,11 +13,18 @@ import java.time.Duration;
  */
 public record CachePolicy(Duration ttl, Duration maxStale, Duration backoffBase, Duration backoffMax, Duration grace) {
 
-    public static final CachePolicy DEFAULT = new CachePolicy(Duration.ofMinutes(5), Duration.ofHours(1),
-            Duration.ofSeconds(1), Duration.ofMinutes(1), Duration.ofMinutes(5));
+    public static final CachePolicy DEFAULT = new CachePolicy(
+            Duration.ofMinutes(5),
+            Duration.ofHours(1),
+            Duration.ofSeconds(1),
+            Duration.ofMinutes(1),
+            Duration.ofMinutes(5));
 
     public CachePolicy {
-        if (ttl.isNegative() || maxStale.isNegative() || backoffBase.isNegative() || grace.isNegative()
+        if (ttl.isNegative()
+                || maxStale.isNegative()
+                || backoffBase.isNegative()
+                || grace.isNegative()
                 || backoffMax.compareTo(backoffBase) < 0) {
             throw new IllegalArgumentException("negative durations or backoff max below base");
         }

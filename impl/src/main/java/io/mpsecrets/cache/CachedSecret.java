@@ -56,8 +56,8 @@ public final class CachedSecret {
 
     /** One field of a JSON-object secret. */
     public String field(String name, SecretRef ref) {
-        Map<String, String> all = fields().orElseThrow(() -> new io.mpsecrets.api.exception.InvalidSecretValueException(ref,
-                "the secret is not a JSON object, so it has no field '" + name + "'"));
+        Map<String, String> all = fields().orElseThrow(() -> new io.mpsecrets.api.exception.InvalidSecretValueException(
+                ref, "the secret is not a JSON object, so it has no field '" + name + "'"));
         String field = all.get(name);
         if (field == null) {
             throw new io.mpsecrets.api.exception.SecretNotFoundException(ref, "the secret has no field '" + name + "'");

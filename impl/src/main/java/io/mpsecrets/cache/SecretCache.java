@@ -3,6 +3,7 @@ package io.mpsecrets.cache;
 import io.mpsecrets.api.SecretId;
 import io.mpsecrets.api.SecretValue;
 import io.mpsecrets.api.exception.SecretException;
+import io.mpsecrets.support.Backoff;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Objects;
@@ -10,7 +11,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
 /**
@@ -36,17 +36,16 @@ public final class SecretCache implements AutoCloseable {
         void fetched(Key key, SecretValue value, String property);
 
         /** A refresh or replacement brought a new version. */
-        default void rotated(Key key, String previousVersion, String newVersion) {
-        }
+        default void rotated(Key key, String previousVersion, String newVersion) {}
 
         void failed(Key key, SecretException failure, boolean servedStale, String property);
     }
 
     /** A replaced value, zeroed once its grace period is over. */
-    private record Retired(CachedSecret secret, long zeroAt) {
-    }
+    private record Retired(CachedSecret secret, long zeroAt) {}
 
-    private final java.util.concurrent.ConcurrentLinkedQueue<Retired> retired = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.ConcurrentLinkedQueue<Retired> retired =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     private final ConcurrentHashMap<Key, Entry> entries = new ConcurrentHashMap<>();
     private final Ticker ticker;
@@ -97,8 +96,15 @@ public final class SecretCache implements AutoCloseable {
         return refresh(key, entry, policy, fetch, property, mine, current, now);
     }
 
-    private CachedSecret refresh(Key key, Entry entry, CachePolicy policy, Supplier<SecretValue> fetch, String property,
-            CompletableFuture<CachedSecret> mine, CachedSecret previous, long now) {
+    private CachedSecret refresh(
+            Key key,
+            Entry entry,
+            CachePolicy policy,
+            Supplier<SecretValue> fetch,
+            String property,
+            CompletableFuture<CachedSecret> mine,
+            CachedSecret previous,
+            long now) {
         SecretValue value;
         try {
             value = fetch.get();
@@ -122,7 +128,8 @@ public final class SecretCache implements AutoCloseable {
             mine.completeExceptionally(unexpected);
             throw unexpected;
         }
-        CachedSecret fresh = new CachedSecret(value, ticker.nanos() + policy.ttl().toNanos());
+        CachedSecret fresh =
+                new CachedSecret(value, ticker.nanos() + policy.ttl().toNanos());
         synchronized (entry) {
             entry.current = fresh;
             entry.failures = 0;
@@ -136,9 +143,11 @@ public final class SecretCache implements AutoCloseable {
         return fresh;
     }
 
-    private CachedSecret staleOrThrow(Entry entry, CachedSecret stale, long now, CachePolicy policy, Key key, String property) {
+    private CachedSecret staleOrThrow(
+            Entry entry, CachedSecret stale, long now, CachePolicy policy, Key key, String property) {
         SecretException failure = entry.lastFailure;
-        boolean withinStaleWindow = now - (stale.freshUntil() + policy.maxStale().toNanos()) <= 0;
+        boolean withinStaleWindow =
+                now - (stale.freshUntil() + policy.maxStale().toNanos()) <= 0;
         if (failure.reason().transientFailure() && withinStaleWindow) {
             boolean report;
             synchronized (entry) {
@@ -155,11 +164,7 @@ public final class SecretCache implements AutoCloseable {
     }
 
     private static long backoffNanos(CachePolicy policy, int failures) {
-        long base = policy.backoffBase().toNanos();
-        long max = policy.backoffMax().toNanos();
-        long exponential = failures >= 31 ? max : Math.min(max, base << Math.min(30, failures - 1));
-        // "Equal jitter": half fixed, half random, so that many instances do not retry in step.
-        return exponential / 2 + ThreadLocalRandom.current().nextLong(exponential / 2 + 1);
+        return new Backoff(policy.backoffBase(), policy.backoffMax()).nanos(failures);
     }
 
     private static CachedSecret join(CompletableFuture<CachedSecret> running) {
@@ -190,7 +195,8 @@ public final class SecretCache implements AutoCloseable {
     public Optional<CachedSecret> replace(Key key, SecretValue value, CachePolicy policy) {
         Entry entry = entries.computeIfAbsent(key, k -> new Entry());
         CachedSecret previous;
-        CachedSecret fresh = new CachedSecret(value, ticker.nanos() + policy.ttl().toNanos());
+        CachedSecret fresh =
+                new CachedSecret(value, ticker.nanos() + policy.ttl().toNanos());
         synchronized (entry) {
             previous = entry.current;
             entry.current = fresh;

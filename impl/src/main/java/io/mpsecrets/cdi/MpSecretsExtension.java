@@ -1,28 +1,29 @@
 package io.mpsecrets.cdi;
 
+import io.mpsecrets.config.ConfigRegistry;
 import io.mpsecrets.config.RawValues;
-import io.mpsecrets.config.SecretsRuntime;
+import io.mpsecrets.runtime.SecretsRuntime;
+import io.mpsecrets.settings.Settings;
+import io.mpsecrets.validate.Finding;
+import io.mpsecrets.validate.SecretValidator;
+import io.mpsecrets.validate.ValidationSettings;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.spi.AfterDeploymentValidation;
 import jakarta.enterprise.inject.spi.BeanManager;
 import jakarta.enterprise.inject.spi.BeforeShutdown;
+import jakarta.enterprise.inject.spi.DeploymentException;
 import jakarta.enterprise.inject.spi.Extension;
+import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import java.util.logging.Logger;
+import java.util.stream.Collectors;
 import javax.naming.InitialContext;
 import javax.naming.NamingException;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
-import io.mpsecrets.config.Settings;
-import io.mpsecrets.validate.Finding;
-import io.mpsecrets.validate.SecretValidator;
-import io.mpsecrets.validate.ValidationSettings;
-import jakarta.enterprise.inject.spi.DeploymentException;
-import java.time.Clock;
-import java.util.List;
-import java.util.stream.Collectors;
 
 /**
  * mp-secrets in a CDI container: bridges audit events to CDI events (with the events emitted while the application
@@ -39,15 +40,15 @@ public class MpSecretsExtension implements Extension {
 
     void afterDeploymentValidation(@Observes AfterDeploymentValidation event, BeanManager beanManager) {
         Config config = ConfigProvider.getConfig(Thread.currentThread().getContextClassLoader());
-        Optional<SecretsRuntime> found = SecretsRuntime.of(config);
+        Optional<SecretsRuntime> found = ConfigRegistry.runtimeOf(config);
         if (found.isEmpty()) {
             failClosed(config, event);
             return;
         }
         runtime = found.get();
-        moduleName().ifPresent(runtime::module);
+        moduleName().ifPresent(runtime.auditor()::module);
         sink = new CdiAuditSink(beanManager);
-        runtime.audit().attach(sink);
+        runtime.auditor().attach(sink);
         validate(config, event);
     }
 
@@ -57,34 +58,34 @@ public class MpSecretsExtension implements Extension {
      * reference as whatever the implementation makes of it: the deployment fails instead, naming the properties.
      */
     private static void failClosed(Config config, AfterDeploymentValidation event) {
-        java.util.TreeSet<String> unreadable = new java.util.TreeSet<>();
-        for (String name : config.getPropertyNames()) {
-            if (RawValues.needsMpSecrets(RawValues.raw(config, name).orElse(null))) {
-                unreadable.add(name);
-            }
-        }
+        java.util.SortedSet<String> unreadable = RawValues.needingMpSecrets(config);
         if (unreadable.isEmpty()) {
-            LOG.fine("mp-secrets: the application's config has no mp-secrets interceptors and no value that needs them");
+            LOG.fine(
+                    "mp-secrets: the application's config has no mp-secrets interceptors and no value that needs them");
             return;
         }
         event.addDeploymentProblem(new DeploymentException("mp-secrets: the application's MicroProfile Config ("
-                + config.getClass().getName() + ") does not run mp-secrets' interceptors, so these properties would be handed "
+                + config.getClass().getName()
+                + ") does not run mp-secrets' interceptors, so these properties would be handed "
                 + "to the application undecrypted or unresolved: " + String.join(", ", unreadable)
                 + ". Run on a SmallRye Config based server, or see docs/servers.md"));
     }
 
     /** {@code mpsecrets.validate=fail|warn}: checks the application's secrets before it takes traffic. */
     private void validate(Config config, AfterDeploymentValidation event) {
-        ValidationSettings settings = ValidationSettings.read(new Settings(name -> config.getOptionalValue(name, String.class)),
-                config.getPropertyNames());
+        ValidationSettings settings = ValidationSettings.read(
+                new Settings(name -> config.getOptionalValue(name, String.class)), config.getPropertyNames());
         if (settings.mode() == ValidationSettings.Mode.OFF) {
             return;
         }
         List<Finding> findings = new SecretValidator(config, runtime, settings, Clock.systemUTC()).validate();
-        List<Finding> errors = findings.stream().filter(f -> f.severity() == Finding.Severity.ERROR).toList();
+        List<Finding> errors = findings.stream()
+                .filter(f -> f.severity() == Finding.Severity.ERROR)
+                .toList();
         if (settings.mode() == ValidationSettings.Mode.FAIL && !errors.isEmpty()) {
-            event.addDeploymentProblem(new DeploymentException("mp-secrets: " + errors.size() + " secret problem(s) "
-                    + "(mpsecrets.validate=fail): " + errors.stream().map(Finding::toString).collect(Collectors.joining("; "))));
+            event.addDeploymentProblem(new DeploymentException(
+                    "mp-secrets: " + errors.size() + " secret problem(s) " + "(mpsecrets.validate=fail): "
+                            + errors.stream().map(Finding::toString).collect(Collectors.joining("; "))));
             return;
         }
         findings.forEach(finding -> LOG.warning("mp-secrets: secret problem: " + finding));
@@ -96,10 +97,10 @@ public class MpSecretsExtension implements Extension {
      * {@code ServletContext}, whose name or context path names it.
      */
     void applicationStarted(@Observes @Initialized(ApplicationScoped.class) Object payload) {
-        if (runtime == null || runtime.workerContext().module() != null) {
+        if (runtime == null || runtime.auditor().workerContext().module() != null) {
             return;
         }
-        moduleName().or(() -> servletContextName(payload)).ifPresent(runtime::module);
+        moduleName().or(() -> servletContextName(payload)).ifPresent(runtime.auditor()::module);
     }
 
     private static Optional<String> servletContextName(Object payload) {
@@ -121,7 +122,7 @@ public class MpSecretsExtension implements Extension {
 
     void beforeShutdown(@Observes BeforeShutdown event) {
         if (runtime != null) {
-            runtime.audit().detach(sink);
+            runtime.auditor().detach(sink);
             runtime.close();
             runtime = null;
         }

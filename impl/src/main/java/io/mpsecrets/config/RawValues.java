@@ -1,21 +1,23 @@
 package io.mpsecrets.config;
 
+import io.mpsecrets.backend.Backends;
 import io.mpsecrets.envelope.EncryptedValue;
+import io.mpsecrets.runtime.SecretReference;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.spi.ConfigSource;
 
 /**
  * Values as the config sources hold them, before any decryption or fetch: what tools that must not resolve
- * secrets (validation, the inventory) look at.
+ * secrets (validation, the inventory, the fail-closed check) look at.
  */
 public final class RawValues {
 
-    private RawValues() {
-    }
+    private RawValues() {}
 
     /**
      * The highest-ordinal source's {@code %profile.name} for the active profiles (the last profile wins), else its
@@ -40,7 +42,8 @@ public final class RawValues {
 
     private static List<String> profiles(Config config) {
         try {
-            List<String> profiles = new ArrayList<>(config.unwrap(io.smallrye.config.SmallRyeConfig.class).getProfiles());
+            List<String> profiles = new ArrayList<>(
+                    config.unwrap(io.smallrye.config.SmallRyeConfig.class).getProfiles());
             Collections.reverse(profiles);
             return profiles;
         } catch (IllegalArgumentException | NoClassDefFoundError e) {
@@ -48,16 +51,26 @@ public final class RawValues {
         }
     }
 
+    /**
+     * The store names a reference may use: the stores on the class path and those mp-secrets ships (which fail
+     * clearly when their module is missing).
+     */
+    public static Predicate<String> stores(Backends backends) {
+        return name -> backends.hasStore(name) || SecretReference.SHIPPED_STORES.contains(name);
+    }
+
     /** An {@code ENC(...)} value, or a value that is one store reference {@code ${store::id}}. */
-    public static boolean isSecretForm(String raw) {
-        return raw != null && (EncryptedValue.looksEncrypted(raw.trim()) || reference(raw).isPresent());
+    public static boolean isSecretForm(String raw, Predicate<String> isStore) {
+        return raw != null
+                && (EncryptedValue.looksEncrypted(raw.trim())
+                        || reference(raw, isStore).isPresent());
     }
 
     /**
      * Whether a raw value needs mp-secrets to be read correctly: an {@code ENC(...)} value (surrounding white space
-     * ignored) or a value holding a {@code ${store::id}} reference to one of mp-secrets' stores anywhere in it.
+     * ignored) or a value holding a {@code ${store::id}} reference to a store anywhere in it.
      */
-    public static boolean needsMpSecrets(String raw) {
+    public static boolean needsMpSecrets(String raw, Predicate<String> isStore) {
         if (raw == null) {
             return false;
         }
@@ -67,21 +80,37 @@ public final class RawValues {
         for (int start = raw.indexOf("${"); start >= 0; start = raw.indexOf("${", start + 2)) {
             boolean escaped = start > 0 && (raw.charAt(start - 1) == '\\' || raw.charAt(start - 1) == '$');
             int separator = raw.indexOf("::", start + 2);
-            if (!escaped && separator > 0 && SecretReference.STORES.contains(raw.substring(start + 2, separator))) {
+            if (!escaped && separator > 0 && isStore.test(raw.substring(start + 2, separator))) {
                 return true;
             }
         }
         return false;
     }
 
+    /**
+     * The properties whose values need mp-secrets' interceptors ({@code ENC(...)} values, references to a store on
+     * the class path or shipped by mp-secrets), sorted: what a config without them would hand out unread.
+     */
+    public static java.util.SortedSet<String> needingMpSecrets(Config config) {
+        Predicate<String> isStore =
+                stores(Backends.discover(Thread.currentThread().getContextClassLoader()));
+        java.util.SortedSet<String> out = new java.util.TreeSet<>();
+        for (String name : config.getPropertyNames()) {
+            if (needsMpSecrets(raw(config, name).orElse(null), isStore)) {
+                out.add(name);
+            }
+        }
+        return out;
+    }
+
     /** The store reference a whole value is, if it is one. */
-    static Optional<SecretReference> reference(String raw) {
+    public static Optional<SecretReference> reference(String raw, Predicate<String> isStore) {
         String trimmed = raw.trim();
         if (!trimmed.startsWith("${") || !trimmed.endsWith("}") || trimmed.indexOf('}') != trimmed.length() - 1) {
             return Optional.empty();
         }
         try {
-            return Optional.ofNullable(SecretReference.parse(trimmed.substring(2, trimmed.length() - 1)));
+            return Optional.ofNullable(SecretReference.parse(trimmed.substring(2, trimmed.length() - 1), isStore));
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }

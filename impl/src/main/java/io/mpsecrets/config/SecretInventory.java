@@ -3,15 +3,16 @@ package io.mpsecrets.config;
 import io.mpsecrets.api.SecretRef;
 import io.mpsecrets.api.exception.SecretException;
 import io.mpsecrets.cache.CachedSecret;
-import io.mpsecrets.cache.SecretCache;
 import io.mpsecrets.envelope.EncryptedValue;
-import io.mpsecrets.kms.aws.AwsKms;
-import io.mpsecrets.kms.local.LocalKeyringKms;
+import io.mpsecrets.runtime.MpSecretsSettings;
+import io.mpsecrets.runtime.SecretReference;
+import io.mpsecrets.runtime.SecretsRuntime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import org.eclipse.microprofile.config.Config;
 
 /**
@@ -33,14 +34,15 @@ public final class SecretInventory {
      * @param version the store version last fetched, if any yet
      * @param reads how many times the property was read
      */
-    public record Entry(String property, String kind, String provider, String secretId, String keyId, String version, long reads) {
-    }
+    public record Entry(
+            String property, String kind, String provider, String secretId, String keyId, String version, long reads) {}
 
-    private SecretInventory() {
-    }
+    private SecretInventory() {}
 
     public static List<Entry> of(Config config) {
-        Optional<SecretsRuntime> runtime = SecretsRuntime.of(config);
+        Optional<SecretsRuntime> runtime = ConfigRegistry.runtimeOf(config);
+        Predicate<String> isStore = runtime.map(r -> RawValues.stores(r.backends()))
+                .orElseGet(() -> SecretReference.SHIPPED_STORES::contains);
         Map<String, Long> reads = runtime.map(SecretsRuntime::readCounts).orElse(Map.of());
         List<Entry> entries = new ArrayList<>();
         TreeSet<String> names = new TreeSet<>();
@@ -55,31 +57,33 @@ public final class SecretInventory {
             }
             long count = reads.getOrDefault(property, 0L);
             if (EncryptedValue.looksEncrypted(raw.trim())) {
-                String keyId;
-                try {
-                    keyId = EncryptedValue.parse(raw.trim(), SecretRef.property(property)).keyId();
-                } catch (SecretException malformed) {
-                    keyId = null;
-                }
-                entries.add(new Entry(property, "encrypted", kmsName(keyId), null, keyId, null, count));
+                String keyId = keyId(property, raw);
+                String kms = keyId == null
+                        ? null
+                        : runtime.flatMap(r -> r.kmsNameFor(keyId)).orElse(null);
+                entries.add(new Entry(property, "encrypted", kms, null, keyId, null, count));
                 continue;
             }
-            Optional<SecretReference> reference = RawValues.reference(raw);
+            Optional<SecretReference> reference = RawValues.reference(raw, isStore);
             if (reference.isPresent()) {
                 SecretReference ref = reference.get();
-                String version = runtime.flatMap(r -> r.secrets().peek(new SecretCache.Key(ref.store(), ref.id())))
-                        .flatMap(CachedSecret::version).orElse(null);
-                entries.add(new Entry(property, "reference", ref.store(), ref.id().toString(), null, version, count));
+                String version = runtime.flatMap(
+                                r -> r.stores().peek(ref.store(), ref.id().withoutField()))
+                        .flatMap(CachedSecret::version)
+                        .orElse(null);
+                entries.add(
+                        new Entry(property, "reference", ref.store(), ref.id().toString(), null, version, count));
             }
         }
         return entries;
     }
 
-    /** The KMS a key id belongs to, by the same forms the runtime's registry picks a KMS by. */
-    private static String kmsName(String keyId) {
-        if (keyId == null) {
+    private static String keyId(String property, String raw) {
+        try {
+            return EncryptedValue.parse(raw.trim(), SecretRef.property(property))
+                    .keyId();
+        } catch (SecretException malformed) {
             return null;
         }
-        return LocalKeyringKms.isLocalKeyId(keyId) ? "local" : AwsKms.isAwsKeyId(keyId) ? "aws" : null;
     }
 }

@@ -1,5 +1,7 @@
 package io.mpsecrets.config;
 
+import io.mpsecrets.runtime.SecretsRuntime;
+import io.mpsecrets.settings.Settings;
 import io.smallrye.config.ConfigSourceInterceptor;
 import io.smallrye.config.ConfigSourceInterceptorContext;
 import io.smallrye.config.ConfigValue;
@@ -17,21 +19,16 @@ public final class SecretResolver implements ConfigSourceInterceptor {
 
     private static final long serialVersionUID = 1L;
 
+    private final transient ConfigBinding binding;
     private final transient SecretsRuntime runtime;
 
-    public SecretResolver(SecretsRuntime runtime) {
-        this.runtime = Objects.requireNonNull(runtime, "runtime");
-    }
-
-    public SecretsRuntime runtime() {
-        return runtime;
+    SecretResolver(ConfigBinding binding) {
+        this.binding = Objects.requireNonNull(binding, "binding");
+        this.runtime = Objects.requireNonNull(binding.runtime(), "runtime");
     }
 
     @Override
     public ConfigValue getValue(ConfigSourceInterceptorContext context, String name) {
-        if (name.equals(SecretsRuntime.LOOKUP)) {
-            return ConfigValue.builder().withName(name).withValue(runtime.id()).build();
-        }
         ConfigValue value = context.proceed(name);
         if (value == null) {
             return null;
@@ -68,7 +65,15 @@ public final class SecretResolver implements ConfigSourceInterceptor {
     }
 
     private String plaintext(ConfigSourceInterceptorContext context, String name, String tag) {
-        return runtime.read(tag, name, piece -> context.proceed(SecretTag.rawLookup(piece)), () -> settingsOf(context));
+        TagTable.Piece piece = binding.tags().piece(tag);
+        if (piece instanceof TagTable.Encrypted encrypted) {
+            return runtime.encrypted().plaintext(encrypted.property(), encrypted.text());
+        }
+        if (piece instanceof TagTable.Reference reference) {
+            return runtime.stores().value(reference.property(), reference.reference(), settingsOf(context));
+        }
+        // Not a tag the marker gave (or its value changed meanwhile): a raw value holding U+0002.
+        throw SecretTag.malformed(name);
     }
 
     /** Settings read through the chain below, with secrets in them resolved: a Vault token may be ENC(...). */

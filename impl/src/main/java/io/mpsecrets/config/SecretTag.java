@@ -6,23 +6,19 @@ import io.mpsecrets.api.exception.MalformedValueException;
 /**
  * How an {@code ENC(...)} value travels from {@link SecretMarker} (next to the sources) to
  * {@link SecretResolver} (after {@code ${...}} expansion): as a tag of a few characters,
- * {@code U+0002 · serial (base 36) · U+0003}, that the marker maps to the property the value was read as and its raw
- * text. Tags contain no {@code $} or braces, so expansion passes them through untouched and an expression that
+ * {@code U+0002 · serial (base 36) · U+0003}, that the marker maps to the property the value was read as and the
+ * secret. Tags contain no {@code $} or braces, so expansion passes them through untouched and an expression that
  * refers to an encrypted property carries its tag into the referring value. They are short because SmallRye 3.3
  * re-parses every value for expressions on every lookup.
  *
- * <p>The interceptor asks the marker for a tag's property and raw text with a lookup of {@link #rawLookup(String)},
- * a reserved name no config source can hold.
+ * <p>The resolver reads what a tag stands for from the config's {@link TagTable}, which the marker filled.
  */
 final class SecretTag {
 
     static final char START = '\u0002';
     static final char END = '\u0003';
-    /** Reserved lookup-name prefix: the marker answers {@code RAW + tag} with the tag's property name and raw value. */
-    static final String RAW = START + "raw" + END;
 
-    private SecretTag() {
-    }
+    private SecretTag() {}
 
     static String of(long serial) {
         return START + Long.toString(serial, 36) + END;
@@ -32,12 +28,9 @@ final class SecretTag {
         return value.indexOf(START) >= 0;
     }
 
-    static String rawLookup(String tag) {
-        return RAW + tag;
-    }
-
     static MalformedValueException malformed(String readAs) {
-        return new MalformedValueException(SecretRef.property(readAs),
+        return new MalformedValueException(
+                SecretRef.property(readAs),
                 "the value contains the control characters U+0002/U+0003, which mp-secrets reserves");
     }
 }

@@ -2,9 +2,9 @@ package io.mpsecrets.envelope;
 
 import io.mpsecrets.api.SecretRef;
 import io.mpsecrets.api.exception.MalformedValueException;
+import io.mpsecrets.crypto.AesGcm;
+import io.mpsecrets.support.StrictUtf8;
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
@@ -30,8 +30,8 @@ public final class EncryptedValue {
     public static final String SUFFIX = ")";
     public static final byte VERSION_1 = 1;
     public static final int FLAG_BOUND = 1;
-    public static final int NONCE_LENGTH = 12;
-    public static final int TAG_LENGTH = 16;
+    public static final int NONCE_LENGTH = AesGcm.NONCE_LENGTH;
+    public static final int TAG_LENGTH = AesGcm.TAG_LENGTH;
     static final int MAX_KEY_ID_LENGTH = 2048;
     static final int MAX_WRAPPED_KEY_LENGTH = 4096;
 
@@ -53,7 +53,10 @@ public final class EncryptedValue {
 
     /** Whether {@code text} is meant as an encrypted value: {@code ENC(} ... {@code )}, possibly malformed inside. */
     public static boolean looksEncrypted(String text) {
-        return text != null && text.startsWith(PREFIX) && text.endsWith(SUFFIX) && text.length() >= PREFIX.length() + SUFFIX.length();
+        return text != null
+                && text.startsWith(PREFIX)
+                && text.endsWith(SUFFIX)
+                && text.length() >= PREFIX.length() + SUFFIX.length();
     }
 
     /**
@@ -93,13 +96,7 @@ public final class EncryptedValue {
             throw new MalformedValueException(ref, "unknown flags");
         }
         byte[] keyIdBytes = readSized(in, MAX_KEY_ID_LENGTH, "key id", ref);
-        String keyId;
-        try {
-            keyId = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(keyIdBytes)).toString();
-        } catch (CharacterCodingException e) {
-            throw new MalformedValueException(ref, "the key id is not UTF-8");
-        }
+        String keyId = StrictUtf8.decode(keyIdBytes, () -> new MalformedValueException(ref, "the key id is not UTF-8"));
         SecretRef named = ref.withKeyId(printableKeyId(keyId));
         byte[] wrapped = readSized(in, MAX_WRAPPED_KEY_LENGTH, "wrapped data key", named);
         if (in.remaining() < NONCE_LENGTH + TAG_LENGTH) {

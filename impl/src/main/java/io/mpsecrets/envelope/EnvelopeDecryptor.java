@@ -6,11 +6,9 @@ import io.mpsecrets.api.SecretRef;
 import io.mpsecrets.api.exception.DecryptionFailedException;
 import io.mpsecrets.api.exception.InvalidSecretValueException;
 import io.mpsecrets.api.exception.SecretException;
-import io.mpsecrets.kms.KmsRegistry;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
+import io.mpsecrets.backend.KmsRegistry;
+import io.mpsecrets.crypto.AesGcm;
+import io.mpsecrets.support.StrictUtf8;
 import java.util.Arrays;
 import java.util.Objects;
 import javax.crypto.AEADBadTagException;
@@ -37,10 +35,10 @@ public final class EnvelopeDecryptor {
     public String decryptToString(String property, EncryptedValue value) {
         byte[] plaintext = decrypt(property, value);
         try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(plaintext)).toString();
-        } catch (CharacterCodingException e) {
-            throw new InvalidSecretValueException(SecretRef.property(property), "the decrypted value is not UTF-8 text");
+            return StrictUtf8.decode(
+                    plaintext,
+                    () -> new InvalidSecretValueException(
+                            SecretRef.property(property), "the decrypted value is not UTF-8 text"));
         } finally {
             Arrays.fill(plaintext, (byte) 0);
         }
@@ -51,7 +49,9 @@ public final class EnvelopeDecryptor {
         SecretRef ref = new SecretRef(property, null, null, EncryptedValue.printableKeyId(value.keyId()), null);
         SecretKey key;
         try {
-            key = dataKeys.get(value.keyId(), value.wrappedKeyUnsafe(),
+            key = dataKeys.get(
+                    value.keyId(),
+                    value.wrappedKeyUnsafe(),
                     () -> kms.forKeyId(value.keyId()).decrypt(value.keyId(), value.wrappedKeyUnsafe(), context));
         } catch (SecretException e) {
             throw e.withRef(ref.withProvider(e.ref().provider()));
@@ -59,9 +59,13 @@ public final class EnvelopeDecryptor {
         try {
             return AesGcm.decrypt(key, value.nonce(), value.ciphertext(), value.associatedData(property));
         } catch (AEADBadTagException e) {
-            throw new DecryptionFailedException(FailureReason.NOT_AUTHENTIC, ref, value.bound()
-                    ? "the value is bound to a property name and does not authenticate as '" + property + "'"
-                    : "the unbound value does not authenticate", null);
+            throw new DecryptionFailedException(
+                    FailureReason.NOT_AUTHENTIC,
+                    ref,
+                    value.bound()
+                            ? "the value is bound to a property name and does not authenticate as '" + property + "'"
+                            : "the unbound value does not authenticate",
+                    null);
         }
     }
 }

@@ -3,6 +3,7 @@ package io.mpsecrets.envelope;
 import io.mpsecrets.api.EncryptionContext;
 import io.mpsecrets.api.GeneratedDataKey;
 import io.mpsecrets.api.KeyManagementService;
+import io.mpsecrets.crypto.AesGcm;
 import java.util.Objects;
 
 /**
@@ -31,11 +32,12 @@ public final class EnvelopeEncryptor implements AutoCloseable {
         if (dataKey == null) {
             dataKey = kms.generateDataKey(keyId, context);
         }
-        EncryptedValue shell = new EncryptedValue(property != null, dataKey.keyId(), dataKey.wrappedKey(),
-                AesGcm.randomNonce(), new byte[0]);
-        byte[] ciphertext = AesGcm.encrypt(dataKey.dataKey().secretKey(), shell.nonce(), plaintext,
-                shell.associatedData(property));
-        return new EncryptedValue(shell.bound(), shell.keyId(), shell.wrappedKeyUnsafe(), shell.nonce(), ciphertext).format();
+        EncryptedValue shell = new EncryptedValue(
+                property != null, dataKey.keyId(), dataKey.wrappedKey(), AesGcm.randomNonce(), new byte[0]);
+        byte[] ciphertext =
+                AesGcm.encrypt(dataKey.dataKey().secretKey(), shell.nonce(), plaintext, shell.associatedData(property));
+        return new EncryptedValue(shell.bound(), shell.keyId(), shell.wrappedKeyUnsafe(), shell.nonce(), ciphertext)
+                .format();
     }
 
     /** The resolved key id values are made under; generates the data key if none was made yet. */

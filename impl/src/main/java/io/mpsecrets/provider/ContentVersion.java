@@ -21,8 +21,7 @@ public final class ContentVersion {
         KEY = new SecretKeySpec(key, "HmacSHA256");
     }
 
-    private ContentVersion() {
-    }
+    private ContentVersion() {}
 
     public static String of(byte[] content) {
         try {

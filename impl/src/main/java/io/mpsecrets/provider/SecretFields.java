@@ -3,6 +3,7 @@ package io.mpsecrets.provider;
 import io.mpsecrets.api.SecretRef;
 import io.mpsecrets.api.SecretValue;
 import io.mpsecrets.api.exception.InvalidSecretValueException;
+import io.mpsecrets.support.StrictUtf8;
 import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
@@ -10,10 +11,6 @@ import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import java.io.ByteArrayInputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -25,17 +22,14 @@ import java.util.Optional;
  */
 public final class SecretFields {
 
-    private SecretFields() {
-    }
+    private SecretFields() {}
 
     /** The whole secret as UTF-8 text. */
     public static String text(SecretValue value, SecretRef ref) {
         byte[] bytes = value.bytes();
         try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            throw new InvalidSecretValueException(ref, "the secret is binary, not UTF-8 text");
+            return StrictUtf8.decode(
+                    bytes, () -> new InvalidSecretValueException(ref, "the secret is binary, not UTF-8 text"));
         } finally {
             java.util.Arrays.fill(bytes, (byte) 0);
         }

@@ -67,7 +67,8 @@ public final class RotationWatcher implements AutoCloseable {
 
     private void scheduleNext() {
         long nanos = interval.toNanos();
-        long jitter = ThreadLocalRandom.current().nextLong(Math.min(nanos / 10, TimeUnit.MILLISECONDS.toNanos(500)) + 1);
+        long jitter =
+                ThreadLocalRandom.current().nextLong(Math.min(nanos / 10, TimeUnit.MILLISECONDS.toNanos(500)) + 1);
         try {
             executor.schedule(this::pollAndReschedule, nanos - jitter, TimeUnit.NANOSECONDS);
         } catch (java.util.concurrent.RejectedExecutionException closed) {
@@ -79,7 +80,9 @@ public final class RotationWatcher implements AutoCloseable {
         try {
             poll();
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "mp-secrets: rotation check failed: " + e.getClass().getName());
+            LOG.log(
+                    Level.WARNING,
+                    "mp-secrets: rotation check failed: " + e.getClass().getName());
         } finally {
             if (!executor.isShutdown()) {
                 scheduleNext();

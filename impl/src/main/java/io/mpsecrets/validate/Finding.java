@@ -8,7 +8,8 @@ package io.mpsecrets.validate;
 public record Finding(String property, Rule rule, Severity severity, String message) {
 
     public enum Severity {
-        ERROR, WARNING
+        ERROR,
+        WARNING
     }
 
     public enum Rule {

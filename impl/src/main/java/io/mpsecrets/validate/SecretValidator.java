@@ -5,8 +5,8 @@ import io.mpsecrets.api.event.SecretExpiring;
 import io.mpsecrets.api.exception.SecretException;
 import io.mpsecrets.audit.AuditLog;
 import io.mpsecrets.config.RawValues;
-import io.mpsecrets.config.SecretsRuntime;
 import io.mpsecrets.envelope.EncryptedValue;
+import io.mpsecrets.runtime.SecretsRuntime;
 import io.mpsecrets.validate.Finding.Rule;
 import io.mpsecrets.validate.Finding.Severity;
 import java.io.IOException;
@@ -23,9 +23,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.Config;
-import org.eclipse.microprofile.config.spi.ConfigSource;
 
 /**
  * Checks an application's secrets against the runbook: required ones present; each secret stored as a secret
@@ -42,19 +42,21 @@ public final class SecretValidator {
     private final SecretsRuntime runtime;
     private final ValidationSettings settings;
     private final Clock clock;
+    private final Predicate<String> isStore;
 
     public SecretValidator(Config config, SecretsRuntime runtime, ValidationSettings settings, Clock clock) {
         this.config = config;
         this.runtime = runtime;
         this.settings = settings;
         this.clock = clock;
+        this.isStore = RawValues.stores(runtime.backends());
     }
 
     public List<Finding> validate() {
         List<Finding> findings = new ArrayList<>();
         Set<String> secrets = new LinkedHashSet<>(settings.classOf().keySet());
         for (String name : config.getPropertyNames()) {
-            if (!name.startsWith("mpsecrets.") && RawValues.isSecretForm(raw(name))) {
+            if (!name.startsWith("mpsecrets.") && RawValues.isSecretForm(raw(name), isStore)) {
                 secrets.add(name);
             }
         }
@@ -65,7 +67,8 @@ public final class SecretValidator {
         }
         Properties other = otherEnvironment();
         for (String property : secrets) {
-            SecretClass secretClass = settings.classes().get(settings.classOf().getOrDefault(property, settings.defaultClass()));
+            SecretClass secretClass =
+                    settings.classes().get(settings.classOf().getOrDefault(property, settings.defaultClass()));
             check(property, secretClass, other, findings);
         }
         return findings;
@@ -76,31 +79,47 @@ public final class SecretValidator {
         String inClass = " (class " + secretClass.name() + ")";
         if (raw == null) {
             if (!settings.required().contains(property)) {
-                findings.add(new Finding(property, Rule.MISSING, Severity.ERROR, "classified as a secret and not set" + inClass));
+                findings.add(new Finding(
+                        property, Rule.MISSING, Severity.ERROR, "classified as a secret and not set" + inClass));
             }
             return;
         }
-        if (!RawValues.isSecretForm(raw)) {
-            findings.add(new Finding(property, Rule.PLAINTEXT, Severity.ERROR,
+        if (!RawValues.isSecretForm(raw, isStore)) {
+            findings.add(new Finding(
+                    property,
+                    Rule.PLAINTEXT,
+                    Severity.ERROR,
                     "a secret in plain text: store it as ENC(...) or a ${store::id} reference" + inClass));
         }
         String value;
         try {
             value = config.getValue(property, String.class);
         } catch (SecretException e) {
-            findings.add(new Finding(property, Rule.UNREADABLE, Severity.ERROR, e.reason().name() + ": " + e.reason().description()));
+            findings.add(new Finding(
+                    property,
+                    Rule.UNREADABLE,
+                    Severity.ERROR,
+                    e.reason().name() + ": " + e.reason().description()));
             return;
         }
         if (Placeholders.isPlaceholder(value, settings.placeholders())) {
-            findings.add(new Finding(property, Rule.PLACEHOLDER, Severity.ERROR, "a known placeholder value" + inClass));
+            findings.add(
+                    new Finding(property, Rule.PLACEHOLDER, Severity.ERROR, "a known placeholder value" + inClass));
         } else {
             if (value.length() < secretClass.minLength()) {
-                findings.add(new Finding(property, Rule.TOO_SHORT, Severity.ERROR,
+                findings.add(new Finding(
+                        property,
+                        Rule.TOO_SHORT,
+                        Severity.ERROR,
                         "shorter than " + secretClass.minLength() + " characters" + inClass));
             }
             if (variety(value) < secretClass.minVariety()) {
-                findings.add(new Finding(property, Rule.LOW_VARIETY, Severity.ERROR, "fewer than " + secretClass.minVariety()
-                        + " kinds of characters (lower case, upper case, digits, others)" + inClass));
+                findings.add(new Finding(
+                        property,
+                        Rule.LOW_VARIETY,
+                        Severity.ERROR,
+                        "fewer than " + secretClass.minVariety()
+                                + " kinds of characters (lower case, upper case, digits, others)" + inClass));
             }
         }
         sameAsOtherEnvironment(property, value, other).ifPresent(findings::add);
@@ -108,7 +127,7 @@ public final class SecretValidator {
     }
 
     private void age(String property, String raw, SecretClass secretClass, List<Finding> findings) {
-        Optional<Instant> created = runtime.created(property, raw);
+        Optional<Instant> created = SecretAge.created(runtime, property, raw, isStore);
         if (created.isEmpty()) {
             return;
         }
@@ -122,10 +141,17 @@ public final class SecretValidator {
         long days = Duration.between(created.get(), now).toDays();
         String message = (overdue ? "rotation overdue: " : "rotation due soon: ") + days + " days old, class "
                 + secretClass.name() + " rotates every " + secretClass.rotateDays() + " days, due " + due;
-        findings.add(new Finding(property, overdue ? Rule.ROTATION_OVERDUE : Rule.ROTATION_DUE, Severity.WARNING, message));
+        findings.add(
+                new Finding(property, overdue ? Rule.ROTATION_OVERDUE : Rule.ROTATION_DUE, Severity.WARNING, message));
         AUDIT.warning("mp-secrets: Secret expiry: " + property + ": " + message);
-        runtime.audit().emit(new SecretExpiring(now, SecretRef.property(property), created.get(), due, secretClass.name(),
-                runtime.workerContext()));
+        runtime.auditor()
+                .emit(new SecretExpiring(
+                        now,
+                        SecretRef.property(property),
+                        created.get(),
+                        due,
+                        secretClass.name(),
+                        runtime.auditor().workerContext()));
     }
 
     private Optional<Finding> sameAsOtherEnvironment(String property, String value, Properties other) {
@@ -133,10 +159,16 @@ public final class SecretValidator {
         if (otherRaw == null) {
             return Optional.empty();
         }
-        Optional<String> otherValue = EncryptedValue.looksEncrypted(otherRaw) ? runtime.decryptOnce(property, otherRaw) : Optional.of(otherRaw);
-        if (otherValue.isPresent() && MessageDigest.isEqual(value.getBytes(StandardCharsets.UTF_8),
-                otherValue.get().getBytes(StandardCharsets.UTF_8))) {
-            return Optional.of(new Finding(property, Rule.SAME_AS_OTHER_ENVIRONMENT, Severity.ERROR,
+        Optional<String> otherValue = EncryptedValue.looksEncrypted(otherRaw)
+                ? runtime.encrypted().decryptUncached(property, otherRaw)
+                : Optional.of(otherRaw);
+        if (otherValue.isPresent()
+                && MessageDigest.isEqual(
+                        value.getBytes(StandardCharsets.UTF_8), otherValue.get().getBytes(StandardCharsets.UTF_8))) {
+            return Optional.of(new Finding(
+                    property,
+                    Rule.SAME_AS_OTHER_ENVIRONMENT,
+                    Severity.ERROR,
                     "the same value as in " + settings.otherEnvironment().orElseThrow()));
         }
         return Optional.empty();
@@ -148,14 +180,17 @@ public final class SecretValidator {
             try (Reader in = Files.newBufferedReader(settings.otherEnvironment().get(), StandardCharsets.UTF_8)) {
                 other.load(in);
             } catch (IOException e) {
-                throw new io.mpsecrets.api.exception.ConfigurationException("mpsecrets.validate.other-environment cannot be read: "
-                        + settings.otherEnvironment().get());
+                throw new io.mpsecrets.api.exception.ConfigurationException(
+                        "mpsecrets.validate.other-environment cannot be read: "
+                                + settings.otherEnvironment().get());
             }
         }
         return other;
     }
 
-    /** The value as a source holds it, before any decryption or fetch: resolving it could fail, a finding of its own. */
+    /**
+     * The value as a source holds it, before any decryption or fetch: resolving it could fail, a finding of its own.
+     */
     private String raw(String property) {
         return RawValues.raw(config, property).orElse(null);
     }

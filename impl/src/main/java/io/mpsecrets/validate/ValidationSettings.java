@@ -1,7 +1,7 @@
 package io.mpsecrets.validate;
 
 import io.mpsecrets.api.exception.ConfigurationException;
-import io.mpsecrets.config.Settings;
+import io.mpsecrets.settings.Settings;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -23,11 +23,20 @@ import java.util.Set;
  * @param placeholders words refused in addition to the built-in placeholders
  * @param otherEnvironment another environment's properties file: a secret with the same value there is refused
  */
-public record ValidationSettings(Mode mode, List<String> required, Map<String, String> classOf, Map<String, SecretClass> classes,
-        String defaultClass, int warnDays, Set<String> placeholders, Optional<Path> otherEnvironment) {
+public record ValidationSettings(
+        Mode mode,
+        List<String> required,
+        Map<String, String> classOf,
+        Map<String, SecretClass> classes,
+        String defaultClass,
+        int warnDays,
+        Set<String> placeholders,
+        Optional<Path> otherEnvironment) {
 
     public enum Mode {
-        FAIL, WARN, OFF
+        FAIL,
+        WARN,
+        OFF
     }
 
     private static final String CLASS_PREFIX = "mpsecrets.secret-class.";
@@ -54,20 +63,29 @@ public record ValidationSettings(Mode mode, List<String> required, Map<String, S
                 }
             }
         }
-        String defaultClass = settings.string("mpsecrets.validate.default-class").orElse("service");
+        String defaultClass =
+                settings.string("mpsecrets.validate.default-class").orElse("service");
         if (!classes.containsKey(defaultClass)) {
             throw new ConfigurationException("mpsecrets.validate.default-class names no class: " + defaultClass);
         }
         Set<String> placeholders = new HashSet<>();
         settings.list("mpsecrets.validate.placeholders").forEach(p -> placeholders.add(p.toLowerCase(Locale.ROOT)));
-        return new ValidationSettings(mode, settings.list("mpsecrets.validate.required"), Map.copyOf(classOf), Map.copyOf(classes),
-                defaultClass, settings.positiveInt("mpsecrets.rotation.warn-days", 30), Set.copyOf(placeholders),
+        return new ValidationSettings(
+                mode,
+                settings.list("mpsecrets.validate.required"),
+                Map.copyOf(classOf),
+                Map.copyOf(classes),
+                defaultClass,
+                settings.positiveInt("mpsecrets.rotation.warn-days", 30),
+                Set.copyOf(placeholders),
                 settings.string("mpsecrets.validate.other-environment").map(Path::of));
     }
 
     private static SecretClass withSettings(SecretClass defaults, Settings settings) {
         String prefix = CLASS_PREFIX + defaults.name() + ".";
-        return new SecretClass(defaults.name(), settings.positiveInt(prefix + "rotate-days", defaults.rotateDays()),
+        return new SecretClass(
+                defaults.name(),
+                settings.positiveInt(prefix + "rotate-days", defaults.rotateDays()),
                 settings.positiveInt(prefix + "min-length", defaults.minLength()),
                 settings.positiveInt(prefix + "min-variety", defaults.minVariety()));
     }

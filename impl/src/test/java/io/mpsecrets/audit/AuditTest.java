@@ -10,9 +10,9 @@ import io.mpsecrets.api.WorkerContext;
 import io.mpsecrets.api.event.SecretDecrypted;
 import io.mpsecrets.api.event.SecretEvent;
 import io.mpsecrets.api.exception.AuditFailureException;
-import io.mpsecrets.cdi.MpSecretsExtension;
-import io.mpsecrets.config.SecretsRuntime;
+import io.mpsecrets.config.ConfigRegistry;
 import io.mpsecrets.kms.local.LocalKeyring;
+import io.mpsecrets.runtime.SecretsRuntime;
 import io.mpsecrets.testing.AuditRecorder;
 import io.mpsecrets.testing.Fixtures;
 import io.mpsecrets.testkit.leak.LeakGuard;
@@ -58,14 +58,21 @@ class AuditTest {
     }
 
     private SmallRyeConfig config(String... settings) {
-        Map<String, String> values = new HashMap<>(Map.of("mpsecrets.kms.local.keyring", keyringFile.toString(),
-                "db.password", Fixtures.encrypt(keyring, Fixtures.SECRET, "db.password"),
-                "api.token", "${env::MPS_TEST_TOKEN}"));
+        Map<String, String> values = new HashMap<>(Map.of(
+                "mpsecrets.kms.local.keyring",
+                keyringFile.toString(),
+                "db.password",
+                Fixtures.encrypt(keyring, Fixtures.SECRET, "db.password"),
+                "api.token",
+                "${env::MPS_TEST_TOKEN}"));
         for (int i = 0; i < settings.length; i += 2) {
             values.put(settings[i], settings[i + 1]);
         }
-        return new SmallRyeConfigBuilder().addDefaultInterceptors().addDiscoveredInterceptors()
-                .withSources(new PropertiesConfigSource(values, "app", 100)).build();
+        return new SmallRyeConfigBuilder()
+                .addDefaultInterceptors()
+                .addDiscoveredInterceptors()
+                .withSources(new PropertiesConfigSource(values, "app", 100))
+                .build();
     }
 
     @Test
@@ -78,7 +85,7 @@ class AuditTest {
         assertThat(audit.events("decrypted")).hasSize(1);
         assertThat(audit.events("fetched")).hasSize(1);
         assertThat(audit.events("accessed")).isEmpty();
-        SecretsRuntime runtime = SecretsRuntime.of(config).orElseThrow();
+        SecretsRuntime runtime = ConfigRegistry.runtimeOf(config).orElseThrow();
         assertEquals(Map.of("api.token", 5L, "db.password", 5L), runtime.readCounts());
     }
 
@@ -88,8 +95,11 @@ class AuditTest {
         for (int i = 0; i < 3; i++) {
             config.getValue("db.password", String.class);
         }
-        assertThat(audit.events("accessed")).hasSize(3).allSatisfy(line -> assertThat(line)
-                .startsWith("event=accessed property=db.password key=local:dev-1 outcome=ok app=default thread="));
+        assertThat(audit.events("accessed"))
+                .hasSize(3)
+                .allSatisfy(line -> assertThat(line)
+                        .startsWith(
+                                "event=accessed property=db.password key=local:dev-1 outcome=ok app=default thread="));
     }
 
     @Test
@@ -97,7 +107,8 @@ class AuditTest {
         SmallRyeConfig config = config("mpsecrets.audit.required", "true");
         assertEquals(Fixtures.SECRET, config.getValue("db.password", String.class));
         auditLogger.setLevel(Level.OFF); // the operator switched the audit log off, and nothing else records
-        AuditFailureException refused = assertThrows(AuditFailureException.class, () -> config.getValue("db.password", String.class));
+        AuditFailureException refused =
+                assertThrows(AuditFailureException.class, () -> config.getValue("db.password", String.class));
         assertEquals(FailureReason.AUDIT_UNAVAILABLE, refused.reason());
         assertThat(refused.getMessage()).contains("property=db.password", "mpsecrets.audit.required=true");
         assertThrows(AuditFailureException.class, () -> config.getValue("api.token", String.class));
@@ -105,7 +116,7 @@ class AuditTest {
 
         // Another sink that records (the CDI bridge, say) lets accesses through again.
         List<SecretEvent> recorded = new CopyOnWriteArrayList<>();
-        SecretsRuntime.of(config).orElseThrow().audit().attach(event -> recorded.add(event));
+        ConfigRegistry.runtimeOf(config).orElseThrow().audit().attach(event -> recorded.add(event));
         assertEquals(Fixtures.SECRET, config.getValue("db.password", String.class));
         assertThat(recorded).isNotEmpty();
     }
@@ -127,13 +138,17 @@ class AuditTest {
         List<SecretEvent> late = new CopyOnWriteArrayList<>();
         log.attach(late::add);
         log.emit(new SecretDecrypted(Instant.now(), SecretRef.property("y"), worker));
-        assertThat(late).extracting(e -> e.ref().property()).containsExactly("y"); // the backlog went to the first late sink
+        assertThat(late)
+                .extracting(e -> e.ref().property())
+                .containsExactly("y"); // the backlog went to the first late sink
         assertThat(LeakGuard.capturedOutput()).contains("audit sink", "failed on a decrypted event");
     }
 
     @Test
     void auditLinesAreParseableAndQuoteOddValues() {
-        String line = AuditLogLine.format(new SecretDecrypted(Instant.now(), new SecretRef("odd name", null, null, "k=v\"x", null),
+        String line = AuditLogLine.format(new SecretDecrypted(
+                Instant.now(),
+                new SecretRef("odd name", null, null, "k=v\"x", null),
                 new WorkerContext("app", null, "main")));
         assertEquals("event=decrypted property=\"odd name\" key=\"k=v\\\"x\" outcome=ok app=app thread=main", line);
     }

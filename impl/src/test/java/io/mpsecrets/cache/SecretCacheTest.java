@@ -16,8 +16,8 @@ import io.mpsecrets.testkit.leak.LeakGuard;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -29,8 +29,12 @@ import org.junit.jupiter.api.Test;
 
 class SecretCacheTest {
 
-    private static final CachePolicy POLICY = new CachePolicy(Duration.ofSeconds(10), Duration.ofSeconds(60),
-            Duration.ofSeconds(1), Duration.ofSeconds(8), Duration.ofSeconds(30));
+    private static final CachePolicy POLICY = new CachePolicy(
+            Duration.ofSeconds(10),
+            Duration.ofSeconds(60),
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(8),
+            Duration.ofSeconds(30));
     private static final SecretCache.Key KEY = new SecretCache.Key("aws", SecretId.of("prod/db"));
 
     private final AtomicLong now = new AtomicLong();
@@ -153,7 +157,8 @@ class SecretCacheTest {
         assertEquals(LeakGuard.CANARY + "v2", read(store("v2")));
         advance(Duration.ofSeconds(11));
         read(failing(FailureReason.TIMEOUT));
-        assertThat(events).containsExactly("fetched v1", "stale THROTTLED", "fetched v2", "rotated v1 -> v2", "stale TIMEOUT");
+        assertThat(events)
+                .containsExactly("fetched v1", "stale THROTTLED", "fetched v2", "rotated v1 -> v2", "stale TIMEOUT");
     }
 
     @Test
@@ -195,12 +200,17 @@ class SecretCacheTest {
 
     @Test
     void fieldsAreReadFromJsonSecrets() {
-        CachedSecret secret = cache.get(KEY, POLICY,
-                () -> SecretValue.ofUtf8("{\"user\":\"orders\",\"password\":\"" + LeakGuard.CANARY + "\",\"port\":5432}", "v1", null), null);
+        CachedSecret secret = cache.get(
+                KEY,
+                POLICY,
+                () -> SecretValue.ofUtf8(
+                        "{\"user\":\"orders\",\"password\":\"" + LeakGuard.CANARY + "\",\"port\":5432}", "v1", null),
+                null);
         assertEquals("orders", secret.field("user", SecretRef.NONE));
         assertEquals("5432", secret.field("port", SecretRef.NONE));
         assertSame(secret.fields().orElseThrow(), secret.fields().orElseThrow(), "decoded once");
-        SecretException missing = assertThrows(SecretException.class, () -> secret.field("nope", SecretRef.secret("aws", "prod/db")));
+        SecretException missing =
+                assertThrows(SecretException.class, () -> secret.field("nope", SecretRef.secret("aws", "prod/db")));
         assertEquals(FailureReason.NOT_FOUND, missing.reason());
         LeakGuard.assertNoLeak(missing, secret);
     }

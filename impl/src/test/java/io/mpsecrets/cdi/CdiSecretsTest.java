@@ -8,8 +8,9 @@ import io.mpsecrets.api.event.SecretEvent;
 import io.mpsecrets.api.event.SecretRotated;
 import io.mpsecrets.cache.CachedSecret;
 import io.mpsecrets.cache.SecretCache;
-import io.mpsecrets.config.SecretsRuntime;
+import io.mpsecrets.config.ConfigRegistry;
 import io.mpsecrets.kms.local.LocalKeyring;
+import io.mpsecrets.runtime.SecretsRuntime;
 import io.mpsecrets.testing.Fixtures;
 import io.mpsecrets.testkit.leak.LeakGuard;
 import io.smallrye.config.PropertiesConfigSource;
@@ -160,22 +161,40 @@ class CdiSecretsTest {
         Path keyringFile = dir.resolve("keyring.json");
         LocalKeyring keyring = LocalKeyring.generate("dev");
         keyring.writeTo(keyringFile, false);
-        config = new SmallRyeConfigBuilder().addDefaultInterceptors().addDiscoveredInterceptors().addDiscoveredSources()
-                .withSources(new PropertiesConfigSource(Map.of(
-                        "mpsecrets.sources", "file",
-                        "mpsecrets.file.dir", dir.resolve("secrets").toString(),
-                        "mpsecrets.file.ttl", "PT1H",
-                        "mpsecrets.rotation.interval", "PT1H",
-                        "mpsecrets.kms.local.keyring", keyringFile.toString(),
-                        "app.token", Fixtures.encrypt(keyring, "token-" + LeakGuard.CANARY, "app.token")), "app", 100))
+        config = new SmallRyeConfigBuilder()
+                .addDefaultInterceptors()
+                .addDiscoveredInterceptors()
+                .addDiscoveredSources()
+                .withSources(new PropertiesConfigSource(
+                        Map.of(
+                                "mpsecrets.sources",
+                                "file",
+                                "mpsecrets.file.dir",
+                                dir.resolve("secrets").toString(),
+                                "mpsecrets.file.ttl",
+                                "PT1H",
+                                "mpsecrets.rotation.interval",
+                                "PT1H",
+                                "mpsecrets.kms.local.keyring",
+                                keyringFile.toString(),
+                                "app.token",
+                                Fixtures.encrypt(keyring, "token-" + LeakGuard.CANARY, "app.token")),
+                        "app",
+                        100))
                 .build();
         previous = Thread.currentThread().getContextClassLoader();
         application = new URLClassLoader(new URL[0], previous);
         ConfigProviderResolver.instance().registerConfig(config, application);
         Thread.currentThread().setContextClassLoader(application);
-        // With discovery off Weld SE loads no extension from META-INF/services; a container does (see ServiceRegistrationTest).
-        container = new Weld().disableDiscovery().addExtension(new ConfigExtension()).addExtension(new MpSecretsExtension())
-                .addBeanClasses(Observer.class, DependentHolder.class, RequestHolder.class, LiveHolder.class, Pool.class).initialize();
+        // With discovery off Weld SE loads no extension from META-INF/services; a container does (see
+        // ServiceRegistrationTest).
+        container = new Weld()
+                .disableDiscovery()
+                .addExtension(new ConfigExtension())
+                .addExtension(new MpSecretsExtension())
+                .addBeanClasses(
+                        Observer.class, DependentHolder.class, RequestHolder.class, LiveHolder.class, Pool.class)
+                .initialize();
     }
 
     @AfterEach
@@ -191,20 +210,25 @@ class CdiSecretsTest {
         Path secrets = Files.createDirectories(dir.resolve("secrets"));
         Path temp = Files.createTempFile(secrets, ".w", ".tmp");
         Files.writeString(temp, value);
-        Files.move(temp, secrets.resolve("db-password"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(
+                temp,
+                secrets.resolve("db-password"),
+                StandardCopyOption.ATOMIC_MOVE,
+                StandardCopyOption.REPLACE_EXISTING);
     }
 
     private SecretsRuntime runtime() {
-        return SecretsRuntime.of(config).orElseThrow();
+        return ConfigRegistry.runtimeOf(config).orElseThrow();
     }
 
     private void rotate(String value) throws IOException {
         write(value);
-        runtime().checkRotation();
+        runtime().stores().checkRotation();
     }
 
     private String inRequest() {
-        RequestContextController request = container.select(RequestContextController.class).get();
+        RequestContextController request =
+                container.select(RequestContextController.class).get();
         request.activate();
         try {
             return container.select(RequestHolder.class).get().password();
@@ -217,15 +241,21 @@ class CdiSecretsTest {
     void eventsReachObserversWithNamesVersionsAndTheWorker() throws IOException {
         Observer observer = container.select(Observer.class).get();
         // Decrypted while the application deployed (injection validation), before the bridge attached: replayed.
-        assertThat(observer.all()).filteredOn(e -> e instanceof SecretDecrypted).singleElement()
+        assertThat(observer.all())
+                .filteredOn(e -> e instanceof SecretDecrypted)
+                .singleElement()
                 .satisfies(e -> assertThat(e.ref().property()).isEqualTo("app.token"));
-        assertEquals("v1-" + LeakGuard.CANARY, container.select(DependentHolder.class).get().password);
+        assertEquals(
+                "v1-" + LeakGuard.CANARY,
+                container.select(DependentHolder.class).get().password);
         rotate("v2-" + LeakGuard.CANARY);
         SecretRotated rotated = observer.rotations().get(0);
         assertEquals("db-password", rotated.ref().property());
         assertEquals("file", rotated.ref().provider());
         assertEquals("db-password", rotated.ref().secretId());
-        assertThat(rotated.previousVersion()).startsWith("h-").isNotEqualTo(rotated.ref().version());
+        assertThat(rotated.previousVersion())
+                .startsWith("h-")
+                .isNotEqualTo(rotated.ref().version());
         assertEquals("default", rotated.context().application());
         LeakGuard.assertNoLeak(observer.all().toArray());
     }
@@ -244,7 +274,9 @@ class CdiSecretsTest {
         // @Dependent and @RequestScoped: the value at creation; the next instance sees the new one.
         assertEquals("v1-" + LeakGuard.CANARY, before.password);
         assertEquals("v1-" + LeakGuard.CANARY, requestBefore);
-        assertEquals("v2-" + LeakGuard.CANARY, container.select(DependentHolder.class).get().password);
+        assertEquals(
+                "v2-" + LeakGuard.CANARY,
+                container.select(DependentHolder.class).get().password);
         assertEquals("v2-" + LeakGuard.CANARY, inRequest());
         // Supplier, Provider and Config.getValue: always the current value.
         assertEquals("v2-" + LeakGuard.CANARY, live.fromSupplier());
@@ -258,14 +290,17 @@ class CdiSecretsTest {
     void shutdownZeroesCachedValuesAndForgetsPlaintexts() {
         container.select(DependentHolder.class).get();
         SecretsRuntime runtime = runtime();
-        CachedSecret cached = runtime.secrets().peek(new SecretCache.Key("file", io.mpsecrets.api.SecretId.of("db-password"))).orElseThrow();
+        CachedSecret cached = runtime.stores()
+                .cache()
+                .peek(new SecretCache.Key("file", io.mpsecrets.api.SecretId.of("db-password")))
+                .orElseThrow();
         assertThat(runtime.readCounts()).containsKeys("db-password", "app.token");
 
         container.shutdown();
 
         assertThat(cached.value().isDestroyed()).isTrue();
-        assertThat(runtime.secrets().keys()).isEmpty();
+        assertThat(runtime.stores().cache().keys()).isEmpty();
         assertThat(runtime.readCounts()).isEmpty();
-        assertThat(runtime.watching()).isFalse();
+        assertThat(runtime.stores().watching()).isFalse();
     }
 }

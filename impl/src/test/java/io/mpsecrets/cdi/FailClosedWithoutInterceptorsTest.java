@@ -5,20 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.mpsecrets.kms.local.LocalKeyring;
 import io.mpsecrets.testing.Fixtures;
+import io.mpsecrets.testing.WeldApplication;
 import io.mpsecrets.testkit.leak.LeakGuard;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
-import io.smallrye.config.inject.ConfigExtension;
 import jakarta.enterprise.context.Dependent;
 import jakarta.enterprise.inject.spi.DeploymentException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.URL;
-import java.net.URLClassLoader;
 import java.util.Map;
-import org.eclipse.microprofile.config.spi.ConfigProviderResolver;
-import org.jboss.weld.environment.se.Weld;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,23 +25,14 @@ import org.junit.jupiter.api.Test;
 class FailClosedWithoutInterceptorsTest {
 
     @Dependent
-    public static class SomeBean {
-    }
+    public static class SomeBean {}
 
     private static void deploy(Map<String, String> values) {
-        SmallRyeConfig config = new SmallRyeConfigBuilder().addDefaultInterceptors()
-                .withSources(new PropertiesConfigSource(values, "app", 100)).build();
-        ClassLoader previous = Thread.currentThread().getContextClassLoader();
-        ClassLoader application = new URLClassLoader(new URL[0], previous);
-        ConfigProviderResolver.instance().registerConfig(config, application);
-        Thread.currentThread().setContextClassLoader(application);
-        try {
-            new Weld().disableDiscovery().addExtension(new ConfigExtension()).addExtension(new MpSecretsExtension())
-                    .addBeanClass(SomeBean.class).initialize().shutdown();
-        } finally {
-            ConfigProviderResolver.instance().releaseConfig(config);
-            Thread.currentThread().setContextClassLoader(previous);
-        }
+        SmallRyeConfig config = new SmallRyeConfigBuilder()
+                .addDefaultInterceptors()
+                .withSources(new PropertiesConfigSource(values, "app", 100))
+                .build();
+        WeldApplication.start(config, SomeBean.class).close();
     }
 
     private static String printed(Throwable failure) {
@@ -57,14 +44,17 @@ class FailClosedWithoutInterceptorsTest {
     @Test
     void encryptedValuesAndReferencesStopTheDeploymentNamingEachProperty() {
         String encrypted = Fixtures.encrypt(LocalKeyring.generate("dev"), "s3cr3t-" + LeakGuard.CANARY, "db.password");
-        Throwable failure = assertThrows(DeploymentException.class, () -> deploy(Map.of(
-                "db.password", encrypted,
-                "padded.password", " " + encrypted + " ",
-                "api.key", "${aws::prod/payments#api_key}",
-                "jdbc.url", "jdbc:postgresql://db/orders?password=${file::db-password}",
-                "app.greeting", "hello")));
-        assertThat(printed(failure)).contains("does not run mp-secrets' interceptors",
-                "api.key, db.password, jdbc.url, padded.password").doesNotContain("app.greeting");
+        Throwable failure = assertThrows(
+                DeploymentException.class,
+                () -> deploy(Map.of(
+                        "db.password", encrypted,
+                        "padded.password", " " + encrypted + " ",
+                        "api.key", "${aws::prod/payments#api_key}",
+                        "jdbc.url", "jdbc:postgresql://db/orders?password=${file::db-password}",
+                        "app.greeting", "hello")));
+        assertThat(printed(failure))
+                .contains("does not run mp-secrets' interceptors", "api.key, db.password, jdbc.url, padded.password")
+                .doesNotContain("app.greeting");
         LeakGuard.assertNoLeak(failure);
         assertThat(printed(failure)).doesNotContain(encrypted);
     }

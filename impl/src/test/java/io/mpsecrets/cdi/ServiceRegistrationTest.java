@@ -17,8 +17,10 @@ class ServiceRegistrationTest {
     @Test
     void everyPieceIsRegistered() {
         assertThat(ServiceLoader.load(Extension.class)).anyMatch(e -> e instanceof MpSecretsExtension);
-        assertThat(ServiceLoader.load(ConfigSourceInterceptorFactory.class)).anyMatch(f -> f instanceof SecretMarkerFactory)
+        assertThat(ServiceLoader.load(ConfigSourceInterceptorFactory.class))
+                .anyMatch(f -> f instanceof SecretMarkerFactory)
                 .anyMatch(f -> f instanceof SecretResolverFactory);
-        assertThat(ServiceLoader.load(ConfigSourceFactory.class)).anyMatch(f -> f instanceof SecretStoreConfigSourceFactory);
+        assertThat(ServiceLoader.load(ConfigSourceFactory.class))
+                .anyMatch(f -> f instanceof SecretStoreConfigSourceFactory);
     }
 }

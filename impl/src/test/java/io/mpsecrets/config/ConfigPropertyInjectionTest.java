@@ -22,8 +22,11 @@ import org.junit.jupiter.api.Test;
 class ConfigPropertyInjectionTest {
 
     @WeldSetup
-    WeldInitiator weld = WeldInitiator.from(WeldInitiator.createWeld().disableDiscovery()
-            .addExtension(new ConfigExtension()).addBeanClass(Holder.class)).build();
+    WeldInitiator weld = WeldInitiator.from(WeldInitiator.createWeld()
+                    .disableDiscovery()
+                    .addExtension(new ConfigExtension())
+                    .addBeanClass(Holder.class))
+            .build();
 
     @Dependent
     static class Holder {

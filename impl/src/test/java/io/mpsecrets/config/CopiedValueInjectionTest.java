@@ -23,8 +23,12 @@ class CopiedValueInjectionTest {
 
     @Test
     void deploymentFailsNamingThePropertyAndKey() {
-        Weld weld = new Weld().disableDiscovery().addExtension(new ConfigExtension()).addBeanClass(Holder.class);
-        Throwable failure = assertThrows(Throwable.class, () -> weld.initialize().close());
+        Weld weld = new Weld()
+                .disableDiscovery()
+                .addExtension(new ConfigExtension())
+                .addBeanClass(Holder.class);
+        Throwable failure =
+                assertThrows(Throwable.class, () -> weld.initialize().close());
         LeakGuard.assertNoLeak(failure);
         String printed = stackTrace(failure);
         assertThat(printed).contains("property=copied.password", "key=local:test-2", "NOT_AUTHENTIC");

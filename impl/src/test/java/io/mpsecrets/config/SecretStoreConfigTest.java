@@ -44,8 +44,12 @@ class SecretStoreConfigTest {
     }
 
     private static SmallRyeConfig config(Map<String, String> values) {
-        return new SmallRyeConfigBuilder().addDefaultInterceptors().addDiscoveredInterceptors().addDiscoveredSources()
-                .withSources(new PropertiesConfigSource(values, "app", 100)).build();
+        return new SmallRyeConfigBuilder()
+                .addDefaultInterceptors()
+                .addDiscoveredInterceptors()
+                .addDiscoveredSources()
+                .withSources(new PropertiesConfigSource(values, "app", 100))
+                .build();
     }
 
     @Test
@@ -54,12 +58,16 @@ class SecretStoreConfigTest {
                 "db.user", "${env::MPS_TEST_JSON#user}",
                 "db.password", "${env::MPS_TEST_JSON#password}",
                 "api.token", "${env::MPS_TEST_TOKEN}",
-                "db.url", "jdbc:postgresql://db:${env::MPS_TEST_JSON#port}/orders?user=${env::MPS_TEST_JSON#user}&password=${db.password}",
+                "db.url",
+                        "jdbc:postgresql://db:${env::MPS_TEST_JSON#port}/orders"
+                                + "?user=${env::MPS_TEST_JSON#user}&password=${db.password}",
                 "db.port", "${env::MPS_TEST_JSON#port}"));
         assertEquals("orders", config.getValue("db.user", String.class));
         assertEquals(ENV_PASSWORD, config.getValue("db.password", String.class));
         assertEquals(ENV_TOKEN, config.getValue("api.token", String.class));
-        assertEquals("jdbc:postgresql://db:5432/orders?user=orders&password=" + ENV_PASSWORD, config.getValue("db.url", String.class));
+        assertEquals(
+                "jdbc:postgresql://db:5432/orders?user=orders&password=" + ENV_PASSWORD,
+                config.getValue("db.url", String.class));
         assertEquals(5432, config.getValue("db.port", Integer.class));
         // One fetch per secret: the cache serves the rest.
         assertThat(audit.events("fetched")).hasSize(2);
@@ -81,13 +89,18 @@ class SecretStoreConfigTest {
                 "not.json", "${env::MPS_TEST_TOKEN#field}",
                 "nested", "${env::MPS_${x}}",
                 "bad.selector", "${env::X?label=y}"));
-        SecretNotFoundException missing = assertThrows(SecretNotFoundException.class, () -> config.getValue("missing.var", String.class));
-        assertThat(missing.getMessage()).contains("property=missing.var", "provider=env", "secret=MPS_NO_SUCH_VARIABLE");
-        assertThat(assertThrows(SecretNotFoundException.class, () -> config.getValue("missing.field", String.class)).getMessage())
+        SecretNotFoundException missing =
+                assertThrows(SecretNotFoundException.class, () -> config.getValue("missing.var", String.class));
+        assertThat(missing.getMessage())
+                .contains("property=missing.var", "provider=env", "secret=MPS_NO_SUCH_VARIABLE");
+        assertThat(assertThrows(SecretNotFoundException.class, () -> config.getValue("missing.field", String.class))
+                        .getMessage())
                 .contains("property=missing.field", "no field 'nope'");
-        InvalidSecretValueException notJson = assertThrows(InvalidSecretValueException.class, () -> config.getValue("not.json", String.class));
+        InvalidSecretValueException notJson =
+                assertThrows(InvalidSecretValueException.class, () -> config.getValue("not.json", String.class));
         assertThat(notJson.getMessage()).contains("property=not.json", "not a JSON object");
-        assertThat(assertThrows(MalformedValueException.class, () -> config.getValue("nested", String.class)).getMessage())
+        assertThat(assertThrows(MalformedValueException.class, () -> config.getValue("nested", String.class))
+                        .getMessage())
                 .contains("property=nested");
         assertThrows(MalformedValueException.class, () -> config.getValue("bad.selector", String.class));
         LeakGuard.assertNoLeak(missing, notJson);
@@ -97,7 +110,8 @@ class SecretStoreConfigTest {
     @Test
     void aStoreThatIsNotConfiguredSaysWhichSettingIsMissing() {
         SmallRyeConfig config = config(Map.of("x", "${file::db-password}"));
-        assertThat(assertThrows(ConfigurationException.class, () -> config.getValue("x", String.class)).getMessage())
+        assertThat(assertThrows(ConfigurationException.class, () -> config.getValue("x", String.class))
+                        .getMessage())
                 .contains("mpsecrets.file.dir");
     }
 
@@ -112,13 +126,20 @@ class SecretStoreConfigTest {
         mount("db.password", LeakGuard.CANARY + "\n");
         mount("api-token", ENV_TOKEN);
         mount(".hidden", "not a secret");
-        Map<String, String> values = new HashMap<>(Map.of("mpsecrets.sources", "file", "mpsecrets.file.dir", dir.toString(),
-                "db.password", "overridden by the store"));
+        Map<String, String> values = new HashMap<>(Map.of(
+                "mpsecrets.sources",
+                "file",
+                "mpsecrets.file.dir",
+                dir.toString(),
+                "db.password",
+                "overridden by the store"));
         SmallRyeConfig config = config(values);
         assertEquals(LeakGuard.CANARY, config.getValue("db.password", String.class), "one trailing newline dropped");
         assertEquals(ENV_TOKEN, config.getValue("api-token", String.class));
         ConfigSource store = StreamSupport.stream(config.getConfigSources().spliterator(), false)
-                .filter(s -> s.getName().equals("mp-secrets file")).findFirst().orElseThrow();
+                .filter(s -> s.getName().equals("mp-secrets file"))
+                .findFirst()
+                .orElseThrow();
         assertEquals(275, store.getOrdinal());
         assertThat(store.getPropertyNames()).containsExactlyInAnyOrder("api-token", "db.password");
         // A dump of the sources shows references, never values.
@@ -134,8 +155,8 @@ class SecretStoreConfigTest {
         Files.createSymbolicLink(dir.resolve("..data"), first.getFileName());
         Files.createSymbolicLink(dir.resolve("db-password"), Path.of("..data/db-password"));
 
-        SmallRyeConfig config = config(Map.of("mpsecrets.sources", "file", "mpsecrets.file.dir", dir.toString(),
-                "mpsecrets.file.ttl", "PT0.2S"));
+        SmallRyeConfig config = config(Map.of(
+                "mpsecrets.sources", "file", "mpsecrets.file.dir", dir.toString(), "mpsecrets.file.ttl", "PT0.2S"));
         assertEquals("first-" + LeakGuard.CANARY, config.getValue("db-password", String.class));
 
         Path second = Files.createDirectory(dir.resolve("..2026_11_22_10_05_00.000000002"));
@@ -153,8 +174,13 @@ class SecretStoreConfigTest {
 
     @Test
     void listedJsonSecretsExposeTheirFieldsWithOptionalPrefixes() {
-        SmallRyeConfig config = config(Map.of("mpsecrets.sources", "env", "mpsecrets.env.secrets", "MPS_TEST_JSON",
-                "mpsecrets.env.secrets.api", "MPS_TEST_TOKEN"));
+        SmallRyeConfig config = config(Map.of(
+                "mpsecrets.sources",
+                "env",
+                "mpsecrets.env.secrets",
+                "MPS_TEST_JSON",
+                "mpsecrets.env.secrets.api",
+                "MPS_TEST_TOKEN"));
         assertEquals("orders", config.getValue("user", String.class));
         assertEquals(ENV_PASSWORD, config.getValue("password", String.class));
         assertEquals(ENV_TOKEN, config.getValue("api", String.class));
@@ -163,20 +189,36 @@ class SecretStoreConfigTest {
 
     @Test
     void listingNamesFetchesNothingBeyondTheListedSecrets() {
-        SmallRyeConfig config = config(Map.of("mpsecrets.sources", "env", "mpsecrets.env.secrets", "MPS_TEST_JSON",
-                "other", "${env::MPS_TEST_TOKEN}"));
-        assertThat(audit.events("fetched")).singleElement().asString().contains("secret=MPS_TEST_JSON"); // the start-up fetch
-        config.getPropertyNames().forEach(name -> { });
+        SmallRyeConfig config = config(Map.of(
+                "mpsecrets.sources",
+                "env",
+                "mpsecrets.env.secrets",
+                "MPS_TEST_JSON",
+                "other",
+                "${env::MPS_TEST_TOKEN}"));
+        assertThat(audit.events("fetched"))
+                .singleElement()
+                .asString()
+                .contains("secret=MPS_TEST_JSON"); // the start-up fetch
+        config.getPropertyNames().forEach(name -> {});
         StreamSupport.stream(config.getConfigSources().spliterator(), false).forEach(ConfigSource::getPropertyNames);
         config.getValue("password", String.class);
         assertThat(audit.events("fetched")).hasSize(1);
         config.getValue("other", String.class);
-        assertThat(audit.events("fetched")).hasSize(2).last().asString().contains("secret=MPS_TEST_TOKEN", "property=other");
+        assertThat(audit.events("fetched"))
+                .hasSize(2)
+                .last()
+                .asString()
+                .contains("secret=MPS_TEST_TOKEN", "property=other");
     }
 
     @Test
     void aRequiredStoreThatIsDownStopsStartUpWithOneClearError() {
-        Map<String, String> values = Map.of("mpsecrets.sources", "file", "mpsecrets.file.dir", dir.resolve("absent").toString());
+        Map<String, String> values = Map.of(
+                "mpsecrets.sources",
+                "file",
+                "mpsecrets.file.dir",
+                dir.resolve("absent").toString());
         SecretException e = assertThrows(SecretException.class, () -> config(values));
         assertEquals(FailureReason.NOT_FOUND, e.reason());
         assertThat(e.getMessage()).contains("provider=file", "does not exist");
@@ -190,14 +232,16 @@ class SecretStoreConfigTest {
 
     @Test
     void aListedSecretThatDoesNotExistIsAnError() {
-        SecretException e = assertThrows(SecretException.class,
+        SecretException e = assertThrows(
+                SecretException.class,
                 () -> config(Map.of("mpsecrets.sources", "env", "mpsecrets.env.secrets", "MPS_NOT_THERE")));
         assertThat(e.getMessage()).contains("secret=MPS_NOT_THERE", "does not exist");
     }
 
     @Test
     void unknownStoresAreRefused() {
-        assertThat(assertThrows(ConfigurationException.class, () -> config(Map.of("mpsecrets.sources", "consul"))).getMessage())
+        assertThat(assertThrows(ConfigurationException.class, () -> config(Map.of("mpsecrets.sources", "consul")))
+                        .getMessage())
                 .contains("consul");
     }
 }

@@ -52,8 +52,16 @@ class EncryptedValueTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"ENC()", "ENC(!!!!)", "ENC(AQ)", "ENC(AQE)", "ENC(AQEADGxvY2FsOnRlc3QtMgA9AV2TMz9iud92m==)",
-            "ENC(AQEA AGxv)", "ENC(AgEADGxvY2FsOnRlc3QtMgA9AV2TMz9iud92myktk0dIPjEhMmYO3X4tuMDo50N2HFxnISPBzaHiPq1o)"})
+    @ValueSource(
+            strings = {
+                "ENC()",
+                "ENC(!!!!)",
+                "ENC(AQ)",
+                "ENC(AQE)",
+                "ENC(AQEADGxvY2FsOnRlc3QtMgA9AV2TMz9iud92m==)",
+                "ENC(AQEA AGxv)",
+                "ENC(AgEADGxvY2FsOnRlc3QtMgA9AV2TMz9iud92myktk0dIPjEhMmYO3X4tuMDo50N2HFxnISPBzaHiPq1o)"
+            })
     void rejectsMalformedValuesWithoutQuotingThem(String text) {
         MalformedValueException e = assertThrows(MalformedValueException.class, () -> EncryptedValue.parse(text, REF));
         assertEquals(FailureReason.MALFORMED, e.reason());
@@ -65,11 +73,12 @@ class EncryptedValueTest {
 
     @Test
     void rejectsStructuralDamage() {
-        byte[] good = Base64.getUrlDecoder().decode(
-                Fixtures.encrypt(LocalKeyring.generate("dev"), "x", "p").replaceAll("^ENC\\(|\\)$", ""));
+        byte[] good = Base64.getUrlDecoder()
+                .decode(Fixtures.encrypt(LocalKeyring.generate("dev"), "x", "p").replaceAll("^ENC\\(|\\)$", ""));
         byte[] unknownFlags = good.clone();
         unknownFlags[1] = 4;
-        assertThat(assertThrows(MalformedValueException.class, () -> EncryptedValue.parse(enc(unknownFlags), REF)).detail())
+        assertThat(assertThrows(MalformedValueException.class, () -> EncryptedValue.parse(enc(unknownFlags), REF))
+                        .detail())
                 .contains("flags");
         byte[] emptyKeyId = good.clone();
         emptyKeyId[2] = 0;
@@ -81,7 +90,8 @@ class EncryptedValueTest {
         byte[] notUtf8 = good.clone();
         notUtf8[4] = (byte) 0xc3;
         notUtf8[5] = (byte) 0x28;
-        assertThat(assertThrows(MalformedValueException.class, () -> EncryptedValue.parse(enc(notUtf8), REF)).detail())
+        assertThat(assertThrows(MalformedValueException.class, () -> EncryptedValue.parse(enc(notUtf8), REF))
+                        .detail())
                 .contains("UTF-8");
         byte[] truncated = java.util.Arrays.copyOf(good, good.length - 20);
         assertThrows(MalformedValueException.class, () -> EncryptedValue.parse(enc(truncated), REF));
@@ -101,6 +111,7 @@ class EncryptedValueTest {
     void keyIdsFromUntrustedInputArePrintedSafely() {
         assertEquals("a?b", EncryptedValue.printableKeyId("a\nb"));
         assertThat(EncryptedValue.printableKeyId("k".repeat(500))).hasSize(203);
-        LeakGuard.assertNoLeak(EncryptedValue.parse(Fixtures.encrypt(LocalKeyring.generate("dev"), Fixtures.SECRET, "p"), REF));
+        LeakGuard.assertNoLeak(
+                EncryptedValue.parse(Fixtures.encrypt(LocalKeyring.generate("dev"), Fixtures.SECRET, "p"), REF));
     }
 }

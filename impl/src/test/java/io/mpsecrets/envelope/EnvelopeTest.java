@@ -15,7 +15,8 @@ import io.mpsecrets.api.SecretRef;
 import io.mpsecrets.api.exception.DecryptionFailedException;
 import io.mpsecrets.api.exception.SecretException;
 import io.mpsecrets.api.exception.UnknownKeyException;
-import io.mpsecrets.kms.KmsRegistry;
+import io.mpsecrets.backend.KmsRegistry;
+import io.mpsecrets.crypto.AesGcm;
 import io.mpsecrets.kms.local.LocalKeyring;
 import io.mpsecrets.kms.local.LocalKeyringKms;
 import io.mpsecrets.testing.Fixtures;
@@ -42,7 +43,8 @@ class EnvelopeTest {
     private final CountingKms kms = new CountingKms(LocalKeyringKms.of(keyring));
 
     private EnvelopeDecryptor decryptor(KeyManagementService service, EncryptionContext context) {
-        return new EnvelopeDecryptor(KmsRegistry.builder().add(service).build(), new DataKeyCache(100), context);
+        return new EnvelopeDecryptor(
+                KmsRegistry.builder().add(service, keyId -> true).build(), new DataKeyCache(100), context);
     }
 
     private String encrypt(String plaintext, String property) {
@@ -61,8 +63,8 @@ class EnvelopeTest {
         EnvelopeDecryptor decryptor = decryptor(kms, APP);
         assertEquals(Fixtures.SECRET, open(decryptor, "db.password", text));
 
-        DecryptionFailedException moved = assertThrows(DecryptionFailedException.class,
-                () -> open(decryptor, "app.greeting", text));
+        DecryptionFailedException moved =
+                assertThrows(DecryptionFailedException.class, () -> open(decryptor, "app.greeting", text));
         assertEquals(FailureReason.NOT_AUTHENTIC, moved.reason());
         assertThat(moved.getMessage()).contains("property=app.greeting", "key=local:dev-1", "bound");
         LeakGuard.assertNoLeak(moved);
@@ -80,7 +82,8 @@ class EnvelopeTest {
     void anotherKeyringWithTheSameNameCannotUnwrap() {
         String text = encrypt(Fixtures.SECRET, "db.password");
         EnvelopeDecryptor other = decryptor(LocalKeyringKms.of(LocalKeyring.generate("dev")), APP);
-        DecryptionFailedException e = assertThrows(DecryptionFailedException.class, () -> open(other, "db.password", text));
+        DecryptionFailedException e =
+                assertThrows(DecryptionFailedException.class, () -> open(other, "db.password", text));
         assertEquals(FailureReason.WRONG_KEY, e.reason());
         assertThat(e.getMessage()).contains("property=db.password", "key=local:dev-1");
         LeakGuard.assertNoLeak(e);
@@ -94,14 +97,17 @@ class EnvelopeTest {
         assertThat(e.getMessage()).contains("key=local:dev-1", "'prod'");
 
         String v2 = Fixtures.encrypt(keyring.rotate(), "x", "p");
-        UnknownKeyException missing = assertThrows(UnknownKeyException.class, () -> open(decryptor(kms, EncryptionContext.forApplication("default")), "p", v2));
+        UnknownKeyException missing = assertThrows(
+                UnknownKeyException.class,
+                () -> open(decryptor(kms, EncryptionContext.forApplication("default")), "p", v2));
         assertThat(missing.getMessage()).contains("no key version 2");
     }
 
     @Test
     void anotherWorkerContextCannotUnwrap() {
         String text = encrypt(Fixtures.SECRET, "db.password");
-        DecryptionFailedException e = assertThrows(DecryptionFailedException.class,
+        DecryptionFailedException e = assertThrows(
+                DecryptionFailedException.class,
                 () -> open(decryptor(kms, EncryptionContext.forApplication("billing")), "db.password", text));
         assertEquals(FailureReason.WRONG_KEY, e.reason());
     }
@@ -111,7 +117,8 @@ class EnvelopeTest {
         String v1 = encrypt(Fixtures.SECRET, "p");
         LocalKeyring rotated = keyring.rotate();
         String v2 = Fixtures.encrypt(rotated, "new", "p");
-        EnvelopeDecryptor decryptor = decryptor(LocalKeyringKms.of(rotated), EncryptionContext.forApplication("default"));
+        EnvelopeDecryptor decryptor =
+                decryptor(LocalKeyringKms.of(rotated), EncryptionContext.forApplication("default"));
         assertThat(EncryptedValue.parse(v2, SecretRef.NONE).keyId()).isEqualTo("local:dev-2");
         assertEquals("new", open(decryptor, "p", v2));
         assertEquals(Fixtures.SECRET, open(decryptor(LocalKeyringKms.of(rotated), APP), "p", v1));
@@ -120,7 +127,9 @@ class EnvelopeTest {
     /** Every single-bit flip of every sample value is refused; none yields any plaintext. */
     @Test
     void everySingleBitFlipIsRejected() {
-        List<String> samples = List.of(encrypt(Fixtures.SECRET, "db.password"), encrypt(Fixtures.SECRET, null),
+        List<String> samples = List.of(
+                encrypt(Fixtures.SECRET, "db.password"),
+                encrypt(Fixtures.SECRET, null),
                 encrypt("x".repeat(300) + Fixtures.SECRET, "long.value"));
         Map<FailureReason, Integer> reasons = new EnumMap<>(FailureReason.class);
         int flips = 0;
@@ -147,9 +156,14 @@ class EnvelopeTest {
         }
         assertThat(flips).isGreaterThan(3000);
         // Flips land in each part of the format, and each part fails its own way.
-        assertThat(reasons).containsKeys(FailureReason.MALFORMED, FailureReason.UNKNOWN_KEY, FailureReason.WRONG_KEY,
-                FailureReason.NOT_AUTHENTIC);
-        assertEquals(flips, reasons.values().stream().mapToInt(Integer::intValue).sum());
+        assertThat(reasons)
+                .containsKeys(
+                        FailureReason.MALFORMED,
+                        FailureReason.UNKNOWN_KEY,
+                        FailureReason.WRONG_KEY,
+                        FailureReason.NOT_AUTHENTIC);
+        assertEquals(
+                flips, reasons.values().stream().mapToInt(Integer::intValue).sum());
     }
 
     @Test
@@ -224,10 +238,12 @@ class EnvelopeTest {
         DataKeyCache cache = new DataKeyCache(10);
         AtomicInteger calls = new AtomicInteger();
         for (int i = 0; i < 2; i++) {
-            assertThrows(DecryptionFailedException.class, () -> cache.get("k", new byte[] {1}, () -> {
-                calls.incrementAndGet();
-                throw new DecryptionFailedException(FailureReason.WRONG_KEY, SecretRef.key("k"), null, null);
-            }));
+            assertThrows(
+                    DecryptionFailedException.class,
+                    () -> cache.get("k", new byte[] {1}, () -> {
+                        calls.incrementAndGet();
+                        throw new DecryptionFailedException(FailureReason.WRONG_KEY, SecretRef.key("k"), null, null);
+                    }));
         }
         assertEquals(2, calls.get());
     }
@@ -244,7 +260,10 @@ class EnvelopeTest {
         }
         assertArrayEquals(binary, decryptor(kms, APP).decrypt("bin", EncryptedValue.parse(text, SecretRef.NONE)));
         // Not UTF-8: refused as text rather than mangled.
-        assertEquals(FailureReason.INVALID_VALUE, assertThrows(SecretException.class, () -> open(decryptor(kms, APP), "bin", text)).reason());
+        assertEquals(
+                FailureReason.INVALID_VALUE,
+                assertThrows(SecretException.class, () -> open(decryptor(kms, APP), "bin", text))
+                        .reason());
     }
 
     private static void sleep(long millis) {
@@ -268,11 +287,6 @@ class EnvelopeTest {
         @Override
         public String name() {
             return delegate.name();
-        }
-
-        @Override
-        public boolean handles(String keyId) {
-            return delegate.handles(keyId);
         }
 
         @Override

@@ -3,8 +3,8 @@ package io.mpsecrets.rotation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.mpsecrets.cdi.MpSecretsExtension;
-import io.mpsecrets.config.SecretsRuntime;
+import io.mpsecrets.config.ConfigRegistry;
+import io.mpsecrets.runtime.SecretsRuntime;
 import io.mpsecrets.testing.AuditRecorder;
 import io.mpsecrets.testing.ConcurrentReaders;
 import io.mpsecrets.testkit.leak.LeakGuard;
@@ -40,14 +40,25 @@ class RotationTest {
     }
 
     private SmallRyeConfig config(String interval) {
-        Map<String, String> values = new HashMap<>(Map.of("mpsecrets.sources", "file", "mpsecrets.file.dir", dir.toString(),
-                "mpsecrets.file.ttl", "PT1H", "mpsecrets.app", "orders"));
+        Map<String, String> values = new HashMap<>(Map.of(
+                "mpsecrets.sources",
+                "file",
+                "mpsecrets.file.dir",
+                dir.toString(),
+                "mpsecrets.file.ttl",
+                "PT1H",
+                "mpsecrets.app",
+                "orders"));
         if (interval != null) {
             values.put("mpsecrets.rotation.interval", interval);
         }
-        SmallRyeConfig config = new SmallRyeConfigBuilder().addDefaultInterceptors().addDiscoveredInterceptors().addDiscoveredSources()
-                .withSources(new PropertiesConfigSource(values, "app", 100)).build();
-        runtimes.add(SecretsRuntime.of(config).orElseThrow());
+        SmallRyeConfig config = new SmallRyeConfigBuilder()
+                .addDefaultInterceptors()
+                .addDiscoveredInterceptors()
+                .addDiscoveredSources()
+                .withSources(new PropertiesConfigSource(values, "app", 100))
+                .build();
+        runtimes.add(ConfigRegistry.runtimeOf(config).orElseThrow());
         return config;
     }
 
@@ -59,7 +70,8 @@ class RotationTest {
     }
 
     private static boolean rotationThreadRunning() {
-        return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().startsWith("mpsecrets-rotation-") && t.isAlive());
+        return Thread.getAllStackTraces().keySet().stream()
+                .anyMatch(t -> t.getName().startsWith("mpsecrets-rotation-") && t.isAlive());
     }
 
     @Test
@@ -74,8 +86,16 @@ class RotationTest {
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1500));
             Thread.sleep(10);
         }
-        assertThat(audit.events("rotated")).singleElement().asString()
-                .contains("property=db-password", "provider=file", "secret=db-password", "previous=h-", "outcome=ok", "app=orders",
+        assertThat(audit.awaitEvents("rotated", 1, Duration.ofSeconds(2)))
+                .singleElement()
+                .asString()
+                .contains(
+                        "property=db-password",
+                        "provider=file",
+                        "secret=db-password",
+                        "previous=h-",
+                        "outcome=ok",
+                        "app=orders",
                         "thread=mpsecrets-rotation-orders");
     }
 
@@ -84,12 +104,13 @@ class RotationTest {
         write("db-password", "v0-" + LeakGuard.CANARY);
         SmallRyeConfig config = config("PT1H"); // checks driven below, one per rotation
         SecretsRuntime runtime = runtimes.get(0);
-        ConcurrentReaders.Report report = ConcurrentReaders.during(8, () -> config.getValue("db-password", String.class), () -> {
-            for (int rotation = 1; rotation <= 100; rotation++) {
-                write("db-password", "v" + rotation + "-" + LeakGuard.CANARY);
-                runtime.checkRotation();
-            }
-        });
+        ConcurrentReaders.Report report =
+                ConcurrentReaders.during(8, () -> config.getValue("db-password", String.class), () -> {
+                    for (int rotation = 1; rotation <= 100; rotation++) {
+                        write("db-password", "v" + rotation + "-" + LeakGuard.CANARY);
+                        runtime.stores().checkRotation();
+                    }
+                });
         assertThat(report.problems()).isEmpty();
         assertThat(report.reads()).isGreaterThan(800);
         assertEquals("v100-" + LeakGuard.CANARY, config.getValue("db-password", String.class));
@@ -102,13 +123,15 @@ class RotationTest {
         SmallRyeConfig off = config(null);
         off.getValue("db-password", String.class);
         assertThat(rotationThreadRunning()).isFalse();
-        assertThat(runtimes.get(0).watching()).isFalse();
+        assertThat(runtimes.get(0).stores().watching()).isFalse();
 
         SmallRyeConfig on = config("PT0.2S");
         on.getValue("db-password", String.class);
         Thread.sleep(300);
-        Thread watcher = Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("mpsecrets-rotation-"))
-                .findFirst().orElseThrow();
+        Thread watcher = Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith("mpsecrets-rotation-"))
+                .findFirst()
+                .orElseThrow();
         assertThat(watcher.isDaemon()).isTrue();
         assertEquals("mpsecrets-rotation-orders", watcher.getName());
 
@@ -123,9 +146,12 @@ class RotationTest {
         SmallRyeConfig config = config("PT1H");
         config.getValue("db-password", String.class);
         Files.delete(dir.resolve("db-password"));
-        runtimes.get(0).checkRotation();
-        runtimes.get(0).checkRotation();
+        runtimes.get(0).stores().checkRotation();
+        runtimes.get(0).stores().checkRotation();
         assertEquals("v1-" + LeakGuard.CANARY, config.getValue("db-password", String.class));
-        assertThat(audit.events("failure")).singleElement().asString().contains("secret=db-password", "reason=NOT_FOUND", "outcome=stale");
+        assertThat(audit.events("failure"))
+                .singleElement()
+                .asString()
+                .contains("secret=db-password", "reason=NOT_FOUND", "outcome=stale");
     }
 }

@@ -30,12 +30,25 @@ public final class AuditRecorder extends Handler implements AutoCloseable {
 
     /** Lines of one event type, e.g. {@code decrypted}. */
     public List<String> events(String type) {
-        return lines.stream().filter(line -> line.startsWith("event=" + type + " ")).toList();
+        return lines.stream()
+                .filter(line -> line.startsWith("event=" + type + " "))
+                .toList();
+    }
+
+    /**
+     * Lines of one event type once there are {@code count} of them: a rotation's event follows the swap that a
+     * reader may already have seen, on the watcher's thread.
+     */
+    public List<String> awaitEvents(String type, int count, java.time.Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (events(type).size() < count && System.nanoTime() - deadline < 0) {
+            Thread.sleep(5);
+        }
+        return events(type);
     }
 
     @Override
-    public void flush() {
-    }
+    public void flush() {}
 
     @Override
     public void close() {

@@ -20,8 +20,7 @@ public final class ConcurrentReaders {
     private static final Pattern WHOLE = Pattern.compile("v(\\d+)-" + Pattern.quote(LeakGuard.CANARY));
 
     /** What the readers saw: every problem (a torn value, a step back, an exception type) and how many reads. */
-    public record Report(List<String> problems, int reads) {
-    }
+    public record Report(List<String> problems, int reads) {}
 
     /** The rotations to run while the readers read. */
     @FunctionalInterface
@@ -29,8 +28,7 @@ public final class ConcurrentReaders {
         void run() throws Exception;
     }
 
-    private ConcurrentReaders() {
-    }
+    private ConcurrentReaders() {}
 
     public static Report during(int threads, Supplier<String> read, Rotations rotations) throws Exception {
         AtomicBoolean running = new AtomicBoolean(true);
@@ -39,25 +37,27 @@ public final class ConcurrentReaders {
         CountDownLatch started = new CountDownLatch(threads);
         List<Thread> readers = new ArrayList<>();
         for (int i = 0; i < threads; i++) {
-            Thread reader = new Thread(() -> {
-                started.countDown();
-                int last = -1;
-                while (running.get()) {
-                    try {
-                        Matcher m = WHOLE.matcher(read.get());
-                        if (!m.matches()) {
-                            problems.add("a value that is not whole");
-                        } else if (Integer.parseInt(m.group(1)) < last) {
-                            problems.add("went back from v" + last + " to v" + m.group(1));
-                        } else {
-                            last = Integer.parseInt(m.group(1));
+            Thread reader = new Thread(
+                    () -> {
+                        started.countDown();
+                        int last = -1;
+                        while (running.get()) {
+                            try {
+                                Matcher m = WHOLE.matcher(read.get());
+                                if (!m.matches()) {
+                                    problems.add("a value that is not whole");
+                                } else if (Integer.parseInt(m.group(1)) < last) {
+                                    problems.add("went back from v" + last + " to v" + m.group(1));
+                                } else {
+                                    last = Integer.parseInt(m.group(1));
+                                }
+                                reads.incrementAndGet();
+                            } catch (RuntimeException e) {
+                                problems.add(e.getClass().getName());
+                            }
                         }
-                        reads.incrementAndGet();
-                    } catch (RuntimeException e) {
-                        problems.add(e.getClass().getName());
-                    }
-                }
-            }, "reader-" + i);
+                    },
+                    "reader-" + i);
             reader.start();
             readers.add(reader);
         }

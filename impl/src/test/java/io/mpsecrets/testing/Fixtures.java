@@ -15,13 +15,13 @@ public final class Fixtures {
     /** A plaintext that the leak guard watches for. */
     public static final String SECRET = "s3cr3t-" + LeakGuard.CANARY;
 
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     /** src/test/resources/keyrings/test-keyring.json: keyring "test", versions 1 and 2 (primary). Test-only. */
     public static Path testKeyring() {
         try {
-            return Path.of(Fixtures.class.getResource("/keyrings/test-keyring.json").toURI());
+            return Path.of(
+                    Fixtures.class.getResource("/keyrings/test-keyring.json").toURI());
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
@@ -29,8 +29,8 @@ public final class Fixtures {
 
     /** Encrypts under a keyring held in memory, for the default application context. */
     public static String encrypt(LocalKeyring keyring, String plaintext, String property) {
-        try (EnvelopeEncryptor encryptor = new EnvelopeEncryptor(LocalKeyringKms.of(keyring), "local",
-                EncryptionContext.forApplication("default"))) {
+        try (EnvelopeEncryptor encryptor = new EnvelopeEncryptor(
+                LocalKeyringKms.of(keyring), "local", EncryptionContext.forApplication("default"))) {
             return encryptor.encrypt(plaintext.getBytes(StandardCharsets.UTF_8), property);
         }
     }

@@ -3,23 +3,18 @@ package io.mpsecrets.validate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.mpsecrets.cdi.MpSecretsExtension;
 import io.mpsecrets.kms.local.LocalKeyring;
 import io.mpsecrets.testing.Fixtures;
+import io.mpsecrets.testing.WeldApplication;
 import io.mpsecrets.testkit.leak.LeakGuard;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
-import io.smallrye.config.inject.ConfigExtension;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.URL;
-import java.net.URLClassLoader;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-import org.eclipse.microprofile.config.spi.ConfigProviderResolver;
-import org.jboss.weld.environment.se.Weld;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,32 +26,31 @@ class StartupValidationTest {
 
     /** An application needs at least one bean. */
     @jakarta.enterprise.context.Dependent
-    public static class SomeBean {
-    }
+    public static class SomeBean {}
 
     private void start(String mode) {
         Path keyringFile = dir.resolve("keyring.json");
         LocalKeyring keyring = LocalKeyring.generate("dev");
         keyring.writeTo(keyringFile, false);
-        Map<String, String> values = new HashMap<>(Map.of("mpsecrets.kms.local.keyring", keyringFile.toString(),
-                "mpsecrets.validate", mode,
-                "mpsecrets.validate.required", "db.password,api.key",
-                "db.password", Fixtures.encrypt(keyring, "changeme", "db.password"),
-                "mail.password", "plain-but-" + LeakGuard.CANARY,
-                "mpsecrets.secret-class.high", "mail.password"));
-        SmallRyeConfig config = new SmallRyeConfigBuilder().addDefaultInterceptors().addDiscoveredInterceptors()
-                .withSources(new PropertiesConfigSource(values, "app", 100)).build();
-        ClassLoader previous = Thread.currentThread().getContextClassLoader();
-        ClassLoader application = new URLClassLoader(new URL[0], previous);
-        ConfigProviderResolver.instance().registerConfig(config, application);
-        Thread.currentThread().setContextClassLoader(application);
-        try {
-            new Weld().disableDiscovery().addExtension(new ConfigExtension()).addExtension(new MpSecretsExtension())
-                    .addBeanClass(SomeBean.class).initialize().shutdown();
-        } finally {
-            ConfigProviderResolver.instance().releaseConfig(config);
-            Thread.currentThread().setContextClassLoader(previous);
-        }
+        Map<String, String> values = new HashMap<>(Map.of(
+                "mpsecrets.kms.local.keyring",
+                keyringFile.toString(),
+                "mpsecrets.validate",
+                mode,
+                "mpsecrets.validate.required",
+                "db.password,api.key",
+                "db.password",
+                Fixtures.encrypt(keyring, "changeme", "db.password"),
+                "mail.password",
+                "plain-but-" + LeakGuard.CANARY,
+                "mpsecrets.secret-class.high",
+                "mail.password"));
+        SmallRyeConfig config = new SmallRyeConfigBuilder()
+                .addDefaultInterceptors()
+                .addDiscoveredInterceptors()
+                .withSources(new PropertiesConfigSource(values, "app", 100))
+                .build();
+        WeldApplication.start(config, SomeBean.class).close();
     }
 
     @Test
@@ -66,14 +60,20 @@ class StartupValidationTest {
         StringWriter printed = new StringWriter();
         failure.printStackTrace(new PrintWriter(printed));
         // A placeholder is not also reported as too short: one finding says what to fix.
-        assertThat(printed.toString()).contains("mp-secrets: 3 secret problem(s) (mpsecrets.validate=fail)",
-                "api.key: missing", "db.password: placeholder", "mail.password: plaintext").doesNotContain("too-short");
+        assertThat(printed.toString())
+                .contains(
+                        "mp-secrets: 3 secret problem(s) (mpsecrets.validate=fail)",
+                        "api.key: missing",
+                        "db.password: placeholder",
+                        "mail.password: plaintext")
+                .doesNotContain("too-short");
     }
 
     @Test
     void warnLogsTheProblemsAndStarts() {
         start("warn");
-        assertThat(LeakGuard.capturedOutput()).contains("secret problem: api.key: missing", "secret problem: mail.password: plaintext");
+        assertThat(LeakGuard.capturedOutput())
+                .contains("secret problem: api.key: missing", "secret problem: mail.password: plaintext");
     }
 
     @Test

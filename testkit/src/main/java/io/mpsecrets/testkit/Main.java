@@ -1,5 +1,6 @@
 package io.mpsecrets.testkit;
 
+import io.mpsecrets.testkit.mock.Policy;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
@@ -22,8 +23,7 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class Main {
 
-    private Main() {
-    }
+    private Main() {}
 
     public static void main(String[] args) throws Exception {
         int port = 0;
@@ -50,11 +50,17 @@ public final class Main {
                     keys.add(args[++i]);
                     break;
                 default:
-                    System.err.println("usage: --port N [--policies FILE] [--create-key alias/NAME]... [--vault-token T] [--region R]");
+                    System.err.println(
+                            "usage: --port N [--policies FILE] [--create-key alias/NAME]... [--vault-token T] "
+                                    + "[--region R]");
                     System.exit(2);
             }
         }
-        MockServer server = MockServer.builder().port(port).region(region).vaultToken(vaultToken).start();
+        MockServer server = MockServer.builder()
+                .port(port)
+                .region(region)
+                .vaultToken(vaultToken)
+                .start();
         System.out.println("listening " + server.endpoint());
         for (String alias : keys) {
             System.out.println("kms key " + server.kms().createKeyWithAlias(alias) + " " + alias);
@@ -69,14 +75,20 @@ public final class Main {
 
     static void applyPolicies(MockServer server, Path file) throws IOException {
         JsonObject json;
-        try (InputStream in = Files.newInputStream(file); JsonReader reader = Json.createReader(in)) {
+        try (InputStream in = Files.newInputStream(file);
+                JsonReader reader = Json.createReader(in)) {
             json = reader.readObject();
         }
-        for (Map.Entry<String, JsonValue> entry : json.getOrDefault("kms", JsonValue.EMPTY_JSON_OBJECT).asJsonObject().entrySet()) {
+        for (Map.Entry<String, JsonValue> entry : json.getOrDefault("kms", JsonValue.EMPTY_JSON_OBJECT)
+                .asJsonObject()
+                .entrySet()) {
             server.kms().policy(entry.getKey(), Policy.fromJson(entry.getValue().asJsonArray()));
         }
-        for (Map.Entry<String, JsonValue> entry : json.getOrDefault("secretsmanager", JsonValue.EMPTY_JSON_OBJECT).asJsonObject().entrySet()) {
-            server.secretsManager().policy(entry.getKey(), Policy.fromJson(entry.getValue().asJsonArray()));
+        for (Map.Entry<String, JsonValue> entry : json.getOrDefault("secretsmanager", JsonValue.EMPTY_JSON_OBJECT)
+                .asJsonObject()
+                .entrySet()) {
+            server.secretsManager()
+                    .policy(entry.getKey(), Policy.fromJson(entry.getValue().asJsonArray()));
         }
     }
 }

@@ -174,7 +174,10 @@ public final class MockServer implements AutoCloseable {
                 exchange.sendResponseHeaders(404, -1);
             }
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "mock server: " + e.getClass().getName() + " serving " + exchange.getRequestURI().getPath());
+            LOG.log(
+                    Level.WARNING,
+                    "mock server: " + e.getClass().getName() + " serving "
+                            + exchange.getRequestURI().getPath());
             exchange.sendResponseHeaders(500, -1);
         } finally {
             exchange.close();
@@ -199,7 +202,8 @@ public final class MockServer implements AutoCloseable {
             }
             String principal = principal(exchange.getRequestHeaders().getFirst("Authorization"));
             JsonObject request = parse(requestBody);
-            JsonObject response = service.handle(target.substring(service.targetPrefix().length()), request, principal);
+            JsonObject response =
+                    service.handle(target.substring(service.targetPrefix().length()), request, principal);
             send(exchange, 200, response, null);
         } catch (AwsError e) {
             JsonObjectBuilder error = Json.createObjectBuilder().add("__type", e.type());
@@ -216,7 +220,8 @@ public final class MockServer implements AutoCloseable {
         }
         Matcher m = CREDENTIAL.matcher(authorization);
         if (!m.find()) {
-            throw new AwsError(400, "IncompleteSignatureException", "Authorization header requires 'Credential' parameter.");
+            throw new AwsError(
+                    400, "IncompleteSignatureException", "Authorization header requires 'Credential' parameter.");
         }
         return m.group(1);
     }

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  */
 public final class MockServerExtension implements BeforeAllCallback, AfterAllCallback, ParameterResolver {
 
-    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(MockServerExtension.class);
+    private static final ExtensionContext.Namespace NAMESPACE =
+            ExtensionContext.Namespace.create(MockServerExtension.class);
 
     @Override
     public void beforeAll(ExtensionContext context) {
@@ -38,8 +39,13 @@ public final class MockServerExtension implements BeforeAllCallback, AfterAllCal
     }
 
     private static MockServer server(ExtensionContext context) {
-        ExtensionContext classContext = context.getTestClass().isPresent() && context.getParent().isPresent()
-                && context.getTestMethod().isPresent() ? context.getParent().get() : context;
-        return classContext.getStore(NAMESPACE).getOrComputeIfAbsent(MockServer.class, k -> MockServer.start(), MockServer.class);
+        ExtensionContext classContext = context.getTestClass().isPresent()
+                        && context.getParent().isPresent()
+                        && context.getTestMethod().isPresent()
+                ? context.getParent().get()
+                : context;
+        return classContext
+                .getStore(NAMESPACE)
+                .getOrComputeIfAbsent(MockServer.class, k -> MockServer.start(), MockServer.class);
     }
 }

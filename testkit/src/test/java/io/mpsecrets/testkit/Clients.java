@@ -12,18 +12,26 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 /** The real AWS SDK v2 clients, pointed at a mock server, as a given principal (access key id). */
 public final class Clients {
 
-    private Clients() {
-    }
+    private Clients() {}
 
     public static KmsClient kms(MockServer server, String principal) {
-        return KmsClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).endpointOverride(server.endpoint())
-                .region(Region.US_EAST_1).credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(principal, "secret")))
-                .overrideConfiguration(ClientOverrideConfiguration.builder().apiCallTimeout(Duration.ofSeconds(20)).build()).build();
+        return KmsClient.builder()
+                .httpClientBuilder(UrlConnectionHttpClient.builder())
+                .endpointOverride(server.endpoint())
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(principal, "secret")))
+                .overrideConfiguration(ClientOverrideConfiguration.builder()
+                        .apiCallTimeout(Duration.ofSeconds(20))
+                        .build())
+                .build();
     }
 
     public static SecretsManagerClient secretsManager(MockServer server, String principal) {
-        return SecretsManagerClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).endpointOverride(server.endpoint())
-                .region(Region.US_EAST_1).credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(principal, "secret")))
+        return SecretsManagerClient.builder()
+                .httpClientBuilder(UrlConnectionHttpClient.builder())
+                .endpointOverride(server.endpoint())
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(principal, "secret")))
                 .build();
     }
 }

@@ -35,27 +35,56 @@ class StandaloneServerIT {
         Path jar = Path.of("target", "mpsecrets-testkit.jar");
         assertThat(jar).exists();
         Path policies = dir.resolve("policies.json");
-        Files.writeString(policies, "{\"kms\": {\"alias/orders\": [{\"principal\": \"AKIDAPP\", \"operations\": [\"*\"]}]}}");
-        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString(),
-                "--port", "0", "--create-key", "alias/orders", "--policies", policies.toString(), "--vault-token", "dev-root")
-                .redirectErrorStream(true).start();
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        Files.writeString(
+                policies, "{\"kms\": {\"alias/orders\": [{\"principal\": \"AKIDAPP\", \"operations\": [\"*\"]}]}}");
+        Process process = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-jar",
+                        jar.toString(),
+                        "--port",
+                        "0",
+                        "--create-key",
+                        "alias/orders",
+                        "--policies",
+                        policies.toString(),
+                        "--vault-token",
+                        "dev-root")
+                .redirectErrorStream(true)
+                .start();
+        try (BufferedReader out =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             String first = out.readLine();
             assertThat(first).matches("listening http://127\\.0\\.0\\.1:\\d+");
             URI endpoint = URI.create(first.substring("listening ".length()));
-            assertThat(out.readLine()).startsWith("kms key arn:aws:kms:us-east-1:111122223333:key/").endsWith(" alias/orders");
+            assertThat(out.readLine())
+                    .startsWith("kms key arn:aws:kms:us-east-1:111122223333:key/")
+                    .endsWith(" alias/orders");
 
-            try (KmsClient app = kms(endpoint, "AKIDAPP"); KmsClient other = kms(endpoint, "AKIDOTHER");
-                    SecretsManagerClient secrets = SecretsManagerClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder())
-                            .endpointOverride(endpoint).region(Region.US_EAST_1).credentialsProvider(credentials("AKIDAPP")).build()) {
-                assertThat(app.describeKey(b -> b.keyId("alias/orders")).keyMetadata().enabled()).isTrue();
-                KmsException denied = assertThrows(KmsException.class, () -> other.describeKey(b -> b.keyId("alias/orders")));
+            try (KmsClient app = kms(endpoint, "AKIDAPP");
+                    KmsClient other = kms(endpoint, "AKIDOTHER");
+                    SecretsManagerClient secrets = SecretsManagerClient.builder()
+                            .httpClientBuilder(UrlConnectionHttpClient.builder())
+                            .endpointOverride(endpoint)
+                            .region(Region.US_EAST_1)
+                            .credentialsProvider(credentials("AKIDAPP"))
+                            .build()) {
+                assertThat(app.describeKey(b -> b.keyId("alias/orders"))
+                                .keyMetadata()
+                                .enabled())
+                        .isTrue();
+                KmsException denied =
+                        assertThrows(KmsException.class, () -> other.describeKey(b -> b.keyId("alias/orders")));
                 assertEquals("AccessDeniedException", denied.awsErrorDetails().errorCode());
                 secrets.createSecret(b -> b.name("prod/db").secretString("{}"));
-                assertEquals("{}", secrets.getSecretValue(b -> b.secretId("prod/db")).secretString());
+                assertEquals(
+                        "{}", secrets.getSecretValue(b -> b.secretId("prod/db")).secretString());
             }
-            HttpResponse<String> vault = HttpClient.newHttpClient().send(HttpRequest.newBuilder(endpoint.resolve("/v1/auth/token/lookup-self"))
-                    .header("X-Vault-Token", "dev-root").build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> vault = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(endpoint.resolve("/v1/auth/token/lookup-self"))
+                                    .header("X-Vault-Token", "dev-root")
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             assertEquals(200, vault.statusCode());
         } finally {
             process.destroy();
@@ -68,7 +97,11 @@ class StandaloneServerIT {
     }
 
     private static KmsClient kms(URI endpoint, String principal) {
-        return KmsClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).endpointOverride(endpoint).region(Region.US_EAST_1)
-                .credentialsProvider(credentials(principal)).build();
+        return KmsClient.builder()
+                .httpClientBuilder(UrlConnectionHttpClient.builder())
+                .endpointOverride(endpoint)
+                .region(Region.US_EAST_1)
+                .credentialsProvider(credentials(principal))
+                .build();
     }
 }

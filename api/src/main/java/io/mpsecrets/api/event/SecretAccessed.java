@@ -4,7 +4,9 @@ import io.mpsecrets.api.SecretRef;
 import io.mpsecrets.api.WorkerContext;
 import java.time.Instant;
 
-/** A cached secret was read. Only emitted with {@code mpsecrets.audit.every-access=true}; otherwise hits are counted. */
+/**
+ * A cached secret was read. Only emitted with {@code mpsecrets.audit.every-access=true}; otherwise hits are counted.
+ */
 public record SecretAccessed(Instant time, SecretRef ref, WorkerContext context) implements SecretEvent {
 
     public SecretAccessed {

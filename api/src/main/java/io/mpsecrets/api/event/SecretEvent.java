@@ -13,8 +13,13 @@ import java.util.Objects;
  * the {@code io.mpsecrets.audit} logger and, in a CDI container, as CDI events that applications can observe.
  */
 public sealed interface SecretEvent
-        permits SecretFetched, SecretDecrypted, SecretAccessed, SecretRotated, SecretAccessDenied, SecretFailure,
-        SecretExpiring {
+        permits SecretFetched,
+                SecretDecrypted,
+                SecretAccessed,
+                SecretRotated,
+                SecretAccessDenied,
+                SecretFailure,
+                SecretExpiring {
 
     Instant time();
 

@@ -7,7 +7,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** A secret is due for rotation, or will be within the warning window (validation of rotation age). */
-public record SecretExpiring(Instant time, SecretRef ref, Instant created, Instant rotateBy, String secretClass, WorkerContext context) implements SecretEvent {
+public record SecretExpiring(
+        Instant time, SecretRef ref, Instant created, Instant rotateBy, String secretClass, WorkerContext context)
+        implements SecretEvent {
 
     public SecretExpiring {
         SecretEvent.requireCommon(time, ref, context);

@@ -7,7 +7,9 @@ import java.time.Instant;
 import java.util.Map;
 
 /** Fetching or decrypting failed. With {@code servedStale} the last good value was served instead (stale-if-error). */
-public record SecretFailure(Instant time, SecretRef ref, FailureReason reason, boolean servedStale, WorkerContext context) implements SecretEvent {
+public record SecretFailure(
+        Instant time, SecretRef ref, FailureReason reason, boolean servedStale, WorkerContext context)
+        implements SecretEvent {
 
     public SecretFailure {
         SecretEvent.requireCommon(time, ref, context);

@@ -4,7 +4,9 @@ import io.mpsecrets.api.SecretRef;
 import io.mpsecrets.api.WorkerContext;
 import java.time.Instant;
 
-/** A secret was fetched from its store (start-up, TTL refresh or rotation); {@code ref.version} is the version fetched. */
+/**
+ * A secret was fetched from its store (start-up, TTL refresh or rotation); {@code ref.version} is the version fetched.
+ */
 public record SecretFetched(Instant time, SecretRef ref, WorkerContext context) implements SecretEvent {
 
     public SecretFetched {

@@ -6,7 +6,8 @@ import java.time.Instant;
 import java.util.Map;
 
 /** The store rotated a secret and the new version is now served; {@code ref.version} is the new version. */
-public record SecretRotated(Instant time, SecretRef ref, String previousVersion, WorkerContext context) implements SecretEvent {
+public record SecretRotated(Instant time, SecretRef ref, String previousVersion, WorkerContext context)
+        implements SecretEvent {
 
     public SecretRotated {
         SecretEvent.requireCommon(time, ref, context);

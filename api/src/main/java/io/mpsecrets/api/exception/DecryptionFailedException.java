@@ -3,11 +3,13 @@ package io.mpsecrets.api.exception;
 import io.mpsecrets.api.FailureReason;
 import io.mpsecrets.api.SecretRef;
 
-/** A value or a wrapped data key did not authenticate: wrong key, tampered, or moved to another property ({@link FailureReason#WRONG_KEY}, {@link FailureReason#NOT_AUTHENTIC}). */
+/**
+ * A value or a wrapped data key did not authenticate: wrong key, tampered, or moved to another property ({@link
+ * FailureReason#WRONG_KEY}, {@link FailureReason#NOT_AUTHENTIC}).
+ */
 public class DecryptionFailedException extends SecretException {
 
     private static final long serialVersionUID = 1L;
-
 
     public DecryptionFailedException(FailureReason reason, SecretRef ref, String detail, Throwable cause) {
         super(requireOneOf(reason), ref, detail, cause);

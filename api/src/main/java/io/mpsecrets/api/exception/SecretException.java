@@ -59,7 +59,8 @@ public abstract class SecretException extends RuntimeException {
     protected abstract SecretException copy(SecretRef newRef);
 
     private static String message(FailureReason reason, SecretRef ref, String detail) {
-        StringBuilder out = new StringBuilder("mp-secrets: ").append(reason.name()).append(": ");
+        StringBuilder out =
+                new StringBuilder("mp-secrets: ").append(reason.name()).append(": ");
         out.append(reason.description());
         if (detail != null && !detail.isEmpty()) {
             out.append("; ").append(detail);

@@ -8,7 +8,6 @@ public class ServiceUnavailableException extends SecretException {
 
     private static final long serialVersionUID = 1L;
 
-
     public ServiceUnavailableException(FailureReason reason, SecretRef ref, String detail, Throwable cause) {
         super(requireTransient(reason), ref, detail, cause);
     }

@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.mpsecrets.api.EncryptionContext;
 import io.mpsecrets.aws.AwsClientSettings;
+import io.mpsecrets.aws.kms.AwsKms;
 import io.mpsecrets.envelope.EnvelopeEncryptor;
-import io.mpsecrets.kms.aws.AwsKms;
 import io.mpsecrets.testkit.MockServer;
-import io.mpsecrets.testkit.Policy;
 import io.mpsecrets.testkit.aws.TestProfiles;
 import io.mpsecrets.testkit.leak.LeakGuard;
+import io.mpsecrets.testkit.mock.Policy;
 import jakarta.json.JsonObject;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
@@ -47,9 +47,12 @@ class KmsEncryptedSecretIT {
             keyArn = mock.kms().createKeyWithAlias("alias/orders-it");
             mock.kms().policy(keyArn, Policy.of(Policy.allow(TestProfiles.WORKER1_KEY, "*")));
         }
-        Map<String, String> settings = Map.of("region", "us-east-1", "endpoint", mock.endpoint().toString(), "profile", TestProfiles.WORKER1);
-        try (EnvelopeEncryptor encryptor = new EnvelopeEncryptor(AwsKms.create(AwsClientSettings.read("", n -> Optional.ofNullable(settings.get(n)))),
-                "alias/orders-it", EncryptionContext.forApplication("orders"))) {
+        Map<String, String> settings =
+                Map.of("region", "us-east-1", "endpoint", mock.endpoint().toString(), "profile", TestProfiles.WORKER1);
+        try (EnvelopeEncryptor encryptor = new EnvelopeEncryptor(
+                AwsKms.create(AwsClientSettings.read("", n -> Optional.ofNullable(settings.get(n)))),
+                "alias/orders-it",
+                EncryptionContext.forApplication("orders"))) {
             return encryptor.encrypt(SIGNING_KEY.getBytes(StandardCharsets.UTF_8), "tokens.signing-key");
         }
     }
@@ -76,7 +79,8 @@ class KmsEncryptedSecretIT {
     }
 
     @Test
-    void tokensAreSignedWithTheKeyKmsUnwrappedOnce(@ArquillianResource @OperateOnDeployment("orders") URL orders) throws Exception {
+    void tokensAreSignedWithTheKeyKmsUnwrappedOnce(@ArquillianResource @OperateOnDeployment("orders") URL orders)
+            throws Exception {
         long decryptsBefore = Liberty.mock().kms().calls("Decrypt");
         for (String subject : new String[] {"alice", "bob", "carol"}) {
             Liberty.Answer issued = Liberty.postForm(orders, "api/tokens", "subject=" + subject);
@@ -87,13 +91,15 @@ class KmsEncryptedSecretIT {
             assertEquals(subject, Liberty.json(verified.body()).getString("subject"));
             LeakGuard.check(issued.body() + verified.body(), "HTTP answers");
         }
-        assertThat(Liberty.mock().kms().calls("Decrypt") - decryptsBefore).as("the data key is cached in the application").isLessThanOrEqualTo(1);
+        assertThat(Liberty.mock().kms().calls("Decrypt") - decryptsBefore)
+                .as("the data key is cached in the application")
+                .isLessThanOrEqualTo(1);
         assertThat(Liberty.mock().kms().calls("Decrypt")).isGreaterThanOrEqualTo(1);
     }
 
     @Test
-    void theStatusNamesSecretsAndTheObserverSawTheAuditEventsButNoValue(@ArquillianResource @OperateOnDeployment("orders") URL orders)
-            throws Exception {
+    void theStatusNamesSecretsAndTheObserverSawTheAuditEventsButNoValue(
+            @ArquillianResource @OperateOnDeployment("orders") URL orders) throws Exception {
         assertEquals(200, Liberty.postForm(orders, "api/tokens", "subject=dave").status());
         Liberty.Answer status = Liberty.get(orders, "api/status");
         assertEquals(200, status.status());
@@ -132,7 +138,8 @@ class KmsEncryptedSecretIT {
             assertEquals(keyArn, event.getString("key"));
             assertEquals("denied", event.getString("outcome"));
         });
-        assertThat(Files.readString(Liberty.logs().resolve("messages.log"))).contains("event=denied property=tokens.signing-key");
+        assertThat(Files.readString(Liberty.logs().resolve("messages.log")))
+                .contains("event=denied property=tokens.signing-key");
         Liberty.assertNoSecretInServerLogs();
     }
 }

@@ -34,10 +34,10 @@ import org.jboss.shrinkwrap.api.spec.WebArchive;
 final class Liberty {
 
     private static MockServer mock;
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
-    private Liberty() {
-    }
+    private Liberty() {}
 
     static synchronized MockServer mock() {
         if (mock == null) {
@@ -48,7 +48,10 @@ final class Liberty {
         return mock;
     }
 
-    /** The orders application as packaged (target/orders.war: its classes and mp-secrets in WEB-INF/lib), with this config. */
+    /**
+     * The orders application as packaged (target/orders.war: its classes and mp-secrets in WEB-INF/lib), with this
+     * config.
+     */
     static WebArchive packagedWar(String name, Map<String, String> config) {
         WebArchive war = ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("orders.war")));
         WebArchive renamed = ShrinkWrap.create(WebArchive.class, name + ".war");
@@ -58,20 +61,23 @@ final class Liberty {
     }
 
     static String properties(Map<String, String> config) {
-        return new TreeMap<>(config).entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
-                .collect(Collectors.joining("\n", "", "\n"));
+        return new TreeMap<>(config)
+                .entrySet().stream()
+                        .map(e -> e.getKey() + "=" + e.getValue())
+                        .collect(Collectors.joining("\n", "", "\n"));
     }
 
-    record Answer(int status, String body) {
-    }
+    record Answer(int status, String body) {}
 
     static Answer get(URL base, String path) {
         return send(HttpRequest.newBuilder(URI.create(base + path)).GET().build());
     }
 
     static Answer postForm(URL base, String path, String form) {
-        return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form)).build());
+        return send(HttpRequest.newBuilder(URI.create(base + path))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form))
+                .build());
     }
 
     private static Answer send(HttpRequest request) {
@@ -95,7 +101,8 @@ final class Liberty {
     static void assertNoSecretInServerLogs() throws IOException {
         try (var files = Files.walk(logs())) {
             for (Path file : files.filter(Files::isRegularFile).toList()) {
-                LeakGuard.check(Files.readString(file, StandardCharsets.ISO_8859_1), "Liberty log " + logs().relativize(file));
+                LeakGuard.check(
+                        Files.readString(file, StandardCharsets.ISO_8859_1), "Liberty log " + logs().relativize(file));
             }
         }
     }
@@ -110,6 +117,8 @@ final class Liberty {
         String payload = token.substring(0, token.indexOf('.'));
         Mac mac = Mac.getInstance("HmacSHA256");
         mac.init(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal(Base64.getUrlDecoder().decode(payload)));
+        return Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString(mac.doFinal(Base64.getUrlDecoder().decode(payload)));
     }
 }

@@ -31,13 +31,21 @@ class RotatedStoreSecretIT {
     @Deployment(testable = false)
     static WebArchive orders() {
         Liberty.mock().secretsManager().createSecret(SECRET, "{\"signing_key\":\"first-" + LeakGuard.CANARY + "\"}");
-        return Liberty.packagedWar("orders-rotating", Map.of(
-                "mpsecrets.app", "orders",
-                "mpsecrets.aws.region", "us-east-1",
-                "mpsecrets.aws.endpoint", Liberty.mock().endpoint().toString(),
-                "mpsecrets.aws.profile", TestProfiles.WORKER1,
-                "mpsecrets.rotation.interval", "PT0.5S",
-                "tokens.signing-key", "${aws::" + SECRET + "#signing_key}"));
+        return Liberty.packagedWar(
+                "orders-rotating",
+                Map.of(
+                        "mpsecrets.app",
+                        "orders",
+                        "mpsecrets.aws.region",
+                        "us-east-1",
+                        "mpsecrets.aws.endpoint",
+                        Liberty.mock().endpoint().toString(),
+                        "mpsecrets.aws.profile",
+                        TestProfiles.WORKER1,
+                        "mpsecrets.rotation.interval",
+                        "PT0.5S",
+                        "tokens.signing-key",
+                        "${aws::" + SECRET + "#signing_key}"));
     }
 
     private static String sign(URL orders) {
@@ -51,17 +59,26 @@ class RotatedStoreSecretIT {
         String before = sign(orders);
         assertThat(before).endsWith("." + Liberty.expectedSignature(before, "first-" + LeakGuard.CANARY));
 
-        String version = Liberty.mock().secretsManager().putSecretValue(SECRET, "{\"signing_key\":\"second-" + LeakGuard.CANARY + "\"}");
+        String version = Liberty.mock()
+                .secretsManager()
+                .putSecretValue(SECRET, "{\"signing_key\":\"second-" + LeakGuard.CANARY + "\"}");
         long start = System.nanoTime();
         String after = sign(orders);
         while (!after.endsWith("." + Liberty.expectedSignature(after, "second-" + LeakGuard.CANARY))) {
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).as("still signing with the old key").isLessThan(Duration.ofSeconds(5));
+            assertThat(Duration.ofNanos(System.nanoTime() - start))
+                    .as("still signing with the old key")
+                    .isLessThan(Duration.ofSeconds(5));
             Thread.sleep(100);
             after = sign(orders);
         }
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1500 + 1000)); // interval + 1 s, + HTTP
+        assertThat(Duration.ofNanos(System.nanoTime() - start))
+                .isLessThan(Duration.ofMillis(1500 + 1000)); // interval + 1 s, + HTTP
         // The old token no longer verifies; the application's observer saw the rotation, with versions only.
-        assertEquals(false, Liberty.json(Liberty.get(orders, "api/tokens/verify?token=" + before).body()).getBoolean("valid"));
+        assertEquals(
+                false,
+                Liberty.json(Liberty.get(orders, "api/tokens/verify?token=" + before)
+                                .body())
+                        .getBoolean("valid"));
         Liberty.Answer status = Liberty.get(orders, "api/status");
         JsonObject body = Liberty.json(status.body());
         assertThat(body.getJsonArray("events").getValuesAs(JsonObject.class)).anySatisfy(event -> {

@@ -47,18 +47,31 @@ class SharedLibraryIT {
         if (archive != null) {
             return archive;
         }
-        Path keyringFile = Path.of(System.getProperty("liberty.wlp.home")).getParent().resolve("shared-library-keyring.json");
+        Path keyringFile =
+                Path.of(System.getProperty("liberty.wlp.home")).getParent().resolve("shared-library-keyring.json");
         LocalKeyring keyring = LocalKeyring.generate("shared");
         keyring.writeTo(keyringFile, true);
         String encrypted;
-        try (EnvelopeEncryptor encryptor = new EnvelopeEncryptor(LocalKeyringKms.of(keyring), "local", EncryptionContext.forApplication("orders"))) {
+        try (EnvelopeEncryptor encryptor = new EnvelopeEncryptor(
+                LocalKeyringKms.of(keyring), "local", EncryptionContext.forApplication("orders"))) {
             encrypted = encryptor.encrypt(SIGNING_KEY.getBytes(StandardCharsets.UTF_8), "tokens.signing-key");
         }
         archive = ShrinkWrap.create(WebArchive.class, "orders-shared.war")
-                .addClasses(OrdersApplication.class, TokenSigner.class, TokenResource.class, StatusResource.class, AuditTrail.class,
+                .addClasses(
+                        OrdersApplication.class,
+                        TokenSigner.class,
+                        TokenResource.class,
+                        StatusResource.class,
+                        AuditTrail.class,
                         SecretUnavailableMapper.class)
-                .addAsResource(new StringAsset(Liberty.properties(Map.of("mpsecrets.app", "orders",
-                        "mpsecrets.kms.local.keyring", keyringFile.toString(), "tokens.signing-key", encrypted))),
+                .addAsResource(
+                        new StringAsset(Liberty.properties(Map.of(
+                                "mpsecrets.app",
+                                "orders",
+                                "mpsecrets.kms.local.keyring",
+                                keyringFile.toString(),
+                                "tokens.signing-key",
+                                encrypted))),
                         "META-INF/microprofile-config.properties");
         return archive;
     }
@@ -66,11 +79,15 @@ class SharedLibraryIT {
     @Test
     void theApplicationCarriesNoMpSecretsClasses() throws Exception {
         WebArchive war = ordersWithoutMpSecrets();
-        assertThat(war.getContent().keySet()).allSatisfy(path -> assertThat(path.get())
-                .satisfiesAnyOf(p -> assertThat(p).startsWith("/WEB-INF/classes/io/mpsecrets/examples/"),
-                        p -> assertThat(p).isIn("/WEB-INF/classes/META-INF/microprofile-config.properties"),
-                        p -> assertThat(p).matches("/WEB-INF(/classes(/io(/mpsecrets(/examples)?)?)?(/META-INF)?)?")));
-        assertThat(Files.list(Path.of(System.getProperty("liberty.wlp.home"), "usr", "shared", "resources", "mpsecrets")))
+        assertThat(war.getContent().keySet())
+                .allSatisfy(path -> assertThat(path.get())
+                        .satisfiesAnyOf(
+                                p -> assertThat(p).startsWith("/WEB-INF/classes/io/mpsecrets/examples/"),
+                                p -> assertThat(p).isIn("/WEB-INF/classes/META-INF/microprofile-config.properties"),
+                                p -> assertThat(p)
+                                        .matches("/WEB-INF(/classes(/io(/mpsecrets(/examples)?)?)?(/META-INF)?)?")));
+        assertThat(Files.list(
+                        Path.of(System.getProperty("liberty.wlp.home"), "usr", "shared", "resources", "mpsecrets")))
                 .anySatisfy(jar -> assertThat(jar.getFileName().toString()).startsWith("mpsecrets-impl"));
     }
 

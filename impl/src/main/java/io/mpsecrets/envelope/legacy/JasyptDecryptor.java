@@ -39,7 +39,8 @@ public final class JasyptDecryptor {
     public JasyptDecryptor(String algorithm, char[] password, int iterations) {
         String normalized = algorithm.toUpperCase(Locale.ROOT);
         if (!normalized.equals(AES_256) && !normalized.equals(MD5_DES)) {
-            throw new ConfigurationException("unsupported jasypt algorithm '" + algorithm + "': " + AES_256 + " or PBEWithMD5AndDES");
+            throw new ConfigurationException(
+                    "unsupported jasypt algorithm '" + algorithm + "': " + AES_256 + " or PBEWithMD5AndDES");
         }
         if (iterations < 1) {
             throw new ConfigurationException("jasypt iterations must be positive");
@@ -74,13 +75,17 @@ public final class JasyptDecryptor {
         try {
             SecretKey key = SecretKeyFactory.getInstance(algorithm).generateSecret(keySpec);
             Cipher cipher = Cipher.getInstance(algorithm);
-            PBEParameterSpec parameters = aes ? new PBEParameterSpec(salt, iterations, new IvParameterSpec(iv))
+            PBEParameterSpec parameters = aes
+                    ? new PBEParameterSpec(salt, iterations, new IvParameterSpec(iv))
                     : new PBEParameterSpec(salt, iterations);
             cipher.init(Cipher.DECRYPT_MODE, key, parameters);
             return cipher.doFinal(ciphertext);
         } catch (GeneralSecurityException e) {
-            throw new DecryptionFailedException(FailureReason.WRONG_KEY, ref.withKeyId("jasypt:" + algorithm),
-                    "the jasypt value does not decrypt with the configured password", null);
+            throw new DecryptionFailedException(
+                    FailureReason.WRONG_KEY,
+                    ref.withKeyId("jasypt:" + algorithm),
+                    "the jasypt value does not decrypt with the configured password",
+                    null);
         } finally {
             keySpec.clearPassword();
         }

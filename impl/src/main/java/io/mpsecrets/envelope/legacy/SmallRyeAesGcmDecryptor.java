@@ -4,7 +4,7 @@ import io.mpsecrets.api.FailureReason;
 import io.mpsecrets.api.SecretRef;
 import io.mpsecrets.api.exception.DecryptionFailedException;
 import io.mpsecrets.api.exception.MalformedValueException;
-import io.mpsecrets.envelope.AesGcm;
+import io.mpsecrets.crypto.AesGcm;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -27,7 +27,8 @@ public final class SmallRyeAesGcmDecryptor {
     private final SecretKeySpec key;
 
     public SmallRyeAesGcmDecryptor(String encryptionKey, boolean decode) {
-        byte[] material = decode ? Base64.getUrlDecoder().decode(encryptionKey) : encryptionKey.getBytes(StandardCharsets.UTF_8);
+        byte[] material =
+                decode ? Base64.getUrlDecoder().decode(encryptionKey) : encryptionKey.getBytes(StandardCharsets.UTF_8);
         try {
             this.key = new SecretKeySpec(MessageDigest.getInstance("SHA-256").digest(material), "AES");
         } catch (NoSuchAlgorithmException e) {
@@ -56,8 +57,11 @@ public final class SmallRyeAesGcmDecryptor {
         try {
             return AesGcm.decrypt(key, iv, ciphertext, new byte[0]);
         } catch (AEADBadTagException e) {
-            throw new DecryptionFailedException(FailureReason.WRONG_KEY, ref.withKeyId("smallrye:" + HANDLER),
-                    "the value does not decrypt with the configured SmallRye encryption key", null);
+            throw new DecryptionFailedException(
+                    FailureReason.WRONG_KEY,
+                    ref.withKeyId("smallrye:" + HANDLER),
+                    "the value does not decrypt with the configured SmallRye encryption key",
+                    null);
         }
     }
 }

@@ -35,9 +35,14 @@ record LocalKeyId(String name, OptionalInt version) {
         return validName(rest) ? new LocalKeyId(rest, OptionalInt.empty()) : null;
     }
 
-    /** A keyring name: letters, digits, dot, underscore, dash; not ending in {@code -<digits>}, which reads as a version. */
+    /**
+     * A keyring name: letters, digits, dot, underscore, dash; not ending in {@code -<digits>}, which reads as a
+     * version.
+     */
     static boolean validName(String name) {
-        return name != null && NAME.matcher(name).matches() && !ENDS_IN_NUMBER.matcher(name).matches();
+        return name != null
+                && NAME.matcher(name).matches()
+                && !ENDS_IN_NUMBER.matcher(name).matches();
     }
 
     static String of(String name, int version) {

@@ -1,7 +1,8 @@
 package io.mpsecrets.kms.local;
 
 import io.mpsecrets.api.exception.ConfigurationException;
-import io.mpsecrets.envelope.AesGcm;
+import io.mpsecrets.crypto.AesGcm;
+import io.mpsecrets.support.AtomicFiles;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonException;
@@ -13,17 +14,10 @@ import jakarta.json.JsonWriter;
 import jakarta.json.stream.JsonGenerator;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
@@ -124,20 +118,23 @@ public final class LocalKeyring implements AutoCloseable {
 
     public static LocalKeyring load(Path file) {
         JsonObject json;
-        try (InputStream in = Files.newInputStream(file); JsonReader reader = Json.createReader(in)) {
+        try (InputStream in = Files.newInputStream(file);
+                JsonReader reader = Json.createReader(in)) {
             json = reader.readObject();
         } catch (NoSuchFileException e) {
-            throw new ConfigurationException("keyring file " + file + " does not exist; create one with 'mpsecrets keygen --keyring "
-                    + file + "'");
+            throw new ConfigurationException("keyring file " + file
+                    + " does not exist; create one with 'mpsecrets keygen --keyring " + file + "'");
         } catch (IOException e) {
-            throw new ConfigurationException("cannot read keyring file " + file + ": " + e.getClass().getSimpleName());
+            throw new ConfigurationException(
+                    "cannot read keyring file " + file + ": " + e.getClass().getSimpleName());
         } catch (JsonException | IllegalStateException e) {
             throw new ConfigurationException("keyring file " + file + " is not a JSON object");
         }
         try {
             return fromJson(json, file);
         } catch (ClassCastException | NullPointerException | ArithmeticException e) {
-            throw new ConfigurationException("keyring file " + file + " is not a " + FORMAT + " keyring (a field is missing or of the wrong type)");
+            throw new ConfigurationException("keyring file " + file + " is not a " + FORMAT
+                    + " keyring (a field is missing or of the wrong type)");
         }
     }
 
@@ -157,20 +154,24 @@ public final class LocalKeyring implements AutoCloseable {
             try {
                 created = Instant.parse(key.getString("created"));
             } catch (DateTimeParseException e) {
-                throw new ConfigurationException("keyring file " + file + ": key version " + version + " has a bad creation time");
+                throw new ConfigurationException(
+                        "keyring file " + file + ": key version " + version + " has a bad creation time");
             }
             byte[] material;
             try {
                 material = Base64.getDecoder().decode(key.getString("material"));
             } catch (IllegalArgumentException e) {
-                throw new ConfigurationException("keyring file " + file + ": key version " + version + " is not base64");
+                throw new ConfigurationException(
+                        "keyring file " + file + ": key version " + version + " is not base64");
             }
             if (version < 1 || material.length != 32) {
                 Arrays.fill(material, (byte) 0);
-                throw new ConfigurationException("keyring file " + file + ": key version " + version + " is not a positive version with a 32-byte key");
+                throw new ConfigurationException("keyring file " + file + ": key version " + version
+                        + " is not a positive version with a 32-byte key");
             }
             if (keys.put(version, new MasterKey(version, created, material)) != null) {
-                throw new ConfigurationException("keyring file " + file + ": key version " + version + " appears twice");
+                throw new ConfigurationException(
+                        "keyring file " + file + ": key version " + version + " appears twice");
             }
             Arrays.fill(material, (byte) 0);
         }
@@ -188,56 +189,33 @@ public final class LocalKeyring implements AutoCloseable {
      * @param replace whether an existing file may be replaced (rotation); otherwise an existing file is an error
      */
     public void writeTo(Path file, boolean replace) {
-        Path absolute = file.toAbsolutePath();
-        Path dir = absolute.getParent();
-        boolean posix = dir.getFileSystem().supportedFileAttributeViews().contains("posix");
+        Path dir = file.toAbsolutePath().getParent();
         try {
             if (!Files.isDirectory(dir)) {
-                if (posix) {
-                    Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                if (dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+                    Files.createDirectories(
+                            dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
                 } else {
                     Files.createDirectories(dir);
                 }
             }
-            if (!replace && Files.exists(absolute)) {
-                throw new ConfigurationException("keyring file " + file + " already exists; use --rotate to add a key version");
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            try (JsonWriter writer = Json.createWriterFactory(Map.of(JsonGenerator.PRETTY_PRINTING, true))
+                    .createWriter(out)) {
+                writer.writeObject(toJson());
             }
-            FileAttribute<?>[] attributes = posix ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OWNER_ONLY)} : new FileAttribute<?>[0];
-            Path temp = Files.createTempFile(dir, ".keyring-", ".tmp", attributes);
+            byte[] content = out.toByteArray();
             try {
-                try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
-                        OutputStream out = Channels.newOutputStream(channel);
-                        JsonWriter writer = Json.createWriterFactory(Map.of(JsonGenerator.PRETTY_PRINTING, true)).createWriter(out)) {
-                    writer.writeObject(toJson());
-                    out.flush();
-                    channel.force(true);
-                }
-                if (!replace) {
-                    // Fails if someone created the file meanwhile: never silently overwrite a keyring.
-                    try {
-                        Files.createLink(absolute, temp);
-                        Files.delete(temp);
-                    } catch (UnsupportedOperationException noLinks) {
-                        Files.move(temp, absolute);
-                    }
-                } else {
-                    move(temp, absolute);
-                }
+                AtomicFiles.write(file, content, OWNER_ONLY, replace);
             } finally {
-                Files.deleteIfExists(temp);
+                Arrays.fill(content, (byte) 0);
             }
         } catch (FileAlreadyExistsException e) {
-            throw new ConfigurationException("keyring file " + file + " already exists; use --rotate to add a key version");
+            throw new ConfigurationException(
+                    "keyring file " + file + " already exists; use --rotate to add a key version");
         } catch (IOException e) {
-            throw new ConfigurationException("cannot write keyring file " + file + ": " + e.getClass().getSimpleName());
-        }
-    }
-
-    private static void move(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+            throw new ConfigurationException(
+                    "cannot write keyring file " + file + ": " + e.getClass().getSimpleName());
         }
     }
 

@@ -8,7 +8,7 @@ import io.mpsecrets.api.KeyManagementService;
 import io.mpsecrets.api.SecretRef;
 import io.mpsecrets.api.exception.DecryptionFailedException;
 import io.mpsecrets.api.exception.UnknownKeyException;
-import io.mpsecrets.envelope.AesGcm;
+import io.mpsecrets.crypto.AesGcm;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -66,11 +66,6 @@ public final class LocalKeyringKms implements KeyManagementService {
         return "local";
     }
 
-    @Override
-    public boolean handles(String keyId) {
-        return isLocalKeyId(keyId);
-    }
-
     /** {@code local} and {@code local:...}. */
     public static boolean isLocalKeyId(String keyId) {
         return LocalKeyId.handles(keyId);
@@ -88,7 +83,11 @@ public final class LocalKeyringKms implements KeyManagementService {
         try {
             byte[] nonce = AesGcm.randomNonce();
             byte[] sealed = AesGcm.encrypt(master.key(), nonce, dataKey, associatedData(resolved, context));
-            byte[] wrapped = ByteBuffer.allocate(WRAPPED_LENGTH).put(WRAP_VERSION).put(nonce).put(sealed).array();
+            byte[] wrapped = ByteBuffer.allocate(WRAPPED_LENGTH)
+                    .put(WRAP_VERSION)
+                    .put(nonce)
+                    .put(sealed)
+                    .array();
             return new GeneratedDataKey(resolved, wrapped, DataKey.copyOf(dataKey));
         } finally {
             Arrays.fill(dataKey, (byte) 0);
@@ -99,11 +98,16 @@ public final class LocalKeyringKms implements KeyManagementService {
     public DataKey decrypt(String keyId, byte[] wrappedKey, EncryptionContext context) {
         LocalKeyId id = LocalKeyId.parse(keyId);
         if (id == null || id.name() == null || id.version().isEmpty()) {
-            throw new UnknownKeyException(SecretRef.key(keyId), "a value must name a local key version, as in local:<name>-<version>", null);
+            throw new UnknownKeyException(
+                    SecretRef.key(keyId), "a value must name a local key version, as in local:<name>-<version>", null);
         }
         ResolvedKey master = resolve(keyId, false);
         if (wrappedKey.length != WRAPPED_LENGTH || wrappedKey[0] != WRAP_VERSION) {
-            throw new DecryptionFailedException(FailureReason.WRONG_KEY, SecretRef.key(keyId), "the wrapped data key is not a local keyring wrapped key", null);
+            throw new DecryptionFailedException(
+                    FailureReason.WRONG_KEY,
+                    SecretRef.key(keyId),
+                    "the wrapped data key is not a local keyring wrapped key",
+                    null);
         }
         byte[] nonce = Arrays.copyOfRange(wrappedKey, 1, 13);
         byte[] sealed = Arrays.copyOfRange(wrappedKey, 13, WRAPPED_LENGTH);
@@ -112,8 +116,11 @@ public final class LocalKeyringKms implements KeyManagementService {
             dataKey = AesGcm.decrypt(master.key(), nonce, sealed, associatedData(keyId, context));
             return DataKey.copyOf(dataKey);
         } catch (AEADBadTagException e) {
-            throw new DecryptionFailedException(FailureReason.WRONG_KEY, SecretRef.key(keyId),
-                    "the keyring's key " + keyId + " does not unwrap this data key", null);
+            throw new DecryptionFailedException(
+                    FailureReason.WRONG_KEY,
+                    SecretRef.key(keyId),
+                    "the keyring's key " + keyId + " does not unwrap this data key",
+                    null);
         } finally {
             if (dataKey != null) {
                 Arrays.fill(dataKey, (byte) 0);
@@ -122,8 +129,7 @@ public final class LocalKeyringKms implements KeyManagementService {
     }
 
     /** A master key picked for one operation; its JCA key is a copy, safe from a concurrent reload's zeroing. */
-    private record ResolvedKey(String keyId, javax.crypto.SecretKey key) {
-    }
+    private record ResolvedKey(String keyId, javax.crypto.SecretKey key) {}
 
     private ResolvedKey resolved(LocalKeyring.MasterKey master) {
         return new ResolvedKey(keyring.keyId(master.version()), master.secretKey());
@@ -136,7 +142,8 @@ public final class LocalKeyringKms implements KeyManagementService {
             throw new UnknownKeyException(SecretRef.key(keyId), "not a local keyring key id", null);
         }
         if (id.name() != null && !id.name().equals(keyring.name())) {
-            throw new UnknownKeyException(SecretRef.key(keyId), "the configured keyring is '" + keyring.name() + "'" + where(), null);
+            throw new UnknownKeyException(
+                    SecretRef.key(keyId), "the configured keyring is '" + keyring.name() + "'" + where(), null);
         }
         if (id.version().isEmpty()) {
             if (!forNewKey) {
@@ -148,8 +155,11 @@ public final class LocalKeyringKms implements KeyManagementService {
         if (keyring.key(version).isEmpty()) {
             reloadIfChanged();
         }
-        return resolved(keyring.key(version).orElseThrow(() -> new UnknownKeyException(SecretRef.key(keyId),
-                "keyring '" + keyring.name() + "' has no key version " + version + where(), null)));
+        return resolved(keyring.key(version)
+                .orElseThrow(() -> new UnknownKeyException(
+                        SecretRef.key(keyId),
+                        "keyring '" + keyring.name() + "' has no key version " + version + where(),
+                        null)));
     }
 
     private String where() {
@@ -166,7 +176,8 @@ public final class LocalKeyringKms implements KeyManagementService {
             keyring.close();
             keyring = reloaded;
             loadedModified = modified;
-            LOG.info(() -> "mp-secrets: reloaded keyring " + file + ": versions " + reloaded.keys().keySet());
+            LOG.info(() -> "mp-secrets: reloaded keyring " + file + ": versions "
+                    + reloaded.keys().keySet());
         }
     }
 
@@ -204,7 +215,8 @@ public final class LocalKeyringKms implements KeyManagementService {
                 Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
                 if (!LocalKeyring.OWNER_ONLY.containsAll(permissions)) {
                     LOG.warning(() -> "mp-secrets: keyring file " + file + " is accessible to others ("
-                            + java.nio.file.attribute.PosixFilePermissions.toString(permissions) + "); run: chmod 600 " + file);
+                            + java.nio.file.attribute.PosixFilePermissions.toString(permissions) + "); run: chmod 600 "
+                            + file);
                 }
             }
         } catch (IOException | UnsupportedOperationException e) {
@@ -213,9 +225,12 @@ public final class LocalKeyringKms implements KeyManagementService {
     }
 
     /** When the key version a key id names was created, if the keyring has it. */
-    public synchronized java.util.Optional<java.time.Instant> created(String keyId) {
+    @Override
+    public synchronized java.util.Optional<java.time.Instant> keyCreated(String keyId) {
         LocalKeyId id = LocalKeyId.parse(keyId);
-        if (id == null || id.version().isEmpty() || (id.name() != null && !id.name().equals(keyring.name()))) {
+        if (id == null
+                || id.version().isEmpty()
+                || (id.name() != null && !id.name().equals(keyring.name()))) {
             return java.util.Optional.empty();
         }
         return keyring.key(id.version().getAsInt()).map(LocalKeyring.MasterKey::created);

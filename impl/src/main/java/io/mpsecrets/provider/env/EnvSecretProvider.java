@@ -31,7 +31,8 @@ public final class EnvSecretProvider implements SecretProvider {
     @Override
     public SecretValue fetch(SecretId id) {
         if (id.pinned()) {
-            throw new SecretNotFoundException(SecretRef.secret(NAME, id.toString()), "an environment variable has only its current value");
+            throw new SecretNotFoundException(
+                    SecretRef.secret(NAME, id.toString()), "an environment variable has only its current value");
         }
         String value = environment.get(id.path());
         if (value == null) {

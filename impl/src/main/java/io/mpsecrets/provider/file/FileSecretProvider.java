@@ -60,7 +60,10 @@ public final class FileSecretProvider implements SecretProvider {
             byte[] content = Files.readAllBytes(file);
             byte[] value = trimNewline ? trimmed(content) : content;
             try {
-                return SecretValue.of(value, ContentVersion.of(value), Files.getLastModifiedTime(file).toInstant());
+                return SecretValue.of(
+                        value,
+                        ContentVersion.of(value),
+                        Files.getLastModifiedTime(file).toInstant());
             } finally {
                 Arrays.fill(content, (byte) 0);
                 Arrays.fill(value, (byte) 0);
@@ -68,7 +71,11 @@ public final class FileSecretProvider implements SecretProvider {
         } catch (NoSuchFileException e) {
             throw new SecretNotFoundException(ref, "no file " + id.path() + " in " + dir);
         } catch (IOException e) {
-            throw new ServiceUnavailableException(FailureReason.UNAVAILABLE, ref, "cannot read " + file + ": " + e.getClass().getSimpleName(), null);
+            throw new ServiceUnavailableException(
+                    FailureReason.UNAVAILABLE,
+                    ref,
+                    "cannot read " + file + ": " + e.getClass().getSimpleName(),
+                    null);
         }
     }
 
@@ -93,10 +100,14 @@ public final class FileSecretProvider implements SecretProvider {
                 }
             }
         } catch (NoSuchFileException e) {
-            throw new SecretNotFoundException(SecretRef.secret(NAME, dir.toString()), "the secrets directory does not exist");
+            throw new SecretNotFoundException(
+                    SecretRef.secret(NAME, dir.toString()), "the secrets directory does not exist");
         } catch (IOException e) {
-            throw new ServiceUnavailableException(FailureReason.UNAVAILABLE, SecretRef.secret(NAME, dir.toString()),
-                    "cannot list the secrets directory: " + e.getClass().getSimpleName(), null);
+            throw new ServiceUnavailableException(
+                    FailureReason.UNAVAILABLE,
+                    SecretRef.secret(NAME, dir.toString()),
+                    "cannot list the secrets directory: " + e.getClass().getSimpleName(),
+                    null);
         }
         names.sort(null);
         return names;

@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.mpsecrets.api.EncryptionContext;
+import io.mpsecrets.api.SecretRef;
 import io.mpsecrets.api.exception.ConfigurationException;
+import io.mpsecrets.backend.KmsRegistry;
 import io.mpsecrets.envelope.DataKeyCache;
 import io.mpsecrets.envelope.EncryptedValue;
 import io.mpsecrets.envelope.EnvelopeDecryptor;
-import io.mpsecrets.kms.KmsRegistry;
-import io.mpsecrets.api.SecretRef;
 import io.mpsecrets.testing.Fixtures;
 import io.mpsecrets.testkit.leak.LeakGuard;
 import java.io.IOException;
@@ -45,7 +45,8 @@ class LocalKeyringTest {
     void anExistingKeyringIsNeverOverwrittenByKeygen() {
         Path file = dir.resolve("keyring.json");
         LocalKeyring.generate("dev").writeTo(file, false);
-        ConfigurationException e = assertThrows(ConfigurationException.class, () -> LocalKeyring.generate("dev").writeTo(file, false));
+        ConfigurationException e = assertThrows(
+                ConfigurationException.class, () -> LocalKeyring.generate("dev").writeTo(file, false));
         assertThat(e.getMessage()).contains("already exists", "--rotate");
     }
 
@@ -66,7 +67,9 @@ class LocalKeyringTest {
         Path file = dir.resolve("keyring.json");
         LocalKeyring.generate("dev").writeTo(file, false);
         LocalKeyringKms kms = LocalKeyringKms.open(file);
-        EnvelopeDecryptor decryptor = new EnvelopeDecryptor(KmsRegistry.builder().add(kms).build(), new DataKeyCache(10),
+        EnvelopeDecryptor decryptor = new EnvelopeDecryptor(
+                KmsRegistry.builder().add(kms, keyId -> true).build(),
+                new DataKeyCache(10),
                 EncryptionContext.forApplication("default"));
 
         LocalKeyring rotated = LocalKeyring.load(file).rotate();
@@ -87,29 +90,49 @@ class LocalKeyringTest {
     @Test
     void brokenKeyringFilesGiveClearErrorsWithoutKeyMaterial() throws IOException {
         Path missing = dir.resolve("missing.json");
-        assertThat(assertThrows(ConfigurationException.class, () -> LocalKeyring.load(missing)).getMessage())
+        assertThat(assertThrows(ConfigurationException.class, () -> LocalKeyring.load(missing))
+                        .getMessage())
                 .contains("does not exist", "mpsecrets keygen --keyring " + missing);
 
         Path notJson = write("garbage.json", "not json {");
-        assertThat(assertThrows(ConfigurationException.class, () -> LocalKeyring.load(notJson)).getMessage()).contains("not a JSON object");
+        assertThat(assertThrows(ConfigurationException.class, () -> LocalKeyring.load(notJson))
+                        .getMessage())
+                .contains("not a JSON object");
 
         byte[] material = new byte[32];
         java.util.Arrays.fill(material, (byte) 0x5a);
         LeakGuard.watch(material);
         String b64 = Base64.getEncoder().encodeToString(material);
-        Path wrongFormat = write("wrong.json", "{\"format\":\"other\",\"name\":\"dev\",\"primary\":1,\"keys\":[{\"version\":1,\"created\":\"2026-01-01T00:00:00Z\",\"material\":\"" + b64 + "\"}]}");
+        Path wrongFormat = write(
+                "wrong.json",
+                "{\"format\":\"other\",\"name\":\"dev\",\"primary\":1,\"keys\":"
+                        + "[{\"version\":1,\"created\":\"2026-01-01T00:00:00Z\",\"material\":\""
+                        + b64 + "\"}]}");
         ConfigurationException e1 = assertThrows(ConfigurationException.class, () -> LocalKeyring.load(wrongFormat));
         assertThat(e1.getMessage()).contains("is not a mpsecrets-keyring/1 keyring");
 
-        Path shortKey = write("short.json", "{\"format\":\"mpsecrets-keyring/1\",\"name\":\"dev\",\"primary\":1,\"keys\":[{\"version\":1,\"created\":\"2026-01-01T00:00:00Z\",\"material\":\"" + Base64.getEncoder().encodeToString(new byte[16]) + "\"}]}");
-        assertThat(assertThrows(ConfigurationException.class, () -> LocalKeyring.load(shortKey)).getMessage()).contains("32-byte");
+        Path shortKey = write(
+                "short.json",
+                "{\"format\":\"mpsecrets-keyring/1\",\"name\":\"dev\",\"primary\":1,\"keys\":"
+                        + "[{\"version\":1,\"created\":\"2026-01-01T00:00:00Z\",\"material\":\""
+                        + Base64.getEncoder().encodeToString(new byte[16]) + "\"}]}");
+        assertThat(assertThrows(ConfigurationException.class, () -> LocalKeyring.load(shortKey))
+                        .getMessage())
+                .contains("32-byte");
 
-        Path noPrimary = write("noprimary.json", "{\"format\":\"mpsecrets-keyring/1\",\"name\":\"dev\",\"primary\":7,\"keys\":[{\"version\":1,\"created\":\"2026-01-01T00:00:00Z\",\"material\":\"" + b64 + "\"}]}");
+        Path noPrimary = write(
+                "noprimary.json",
+                "{\"format\":\"mpsecrets-keyring/1\",\"name\":\"dev\",\"primary\":7,\"keys\":"
+                        + "[{\"version\":1,\"created\":\"2026-01-01T00:00:00Z\",\"material\":\""
+                        + b64 + "\"}]}");
         ConfigurationException e2 = assertThrows(ConfigurationException.class, () -> LocalKeyring.load(noPrimary));
         assertThat(e2.getMessage()).contains("primary");
 
-        Path wrongType = write("type.json", "{\"format\":\"mpsecrets-keyring/1\",\"name\":\"dev\",\"primary\":1,\"keys\":{}}");
-        assertThat(assertThrows(ConfigurationException.class, () -> LocalKeyring.load(wrongType)).getMessage()).contains("wrong type");
+        Path wrongType =
+                write("type.json", "{\"format\":\"mpsecrets-keyring/1\",\"name\":\"dev\",\"primary\":1,\"keys\":{}}");
+        assertThat(assertThrows(ConfigurationException.class, () -> LocalKeyring.load(wrongType))
+                        .getMessage())
+                .contains("wrong type");
         LeakGuard.assertNoLeak(e1, e2);
     }
 
@@ -126,7 +149,10 @@ class LocalKeyringTest {
     void nothingPrintsKeyMaterial() {
         LocalKeyring keyring = LocalKeyring.generate("dev");
         LeakGuard.watch(Base64.getDecoder().decode(keyring.primary().materialBase64()));
-        LeakGuard.assertNoLeak(keyring, keyring.primary(), LocalKeyringKms.of(keyring),
+        LeakGuard.assertNoLeak(
+                keyring,
+                keyring.primary(),
+                LocalKeyringKms.of(keyring),
                 LocalKeyringKms.of(keyring).generateDataKey("local", EncryptionContext.empty()));
     }
 
@@ -141,7 +167,8 @@ class LocalKeyringTest {
     @Test
     void keyIdsAndNames() {
         assertThat(LocalKeyId.parse("local")).isEqualTo(new LocalKeyId(null, java.util.OptionalInt.empty()));
-        assertThat(LocalKeyId.parse("local:orders-dev-3")).isEqualTo(new LocalKeyId("orders-dev", java.util.OptionalInt.of(3)));
+        assertThat(LocalKeyId.parse("local:orders-dev-3"))
+                .isEqualTo(new LocalKeyId("orders-dev", java.util.OptionalInt.of(3)));
         assertThat(LocalKeyId.parse("local:orders")).isEqualTo(new LocalKeyId("orders", java.util.OptionalInt.empty()));
         assertThat(LocalKeyId.parse("alias/orders")).isNull();
         assertThat(LocalKeyId.parse("local:dev-03")).isNull();
@@ -157,7 +184,8 @@ class LocalKeyringTest {
 
     private static void bumpModifiedTime(Path file) {
         try {
-            Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 2000));
+            Files.setLastModifiedTime(
+                    file, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 2000));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

@@ -6,7 +6,7 @@ import static org.testng.Assert.assertTrue;
 
 import io.mpsecrets.api.EncryptionContext;
 import io.mpsecrets.cdi.MpSecretsExtension;
-import io.mpsecrets.config.SecretsRuntime;
+import io.mpsecrets.config.ConfigRegistry;
 import io.mpsecrets.envelope.EnvelopeEncryptor;
 import io.mpsecrets.kms.local.LocalKeyring;
 import io.mpsecrets.kms.local.LocalKeyringKms;
@@ -52,12 +52,16 @@ public class MpSecretsInstalledTest extends Arquillian {
             LocalKeyring keyring = LocalKeyring.generate("tck");
             keyring.writeTo(keyringFile, false);
             String value;
-            try (EnvelopeEncryptor encryptor = new EnvelopeEncryptor(LocalKeyringKms.of(keyring), "local", EncryptionContext.forApplication("tck"))) {
+            try (EnvelopeEncryptor encryptor = new EnvelopeEncryptor(
+                    LocalKeyringKms.of(keyring), "local", EncryptionContext.forApplication("tck"))) {
                 value = encryptor.encrypt(PLAINTEXT.getBytes(StandardCharsets.UTF_8), "tck.db.password");
             }
-            return ShrinkWrap.create(WebArchive.class, "mpsecrets-installed.war").addClasses(MpSecretsInstalledTest.class, Holder.class)
+            return ShrinkWrap.create(WebArchive.class, "mpsecrets-installed.war")
+                    .addClasses(MpSecretsInstalledTest.class, Holder.class)
                     .addAsWebInfResource(EmptyAsset.INSTANCE, "beans.xml")
-                    .addAsResource(new StringAsset("mpsecrets.app=tck\nmpsecrets.kms.local.keyring=" + keyringFile + "\ntck.db.password=" + value + "\n"),
+                    .addAsResource(
+                            new StringAsset("mpsecrets.app=tck\nmpsecrets.kms.local.keyring=" + keyringFile
+                                    + "\ntck.db.password=" + value + "\n"),
                             "META-INF/microprofile-config.properties");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -73,7 +77,9 @@ public class MpSecretsInstalledTest extends Arquillian {
     @Test
     public void theExtensionTheInterceptorsAndDecryptionOnInjectionAreActive() {
         assertNotNull(beanManager.getExtension(MpSecretsExtension.class), "mp-secrets' CDI extension is registered");
-        assertTrue(SecretsRuntime.of(ConfigProvider.getConfig()).isPresent(), "mp-secrets' interceptors are in the config");
+        assertTrue(
+                ConfigRegistry.runtimeOf(ConfigProvider.getConfig()).isPresent(),
+                "mp-secrets' interceptors are in the config");
         assertEquals(holder.password, PLAINTEXT);
     }
 }

@@ -1,14 +1,10 @@
 package io.mpsecrets.tck.provider;
 
 import io.mpsecrets.api.SecretId;
-import io.mpsecrets.api.SecretProvider;
-import io.mpsecrets.aws.AwsClientSettings;
-import io.mpsecrets.provider.aws.AwsSecretsManagerProvider;
 import io.mpsecrets.testkit.MockServer;
 import io.mpsecrets.testkit.WithMockServer;
 import io.mpsecrets.testkit.aws.TestProfiles;
 import java.util.Map;
-import java.util.Optional;
 
 /** AWS Secrets Manager: the real SDK client against the testkit's mock. */
 @WithMockServer
@@ -22,10 +18,21 @@ class AwsSecretsManagerContractTest extends SecretProviderContract {
     }
 
     @Override
-    protected SecretProvider provider() {
-        Map<String, String> settings = Map.of("region", "us-east-1", "endpoint", server.endpoint().toString(),
-                "profile", TestProfiles.WORKER1, "max-attempts", "1");
-        return AwsSecretsManagerProvider.create(AwsClientSettings.read("", name -> Optional.ofNullable(settings.get(name))));
+    protected String store() {
+        return "aws";
+    }
+
+    @Override
+    protected Map<String, String> settings() {
+        return Map.of(
+                "mpsecrets.aws.region",
+                "us-east-1",
+                "mpsecrets.aws.endpoint",
+                server.endpoint().toString(),
+                "mpsecrets.aws.profile",
+                TestProfiles.WORKER1,
+                "mpsecrets.aws.max-attempts",
+                "1");
     }
 
     @Override
@@ -44,19 +51,9 @@ class AwsSecretsManagerContractTest extends SecretProviderContract {
     }
 
     @Override
-    protected boolean binary() {
-        return true;
-    }
-
-    @Override
     protected SecretId putBinary(String name, byte[] bytes) {
         server.secretsManager().createBinarySecret(name, bytes);
         return SecretId.of(name);
-    }
-
-    @Override
-    protected Optional<SecretId> earlierVersion(SecretId current, String versionId) {
-        return Optional.of(new SecretId(current.path(), null, versionId, null));
     }
 
     @Override

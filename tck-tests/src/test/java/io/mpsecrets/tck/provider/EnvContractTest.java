@@ -1,8 +1,6 @@
 package io.mpsecrets.tck.provider;
 
 import io.mpsecrets.api.SecretId;
-import io.mpsecrets.api.SecretProvider;
-import io.mpsecrets.provider.env.EnvSecretProvider;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,8 +11,18 @@ class EnvContractTest extends SecretProviderContract {
     private final Map<String, String> environment = new ConcurrentHashMap<>();
 
     @Override
-    protected SecretProvider provider() {
-        return new EnvSecretProvider(environment);
+    protected String store() {
+        return "env";
+    }
+
+    @Override
+    protected Map<String, String> settings() {
+        return Map.of();
+    }
+
+    @Override
+    protected Map<String, String> environment() {
+        return environment;
     }
 
     private static String variable(String name) {

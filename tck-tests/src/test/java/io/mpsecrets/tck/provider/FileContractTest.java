@@ -1,14 +1,13 @@
 package io.mpsecrets.tck.provider;
 
 import io.mpsecrets.api.SecretId;
-import io.mpsecrets.api.SecretProvider;
-import io.mpsecrets.provider.file.FileSecretProvider;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Map;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A directory of mounted secret files, written the way Kubernetes and Docker update them (atomic renames). */
@@ -18,8 +17,13 @@ class FileContractTest extends SecretProviderContract {
     Path dir;
 
     @Override
-    protected SecretProvider provider() {
-        return new FileSecretProvider(dir, true);
+    protected String store() {
+        return "file";
+    }
+
+    @Override
+    protected Map<String, String> settings() {
+        return Map.of("mpsecrets.file.dir", dir.toString());
     }
 
     private SecretId write(String name, byte[] content) {
@@ -41,11 +45,6 @@ class FileContractTest extends SecretProviderContract {
     @Override
     protected SecretId absent(String name) {
         return SecretId.of(name);
-    }
-
-    @Override
-    protected boolean binary() {
-        return true;
     }
 
     @Override

@@ -10,14 +10,19 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.mpsecrets.api.FailureReason;
 import io.mpsecrets.api.SecretId;
 import io.mpsecrets.api.SecretProvider;
+import io.mpsecrets.api.SecretProvider.Capability;
 import io.mpsecrets.api.SecretValue;
 import io.mpsecrets.api.exception.SecretException;
 import io.mpsecrets.api.exception.SecretNotFoundException;
+import io.mpsecrets.backend.BackendSettings;
+import io.mpsecrets.backend.Backends;
+import io.mpsecrets.backend.StoreBackend;
 import io.mpsecrets.provider.SecretFields;
 import io.mpsecrets.testkit.leak.LeakGuard;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,17 +33,43 @@ import org.junit.jupiter.api.Test;
  * missing secret is missing, hand out JSON secrets whose fields the caller reads, tell a new version apart (and
  * read old ones where the store keeps them), serve binary secrets byte for byte, batch-fetch leaving the missing
  * out, fail with typed errors naming the provider and secret, and never show a value in a message or
- * {@code toString()}. A store that cannot do something (an environment variable has no versions) says so with
- * the capability methods, and the test is skipped for it.
+ * {@code toString()}. The store is built as the runtime builds it: found by name among the backends on the class
+ * path, from its settings. What it can do is what its factory declares ({@link Capability}); the contract holds it
+ * to those declarations (a store without {@link Capability#VERSIONS} must refuse a pinned version) and skips what a
+ * store does not declare.
  */
 abstract class SecretProviderContract {
 
     private static final AtomicInteger NAMES = new AtomicInteger();
 
     private SecretProvider provider;
+    private Set<Capability> capabilities;
 
-    /** The provider under test, talking to a store the subclass set up. */
-    protected abstract SecretProvider provider();
+    /** The name of the store under test, as configuration names it; it is built through its factory, found by name. */
+    protected abstract String store();
+
+    /** The store's settings ({@code mpsecrets.<store>.*}), pointing it at the store the subclass set up. */
+    protected abstract Map<String, String> settings();
+
+    /** The environment the store's factory is given. */
+    protected Map<String, String> environment() {
+        return Map.of();
+    }
+
+    /** The provider under test: built by its factory, found by name among the backends on the class path. */
+    protected SecretProvider provider() {
+        return backend().provider();
+    }
+
+    private StoreBackend backend() {
+        Map<String, String> settings = settings();
+        return Backends.discover(getClass().getClassLoader())
+                .openStore(
+                        store(),
+                        "the contract test",
+                        BackendSettings.store(
+                                store(), name -> Optional.ofNullable(settings.get(name)), environment(), "contract"));
+    }
 
     /** Stores {@code text} as a new secret, or as a new version of an existing one; returns the id to fetch it by. */
     protected abstract SecretId put(String name, String text);
@@ -46,24 +77,24 @@ abstract class SecretProviderContract {
     /** The id of a secret that does not exist. */
     protected abstract SecretId absent(String name);
 
-    /** Stores bytes as a secret (only if {@link #binary()}); returns the id to fetch it by. */
+    /** Stores bytes as a secret (only for a store with {@link Capability#BINARY}); returns the id to fetch it by. */
     protected SecretId putBinary(String name, byte[] bytes) {
         throw new UnsupportedOperationException();
     }
 
-    /** Whether the store holds a secret as any text (Secrets Manager, files, env), not only as a JSON object (Vault KV). */
+    /**
+     * Whether the store holds a secret as any text (Secrets Manager, files, env), not only as a JSON object (Vault KV).
+     */
     protected boolean plainText() {
         return true;
     }
 
-    /** Whether the store holds binary secrets as such. */
-    protected boolean binary() {
-        return false;
-    }
-
-    /** The id of an earlier version of a secret, if the store keeps versions that can be read. */
-    protected Optional<SecretId> earlierVersion(SecretId current, String versionId) {
-        return Optional.empty();
+    /**
+     * Whether earlier versions stay readable: the store's {@link Capability#VERSIONS}, unless the variant under test
+     * keeps none.
+     */
+    protected boolean keepsVersions() {
+        return capabilities.contains(Capability.VERSIONS);
     }
 
     /** Makes the store fail as an outage would (down, sealed, failing); false if the store cannot be made to. */
@@ -72,8 +103,7 @@ abstract class SecretProviderContract {
     }
 
     /** Undoes {@link #breakStore()}. */
-    protected void repairStore() {
-    }
+    protected void repairStore() {}
 
     /** A unique secret name for one test. */
     protected static String name(String hint) {
@@ -82,7 +112,9 @@ abstract class SecretProviderContract {
 
     @BeforeEach
     void open() {
-        provider = provider();
+        StoreBackend backend = backend();
+        provider = backend.provider();
+        capabilities = backend.capabilities();
     }
 
     @AfterEach
@@ -129,7 +161,8 @@ abstract class SecretProviderContract {
 
     @Test
     void jsonSecretsHandOutTheirFields() {
-        SecretId id = put(name("json"), "{\"username\":\"orders\",\"password\":\"pw-" + LeakGuard.CANARY + "\",\"port\":5432}");
+        SecretId id = put(
+                name("json"), "{\"username\":\"orders\",\"password\":\"pw-" + LeakGuard.CANARY + "\",\"port\":5432}");
         Map<String, String> fields = SecretFields.fields(provider.fetch(id)).orElseThrow();
         assertEquals("orders", fields.get("username"));
         assertEquals("pw-" + LeakGuard.CANARY, fields.get("password"));
@@ -146,17 +179,40 @@ abstract class SecretProviderContract {
         assertEquals(id, again, "a new version keeps the secret's id");
         String current = provider.currentVersion(id).orElseThrow();
         assertNotEquals(firstVersion, current);
-        assertEquals("{\"v\":\"two-" + LeakGuard.CANARY + "\"}", provider.fetch(id).asString().replace(" ", ""));
+        assertEquals(
+                "{\"v\":\"two-" + LeakGuard.CANARY + "\"}",
+                provider.fetch(id).asString().replace(" ", ""));
         assertEquals(current, provider.fetch(id).version().orElseThrow());
-        earlierVersion(id, firstVersion).ifPresent(earlier ->
-                assertEquals("{\"v\":\"one-" + LeakGuard.CANARY + "\"}", provider.fetch(earlier).asString().replace(" ", "")));
+        SecretId earlier = new SecretId(id.path(), null, firstVersion, null);
+        if (keepsVersions()) {
+            assertEquals(
+                    "{\"v\":\"one-" + LeakGuard.CANARY + "\"}",
+                    provider.fetch(earlier).asString().replace(" ", ""));
+        } else {
+            // Without VERSIONS a pinned version is missing, never answered with the current value.
+            assertThrows(SecretNotFoundException.class, () -> provider.fetch(earlier));
+        }
+    }
+
+    @Test
+    void aStoreThatListsNamesEveryStoredSecret() {
+        assumeTrue(capabilities.contains(Capability.LIST), "the store does not list");
+        SecretId a = put(name("list-a"), json("a"));
+        SecretId b = put(name("list-b"), json("b"));
+        assertThat(provider.list()).contains(a.path(), b.path());
+    }
+
+    @Test
+    void theNameIsTheOneConfigurationUses() {
+        assertEquals(store(), provider.name());
     }
 
     @Test
     void binarySecretsComeBackByteForByte() {
-        assumeTrue(binary(), "the store has no binary secrets");
+        assumeTrue(capabilities.contains(Capability.BINARY), "the store has no binary secrets");
         byte[] bytes = {0, 1, 2, (byte) 0x80, (byte) 0xff, 'k', 'e', 'y'};
-        assertArrayEquals(bytes, provider.fetch(putBinary(name("binary"), bytes)).bytes());
+        assertArrayEquals(
+                bytes, provider.fetch(putBinary(name("binary"), bytes)).bytes());
     }
 
     @Test

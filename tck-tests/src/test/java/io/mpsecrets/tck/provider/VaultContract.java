@@ -1,10 +1,6 @@
 package io.mpsecrets.tck.provider;
 
 import io.mpsecrets.api.SecretId;
-import io.mpsecrets.api.SecretProvider;
-import io.mpsecrets.config.Settings;
-import io.mpsecrets.provider.vault.VaultSecretProvider;
-import io.mpsecrets.provider.vault.VaultSettings;
 import io.mpsecrets.testkit.MockServer;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -13,7 +9,6 @@ import java.io.StringReader;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * HashiCorp Vault's KV engine, mp-secrets' Vault client against the mock Vault. KV data is a JSON object of
@@ -30,7 +25,7 @@ abstract class VaultContract extends SecretProviderContract {
     }
 
     /** Extra settings of the variant under test (e.g. which mounts are KV version 1). */
-    protected Map<String, String> settings() {
+    protected Map<String, String> variant() {
         return Map.of();
     }
 
@@ -38,12 +33,17 @@ abstract class VaultContract extends SecretProviderContract {
     protected abstract void write(String path, Map<String, String> data);
 
     @Override
-    protected SecretProvider provider() {
-        Map<String, String> settings = new HashMap<>(settings());
+    protected String store() {
+        return "vault";
+    }
+
+    @Override
+    protected Map<String, String> settings() {
+        Map<String, String> settings = new HashMap<>(variant());
         settings.put("mpsecrets.vault.address", server.endpoint().toString());
         settings.put("mpsecrets.vault.token", "root");
         settings.put("mpsecrets.vault.max-attempts", "1");
-        return new VaultSecretProvider(VaultSettings.read(new Settings(name -> Optional.ofNullable(settings.get(name))), Map.of()));
+        return settings;
     }
 
     @Override

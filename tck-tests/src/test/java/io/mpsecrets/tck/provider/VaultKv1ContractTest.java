@@ -13,12 +13,18 @@ class VaultKv1ContractTest extends VaultContract {
     }
 
     @Override
-    protected Map<String, String> settings() {
+    protected Map<String, String> variant() {
         return Map.of("mpsecrets.vault.kv1-mounts", "kv");
     }
 
     @Override
     protected void write(String path, Map<String, String> data) {
         server.vault().putV1(path, data);
+    }
+
+    /** The store has VERSIONS, but a KV version 1 mount keeps none. */
+    @Override
+    protected boolean keepsVersions() {
+        return false;
     }
 }

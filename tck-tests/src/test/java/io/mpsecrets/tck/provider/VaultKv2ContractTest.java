@@ -1,10 +1,8 @@
 package io.mpsecrets.tck.provider;
 
-import io.mpsecrets.api.SecretId;
 import io.mpsecrets.testkit.MockServer;
 import io.mpsecrets.testkit.WithMockServer;
 import java.util.Map;
-import java.util.Optional;
 
 /** Vault KV version 2 at {@code secret/}: versions are numbers, and earlier ones stay readable. */
 @WithMockServer
@@ -17,10 +15,5 @@ class VaultKv2ContractTest extends VaultContract {
     @Override
     protected void write(String path, Map<String, String> data) {
         server.vault().putV2(path, data);
-    }
-
-    @Override
-    protected Optional<SecretId> earlierVersion(SecretId current, String versionId) {
-        return Optional.of(new SecretId(current.path(), null, versionId, null));
     }
 }

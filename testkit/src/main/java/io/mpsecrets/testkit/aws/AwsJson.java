@@ -13,8 +13,7 @@ import java.util.Map;
 /** Reading AWS JSON 1.1 request members, with the errors AWS gives for bad ones. */
 public final class AwsJson {
 
-    private AwsJson() {
-    }
+    private AwsJson() {}
 
     public static String string(JsonObject request, String member) throws AwsError {
         JsonValue value = request.get(member);

@@ -1,7 +1,7 @@
 package io.mpsecrets.testkit.aws;
 
-import io.mpsecrets.testkit.CallCounter;
-import io.mpsecrets.testkit.Faults;
+import io.mpsecrets.testkit.mock.CallCounter;
+import io.mpsecrets.testkit.mock.Faults;
 import jakarta.json.JsonObject;
 
 /**
@@ -60,7 +60,10 @@ public abstract class AwsJsonService {
             case THROTTLE:
                 throw AwsError.badRequest(throttlingType(), "Rate exceeded");
             case INTERNAL_ERROR:
-                throw new AwsError(500, internalErrorType(), "The request processing has failed because of an unknown error, exception or failure.");
+                throw new AwsError(
+                        500,
+                        internalErrorType(),
+                        "The request processing has failed because of an unknown error, exception or failure.");
             default:
                 return call(operation, request, principal);
         }

@@ -21,13 +21,13 @@ public final class TestProfiles {
 
     private static Path credentials;
 
-    private TestProfiles() {
-    }
+    private TestProfiles() {}
 
     /** The credentials file's text: each profile with its access key id and a dummy secret key. */
     public static String credentialsFile() {
-        return "[" + WORKER1 + "]\naws_access_key_id = " + WORKER1_KEY + "\naws_secret_access_key = not-a-real-secret-key\n\n"
-                + "[" + WORKER2 + "]\naws_access_key_id = " + WORKER2_KEY + "\naws_secret_access_key = not-a-real-secret-key\n";
+        return "[" + WORKER1 + "]\naws_access_key_id = " + WORKER1_KEY
+                + "\naws_secret_access_key = not-a-real-secret-key\n\n" + "[" + WORKER2 + "]\naws_access_key_id = "
+                + WORKER2_KEY + "\naws_secret_access_key = not-a-real-secret-key\n";
     }
 
     /**
@@ -41,8 +41,10 @@ public final class TestProfiles {
 
     /** Writes {@code credentials} and an empty-profile {@code config} into {@code dir}; returns the two files. */
     private static Path[] write(Path dir) throws IOException {
-        return new Path[] {Files.writeString(dir.resolve("credentials"), credentialsFile()),
-                Files.writeString(dir.resolve("config"), "[default]\n")};
+        return new Path[] {
+            Files.writeString(dir.resolve("credentials"), credentialsFile()),
+            Files.writeString(dir.resolve("config"), "[default]\n")
+        };
     }
 
     /** Writes the files once per JVM and sets the SDK's system properties; returns the credentials file. */

@@ -1,9 +1,9 @@
 package io.mpsecrets.testkit.kms;
 
-import io.mpsecrets.testkit.Policy;
 import io.mpsecrets.testkit.aws.AwsError;
 import io.mpsecrets.testkit.aws.AwsJson;
 import io.mpsecrets.testkit.aws.AwsJsonService;
+import io.mpsecrets.testkit.mock.Policy;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
@@ -38,7 +38,8 @@ import javax.crypto.spec.SecretKeySpec;
 public final class MockKms extends AwsJsonService {
 
     private static final Pattern ALIAS = Pattern.compile("alias/[a-zA-Z0-9:/_-]{1,250}");
-    private static final Pattern KEY_UUID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    private static final Pattern KEY_UUID =
+            Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     private static final byte BLOB_VERSION = 1;
     private static final byte[] BLOB_LABEL = "mpsecrets-mock-kms-v1".getBytes(StandardCharsets.UTF_8);
 
@@ -83,8 +84,7 @@ public final class MockKms extends AwsJsonService {
         }
     }
 
-    record Alias(String name, String keyId, Instant created) {
-    }
+    record Alias(String name, String keyId, Instant created) {}
 
     public MockKms(String region, String account) {
         super("TrentService.");
@@ -177,7 +177,9 @@ public final class MockKms extends AwsJsonService {
             case "CreateKey":
                 return createKeyOp(request);
             case "DescribeKey":
-                return Json.createObjectBuilder().add("KeyMetadata", metadata(allowed(request, "KeyId", operation, principal, Map.of()))).build();
+                return Json.createObjectBuilder()
+                        .add("KeyMetadata", metadata(allowed(request, "KeyId", operation, principal, Map.of())))
+                        .build();
             case "CreateAlias":
                 allowed(request, "TargetKeyId", operation, principal, Map.of());
                 createAlias(AwsJson.required(request, "AliasName"), AwsJson.required(request, "TargetKeyId"));
@@ -200,8 +202,11 @@ public final class MockKms extends AwsJsonService {
                 return rotation(request, principal, operation, false);
             case "GetKeyRotationStatus": {
                 Key key = allowed(request, "KeyId", operation, principal, Map.of());
-                return Json.createObjectBuilder().add("KeyId", key.arn).add("KeyRotationEnabled", key.rotationEnabled)
-                        .add("RotationPeriodInDays", key.rotationPeriodDays).build();
+                return Json.createObjectBuilder()
+                        .add("KeyId", key.arn)
+                        .add("KeyRotationEnabled", key.rotationEnabled)
+                        .add("RotationPeriodInDays", key.rotationPeriodDays)
+                        .build();
             }
             case "RotateKeyOnDemand": {
                 Key key = usable(allowed(request, "KeyId", operation, principal, Map.of()));
@@ -220,16 +225,21 @@ public final class MockKms extends AwsJsonService {
     }
 
     private JsonObject createKeyOp(JsonObject request) throws AwsError {
-        String spec = Optional.ofNullable(AwsJson.string(request, "KeySpec")).orElse(AwsJson.string(request, "CustomerMasterKeySpec"));
+        String spec = Optional.ofNullable(AwsJson.string(request, "KeySpec"))
+                .orElse(AwsJson.string(request, "CustomerMasterKeySpec"));
         if (spec != null && !spec.equals("SYMMETRIC_DEFAULT")) {
-            throw AwsError.badRequest("UnsupportedOperationException", "The mock KMS makes SYMMETRIC_DEFAULT keys only");
+            throw AwsError.badRequest(
+                    "UnsupportedOperationException", "The mock KMS makes SYMMETRIC_DEFAULT keys only");
         }
         String usage = AwsJson.string(request, "KeyUsage");
         if (usage != null && !usage.equals("ENCRYPT_DECRYPT")) {
             throw AwsError.validation("KeyUsage " + usage + " is not valid for a SYMMETRIC_DEFAULT key");
         }
-        String arn = createKey(Optional.ofNullable(AwsJson.string(request, "Description")).orElse(""));
-        return Json.createObjectBuilder().add("KeyMetadata", metadata(key(arn).orElseThrow())).build();
+        String arn = createKey(
+                Optional.ofNullable(AwsJson.string(request, "Description")).orElse(""));
+        return Json.createObjectBuilder()
+                .add("KeyMetadata", metadata(key(arn).orElseThrow()))
+                .build();
     }
 
     private JsonObjectBuilder metadata(Key key) {
@@ -253,18 +263,21 @@ public final class MockKms extends AwsJsonService {
     private void createAlias(String name, String target) throws AwsError {
         if (!ALIAS.matcher(name).matches()) {
             throw AwsError.validation("1 validation error detected: Value '" + name
-                    + "' at 'aliasName' failed to satisfy constraint: Member must satisfy regular expression pattern: ^alias/[a-zA-Z0-9/_-]+$");
+                    + "' at 'aliasName' failed to satisfy constraint: Member must satisfy regular "
+                    + "expression pattern: ^alias/[a-zA-Z0-9/_-]+$");
         }
         if (name.startsWith("alias/aws/")) {
-            throw AwsError.badRequest("NotAuthorizedException", "The alias prefix alias/aws/ is reserved for AWS managed keys");
+            throw AwsError.badRequest(
+                    "NotAuthorizedException", "The alias prefix alias/aws/ is reserved for AWS managed keys");
         }
         if (target.startsWith("alias/") || target.contains(":alias/")) {
             throw AwsError.validation("TargetKeyId must be a key id or key ARN, not an alias");
         }
         Key key = key(target).orElseThrow(() -> notFound(target));
         if (aliases.putIfAbsent(name, new Alias(name, key.id, Instant.now())) != null) {
-            throw AwsError.badRequest("AlreadyExistsException", "An alias with the name arn:aws:kms:" + region + ":" + account + ":"
-                    + name + " already exists");
+            throw AwsError.badRequest(
+                    "AlreadyExistsException",
+                    "An alias with the name arn:aws:kms:" + region + ":" + account + ":" + name + " already exists");
         }
     }
 
@@ -272,11 +285,19 @@ public final class MockKms extends AwsJsonService {
         String keyId = AwsJson.string(request, "KeyId");
         Key filter = keyId == null ? null : key(keyId).orElseThrow(() -> notFound(keyId));
         JsonArrayBuilder list = Json.createArrayBuilder();
-        new TreeMap<>(aliases).values().stream().filter(a -> filter == null || a.keyId().equals(filter.id)).forEach(a -> list.add(
-                Json.createObjectBuilder().add("AliasName", a.name()).add("AliasArn", "arn:aws:kms:" + region + ":" + account + ":" + a.name())
-                        .add("TargetKeyId", a.keyId()).add("CreationDate", AwsJson.timestamp(a.created()))
-                        .add("LastUpdatedDate", AwsJson.timestamp(a.created()))));
-        return Json.createObjectBuilder().add("Aliases", list).add("Truncated", false).build();
+        new TreeMap<>(aliases)
+                .values().stream()
+                        .filter(a -> filter == null || a.keyId().equals(filter.id))
+                        .forEach(a -> list.add(Json.createObjectBuilder()
+                                .add("AliasName", a.name())
+                                .add("AliasArn", "arn:aws:kms:" + region + ":" + account + ":" + a.name())
+                                .add("TargetKeyId", a.keyId())
+                                .add("CreationDate", AwsJson.timestamp(a.created()))
+                                .add("LastUpdatedDate", AwsJson.timestamp(a.created()))));
+        return Json.createObjectBuilder()
+                .add("Aliases", list)
+                .add("Truncated", false)
+                .build();
     }
 
     private JsonObject generateDataKey(JsonObject request, String principal, boolean withPlaintext) throws AwsError {
@@ -291,13 +312,15 @@ public final class MockKms extends AwsJsonService {
         if (keySpec != null) {
             if (!keySpec.equals("AES_256") && !keySpec.equals("AES_128")) {
                 throw AwsError.validation("1 validation error detected: Value '" + keySpec
-                        + "' at 'keySpec' failed to satisfy constraint: Member must satisfy enum value set: [AES_256, AES_128]");
+                        + "' at 'keySpec' failed to satisfy constraint: Member must satisfy enum value set: "
+                        + "[AES_256, AES_128]");
             }
             length = keySpec.equals("AES_256") ? 32 : 16;
         } else {
             if (bytes < 1 || bytes > 1024) {
                 throw AwsError.validation("1 validation error detected: Value '" + bytes
-                        + "' at 'numberOfBytes' failed to satisfy constraint: Member must have value between 1 and 1024");
+                        + "' at 'numberOfBytes' failed to satisfy constraint: Member must have value "
+                        + "between 1 and 1024");
             }
             length = bytes;
         }
@@ -305,7 +328,8 @@ public final class MockKms extends AwsJsonService {
         byte[] plaintext = new byte[length];
         random.nextBytes(plaintext);
         try {
-            JsonObjectBuilder out = Json.createObjectBuilder().add("CiphertextBlob", AwsJson.base64(seal(key, plaintext, context)))
+            JsonObjectBuilder out = Json.createObjectBuilder()
+                    .add("CiphertextBlob", AwsJson.base64(seal(key, plaintext, context)))
                     .add("KeyId", key.arn);
             if (withPlaintext) {
                 out.add("Plaintext", AwsJson.base64(plaintext));
@@ -325,8 +349,11 @@ public final class MockKms extends AwsJsonService {
         }
         algorithm(request, "EncryptionAlgorithm");
         Key key = usable(allowed(request, "KeyId", "Encrypt", principal, context));
-        return Json.createObjectBuilder().add("CiphertextBlob", AwsJson.base64(seal(key, plaintext, context))).add("KeyId", key.arn)
-                .add("EncryptionAlgorithm", "SYMMETRIC_DEFAULT").build();
+        return Json.createObjectBuilder()
+                .add("CiphertextBlob", AwsJson.base64(seal(key, plaintext, context)))
+                .add("KeyId", key.arn)
+                .add("EncryptionAlgorithm", "SYMMETRIC_DEFAULT")
+                .build();
     }
 
     private JsonObject decryptOp(JsonObject request, String principal) throws AwsError {
@@ -336,13 +363,18 @@ public final class MockKms extends AwsJsonService {
         Key key = blobKey(blob);
         String requested = AwsJson.string(request, "KeyId");
         if (requested != null && !key(requested).map(k -> k.id.equals(key.id)).orElseThrow(() -> notFound(requested))) {
-            throw AwsError.badRequest("IncorrectKeyException", "The key ID in the request does not identify a KMS key that can perform this operation.");
+            throw AwsError.badRequest(
+                    "IncorrectKeyException",
+                    "The key ID in the request does not identify a KMS key that can perform this operation.");
         }
         check(key, "Decrypt", principal, context);
         byte[] plaintext = open(usable(key), blob, context);
         try {
-            return Json.createObjectBuilder().add("KeyId", key.arn).add("Plaintext", AwsJson.base64(plaintext))
-                    .add("EncryptionAlgorithm", "SYMMETRIC_DEFAULT").build();
+            return Json.createObjectBuilder()
+                    .add("KeyId", key.arn)
+                    .add("Plaintext", AwsJson.base64(plaintext))
+                    .add("EncryptionAlgorithm", "SYMMETRIC_DEFAULT")
+                    .build();
         } finally {
             Arrays.fill(plaintext, (byte) 0);
         }
@@ -354,22 +386,30 @@ public final class MockKms extends AwsJsonService {
         Map<String, String> destinationContext = AwsJson.stringMap(request, "DestinationEncryptionContext");
         Key source = blobKey(blob);
         String sourceKeyId = AwsJson.string(request, "SourceKeyId");
-        if (sourceKeyId != null && !key(sourceKeyId).map(k -> k.id.equals(source.id)).orElseThrow(() -> notFound(sourceKeyId))) {
-            throw AwsError.badRequest("IncorrectKeyException", "The key ID in the request does not identify a KMS key that can perform this operation.");
+        if (sourceKeyId != null
+                && !key(sourceKeyId).map(k -> k.id.equals(source.id)).orElseThrow(() -> notFound(sourceKeyId))) {
+            throw AwsError.badRequest(
+                    "IncorrectKeyException",
+                    "The key ID in the request does not identify a KMS key that can perform this operation.");
         }
         check(source, "ReEncryptFrom", principal, sourceContext);
         Key destination = usable(allowed(request, "DestinationKeyId", "ReEncryptTo", principal, destinationContext));
         byte[] plaintext = open(usable(source), blob, sourceContext);
         try {
-            return Json.createObjectBuilder().add("CiphertextBlob", AwsJson.base64(seal(destination, plaintext, destinationContext)))
-                    .add("SourceKeyId", source.arn).add("KeyId", destination.arn).add("SourceEncryptionAlgorithm", "SYMMETRIC_DEFAULT")
-                    .add("DestinationEncryptionAlgorithm", "SYMMETRIC_DEFAULT").build();
+            return Json.createObjectBuilder()
+                    .add("CiphertextBlob", AwsJson.base64(seal(destination, plaintext, destinationContext)))
+                    .add("SourceKeyId", source.arn)
+                    .add("KeyId", destination.arn)
+                    .add("SourceEncryptionAlgorithm", "SYMMETRIC_DEFAULT")
+                    .add("DestinationEncryptionAlgorithm", "SYMMETRIC_DEFAULT")
+                    .build();
         } finally {
             Arrays.fill(plaintext, (byte) 0);
         }
     }
 
-    private JsonObject rotation(JsonObject request, String principal, String operation, boolean enable) throws AwsError {
+    private JsonObject rotation(JsonObject request, String principal, String operation, boolean enable)
+            throws AwsError {
         Key key = usable(allowed(request, "KeyId", operation, principal, Map.of()));
         Integer days = AwsJson.integer(request, "RotationPeriodInDays");
         if (days != null && (days < 90 || days > 2560)) {
@@ -384,9 +424,13 @@ public final class MockKms extends AwsJsonService {
 
     // ---- checks ----
 
-    private Key allowed(JsonObject request, String member, String operation, String principal, Map<String, String> context) throws AwsError {
+    private Key allowed(
+            JsonObject request, String member, String operation, String principal, Map<String, String> context)
+            throws AwsError {
         String keyId = AwsJson.required(request, member);
-        if (!keyId.startsWith("alias/") && !keyId.startsWith("arn:") && !KEY_UUID.matcher(keyId).matches()) {
+        if (!keyId.startsWith("alias/")
+                && !keyId.startsWith("arn:")
+                && !KEY_UUID.matcher(keyId).matches()) {
             throw notFound(keyId);
         }
         Key key = key(keyId).orElseThrow(() -> notFound(keyId));
@@ -396,9 +440,11 @@ public final class MockKms extends AwsJsonService {
 
     private void check(Key key, String operation, String principal, Map<String, String> context) throws AwsError {
         if (!key.policy.allows(principal, operation, context)) {
-            throw AwsError.badRequest("AccessDeniedException", "User: arn:aws:iam::" + account + ":user/" + principal
-                    + " is not authorized to perform: kms:" + operation + " on resource: " + key.arn
-                    + " because no resource-based policy allows the kms:" + operation + " action");
+            throw AwsError.badRequest(
+                    "AccessDeniedException",
+                    "User: arn:aws:iam::" + account + ":user/" + principal
+                            + " is not authorized to perform: kms:" + operation + " on resource: " + key.arn
+                            + " because no resource-based policy allows the kms:" + operation + " action");
         }
     }
 
@@ -410,25 +456,29 @@ public final class MockKms extends AwsJsonService {
     }
 
     private AwsError notFound(String keyId) {
-        return AwsError.badRequest("NotFoundException", (keyId.contains("alias/") ? "Alias " : "Key ")
-                + (keyId.startsWith("arn:") ? keyId : "'" + keyId + "'") + " does not exist");
+        return AwsError.badRequest(
+                "NotFoundException",
+                (keyId.contains("alias/") ? "Alias " : "Key ") + (keyId.startsWith("arn:") ? keyId : "'" + keyId + "'")
+                        + " does not exist");
     }
 
     private static void algorithm(JsonObject request, String member) throws AwsError {
         String algorithm = AwsJson.string(request, member);
         if (algorithm != null && !algorithm.equals("SYMMETRIC_DEFAULT")) {
-            throw AwsError.badRequest("InvalidKeyUsageException", "Only SYMMETRIC_DEFAULT is supported by symmetric keys");
+            throw AwsError.badRequest(
+                    "InvalidKeyUsageException", "Only SYMMETRIC_DEFAULT is supported by symmetric keys");
         }
     }
 
     private static byte[] required(byte[] value, String member) throws AwsError {
         if (value == null || value.length == 0) {
-            throw AwsError.validation("1 validation error detected: Value null at '" + member + "' failed to satisfy constraint: Member must not be null");
+            throw AwsError.validation("1 validation error detected: Value null at '" + member
+                    + "' failed to satisfy constraint: Member must not be null");
         }
         return value;
     }
 
-    // ---- ciphertext blobs: version · key uuid (16) · material version (4) · nonce (12) · AES-GCM ciphertext+tag ----
+    // ---- ciphertext blobs: version · key uuid (16) · material version (4) · nonce (12) · AES-GCM ciphertext, tag ----
 
     private byte[] seal(Key key, byte[] plaintext, Map<String, String> context) {
         int version = key.currentMaterial();
@@ -441,7 +491,11 @@ public final class MockKms extends AwsJsonService {
             cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(material, "AES"), new GCMParameterSpec(128, nonce));
             cipher.updateAAD(aad(header, context));
             byte[] sealed = cipher.doFinal(plaintext);
-            return ByteBuffer.allocate(header.length + nonce.length + sealed.length).put(header).put(nonce).put(sealed).array();
+            return ByteBuffer.allocate(header.length + nonce.length + sealed.length)
+                    .put(header)
+                    .put(nonce)
+                    .put(sealed)
+                    .array();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
@@ -486,8 +540,12 @@ public final class MockKms extends AwsJsonService {
 
     private static byte[] header(String keyId, int materialVersion) {
         UUID uuid = UUID.fromString(keyId);
-        return ByteBuffer.allocate(21).put(BLOB_VERSION).putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits())
-                .putInt(materialVersion).array();
+        return ByteBuffer.allocate(21)
+                .put(BLOB_VERSION)
+                .putLong(uuid.getMostSignificantBits())
+                .putLong(uuid.getLeastSignificantBits())
+                .putInt(materialVersion)
+                .array();
     }
 
     private static byte[] aad(byte[] header, Map<String, String> context) {

@@ -29,8 +29,7 @@ public final class LeakGuard {
 
     private static volatile String currentTest = "";
 
-    private LeakGuard() {
-    }
+    private LeakGuard() {}
 
     /** The JUnit unique id of the test the guard is running around, so a module can prove the guard is on. */
     public static String currentTest() {
@@ -95,8 +94,7 @@ public final class LeakGuard {
         WATCHED_BYTES.clear();
     }
 
-    private record Form(String name, String text) {
-    }
+    private record Form(String name, String text) {}
 
     private static synchronized List<Form> forms() {
         List<Form> forms = new ArrayList<>();

@@ -25,7 +25,8 @@ public final class LeakGuardExtension implements BeforeEachCallback, AfterEachCa
             LeakGuard.assertNoLeak(throwable);
         } catch (AssertionError leak) {
             // The original would print the secret in the test report: report the leak instead.
-            throw new AssertionError(leak.getMessage() + " (the test failed with " + throwable.getClass().getName() + ")");
+            throw new AssertionError(leak.getMessage() + " (the test failed with "
+                    + throwable.getClass().getName() + ")");
         }
         throw throwable;
     }
@@ -35,8 +36,9 @@ public final class LeakGuardExtension implements BeforeEachCallback, AfterEachCa
         try {
             OutputCapture capture = OutputCapture.get();
             capture.attachToDetachedLoggers();
-            LeakGuard.check(capture.captured(), "captured output (stdout, stderr, java.util.logging) of "
-                    + context.getDisplayName());
+            LeakGuard.check(
+                    capture.captured(),
+                    "captured output (stdout, stderr, java.util.logging) of " + context.getDisplayName());
         } finally {
             LeakGuard.reset();
         }

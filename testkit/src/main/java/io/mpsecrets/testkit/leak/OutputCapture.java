@@ -121,7 +121,10 @@ final class OutputCapture {
         @Override
         public void publish(LogRecord record) {
             StringBuilder text = new StringBuilder();
-            text.append(record.getLoggerName()).append(' ').append(record.getLevel()).append(' ');
+            text.append(record.getLoggerName())
+                    .append(' ')
+                    .append(record.getLevel())
+                    .append(' ');
             String formatted = formatter.formatMessage(record);
             if (record.getMessage() != null && !record.getMessage().equals(formatted)) {
                 text.append(record.getMessage()).append('\n');
@@ -139,11 +142,9 @@ final class OutputCapture {
         }
 
         @Override
-        public void flush() {
-        }
+        public void flush() {}
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 }

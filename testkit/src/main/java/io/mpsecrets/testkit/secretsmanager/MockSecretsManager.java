@@ -1,9 +1,9 @@
 package io.mpsecrets.testkit.secretsmanager;
 
-import io.mpsecrets.testkit.Policy;
 import io.mpsecrets.testkit.aws.AwsError;
 import io.mpsecrets.testkit.aws.AwsJson;
 import io.mpsecrets.testkit.aws.AwsJsonService;
+import io.mpsecrets.testkit.mock.Policy;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
@@ -76,7 +76,9 @@ public final class MockSecretsManager extends AwsJsonService {
         }
 
         synchronized Optional<Version> staged(String stage) {
-            return versions.values().stream().filter(v -> v.stages.contains(stage)).findFirst();
+            return versions.values().stream()
+                    .filter(v -> v.stages.contains(stage))
+                    .findFirst();
         }
     }
 
@@ -106,7 +108,9 @@ public final class MockSecretsManager extends AwsJsonService {
     private String create(String name, String string, byte[] binary) {
         try {
             Secret secret = newSecret(name, "");
-            return secret == null ? null : putValue(secret, UUID.randomUUID().toString(), string, binary, List.of(CURRENT)).id;
+            return secret == null
+                    ? null
+                    : putValue(secret, UUID.randomUUID().toString(), string, binary, List.of(CURRENT)).id;
         } catch (AwsError e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
@@ -135,7 +139,9 @@ public final class MockSecretsManager extends AwsJsonService {
         Secret secret = secrets.get(name);
         Map<String, Set<String>> out = new LinkedHashMap<>();
         synchronized (secret) {
-            secret.versions.values().stream().filter(v -> !v.stages.isEmpty()).forEach(v -> out.put(v.id, Set.copyOf(v.stages)));
+            secret.versions.values().stream()
+                    .filter(v -> !v.stages.isEmpty())
+                    .forEach(v -> out.put(v.id, Set.copyOf(v.stages)));
         }
         return out;
     }
@@ -172,15 +178,22 @@ public final class MockSecretsManager extends AwsJsonService {
 
     private Secret newSecret(String name, String description) throws AwsError {
         if (!NAME.matcher(name).matches()) {
-            throw AwsError.badRequest("InvalidParameterException", "Invalid name. Must be a valid name containing alphanumeric characters, or any of the following: -/_+=.@!");
+            throw AwsError.badRequest(
+                    "InvalidParameterException",
+                    "Invalid name. Must be a valid name containing alphanumeric characters, or any of the "
+                            + "following: -/_+=.@!");
         }
         StringBuilder suffix = new StringBuilder();
         for (int i = 0; i < 6; i++) {
             suffix.append(SUFFIX_CHARS.charAt(random.nextInt(SUFFIX_CHARS.length())));
         }
-        Secret secret = new Secret(name, "arn:aws:secretsmanager:" + region + ":" + account + ":secret:" + name + "-" + suffix, description);
+        Secret secret = new Secret(
+                name,
+                "arn:aws:secretsmanager:" + region + ":" + account + ":secret:" + name + "-" + suffix,
+                description);
         if (secrets.putIfAbsent(name, secret) != null) {
-            throw AwsError.badRequest("ResourceExistsException", "The operation failed because the secret " + name + " already exists.");
+            throw AwsError.badRequest(
+                    "ResourceExistsException", "The operation failed because the secret " + name + " already exists.");
         }
         return secret;
     }
@@ -190,12 +203,18 @@ public final class MockSecretsManager extends AwsJsonService {
         String string = AwsJson.string(request, "SecretString");
         byte[] binary = AwsJson.blob(request, "SecretBinary");
         if (string != null && binary != null) {
-            throw AwsError.badRequest("InvalidParameterException", "You can't specify both a binary secret value and a string secret value in the same secret.");
+            throw AwsError.badRequest(
+                    "InvalidParameterException",
+                    "You can't specify both a binary secret value and a string secret value in the same secret.");
         }
-        Secret secret = newSecret(name, Optional.ofNullable(AwsJson.string(request, "Description")).orElse(""));
-        JsonObjectBuilder out = Json.createObjectBuilder().add("ARN", secret.arn).add("Name", secret.name);
+        Secret secret = newSecret(
+                name,
+                Optional.ofNullable(AwsJson.string(request, "Description")).orElse(""));
+        JsonObjectBuilder out =
+                Json.createObjectBuilder().add("ARN", secret.arn).add("Name", secret.name);
         if (string != null || binary != null) {
-            String token = Optional.ofNullable(AwsJson.string(request, "ClientRequestToken")).orElse(UUID.randomUUID().toString());
+            String token = Optional.ofNullable(AwsJson.string(request, "ClientRequestToken"))
+                    .orElse(UUID.randomUUID().toString());
             out.add("VersionId", putValue(secret, token, string, binary, List.of(CURRENT)).id);
         }
         return out.build();
@@ -206,7 +225,8 @@ public final class MockSecretsManager extends AwsJsonService {
         String string = AwsJson.string(request, "SecretString");
         byte[] binary = AwsJson.blob(request, "SecretBinary");
         if ((string == null) == (binary == null)) {
-            throw AwsError.badRequest("InvalidParameterException", "You must provide either SecretString or SecretBinary.");
+            throw AwsError.badRequest(
+                    "InvalidParameterException", "You must provide either SecretString or SecretBinary.");
         }
         List<String> stages = new ArrayList<>();
         JsonArray requested = request.getJsonArray("VersionStages");
@@ -216,21 +236,29 @@ public final class MockSecretsManager extends AwsJsonService {
         if (stages.isEmpty()) {
             stages.add(CURRENT);
         }
-        String token = Optional.ofNullable(AwsJson.string(request, "ClientRequestToken")).orElse(UUID.randomUUID().toString());
+        String token = Optional.ofNullable(AwsJson.string(request, "ClientRequestToken"))
+                .orElse(UUID.randomUUID().toString());
         Version version = putValue(secret, token, string, binary, stages);
         JsonArrayBuilder labels = Json.createArrayBuilder();
         version.stages.forEach(labels::add);
-        return Json.createObjectBuilder().add("ARN", secret.arn).add("Name", secret.name).add("VersionId", version.id)
-                .add("VersionStages", labels).build();
+        return Json.createObjectBuilder()
+                .add("ARN", secret.arn)
+                .add("Name", secret.name)
+                .add("VersionId", version.id)
+                .add("VersionStages", labels)
+                .build();
     }
 
-    private Version putValue(Secret secret, String versionId, String string, byte[] binary, List<String> stages) throws AwsError {
+    private Version putValue(Secret secret, String versionId, String string, byte[] binary, List<String> stages)
+            throws AwsError {
         synchronized (secret) {
             Version existing = secret.versions.get(versionId);
             if (existing != null) {
                 boolean same = string != null ? string.equals(existing.string) : Arrays.equals(binary, existing.binary);
                 if (!same) {
-                    throw AwsError.badRequest("ResourceExistsException", "You can't modify an existing version, you can only create a new version.");
+                    throw AwsError.badRequest(
+                            "ResourceExistsException",
+                            "You can't modify an existing version, you can only create a new version.");
                 }
                 return existing;
             }
@@ -260,32 +288,43 @@ public final class MockSecretsManager extends AwsJsonService {
 
     private JsonObject getSecretValueOp(JsonObject request, String principal) throws AwsError {
         Secret secret = allowed(request, "GetSecretValue", principal);
-        return value(secret, AwsJson.string(request, "VersionId"), AwsJson.string(request, "VersionStage")).build();
+        return value(secret, AwsJson.string(request, "VersionId"), AwsJson.string(request, "VersionStage"))
+                .build();
     }
 
     private JsonObjectBuilder value(Secret secret, String versionId, String stage) throws AwsError {
         if (secret.deleted != null) {
-            throw AwsError.badRequest("InvalidRequestException", "You can't perform this operation on the secret because it was marked for deletion.");
+            throw AwsError.badRequest(
+                    "InvalidRequestException",
+                    "You can't perform this operation on the secret because it was marked for deletion.");
         }
         Version version;
         synchronized (secret) {
             if (versionId != null) {
                 version = secret.versions.get(versionId);
                 if (version == null || (stage != null && !version.stages.contains(stage))) {
-                    throw AwsError.badRequest("ResourceNotFoundException", "Secrets Manager can't find the specified secret value for VersionId: " + versionId);
+                    throw AwsError.badRequest(
+                            "ResourceNotFoundException",
+                            "Secrets Manager can't find the specified secret value for VersionId: " + versionId);
                 }
             } else {
                 String label = stage == null ? CURRENT : stage;
-                version = secret.staged(label).orElseThrow(() -> AwsError.badRequest("ResourceNotFoundException",
-                        "Secrets Manager can't find the specified secret value for staging label: " + label));
+                version = secret.staged(label)
+                        .orElseThrow(() -> AwsError.badRequest(
+                                "ResourceNotFoundException",
+                                "Secrets Manager can't find the specified secret value for staging label: " + label));
             }
         }
         JsonArrayBuilder stages = Json.createArrayBuilder();
         synchronized (secret) {
             version.stages.forEach(stages::add);
         }
-        JsonObjectBuilder out = Json.createObjectBuilder().add("ARN", secret.arn).add("Name", secret.name).add("VersionId", version.id)
-                .add("VersionStages", stages).add("CreatedDate", AwsJson.timestamp(version.created));
+        JsonObjectBuilder out = Json.createObjectBuilder()
+                .add("ARN", secret.arn)
+                .add("Name", secret.name)
+                .add("VersionId", version.id)
+                .add("VersionStages", stages)
+                .add("CreatedDate", AwsJson.timestamp(version.created));
         if (version.string != null) {
             out.add("SecretString", version.string);
         } else {
@@ -300,10 +339,13 @@ public final class MockSecretsManager extends AwsJsonService {
             throw AwsError.badRequest("InvalidParameterException", "The mock supports SecretIdList only");
         }
         if (ids == null || ids.isEmpty()) {
-            throw AwsError.badRequest("InvalidParameterException", "Either 'SecretIdList' or 'Filters' must be provided.");
+            throw AwsError.badRequest(
+                    "InvalidParameterException", "Either 'SecretIdList' or 'Filters' must be provided.");
         }
         if (ids.size() > 20) {
-            throw AwsError.validation("1 validation error detected: Value at 'secretIdList' failed to satisfy constraint: Member must have length less than or equal to 20");
+            throw AwsError.validation(
+                    "1 validation error detected: Value at 'secretIdList' failed to satisfy constraint: Member must "
+                            + "have length less than or equal to 20");
         }
         JsonArrayBuilder values = Json.createArrayBuilder();
         JsonArrayBuilder errors = Json.createArrayBuilder();
@@ -314,11 +356,16 @@ public final class MockSecretsManager extends AwsJsonService {
                 check(secret, "GetSecretValue", principal);
                 values.add(value(secret, null, null));
             } catch (AwsError e) {
-                errors.add(Json.createObjectBuilder().add("SecretId", secretId).add("ErrorCode", e.type())
+                errors.add(Json.createObjectBuilder()
+                        .add("SecretId", secretId)
+                        .add("ErrorCode", e.type())
                         .add("Message", e.getMessage() == null ? "" : e.getMessage()));
             }
         }
-        return Json.createObjectBuilder().add("SecretValues", values).add("Errors", errors).build();
+        return Json.createObjectBuilder()
+                .add("SecretValues", values)
+                .add("Errors", errors)
+                .build();
     }
 
     private JsonObject describe(JsonObject request, String principal) throws AwsError {
@@ -339,9 +386,14 @@ public final class MockSecretsManager extends AwsJsonService {
                 stages.add(v.id, labels);
             });
         }
-        return Json.createObjectBuilder().add("ARN", secret.arn).add("Name", secret.name).add("Description", secret.description)
-                .add("CreatedDate", AwsJson.timestamp(secret.created)).add("LastChangedDate", AwsJson.timestamp(secret.lastChanged))
-                .add("RotationEnabled", false).add("VersionIdsToStages", stages);
+        return Json.createObjectBuilder()
+                .add("ARN", secret.arn)
+                .add("Name", secret.name)
+                .add("Description", secret.description)
+                .add("CreatedDate", AwsJson.timestamp(secret.created))
+                .add("LastChangedDate", AwsJson.timestamp(secret.lastChanged))
+                .add("RotationEnabled", false)
+                .add("VersionIdsToStages", stages);
     }
 
     private JsonObject updateStage(JsonObject request, String principal) throws AwsError {
@@ -354,26 +406,39 @@ public final class MockSecretsManager extends AwsJsonService {
             if (moveTo != null) {
                 Version target = secret.versions.get(moveTo);
                 if (target == null) {
-                    throw AwsError.badRequest("ResourceNotFoundException", "Secrets Manager can't find the specified secret version: " + moveTo);
+                    throw AwsError.badRequest(
+                            "ResourceNotFoundException",
+                            "Secrets Manager can't find the specified secret version: " + moveTo);
                 }
-                if (holder.isPresent() && holder.get() != target && !holder.get().id.equals(removeFrom)) {
-                    throw AwsError.badRequest("InvalidParameterException", "The staging label " + stage + " is currently attached to version "
-                            + holder.get().id + ", so you must explicitly reference that version in RemoveFromVersionId.");
+                if (holder.isPresent()
+                        && holder.get() != target
+                        && !holder.get().id.equals(removeFrom)) {
+                    throw AwsError.badRequest(
+                            "InvalidParameterException",
+                            "The staging label " + stage + " is currently attached to version " + holder.get().id
+                                    + ", so you must explicitly reference that version in RemoveFromVersionId.");
                 }
                 moveStage(secret, stage, target);
             } else if (removeFrom != null) {
                 Version from = secret.versions.get(removeFrom);
                 if (from == null || !from.stages.contains(stage)) {
-                    throw AwsError.badRequest("InvalidParameterException", "The staging label " + stage + " is not attached to version " + removeFrom);
+                    throw AwsError.badRequest(
+                            "InvalidParameterException",
+                            "The staging label " + stage + " is not attached to version " + removeFrom);
                 }
                 if (stage.equals(CURRENT)) {
-                    throw AwsError.badRequest("InvalidParameterException", "You can't remove the staging label AWSCURRENT; move it to another version.");
+                    throw AwsError.badRequest(
+                            "InvalidParameterException",
+                            "You can't remove the staging label AWSCURRENT; move it to another version.");
                 }
                 from.stages.remove(stage);
             }
             secret.lastChanged = Instant.now();
         }
-        return Json.createObjectBuilder().add("ARN", secret.arn).add("Name", secret.name).build();
+        return Json.createObjectBuilder()
+                .add("ARN", secret.arn)
+                .add("Name", secret.name)
+                .build();
     }
 
     private JsonObject list(JsonObject request) throws AwsError {
@@ -402,10 +467,14 @@ public final class MockSecretsManager extends AwsJsonService {
         Integer window = AwsJson.integer(request, "RecoveryWindowInDays");
         boolean force = request.getBoolean("ForceDeleteWithoutRecovery", false);
         if (force && window != null) {
-            throw AwsError.badRequest("InvalidParameterException", "You can't use ForceDeleteWithoutRecovery in conjunction with RecoveryWindowInDays.");
+            throw AwsError.badRequest(
+                    "InvalidParameterException",
+                    "You can't use ForceDeleteWithoutRecovery in conjunction with RecoveryWindowInDays.");
         }
         if (window != null && (window < 7 || window > 30)) {
-            throw AwsError.badRequest("InvalidParameterException", "RecoveryWindowInDays value must be between 7 and 30 days (inclusive).");
+            throw AwsError.badRequest(
+                    "InvalidParameterException",
+                    "RecoveryWindowInDays value must be between 7 and 30 days (inclusive).");
         }
         Instant deletion = force ? Instant.now() : Instant.now().plus(Duration.ofDays(window == null ? 30 : window));
         if (force) {
@@ -413,7 +482,11 @@ public final class MockSecretsManager extends AwsJsonService {
         } else {
             secret.deleted = Instant.now();
         }
-        return Json.createObjectBuilder().add("ARN", secret.arn).add("Name", secret.name).add("DeletionDate", AwsJson.timestamp(deletion)).build();
+        return Json.createObjectBuilder()
+                .add("ARN", secret.arn)
+                .add("Name", secret.name)
+                .add("DeletionDate", AwsJson.timestamp(deletion))
+                .build();
     }
 
     // ---- lookups and checks ----
@@ -425,7 +498,10 @@ public final class MockSecretsManager extends AwsJsonService {
     private Secret find(String secretId) throws AwsError {
         Secret secret = secrets.get(secretId);
         if (secret == null && secretId.startsWith("arn:")) {
-            secret = secrets.values().stream().filter(s -> s.arn.equals(secretId)).findFirst().orElse(null);
+            secret = secrets.values().stream()
+                    .filter(s -> s.arn.equals(secretId))
+                    .findFirst()
+                    .orElse(null);
         }
         if (secret == null) {
             throw AwsError.badRequest("ResourceNotFoundException", "Secrets Manager can't find the specified secret.");
@@ -441,9 +517,12 @@ public final class MockSecretsManager extends AwsJsonService {
 
     private void check(Secret secret, String operation, String principal) throws AwsError {
         if (!secret.policy.allows(principal, operation, Map.of())) {
-            throw AwsError.badRequest("AccessDeniedException", "User: arn:aws:iam::" + account + ":user/" + principal
-                    + " is not authorized to perform: secretsmanager:" + operation + " on resource: " + secret.name
-                    + " because no resource-based policy allows the secretsmanager:" + operation + " action");
+            throw AwsError.badRequest(
+                    "AccessDeniedException",
+                    "User: arn:aws:iam::" + account + ":user/" + principal
+                            + " is not authorized to perform: secretsmanager:" + operation + " on resource: "
+                            + secret.name
+                            + " because no resource-based policy allows the secretsmanager:" + operation + " action");
         }
     }
 

@@ -1,8 +1,8 @@
 package io.mpsecrets.testkit.vault;
 
 import com.sun.net.httpserver.HttpExchange;
-import io.mpsecrets.testkit.CallCounter;
-import io.mpsecrets.testkit.Faults;
+import io.mpsecrets.testkit.mock.CallCounter;
+import io.mpsecrets.testkit.mock.Faults;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonException;
@@ -49,17 +49,17 @@ public final class MockVault {
     private volatile boolean sealed;
     private volatile String requiredNamespace;
 
-    record Version(Map<String, String> data, Instant created, Instant deleted) {
-    }
+    record Version(Map<String, String> data, Instant created, Instant deleted) {}
 
     record Rule(String path, Set<String> capabilities) {
         boolean matches(String requestPath) {
-            return path.endsWith("*") ? requestPath.startsWith(path.substring(0, path.length() - 1)) : requestPath.equals(path);
+            return path.endsWith("*")
+                    ? requestPath.startsWith(path.substring(0, path.length() - 1))
+                    : requestPath.equals(path);
         }
     }
 
-    record Token(String id, List<String> policies, Duration ttl, Expiry expires, boolean renewable) {
-    }
+    record Token(String id, List<String> policies, Duration ttl, Expiry expires, boolean renewable) {}
 
     /** A token's expiry, which renewal moves. */
     static final class Expiry {
@@ -70,11 +70,9 @@ public final class MockVault {
         }
     }
 
-    record AppRole(String roleId, String secretId, List<String> policies, Duration ttl) {
-    }
+    record AppRole(String roleId, String secretId, List<String> policies, Duration ttl) {}
 
-    record KubernetesRole(String role, String jwt, List<String> policies, Duration ttl) {
-    }
+    record KubernetesRole(String role, String jwt, List<String> policies, Duration ttl) {}
 
     public MockVault(String rootToken) {
         this.rootToken = rootToken;
@@ -115,7 +113,10 @@ public final class MockVault {
         kv1.put(path, Map.copyOf(data));
     }
 
-    /** A policy: capabilities ({@code read}, {@code create}, {@code update}, {@code delete}, {@code list}) on a path glob ({@code secret/data/orders*}). */
+    /**
+     * A policy: capabilities ({@code read}, {@code create}, {@code update}, {@code delete}, {@code list}) on a path
+     * glob ({@code secret/data/orders*}).
+     */
     public void policy(String name, String path, String... capabilities) {
         policies.computeIfAbsent(name, n -> new CopyOnWriteArrayList<>()).add(new Rule(path, Set.of(capabilities)));
     }
@@ -123,7 +124,14 @@ public final class MockVault {
     /** A token with policies and a TTL (zero: never expires). */
     public String token(Duration ttl, String... policyNames) {
         String id = "hvs." + UUID.randomUUID().toString().replace("-", "");
-        tokens.put(id, new Token(id, List.of(policyNames), ttl, new Expiry(ttl.isZero() ? null : Instant.now().plus(ttl)), !ttl.isZero()));
+        tokens.put(
+                id,
+                new Token(
+                        id,
+                        List.of(policyNames),
+                        ttl,
+                        new Expiry(ttl.isZero() ? null : Instant.now().plus(ttl)),
+                        !ttl.isZero()));
         return id;
     }
 
@@ -155,7 +163,9 @@ public final class MockVault {
     /** Seconds until a token expires; -1 if it never does or does not exist. */
     public long secondsLeft(String token) {
         Token t = tokens.get(token);
-        return t == null || t.expires().value == null ? -1 : Duration.between(Instant.now(), t.expires().value).getSeconds();
+        return t == null || t.expires().value == null
+                ? -1
+                : Duration.between(Instant.now(), t.expires().value).getSeconds();
     }
 
     // ---- HTTP ----
@@ -196,17 +206,31 @@ public final class MockVault {
                 throw new VaultError(403, "permission denied");
             }
             JsonObject body = readBody(exchange);
-            respond(exchange, route(path, method, body, exchange.getRequestHeaders().getFirst("X-Vault-Token"),
-                    exchange.getRequestURI().getRawQuery()));
+            respond(
+                    exchange,
+                    route(
+                            path,
+                            method,
+                            body,
+                            exchange.getRequestHeaders().getFirst("X-Vault-Token"),
+                            exchange.getRequestURI().getRawQuery()));
         } catch (VaultError e) {
             JsonArrayBuilder errors = Json.createArrayBuilder();
             if (e.getMessage() != null) {
                 errors.add(e.getMessage());
             }
-            send(exchange, e.status, Json.createObjectBuilder().add("errors", errors).build());
+            send(
+                    exchange,
+                    e.status,
+                    Json.createObjectBuilder().add("errors", errors).build());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            send(exchange, 500, Json.createObjectBuilder().add("errors", Json.createArrayBuilder().add("interrupted")).build());
+            send(
+                    exchange,
+                    500,
+                    Json.createObjectBuilder()
+                            .add("errors", Json.createArrayBuilder().add("interrupted"))
+                            .build());
         }
     }
 
@@ -229,9 +253,14 @@ public final class MockVault {
         return method.equals("GET") ? "read" : method.equals("DELETE") ? "delete" : "write";
     }
 
-    private JsonObject route(String path, String method, JsonObject body, String token, String query) throws VaultError {
+    private JsonObject route(String path, String method, JsonObject body, String token, String query)
+            throws VaultError {
         if (path.equals("sys/health")) {
-            return Json.createObjectBuilder().add("initialized", true).add("sealed", false).add("standby", false).build();
+            return Json.createObjectBuilder()
+                    .add("initialized", true)
+                    .add("sealed", false)
+                    .add("standby", false)
+                    .build();
         }
         if (path.equals("auth/approle/login") && method.equals("POST")) {
             AppRole role = appRoles.get(string(body, "role_id"));
@@ -256,8 +285,12 @@ public final class MockVault {
             return Json.createObjectBuilder().add("auth", auth(caller)).build();
         }
         if (path.equals("auth/token/lookup-self") && method.equals("GET")) {
-            return envelope(Json.createObjectBuilder().add("id", caller.id()).add("ttl", ttlSeconds(caller))
-                    .add("renewable", caller.renewable()).add("policies", array(caller.policies())).build());
+            return envelope(Json.createObjectBuilder()
+                    .add("id", caller.id())
+                    .add("ttl", ttlSeconds(caller))
+                    .add("renewable", caller.renewable())
+                    .add("policies", array(caller.policies()))
+                    .build());
         }
         int slash = path.indexOf('/');
         String mount = slash < 0 ? path : path.substring(0, slash);
@@ -270,7 +303,8 @@ public final class MockVault {
         throw new VaultError(404, "no handler for route \"" + path + "\". route entry not found.");
     }
 
-    private JsonObject kv2(String path, String mount, String method, JsonObject body, Token caller, String query) throws VaultError {
+    private JsonObject kv2(String path, String mount, String method, JsonObject body, Token caller, String query)
+            throws VaultError {
         String rest = path.substring(mount.length() + 1);
         boolean data = rest.startsWith("data/");
         boolean metadata = rest.startsWith("metadata/");
@@ -287,13 +321,26 @@ public final class MockVault {
             JsonObjectBuilder all = Json.createObjectBuilder();
             for (int i = 0; i < versions.size(); i++) {
                 Version v = versions.get(i);
-                all.add(Integer.toString(i + 1), Json.createObjectBuilder().add("created_time", v.created().toString())
-                        .add("deletion_time", v.deleted() == null ? "" : v.deleted().toString()).add("destroyed", false));
+                all.add(
+                        Integer.toString(i + 1),
+                        Json.createObjectBuilder()
+                                .add("created_time", v.created().toString())
+                                .add(
+                                        "deletion_time",
+                                        v.deleted() == null ? "" : v.deleted().toString())
+                                .add("destroyed", false));
             }
-            return envelope(Json.createObjectBuilder().add("current_version", versions.size()).add("oldest_version", 1)
+            return envelope(Json.createObjectBuilder()
+                    .add("current_version", versions.size())
+                    .add("oldest_version", 1)
                     .add("created_time", versions.get(0).created().toString())
-                    .add("updated_time", versions.get(versions.size() - 1).created().toString())
-                    .add("max_versions", 0).add("cas_required", false).add("versions", all).build());
+                    .add(
+                            "updated_time",
+                            versions.get(versions.size() - 1).created().toString())
+                    .add("max_versions", 0)
+                    .add("cas_required", false)
+                    .add("versions", all)
+                    .build());
         }
         switch (method) {
             case "GET": {
@@ -316,14 +363,24 @@ public final class MockVault {
                     throw new VaultError(404, null);
                 }
                 Version version = versions.get(number - 1);
-                JsonObjectBuilder metadataOut = Json.createObjectBuilder().add("created_time", version.created().toString())
-                        .add("custom_metadata", JsonValue.NULL).add("deletion_time", version.deleted() == null ? "" : version.deleted().toString())
-                        .add("destroyed", false).add("version", number);
+                JsonObjectBuilder metadataOut = Json.createObjectBuilder()
+                        .add("created_time", version.created().toString())
+                        .add("custom_metadata", JsonValue.NULL)
+                        .add(
+                                "deletion_time",
+                                version.deleted() == null
+                                        ? ""
+                                        : version.deleted().toString())
+                        .add("destroyed", false)
+                        .add("version", number);
                 if (version.deleted() != null) {
                     // Vault answers a deleted version with 404 and its metadata.
                     throw new VaultError(404, null);
                 }
-                return envelope(Json.createObjectBuilder().add("data", object(version.data())).add("metadata", metadataOut).build());
+                return envelope(Json.createObjectBuilder()
+                        .add("data", object(version.data()))
+                        .add("metadata", metadataOut)
+                        .build());
             }
             case "POST":
             case "PUT": {
@@ -333,8 +390,12 @@ public final class MockVault {
                     throw new VaultError(400, "no data provided");
                 }
                 int number = putV2(secretPath, strings(payload));
-                return envelope(Json.createObjectBuilder().add("created_time", Instant.now().toString()).add("deletion_time", "")
-                        .add("destroyed", false).add("version", number).build());
+                return envelope(Json.createObjectBuilder()
+                        .add("created_time", Instant.now().toString())
+                        .add("deletion_time", "")
+                        .add("destroyed", false)
+                        .add("version", number)
+                        .build());
             }
             case "DELETE": {
                 authorize(caller, path, "delete");
@@ -359,9 +420,16 @@ public final class MockVault {
                 if (data == null) {
                     throw new VaultError(404, null);
                 }
-                return Json.createObjectBuilder().add("request_id", UUID.randomUUID().toString()).add("lease_id", "")
-                        .add("renewable", false).add("lease_duration", 2764800).add("data", object(data))
-                        .add("wrap_info", JsonValue.NULL).add("warnings", JsonValue.NULL).add("auth", JsonValue.NULL).build();
+                return Json.createObjectBuilder()
+                        .add("request_id", UUID.randomUUID().toString())
+                        .add("lease_id", "")
+                        .add("renewable", false)
+                        .add("lease_duration", 2764800)
+                        .add("data", object(data))
+                        .add("wrap_info", JsonValue.NULL)
+                        .add("warnings", JsonValue.NULL)
+                        .add("auth", JsonValue.NULL)
+                        .build();
             }
             case "POST":
             case "PUT":
@@ -379,21 +447,37 @@ public final class MockVault {
 
     private JsonObject login(List<String> policyNames, Duration ttl) {
         String id = token(ttl, policyNames.toArray(String[]::new));
-        return Json.createObjectBuilder().add("request_id", UUID.randomUUID().toString()).add("lease_id", "").add("renewable", false)
-                .add("lease_duration", 0).add("data", JsonValue.NULL).add("auth", auth(tokens.get(id))).build();
+        return Json.createObjectBuilder()
+                .add("request_id", UUID.randomUUID().toString())
+                .add("lease_id", "")
+                .add("renewable", false)
+                .add("lease_duration", 0)
+                .add("data", JsonValue.NULL)
+                .add("auth", auth(tokens.get(id)))
+                .build();
     }
 
     private JsonObjectBuilder auth(Token token) {
         List<String> policyNames = new ArrayList<>(token.policies());
         policyNames.add(0, "default");
-        return Json.createObjectBuilder().add("client_token", token.id()).add("accessor", UUID.randomUUID().toString())
-                .add("policies", array(policyNames)).add("token_policies", array(policyNames))
-                .add("lease_duration", ttlSeconds(token)).add("renewable", token.renewable()).add("entity_id", "").add("token_type", "service")
+        return Json.createObjectBuilder()
+                .add("client_token", token.id())
+                .add("accessor", UUID.randomUUID().toString())
+                .add("policies", array(policyNames))
+                .add("token_policies", array(policyNames))
+                .add("lease_duration", ttlSeconds(token))
+                .add("renewable", token.renewable())
+                .add("entity_id", "")
+                .add("token_type", "service")
                 .add("orphan", true);
     }
 
     private static long ttlSeconds(Token token) {
-        return token.expires().value == null ? 0 : Math.max(0, Duration.between(Instant.now(), token.expires().value).getSeconds());
+        return token.expires().value == null
+                ? 0
+                : Math.max(
+                        0,
+                        Duration.between(Instant.now(), token.expires().value).getSeconds());
     }
 
     private Token authenticate(String token) throws VaultError {
@@ -410,8 +494,10 @@ public final class MockVault {
         }
         for (String name : caller.policies()) {
             for (Rule rule : policies.getOrDefault(name, List.of())) {
-                if (rule.matches(path) && (rule.capabilities().contains(capability)
-                        || (capability.equals("update") && rule.capabilities().contains("create")))) {
+                if (rule.matches(path)
+                        && (rule.capabilities().contains(capability)
+                                || (capability.equals("update")
+                                        && rule.capabilities().contains("create")))) {
                     return;
                 }
             }
@@ -420,9 +506,16 @@ public final class MockVault {
     }
 
     private static JsonObject envelope(JsonObject data) {
-        return Json.createObjectBuilder().add("request_id", UUID.randomUUID().toString()).add("lease_id", "").add("renewable", false)
-                .add("lease_duration", 0).add("data", data).add("wrap_info", JsonValue.NULL).add("warnings", JsonValue.NULL)
-                .add("auth", JsonValue.NULL).build();
+        return Json.createObjectBuilder()
+                .add("request_id", UUID.randomUUID().toString())
+                .add("lease_id", "")
+                .add("renewable", false)
+                .add("lease_duration", 0)
+                .add("data", data)
+                .add("wrap_info", JsonValue.NULL)
+                .add("warnings", JsonValue.NULL)
+                .add("auth", JsonValue.NULL)
+                .build();
     }
 
     private static JsonObjectBuilder object(Map<String, String> data) {

@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.mpsecrets.testkit.Clients;
 import io.mpsecrets.testkit.MockServer;
-import io.mpsecrets.testkit.Policy;
 import io.mpsecrets.testkit.WithMockServer;
 import io.mpsecrets.testkit.leak.LeakGuard;
+import io.mpsecrets.testkit.mock.Policy;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
@@ -63,19 +63,29 @@ class MockKmsTest {
         assertEquals(KeyState.ENABLED, described.keyState());
         assertEquals("111122223333", described.awsAccountId());
         assertThat(described.creationDate()).isNotNull();
-        assertThat(kms.listAliases(b -> b.keyId(arn)).aliases()).singleElement()
+        assertThat(kms.listAliases(b -> b.keyId(arn)).aliases())
+                .singleElement()
                 .satisfies(a -> assertThat(a.aliasName()).startsWith("alias/orders-"));
     }
 
     @Test
     void aliasRulesAreAwss() {
         String arn = newKey("alias/dup");
-        assertThrows(AlreadyExistsException.class, () -> kms.createAlias(b -> b.aliasName("alias/dup").targetKeyId(arn)));
-        KmsException reserved = assertThrows(KmsException.class, () -> kms.createAlias(b -> b.aliasName("alias/aws/x").targetKeyId(arn)));
+        assertThrows(
+                AlreadyExistsException.class,
+                () -> kms.createAlias(b -> b.aliasName("alias/dup").targetKeyId(arn)));
+        KmsException reserved = assertThrows(
+                KmsException.class,
+                () -> kms.createAlias(b -> b.aliasName("alias/aws/x").targetKeyId(arn)));
         assertEquals("NotAuthorizedException", reserved.awsErrorDetails().errorCode());
-        KmsException invalid = assertThrows(KmsException.class, () -> kms.createAlias(b -> b.aliasName("no-prefix").targetKeyId(arn)));
+        KmsException invalid = assertThrows(
+                KmsException.class,
+                () -> kms.createAlias(b -> b.aliasName("no-prefix").targetKeyId(arn)));
         assertEquals("ValidationException", invalid.awsErrorDetails().errorCode());
-        assertThrows(NotFoundException.class, () -> kms.createAlias(b -> b.aliasName("alias/other").targetKeyId("0f3c2e8a-aaaa-bbbb-cccc-0123456789ab")));
+        assertThrows(
+                NotFoundException.class,
+                () -> kms.createAlias(
+                        b -> b.aliasName("alias/other").targetKeyId("0f3c2e8a-aaaa-bbbb-cccc-0123456789ab")));
         assertThrows(NotFoundException.class, () -> kms.describeKey(b -> b.keyId("alias/nope")));
     }
 
@@ -83,43 +93,73 @@ class MockKmsTest {
     void dataKeysDecryptUnderTheirContextOnly() {
         String arn = newKey("alias/data");
         Map<String, String> context = Map.of("mpsecrets:app", "orders");
-        GenerateDataKeyResponse dataKey = kms.generateDataKey(b -> b.keyId("alias/data").keySpec(DataKeySpec.AES_256).encryptionContext(context));
+        GenerateDataKeyResponse dataKey = kms.generateDataKey(
+                b -> b.keyId("alias/data").keySpec(DataKeySpec.AES_256).encryptionContext(context));
         assertEquals(arn, dataKey.keyId());
         assertEquals(32, dataKey.plaintext().asByteArray().length);
         LeakGuard.watch(dataKey.plaintext().asByteArray());
 
-        DecryptResponse decrypted = kms.decrypt(b -> b.ciphertextBlob(dataKey.ciphertextBlob()).encryptionContext(context));
-        assertArrayEquals(dataKey.plaintext().asByteArray(), decrypted.plaintext().asByteArray());
+        DecryptResponse decrypted =
+                kms.decrypt(b -> b.ciphertextBlob(dataKey.ciphertextBlob()).encryptionContext(context));
+        assertArrayEquals(
+                dataKey.plaintext().asByteArray(), decrypted.plaintext().asByteArray());
         assertEquals(arn, decrypted.keyId());
-        assertThrows(InvalidCiphertextException.class,
-                () -> kms.decrypt(b -> b.ciphertextBlob(dataKey.ciphertextBlob()).encryptionContext(Map.of("mpsecrets:app", "billing"))));
-        assertThrows(InvalidCiphertextException.class, () -> kms.decrypt(b -> b.ciphertextBlob(dataKey.ciphertextBlob())));
+        assertThrows(
+                InvalidCiphertextException.class,
+                () -> kms.decrypt(b -> b.ciphertextBlob(dataKey.ciphertextBlob())
+                        .encryptionContext(Map.of("mpsecrets:app", "billing"))));
+        assertThrows(
+                InvalidCiphertextException.class, () -> kms.decrypt(b -> b.ciphertextBlob(dataKey.ciphertextBlob())));
 
-        var withoutPlaintext = kms.generateDataKeyWithoutPlaintext(b -> b.keyId(arn).numberOfBytes(16));
-        assertEquals(16, kms.decrypt(b -> b.ciphertextBlob(withoutPlaintext.ciphertextBlob())).plaintext().asByteArray().length);
+        var withoutPlaintext =
+                kms.generateDataKeyWithoutPlaintext(b -> b.keyId(arn).numberOfBytes(16));
+        assertEquals(
+                16,
+                kms.decrypt(b -> b.ciphertextBlob(withoutPlaintext.ciphertextBlob()))
+                        .plaintext()
+                        .asByteArray()
+                        .length);
     }
 
     @Test
     void generateDataKeyValidatesLikeAws() {
         newKey("alias/validate");
-        KmsException both = assertThrows(KmsException.class,
-                () -> kms.generateDataKey(b -> b.keyId("alias/validate").keySpec(DataKeySpec.AES_256).numberOfBytes(32)));
+        KmsException both = assertThrows(
+                KmsException.class,
+                () -> kms.generateDataKey(b ->
+                        b.keyId("alias/validate").keySpec(DataKeySpec.AES_256).numberOfBytes(32)));
         assertEquals("ValidationException", both.awsErrorDetails().errorCode());
-        assertEquals("ValidationException", assertThrows(KmsException.class,
-                () -> kms.generateDataKey(b -> b.keyId("alias/validate"))).awsErrorDetails().errorCode());
-        assertEquals("ValidationException", assertThrows(KmsException.class,
-                () -> kms.generateDataKey(b -> b.keyId("alias/validate").numberOfBytes(2000))).awsErrorDetails().errorCode());
-        assertThrows(NotFoundException.class, () -> kms.generateDataKey(b -> b.keyId("alias/unknown").keySpec(DataKeySpec.AES_256)));
+        assertEquals(
+                "ValidationException",
+                assertThrows(KmsException.class, () -> kms.generateDataKey(b -> b.keyId("alias/validate")))
+                        .awsErrorDetails()
+                        .errorCode());
+        assertEquals(
+                "ValidationException",
+                assertThrows(
+                                KmsException.class,
+                                () -> kms.generateDataKey(
+                                        b -> b.keyId("alias/validate").numberOfBytes(2000)))
+                        .awsErrorDetails()
+                        .errorCode());
+        assertThrows(
+                NotFoundException.class,
+                () -> kms.generateDataKey(b -> b.keyId("alias/unknown").keySpec(DataKeySpec.AES_256)));
     }
 
     @Test
     void everySingleBitFlipOfABlobIsInvalidCiphertext() {
         String arn = newKey("alias/tamper");
-        byte[] blob = kms.encrypt(b -> b.keyId(arn).plaintext(SdkBytes.fromByteArray(CANARY))).ciphertextBlob().asByteArray();
+        byte[] blob = kms.encrypt(b -> b.keyId(arn).plaintext(SdkBytes.fromByteArray(CANARY)))
+                .ciphertextBlob()
+                .asByteArray();
         for (int bit = 0; bit < blob.length * 8; bit += 7) {
             byte[] flipped = blob.clone();
             flipped[bit / 8] ^= (byte) (1 << (bit % 8));
-            assertThrows(KmsException.class, () -> kms.decrypt(b -> b.ciphertextBlob(SdkBytes.fromByteArray(flipped))), "bit " + bit);
+            assertThrows(
+                    KmsException.class,
+                    () -> kms.decrypt(b -> b.ciphertextBlob(SdkBytes.fromByteArray(flipped))),
+                    "bit " + bit);
         }
         assertThat(new String(blob, StandardCharsets.ISO_8859_1)).doesNotContain("canary");
     }
@@ -128,17 +168,29 @@ class MockKmsTest {
     void encryptDecryptAndReEncrypt() {
         String source = newKey("alias/source");
         String destination = newKey("alias/destination");
-        var encrypted = kms.encrypt(b -> b.keyId("alias/source").plaintext(SdkBytes.fromByteArray(CANARY)).encryptionContext(Map.of("a", "1")));
+        var encrypted = kms.encrypt(b -> b.keyId("alias/source")
+                .plaintext(SdkBytes.fromByteArray(CANARY))
+                .encryptionContext(Map.of("a", "1")));
         assertEquals(source, encrypted.keyId());
-        var reEncrypted = kms.reEncrypt(b -> b.ciphertextBlob(encrypted.ciphertextBlob()).sourceEncryptionContext(Map.of("a", "1"))
-                .destinationKeyId("alias/destination").destinationEncryptionContext(Map.of("b", "2")));
+        var reEncrypted = kms.reEncrypt(b -> b.ciphertextBlob(encrypted.ciphertextBlob())
+                .sourceEncryptionContext(Map.of("a", "1"))
+                .destinationKeyId("alias/destination")
+                .destinationEncryptionContext(Map.of("b", "2")));
         assertEquals(source, reEncrypted.sourceKeyId());
         assertEquals(destination, reEncrypted.keyId());
-        assertArrayEquals(CANARY, kms.decrypt(b -> b.ciphertextBlob(reEncrypted.ciphertextBlob()).encryptionContext(Map.of("b", "2")))
-                .plaintext().asByteArray());
-        assertThrows(IncorrectKeyException.class,
-                () -> kms.decrypt(b -> b.keyId(source).ciphertextBlob(reEncrypted.ciphertextBlob()).encryptionContext(Map.of("b", "2"))));
-        KmsException tooLong = assertThrows(KmsException.class, () -> kms.encrypt(b -> b.keyId(source).plaintext(SdkBytes.fromByteArray(new byte[5000]))));
+        assertArrayEquals(
+                CANARY,
+                kms.decrypt(b -> b.ciphertextBlob(reEncrypted.ciphertextBlob()).encryptionContext(Map.of("b", "2")))
+                        .plaintext()
+                        .asByteArray());
+        assertThrows(
+                IncorrectKeyException.class,
+                () -> kms.decrypt(b -> b.keyId(source)
+                        .ciphertextBlob(reEncrypted.ciphertextBlob())
+                        .encryptionContext(Map.of("b", "2"))));
+        KmsException tooLong = assertThrows(
+                KmsException.class,
+                () -> kms.encrypt(b -> b.keyId(source).plaintext(SdkBytes.fromByteArray(new byte[5000]))));
         assertEquals("ValidationException", tooLong.awsErrorDetails().errorCode());
     }
 
@@ -147,46 +199,81 @@ class MockKmsTest {
         String arn = newKey("alias/rotating");
         var before = kms.encrypt(b -> b.keyId(arn).plaintext(SdkBytes.fromByteArray(CANARY)));
         kms.enableKeyRotation(b -> b.keyId(arn).rotationPeriodInDays(90));
-        assertThat(kms.getKeyRotationStatus(b -> b.keyId(arn)).keyRotationEnabled()).isTrue();
+        assertThat(kms.getKeyRotationStatus(b -> b.keyId(arn)).keyRotationEnabled())
+                .isTrue();
         kms.rotateKeyOnDemand(b -> b.keyId(arn));
         assertEquals(2, server.kms().materialVersions(arn));
         var after = kms.encrypt(b -> b.keyId(arn).plaintext(SdkBytes.fromByteArray(CANARY)));
-        assertArrayEquals(CANARY, kms.decrypt(b -> b.ciphertextBlob(before.ciphertextBlob())).plaintext().asByteArray());
-        assertArrayEquals(CANARY, kms.decrypt(b -> b.ciphertextBlob(after.ciphertextBlob())).plaintext().asByteArray());
+        assertArrayEquals(
+                CANARY,
+                kms.decrypt(b -> b.ciphertextBlob(before.ciphertextBlob()))
+                        .plaintext()
+                        .asByteArray());
+        assertArrayEquals(
+                CANARY,
+                kms.decrypt(b -> b.ciphertextBlob(after.ciphertextBlob()))
+                        .plaintext()
+                        .asByteArray());
         kms.disableKeyRotation(b -> b.keyId(arn));
-        assertThat(kms.getKeyRotationStatus(b -> b.keyId(arn)).keyRotationEnabled()).isFalse();
+        assertThat(kms.getKeyRotationStatus(b -> b.keyId(arn)).keyRotationEnabled())
+                .isFalse();
     }
 
     @Test
     void aDisabledKeyRefusesCryptoUntilEnabled() {
         String arn = newKey("alias/disable");
-        var blob = kms.encrypt(b -> b.keyId(arn).plaintext(SdkBytes.fromByteArray(CANARY))).ciphertextBlob();
+        var blob = kms.encrypt(b -> b.keyId(arn).plaintext(SdkBytes.fromByteArray(CANARY)))
+                .ciphertextBlob();
         kms.disableKey(b -> b.keyId(arn));
-        assertEquals(KeyState.DISABLED, kms.describeKey(b -> b.keyId(arn)).keyMetadata().keyState());
+        assertEquals(
+                KeyState.DISABLED,
+                kms.describeKey(b -> b.keyId(arn)).keyMetadata().keyState());
         assertThrows(DisabledException.class, () -> kms.decrypt(b -> b.ciphertextBlob(blob)));
-        assertThrows(DisabledException.class, () -> kms.generateDataKey(b -> b.keyId(arn).keySpec(DataKeySpec.AES_256)));
+        assertThrows(
+                DisabledException.class,
+                () -> kms.generateDataKey(b -> b.keyId(arn).keySpec(DataKeySpec.AES_256)));
         kms.enableKey(b -> b.keyId(arn));
-        assertArrayEquals(CANARY, kms.decrypt(b -> b.ciphertextBlob(blob)).plaintext().asByteArray());
+        assertArrayEquals(
+                CANARY, kms.decrypt(b -> b.ciphertextBlob(blob)).plaintext().asByteArray());
     }
 
     @Test
     void keyPoliciesDecideWhichPrincipalAndWorkerContextMayUnwrap() {
         String arn = newKey("alias/policy");
-        server.kms().policy(arn, Policy.of(Policy.allow("AKIDWORKER1", "*"),
-                Policy.allowWithContext("AKIDWORKER2", Map.of("mpsecrets:app", "orders"), "Decrypt")));
+        server.kms()
+                .policy(
+                        arn,
+                        Policy.of(
+                                Policy.allow("AKIDWORKER1", "*"),
+                                Policy.allowWithContext("AKIDWORKER2", Map.of("mpsecrets:app", "orders"), "Decrypt")));
         Map<String, String> orders = Map.of("mpsecrets:app", "orders");
-        var dataKey = kms.generateDataKey(b -> b.keyId(arn).keySpec(DataKeySpec.AES_256).encryptionContext(orders));
-        try (KmsClient second = Clients.kms(server, "AKIDWORKER2"); KmsClient stranger = Clients.kms(server, "AKIDSTRANGER")) {
-            assertEquals(32, second.decrypt(b -> b.ciphertextBlob(dataKey.ciphertextBlob()).encryptionContext(orders)).plaintext().asByteArray().length);
-            KmsException wrongContext = assertThrows(KmsException.class,
-                    () -> second.decrypt(b -> b.ciphertextBlob(dataKey.ciphertextBlob()).encryptionContext(Map.of("mpsecrets:app", "billing"))));
+        var dataKey = kms.generateDataKey(
+                b -> b.keyId(arn).keySpec(DataKeySpec.AES_256).encryptionContext(orders));
+        try (KmsClient second = Clients.kms(server, "AKIDWORKER2");
+                KmsClient stranger = Clients.kms(server, "AKIDSTRANGER")) {
+            assertEquals(
+                    32,
+                    second.decrypt(b ->
+                                    b.ciphertextBlob(dataKey.ciphertextBlob()).encryptionContext(orders))
+                            .plaintext()
+                            .asByteArray()
+                            .length);
+            KmsException wrongContext = assertThrows(
+                    KmsException.class,
+                    () -> second.decrypt(b -> b.ciphertextBlob(dataKey.ciphertextBlob())
+                            .encryptionContext(Map.of("mpsecrets:app", "billing"))));
             assertEquals("AccessDeniedException", wrongContext.awsErrorDetails().errorCode());
-            KmsException denied = assertThrows(KmsException.class,
-                    () -> second.generateDataKey(b -> b.keyId(arn).keySpec(DataKeySpec.AES_256).encryptionContext(orders)));
+            KmsException denied = assertThrows(
+                    KmsException.class,
+                    () -> second.generateDataKey(
+                            b -> b.keyId(arn).keySpec(DataKeySpec.AES_256).encryptionContext(orders)));
             assertEquals("AccessDeniedException", denied.awsErrorDetails().errorCode());
             assertThat(denied.awsErrorDetails().errorMessage()).contains("AKIDWORKER2", "kms:GenerateDataKey", arn);
-            assertEquals("AccessDeniedException", assertThrows(KmsException.class,
-                    () -> stranger.describeKey(b -> b.keyId(arn))).awsErrorDetails().errorCode());
+            assertEquals(
+                    "AccessDeniedException",
+                    assertThrows(KmsException.class, () -> stranger.describeKey(b -> b.keyId(arn)))
+                            .awsErrorDetails()
+                            .errorCode());
         }
     }
 
@@ -217,8 +304,12 @@ class MockKmsTest {
     @Test
     void unknownOperationsAndMissingCredentialsAreRefused() throws Exception {
         var http = java.net.http.HttpClient.newHttpClient();
-        var response = http.send(java.net.http.HttpRequest.newBuilder(server.endpoint()).header("X-Amz-Target", "TrentService.Decrypt")
-                .header("Content-Type", "application/x-amz-json-1.1").POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}")).build(),
+        var response = http.send(
+                java.net.http.HttpRequest.newBuilder(server.endpoint())
+                        .header("X-Amz-Target", "TrentService.Decrypt")
+                        .header("Content-Type", "application/x-amz-json-1.1")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}"))
+                        .build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
         assertEquals(400, response.statusCode());
         assertThat(response.body()).contains("MissingAuthenticationTokenException");

@@ -25,8 +25,8 @@ class LeakGuardTest {
     }
 
     private static void assertCaught() {
-        AssertionError error = assertThrows(AssertionError.class,
-                () -> LeakGuard.check(LeakGuard.capturedOutput(), "test"));
+        AssertionError error =
+                assertThrows(AssertionError.class, () -> LeakGuard.check(LeakGuard.capturedOutput(), "test"));
         assertFalse(error.getMessage().contains(LeakGuard.CANARY), "the report must not repeat the value");
     }
 
@@ -71,7 +71,8 @@ class LeakGuardTest {
         System.out.println(Base64.getUrlEncoder().encodeToString(canary));
         assertCaught();
         OutputCapture.get().clear();
-        System.out.println(Base64.getEncoder().encodeToString(("z" + LeakGuard.CANARY).getBytes(StandardCharsets.UTF_8)));
+        System.out.println(
+                Base64.getEncoder().encodeToString(("z" + LeakGuard.CANARY).getBytes(StandardCharsets.UTF_8)));
         assertCaught();
         OutputCapture.get().clear();
         System.out.println(HexFormat.of().formatHex(LeakGuard.CANARY.getBytes(StandardCharsets.UTF_8)));
@@ -111,10 +112,12 @@ class LeakGuardTest {
     void extensionScansWhatATestThrows() {
         LeakGuardExtension extension = new LeakGuardExtension();
         Throwable leaky = new IllegalStateException(LeakGuard.CANARY);
-        AssertionError error = assertThrows(AssertionError.class, () -> extension.handleTestExecutionException(null, leaky));
+        AssertionError error =
+                assertThrows(AssertionError.class, () -> extension.handleTestExecutionException(null, leaky));
         assertTrue(error.getMessage().contains("secret leaked"));
         Throwable clean = new IllegalStateException("clean");
-        Throwable rethrown = assertThrows(IllegalStateException.class, () -> extension.handleTestExecutionException(null, clean));
+        Throwable rethrown =
+                assertThrows(IllegalStateException.class, () -> extension.handleTestExecutionException(null, clean));
         assertTrue(rethrown == clean);
     }
 }

@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.mpsecrets.testkit.Clients;
 import io.mpsecrets.testkit.MockServer;
-import io.mpsecrets.testkit.Policy;
 import io.mpsecrets.testkit.WithMockServer;
 import io.mpsecrets.testkit.leak.LeakGuard;
+import io.mpsecrets.testkit.mock.Policy;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -53,39 +53,61 @@ class MockSecretsManagerTest {
     void createGetAndDescribe() {
         String name = unique("prod/db");
         var created = client.createSecret(b -> b.name(name).secretString(VALUE).description("orders db"));
-        assertThat(created.arn()).matches("arn:aws:secretsmanager:us-east-1:111122223333:secret:" + name.replace("/", "/") + "-[A-Za-z0-9]{6}");
+        assertThat(created.arn())
+                .matches("arn:aws:secretsmanager:us-east-1:111122223333:secret:" + name.replace("/", "/")
+                        + "-[A-Za-z0-9]{6}");
         GetSecretValueResponse value = client.getSecretValue(b -> b.secretId(name));
         assertEquals(VALUE, value.secretString());
         assertEquals(created.versionId(), value.versionId());
         assertThat(value.versionStages()).containsExactly("AWSCURRENT");
         assertThat(value.createdDate()).isNotNull();
-        assertEquals(VALUE, client.getSecretValue(b -> b.secretId(created.arn())).secretString(), "by ARN too");
+        assertEquals(
+                VALUE, client.getSecretValue(b -> b.secretId(created.arn())).secretString(), "by ARN too");
         var described = client.describeSecret(b -> b.secretId(name));
         assertThat(described.versionIdsToStages()).containsOnlyKeys(created.versionId());
         assertEquals("orders db", described.description());
-        assertThrows(ResourceExistsException.class, () -> client.createSecret(b -> b.name(name).secretString("x")));
+        assertThrows(
+                ResourceExistsException.class,
+                () -> client.createSecret(b -> b.name(name).secretString("x")));
     }
 
     @Test
     void stagesMoveAsAwsDocuments() {
         String name = unique("rotating");
-        String v1 = client.createSecret(b -> b.name(name).secretString("one-" + LeakGuard.CANARY)).versionId();
-        String v2 = client.putSecretValue(b -> b.secretId(name).secretString("two-" + LeakGuard.CANARY)).versionId();
-        assertEquals("two-" + LeakGuard.CANARY, client.getSecretValue(b -> b.secretId(name)).secretString());
-        assertEquals("one-" + LeakGuard.CANARY, client.getSecretValue(b -> b.secretId(name).versionStage("AWSPREVIOUS")).secretString());
-        assertEquals("one-" + LeakGuard.CANARY, client.getSecretValue(b -> b.secretId(name).versionId(v1)).secretString());
-        String v3 = client.putSecretValue(b -> b.secretId(name).secretString("three-" + LeakGuard.CANARY)).versionId();
+        String v1 = client.createSecret(b -> b.name(name).secretString("one-" + LeakGuard.CANARY))
+                .versionId();
+        String v2 = client.putSecretValue(b -> b.secretId(name).secretString("two-" + LeakGuard.CANARY))
+                .versionId();
+        assertEquals(
+                "two-" + LeakGuard.CANARY,
+                client.getSecretValue(b -> b.secretId(name)).secretString());
+        assertEquals(
+                "one-" + LeakGuard.CANARY,
+                client.getSecretValue(b -> b.secretId(name).versionStage("AWSPREVIOUS"))
+                        .secretString());
+        assertEquals(
+                "one-" + LeakGuard.CANARY,
+                client.getSecretValue(b -> b.secretId(name).versionId(v1)).secretString());
+        String v3 = client.putSecretValue(b -> b.secretId(name).secretString("three-" + LeakGuard.CANARY))
+                .versionId();
         var stages = client.describeSecret(b -> b.secretId(name)).versionIdsToStages();
         assertThat(stages.get(v3)).containsExactly("AWSCURRENT");
         assertThat(stages.get(v2)).containsExactly("AWSPREVIOUS");
         assertThat(stages).doesNotContainKey(v1);
 
         // A staged rollout: AWSPENDING on a new version, then moved to AWSCURRENT.
-        String v4 = client.putSecretValue(b -> b.secretId(name).secretString("four").versionStages("AWSPENDING")).versionId();
-        assertEquals("three-" + LeakGuard.CANARY, client.getSecretValue(b -> b.secretId(name)).secretString());
-        assertThrows(InvalidParameterException.class,
-                () -> client.updateSecretVersionStage(b -> b.secretId(name).versionStage("AWSCURRENT").moveToVersionId(v4)));
-        client.updateSecretVersionStage(b -> b.secretId(name).versionStage("AWSCURRENT").moveToVersionId(v4).removeFromVersionId(v3));
+        String v4 = client.putSecretValue(
+                        b -> b.secretId(name).secretString("four").versionStages("AWSPENDING"))
+                .versionId();
+        assertEquals(
+                "three-" + LeakGuard.CANARY,
+                client.getSecretValue(b -> b.secretId(name)).secretString());
+        assertThrows(
+                InvalidParameterException.class,
+                () -> client.updateSecretVersionStage(
+                        b -> b.secretId(name).versionStage("AWSCURRENT").moveToVersionId(v4)));
+        client.updateSecretVersionStage(b ->
+                b.secretId(name).versionStage("AWSCURRENT").moveToVersionId(v4).removeFromVersionId(v3));
         assertEquals("four", client.getSecretValue(b -> b.secretId(name)).secretString());
         assertThat(server.secretsManager().versionIdsToStages(name).get(v3)).containsExactly("AWSPREVIOUS");
     }
@@ -105,9 +127,14 @@ class MockSecretsManagerTest {
         String name = unique("present");
         client.createSecret(b -> b.name(name).secretString("x"));
         assertThrows(ResourceNotFoundException.class, () -> client.getSecretValue(b -> b.secretId("absent/secret")));
-        assertThrows(ResourceNotFoundException.class, () -> client.getSecretValue(b -> b.secretId(name).versionId("00000000-0000-0000-0000-000000000000")));
-        assertThrows(ResourceNotFoundException.class, () -> client.getSecretValue(b -> b.secretId(name).versionStage("AWSPREVIOUS")));
-        SecretsManagerException invalid = assertThrows(SecretsManagerException.class, () -> client.createSecret(b -> b.name("bad name!")));
+        assertThrows(
+                ResourceNotFoundException.class,
+                () -> client.getSecretValue(b -> b.secretId(name).versionId("00000000-0000-0000-0000-000000000000")));
+        assertThrows(
+                ResourceNotFoundException.class,
+                () -> client.getSecretValue(b -> b.secretId(name).versionStage("AWSPREVIOUS")));
+        SecretsManagerException invalid =
+                assertThrows(SecretsManagerException.class, () -> client.createSecret(b -> b.name("bad name!")));
         assertEquals("InvalidParameterException", invalid.awsErrorDetails().errorCode());
     }
 
@@ -129,7 +156,8 @@ class MockSecretsManagerTest {
         assertEquals(1, server.secretsManager().calls("BatchGetSecretValue"));
         List<String> tooMany = new ArrayList<>(names);
         tooMany.add("one-more");
-        SecretsManagerException refused = assertThrows(SecretsManagerException.class, () -> client.batchGetSecretValue(b -> b.secretIdList(tooMany)));
+        SecretsManagerException refused = assertThrows(
+                SecretsManagerException.class, () -> client.batchGetSecretValue(b -> b.secretIdList(tooMany)));
         assertEquals("ValidationException", refused.awsErrorDetails().errorCode());
     }
 
@@ -137,11 +165,13 @@ class MockSecretsManagerTest {
     void listAndDelete() {
         String name = unique("to-delete");
         client.createSecret(b -> b.name(name).secretString("x"));
-        assertThat(client.listSecrets(b -> b.maxResults(100)).secretList()).anyMatch(s -> s.name().equals(name));
+        assertThat(client.listSecrets(b -> b.maxResults(100)).secretList())
+                .anyMatch(s -> s.name().equals(name));
         client.deleteSecret(b -> b.secretId(name).recoveryWindowInDays(7L));
         assertThrows(InvalidRequestException.class, () -> client.getSecretValue(b -> b.secretId(name)));
         assertThat(client.describeSecret(b -> b.secretId(name)).deletedDate()).isNotNull();
-        assertThat(client.listSecrets(b -> b.maxResults(100)).secretList()).noneMatch(s -> s.name().equals(name));
+        assertThat(client.listSecrets(b -> b.maxResults(100)).secretList())
+                .noneMatch(s -> s.name().equals(name));
         String forced = unique("forced");
         client.createSecret(b -> b.name(forced).secretString("x"));
         client.deleteSecret(b -> b.secretId(forced).forceDeleteWithoutRecovery(true));
@@ -152,10 +182,12 @@ class MockSecretsManagerTest {
     void policiesDecideWhichPrincipalMayRead() {
         String name = unique("guarded");
         client.createSecret(b -> b.name(name).secretString(VALUE));
-        server.secretsManager().policy(name, Policy.of(Policy.allow("AKIDWORKER1", "GetSecretValue", "DescribeSecret")));
+        server.secretsManager()
+                .policy(name, Policy.of(Policy.allow("AKIDWORKER1", "GetSecretValue", "DescribeSecret")));
         assertEquals(VALUE, client.getSecretValue(b -> b.secretId(name)).secretString());
         try (SecretsManagerClient other = Clients.secretsManager(server, "AKIDOTHER")) {
-            SecretsManagerException denied = assertThrows(SecretsManagerException.class, () -> other.getSecretValue(b -> b.secretId(name)));
+            SecretsManagerException denied =
+                    assertThrows(SecretsManagerException.class, () -> other.getSecretValue(b -> b.secretId(name)));
             assertEquals("AccessDeniedException", denied.awsErrorDetails().errorCode());
             assertThat(denied.awsErrorDetails().errorMessage()).contains("AKIDOTHER", "secretsmanager:GetSecretValue");
             BatchGetSecretValueResponse batch = other.batchGetSecretValue(b -> b.secretIdList(name));
@@ -172,7 +204,8 @@ class MockSecretsManagerTest {
         assertEquals("x", client.getSecretValue(b -> b.secretId(name)).secretString());
         assertEquals(2, server.secretsManager().calls("GetSecretValue"), "throttled once, retried by the SDK");
         server.secretsManager().faults().reset().errorRate(1.0);
-        SecretsManagerException down = assertThrows(SecretsManagerException.class, () -> client.getSecretValue(b -> b.secretId(name)));
+        SecretsManagerException down =
+                assertThrows(SecretsManagerException.class, () -> client.getSecretValue(b -> b.secretId(name)));
         assertEquals(500, down.statusCode());
         assertEquals("InternalServiceError", down.awsErrorDetails().errorCode());
         LeakGuard.assertNoLeak(down);

@@ -24,7 +24,8 @@ class MockVaultTest {
 
     private final MockServer server;
     private final MockVault vault;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     MockVaultTest(MockServer server) {
         this.server = server;
@@ -39,23 +40,29 @@ class MockVaultTest {
         vault.requireNamespace(null);
     }
 
-    private record Answer(int status, JsonObject json) {
-    }
+    private record Answer(int status, JsonObject json) {}
 
     private Answer call(String method, String path, String token, String body) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.endpoint() + "/v1/" + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (token != null) {
             request.header("X-Vault-Token", token);
         }
         HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        JsonObject json = response.body().isEmpty() ? null : Json.createReader(new StringReader(response.body())).readObject();
+        JsonObject json = response.body().isEmpty()
+                ? null
+                : Json.createReader(new StringReader(response.body())).readObject();
         return new Answer(response.statusCode(), json);
     }
 
     @Test
     void kvVersion2DataMetadataAndVersions() throws Exception {
-        assertEquals(200, call("POST", "secret/data/kv2", "root", "{\"data\":{\"api_key\":\"one-" + LeakGuard.CANARY + "\"}}").status());
+        assertEquals(
+                200,
+                call("POST", "secret/data/kv2", "root", "{\"data\":{\"api_key\":\"one-" + LeakGuard.CANARY + "\"}}")
+                        .status());
         vault.putV2("secret/kv2", Map.of("api_key", "two-" + LeakGuard.CANARY));
         Answer latest = call("GET", "secret/data/kv2", "root", null);
         assertEquals(200, latest.status());
@@ -63,11 +70,20 @@ class MockVaultTest {
         assertEquals("two-" + LeakGuard.CANARY, data.getJsonObject("data").getString("api_key"));
         assertEquals(2, data.getJsonObject("metadata").getInt("version"));
         assertThat(data.getJsonObject("metadata").getString("created_time")).endsWith("Z");
-        assertEquals("one-" + LeakGuard.CANARY, call("GET", "secret/data/kv2?version=1", "root", null).json()
-                .getJsonObject("data").getJsonObject("data").getString("api_key"));
+        assertEquals(
+                "one-" + LeakGuard.CANARY,
+                call("GET", "secret/data/kv2?version=1", "root", null)
+                        .json()
+                        .getJsonObject("data")
+                        .getJsonObject("data")
+                        .getString("api_key"));
         Answer metadata = call("GET", "secret/metadata/kv2", "root", null);
         assertEquals(2, metadata.json().getJsonObject("data").getInt("current_version"));
-        assertThat(metadata.json().getJsonObject("data").getJsonObject("versions").keySet()).containsExactly("1", "2");
+        assertThat(metadata.json()
+                        .getJsonObject("data")
+                        .getJsonObject("versions")
+                        .keySet())
+                .containsExactly("1", "2");
         assertEquals(404, call("GET", "secret/data/absent", "root", null).status());
         assertEquals(404, call("GET", "secret/data/kv2?version=9", "root", null).status());
         assertEquals(1, vault.calls("metadata"));
@@ -75,7 +91,10 @@ class MockVaultTest {
 
     @Test
     void kvVersion1() throws Exception {
-        assertEquals(204, call("PUT", "kv/legacy", "root", "{\"password\":\"" + LeakGuard.CANARY + "\"}").status());
+        assertEquals(
+                204,
+                call("PUT", "kv/legacy", "root", "{\"password\":\"" + LeakGuard.CANARY + "\"}")
+                        .status());
         Answer read = call("GET", "kv/legacy", "root", null);
         assertEquals(LeakGuard.CANARY, read.json().getJsonObject("data").getString("password"));
         assertEquals(404, call("GET", "nomount/x", "root", null).status());
@@ -107,16 +126,27 @@ class MockVaultTest {
         assertThat(auth.getBoolean("renewable")).isTrue();
         String token = auth.getString("client_token");
         assertEquals(200, call("GET", "secret/data/app", token, null).status());
-        assertEquals(400, call("POST", "auth/approle/login", null, "{\"role_id\":\"role-1\",\"secret_id\":\"wrong\"}").status());
+        assertEquals(
+                400,
+                call("POST", "auth/approle/login", null, "{\"role_id\":\"role-1\",\"secret_id\":\"wrong\"}")
+                        .status());
         Answer renewed = call("POST", "auth/token/renew-self", token, "{}");
         assertEquals(200, renewed.status());
         assertEquals(token, renewed.json().getJsonObject("auth").getString("client_token"));
-        assertEquals(true, call("GET", "auth/token/lookup-self", token, null).json().getJsonObject("data").getBoolean("renewable"));
+        assertEquals(
+                true,
+                call("GET", "auth/token/lookup-self", token, null)
+                        .json()
+                        .getJsonObject("data")
+                        .getBoolean("renewable"));
 
         vault.kubernetesRole("orders", "jwt-of-the-pod", Duration.ofMinutes(5), "app");
         Answer k8s = call("POST", "auth/kubernetes/login", null, "{\"role\":\"orders\",\"jwt\":\"jwt-of-the-pod\"}");
         assertEquals(200, k8s.status());
-        assertEquals(403, call("POST", "auth/kubernetes/login", null, "{\"role\":\"orders\",\"jwt\":\"forged\"}").status());
+        assertEquals(
+                403,
+                call("POST", "auth/kubernetes/login", null, "{\"role\":\"orders\",\"jwt\":\"forged\"}")
+                        .status());
     }
 
     @Test
@@ -140,8 +170,13 @@ class MockVaultTest {
 
         vault.requireNamespace("team-a");
         assertEquals(403, call("GET", "secret/data/x", "root", null).status());
-        HttpResponse<String> withNamespace = http.send(HttpRequest.newBuilder(URI.create(server.endpoint() + "/v1/secret/data/x"))
-                .header("X-Vault-Token", "root").header("X-Vault-Namespace", "team-a").GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> withNamespace = http.send(
+                HttpRequest.newBuilder(URI.create(server.endpoint() + "/v1/secret/data/x"))
+                        .header("X-Vault-Token", "root")
+                        .header("X-Vault-Namespace", "team-a")
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertEquals(200, withNamespace.statusCode());
         assertThat(vault.namespacesSeen()).contains("team-a");
         vault.requireNamespace(null);

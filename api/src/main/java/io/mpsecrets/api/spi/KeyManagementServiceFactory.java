@@ -1,0 +1,28 @@
+package io.mpsecrets.api.spi;
+
+import io.mpsecrets.api.KeyManagementService;
+
+/**
+ * Makes a {@link KeyManagementService} of one kind, found by {@link java.util.ServiceLoader} and used only when
+ * {@code mpsecrets.kms} names it: a factory on the class path that no setting names is never asked for a key.
+ * Implementations are registered in {@code META-INF/services/io.mpsecrets.api.spi.KeyManagementServiceFactory},
+ * have a public no-argument constructor, and keep no state of their own.
+ */
+public interface KeyManagementServiceFactory {
+
+    /** The name {@code mpsecrets.kms} and the CLI's {@code --kms} use, e.g. {@code local} or {@code aws}. */
+    String name();
+
+    /**
+     * Whether key ids of this form belong to this KMS (e.g. {@code local:dev-2}, {@code arn:aws:kms:...}). Asked
+     * without creating the KMS, to route a value to the one KMS that can unwrap its data key; must not throw.
+     */
+    boolean supports(String keyId);
+
+    /**
+     * Builds the KMS from its settings. Opens no connection it does not need yet.
+     *
+     * @throws io.mpsecrets.api.exception.ConfigurationException when a setting is missing or wrong, naming it
+     */
+    KeyManagementService create(BackendContext context);
+}

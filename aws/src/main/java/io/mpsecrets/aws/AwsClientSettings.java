@@ -1,0 +1,38 @@
+package io.mpsecrets.aws;
+
+import io.mpsecrets.settings.Settings;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * How to reach an AWS service: region, endpoint override (a mock, a VPC endpoint, LocalStack), credentials profile,
+ * time limit per call and attempts. Unset region and credentials come from the SDK's default chains (environment,
+ * system properties, profile files, container and instance roles).
+ *
+ * @param prefix the settings prefix, e.g. {@code mpsecrets.kms.aws.}, used in error messages
+ */
+public record AwsClientSettings(
+        String prefix,
+        Optional<String> region,
+        Optional<URI> endpoint,
+        Optional<String> profile,
+        Duration timeout,
+        int maxAttempts) {
+
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+    public static final int DEFAULT_MAX_ATTEMPTS = 3;
+
+    /** Reads {@code <prefix>region}, {@code endpoint}, {@code profile}, {@code timeout} and {@code max-attempts}. */
+    public static AwsClientSettings read(String prefix, Function<String, Optional<String>> lookup) {
+        Settings settings = new Settings(lookup);
+        return new AwsClientSettings(
+                prefix,
+                settings.string(prefix + "region"),
+                settings.url(prefix + "endpoint"),
+                settings.string(prefix + "profile"),
+                settings.duration(prefix + "timeout", DEFAULT_TIMEOUT),
+                settings.intBetween(prefix + "max-attempts", 1, 20, DEFAULT_MAX_ATTEMPTS));
+    }
+}

@@ -1,0 +1,101 @@
+package io.mpsecrets.aws;
+
+import io.mpsecrets.api.FailureReason;
+import io.mpsecrets.api.SecretRef;
+import io.mpsecrets.api.exception.ConfigurationException;
+import io.mpsecrets.api.exception.DecryptionFailedException;
+import io.mpsecrets.api.exception.KeyDisabledException;
+import io.mpsecrets.api.exception.SecretAccessDeniedException;
+import io.mpsecrets.api.exception.SecretException;
+import io.mpsecrets.api.exception.SecretNotFoundException;
+import io.mpsecrets.api.exception.ServiceUnavailableException;
+import io.mpsecrets.api.exception.UnknownKeyException;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
+import software.amazon.awssdk.core.exception.SdkException;
+
+/**
+ * Turns AWS SDK failures into typed mp-secrets failures, by AWS error code, after the SDK's own retries. The
+ * detail names the AWS error code, request id and AWS's message (which names principals and resources, never
+ * payloads).
+ */
+public final class AwsFailures {
+
+    private AwsFailures() {}
+
+    public static SecretException map(SdkException e, SecretRef ref) {
+        if (e instanceof ApiCallTimeoutException || e instanceof ApiCallAttemptTimeoutException) {
+            return new ServiceUnavailableException(FailureReason.TIMEOUT, ref, "no answer within the time limit", e);
+        }
+        if (!(e instanceof AwsServiceException service) || service.awsErrorDetails() == null) {
+            return new ServiceUnavailableException(
+                    FailureReason.UNAVAILABLE, ref, "cannot reach the service: " + safe(e.getMessage()), e);
+        }
+        String code = String.valueOf(service.awsErrorDetails().errorCode());
+        String detail = code + " (request " + service.requestId() + "): "
+                + safe(service.awsErrorDetails().errorMessage());
+        if (service.isThrottlingException()) {
+            return new ServiceUnavailableException(FailureReason.THROTTLED, ref, detail, e);
+        }
+        return byCode(code, detail, service.statusCode(), ref, e);
+    }
+
+    /** A per-item error of a batch answer ({@code BatchGetSecretValue}'s {@code Errors}), by its error code. */
+    public static SecretException map(String code, String message, SecretRef ref) {
+        String detail = code + ": " + safe(message);
+        if (code != null && (code.equals("ThrottlingException") || code.equals("TooManyRequestsException"))) {
+            return new ServiceUnavailableException(FailureReason.THROTTLED, ref, detail, null);
+        }
+        return byCode(String.valueOf(code), detail, 400, ref, null);
+    }
+
+    private static SecretException byCode(String code, String detail, int status, SecretRef ref, Throwable e) {
+        switch (code) {
+            case "AccessDeniedException":
+            case "AccessDenied":
+            case "UnrecognizedClientException":
+            case "InvalidSignatureException":
+            case "ExpiredTokenException":
+                return new SecretAccessDeniedException(ref, detail, e);
+            case "InvalidCiphertextException":
+            case "IncorrectKeyException":
+                return new DecryptionFailedException(FailureReason.WRONG_KEY, ref, detail, e);
+            case "DecryptionFailure":
+                // Secrets Manager could not decrypt the secret with its KMS key (usually: no kms:Decrypt on it).
+                return new DecryptionFailedException(FailureReason.WRONG_KEY, ref, detail, e);
+            case "DisabledException":
+            case "KMSInvalidStateException":
+            case "KeyUnavailableException":
+                return new KeyDisabledException(ref, detail, e);
+            case "NotFoundException":
+                return ref.keyId() != null
+                        ? new UnknownKeyException(ref, detail, e)
+                        : new SecretNotFoundException(ref, detail);
+            case "ResourceNotFoundException":
+            case "InvalidRequestException":
+                // Secrets Manager answers InvalidRequestException for a secret scheduled for deletion.
+                return new SecretNotFoundException(ref, detail);
+            case "ValidationException":
+            case "InvalidParameterException":
+                return new ConfigurationException(ref, detail, e);
+            case "DependencyTimeoutException":
+                return new ServiceUnavailableException(FailureReason.TIMEOUT, ref, detail, e);
+            default:
+                if (status >= 500) {
+                    return new ServiceUnavailableException(FailureReason.UNAVAILABLE, ref, detail, e);
+                }
+                return new ServiceUnavailableException(
+                        FailureReason.UNAVAILABLE, ref, "unexpected answer " + detail, e);
+        }
+    }
+
+    /** AWS text made safe for one log line: control characters out, length capped. */
+    static String safe(String text) {
+        if (text == null) {
+            return "";
+        }
+        String oneLine = text.replaceAll("\\p{Cntrl}", " ");
+        return oneLine.length() > 300 ? oneLine.substring(0, 300) + "..." : oneLine;
+    }
+}

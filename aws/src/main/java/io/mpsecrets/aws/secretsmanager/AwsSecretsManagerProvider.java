@@ -1,0 +1,191 @@
+package io.mpsecrets.aws.secretsmanager;
+
+import io.mpsecrets.api.SecretId;
+import io.mpsecrets.api.SecretProvider;
+import io.mpsecrets.api.SecretRef;
+import io.mpsecrets.api.SecretValue;
+import io.mpsecrets.api.exception.SecretException;
+import io.mpsecrets.api.exception.SecretNotFoundException;
+import io.mpsecrets.aws.AwsClientSettings;
+import io.mpsecrets.aws.AwsClients;
+import io.mpsecrets.aws.AwsFailures;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.secretsmanager.model.APIErrorType;
+import software.amazon.awssdk.services.secretsmanager.model.BatchGetSecretValueResponse;
+import software.amazon.awssdk.services.secretsmanager.model.DescribeSecretResponse;
+import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueResponse;
+import software.amazon.awssdk.services.secretsmanager.model.SecretValueEntry;
+
+/**
+ * AWS Secrets Manager as a secret store, through the AWS SDK v2 client: {@code GetSecretValue} by staging label
+ * ({@code AWSCURRENT} unless the id names another, e.g. {@code prod/db?stage=AWSPREVIOUS}) or pinned version id,
+ * {@code BatchGetSecretValue} (20 ids per call) for the secrets listed at start-up, and {@code DescribeSecret} to
+ * learn the current version without fetching the value, for rotation polling. {@code SecretString} and
+ * {@code SecretBinary} are both served; a JSON {@code SecretString}'s fields are read by the caller.
+ */
+public final class AwsSecretsManagerProvider implements SecretProvider {
+
+    public static final String NAME = "aws";
+    public static final String CURRENT = "AWSCURRENT";
+    /** BatchGetSecretValue takes at most 20 ids in {@code SecretIdList}. */
+    static final int BATCH_LIMIT = 20;
+
+    private final SecretsManagerClient client;
+
+    public AwsSecretsManagerProvider(SecretsManagerClient client) {
+        this.client = client;
+    }
+
+    /** A client configured from {@code mpsecrets.aws.*} (region, endpoint, profile, timeout, max-attempts). */
+    public static AwsSecretsManagerProvider create(AwsClientSettings settings) {
+        return new AwsSecretsManagerProvider(
+                AwsClients.configure(SecretsManagerClient.builder(), settings).build());
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public SecretValue fetch(SecretId id) {
+        SecretId whole = id.withoutField();
+        GetSecretValueResponse response;
+        try {
+            response = client.getSecretValue(
+                    b -> b.secretId(whole.path()).versionId(whole.versionId()).versionStage(whole.stage()));
+        } catch (SdkException e) {
+            throw failure(e, whole);
+        }
+        return value(response.secretString(), response.secretBinary(), response.versionId(), response.createdDate());
+    }
+
+    /**
+     * Current versions in batches of 20; pinned ones (a version id or a stage) one by one, as the batch call has
+     * no per-id selector. A missing secret is left out; any other per-id error (a denial, say) is thrown.
+     */
+    @Override
+    public Map<SecretId, SecretValue> fetchAll(Collection<SecretId> ids) {
+        Map<SecretId, SecretValue> out = new LinkedHashMap<>();
+        List<SecretId> current = new ArrayList<>();
+        for (SecretId id : ids) {
+            SecretId whole = id.withoutField();
+            if (whole.pinned()) {
+                try {
+                    out.put(id, fetch(whole));
+                } catch (SecretNotFoundException missing) {
+                    // left out
+                }
+            } else if (!current.contains(whole)) {
+                current.add(whole);
+            }
+        }
+        for (int from = 0; from < current.size(); from += BATCH_LIMIT) {
+            batch(current.subList(from, Math.min(current.size(), from + BATCH_LIMIT)), out);
+        }
+        return out;
+    }
+
+    private void batch(List<SecretId> ids, Map<SecretId, SecretValue> out) {
+        List<String> names = ids.stream().map(SecretId::path).toList();
+        String next = null;
+        do {
+            String token = next;
+            BatchGetSecretValueResponse response;
+            try {
+                response = client.batchGetSecretValue(b -> b.secretIdList(names).nextToken(token));
+            } catch (SdkException e) {
+                throw failure(e, SecretId.of(String.join(",", names)));
+            }
+            for (SecretValueEntry entry : response.secretValues()) {
+                SecretId id = match(ids, entry.name(), entry.arn());
+                if (id != null) {
+                    out.put(
+                            id,
+                            value(entry.secretString(), entry.secretBinary(), entry.versionId(), entry.createdDate()));
+                }
+            }
+            for (APIErrorType error : response.errors()) {
+                if (!"ResourceNotFoundException".equals(error.errorCode())) {
+                    SecretId id = match(ids, error.secretId(), error.secretId());
+                    throw AwsFailures.map(
+                            error.errorCode(), error.message(), ref(id == null ? SecretId.of(error.secretId()) : id));
+                }
+            }
+            next = response.nextToken();
+        } while (next != null && !next.isEmpty());
+    }
+
+    /** The requested id an answer belongs to: by name, ARN, or the partial ARN without AWS's random suffix. */
+    private static SecretId match(List<SecretId> ids, String name, String arn) {
+        for (SecretId id : ids) {
+            String asked = id.path();
+            if (asked.equals(name)
+                    || asked.equals(arn)
+                    || (arn != null && asked.startsWith("arn:") && arn.startsWith(asked + "-"))) {
+                return id;
+            }
+        }
+        return null;
+    }
+
+    /** The version that holds the id's stage ({@code AWSCURRENT} by default), from {@code DescribeSecret}. */
+    @Override
+    public Optional<String> currentVersion(SecretId id) {
+        if (id.versionId() != null) {
+            return Optional.of(id.versionId());
+        }
+        String stage = id.stage() == null ? CURRENT : id.stage();
+        DescribeSecretResponse response;
+        try {
+            response = client.describeSecret(b -> b.secretId(id.path()));
+        } catch (SdkException e) {
+            throw failure(e, id.withoutField());
+        }
+        return response.versionIdsToStages().entrySet().stream()
+                .filter(e -> e.getValue().contains(stage))
+                .map(Map.Entry::getKey)
+                .findFirst();
+    }
+
+    private static SecretValue value(String string, SdkBytes binary, String versionId, Instant created) {
+        byte[] bytes = string != null
+                ? string.getBytes(StandardCharsets.UTF_8)
+                : binary == null ? new byte[0] : binary.asByteArray();
+        try {
+            return SecretValue.of(bytes, versionId, created);
+        } finally {
+            Arrays.fill(bytes, (byte) 0);
+        }
+    }
+
+    private static SecretRef ref(SecretId id) {
+        return SecretRef.secret(NAME, id.toString());
+    }
+
+    private static SecretException failure(SdkException e, SecretId id) {
+        return AwsFailures.map(e, ref(id));
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+
+    @Override
+    public String toString() {
+        return "AwsSecretsManagerProvider["
+                + client.serviceClientConfiguration().region() + "]";
+    }
+}

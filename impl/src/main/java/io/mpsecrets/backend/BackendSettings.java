@@ -1,0 +1,53 @@
+package io.mpsecrets.backend;
+
+import io.mpsecrets.api.spi.BackendContext;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+
+/** A {@link BackendContext} over a settings lookup. */
+public record BackendSettings(
+        String name,
+        String prefix,
+        Function<String, Optional<String>> lookup,
+        Map<String, String> environment,
+        String application)
+        implements BackendContext {
+
+    public BackendSettings {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(prefix, "prefix");
+        Objects.requireNonNull(lookup, "lookup");
+        Objects.requireNonNull(environment, "environment");
+        Objects.requireNonNull(application, "application");
+    }
+
+    /** A store's context: settings under {@code mpsecrets.<name>.}. */
+    public static BackendSettings store(
+            String name,
+            Function<String, Optional<String>> lookup,
+            Map<String, String> environment,
+            String application) {
+        return new BackendSettings(name, "mpsecrets." + name + ".", lookup, environment, application);
+    }
+
+    /** A KMS's context: settings under {@code mpsecrets.kms.<name>.}. */
+    public static BackendSettings kms(
+            String name,
+            Function<String, Optional<String>> lookup,
+            Map<String, String> environment,
+            String application) {
+        return new BackendSettings(name, "mpsecrets.kms." + name + ".", lookup, environment, application);
+    }
+
+    @Override
+    public Optional<String> setting(String name) {
+        return lookup.apply(name).map(String::trim).filter(s -> !s.isEmpty());
+    }
+
+    @Override
+    public String toString() {
+        return "BackendSettings[" + name + ", " + prefix + "*]";
+    }
+}

@@ -1,0 +1,53 @@
+package io.mpsecrets.config;
+
+import io.mpsecrets.runtime.SecretReference;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The tags one config's {@link SecretMarker} gave out and what each stands for, shared with the same config's
+ * {@link SecretResolver}: the marker hands on the piece it parsed, the resolver reads it, and nothing is parsed twice.
+ * Each property keeps its last marking; when its raw value changes the old tags are retired.
+ */
+final class TagTable {
+
+    /** What a tag stands for: a whole {@code ENC(...)} value, or a reference, read as {@code property}. */
+    sealed interface Piece permits Encrypted, Reference {
+        String property();
+    }
+
+    record Encrypted(String property, String text) implements Piece {}
+
+    record Reference(String property, SecretReference reference) implements Piece {}
+
+    /** The last marking of a property: its raw value, the value with tags, and the tags. */
+    record Marked(String raw, String rewritten, List<String> tags) {}
+
+    private final ConcurrentHashMap<String, Marked> byProperty = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Piece> byTag = new ConcurrentHashMap<>();
+    private final AtomicLong serials = new AtomicLong();
+
+    Marked marked(String property) {
+        return byProperty.get(property);
+    }
+
+    Piece piece(String tag) {
+        return byTag.get(tag);
+    }
+
+    /** A new tag for {@code piece}. */
+    String tag(Piece piece) {
+        String tag = SecretTag.of(serials.incrementAndGet());
+        byTag.put(tag, piece);
+        return tag;
+    }
+
+    /** Makes {@code next} the property's marking and retires the tags of the one it replaces. */
+    void replace(String property, Marked previous, Marked next) {
+        byProperty.put(property, next);
+        if (previous != null) {
+            previous.tags().forEach(byTag::remove);
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package io.mpsecrets.kms.local;
+
+import io.mpsecrets.api.KeyManagementService;
+import io.mpsecrets.api.spi.BackendContext;
+import io.mpsecrets.api.spi.KeyManagementServiceFactory;
+import io.mpsecrets.settings.Settings;
+import java.nio.file.Path;
+
+/**
+ * {@code local}: the keyring file {@code mpsecrets.kms.local.keyring} (default {@code ~/.mpsecrets/keyring.json}),
+ * read on first use. Key ids {@code local} and {@code local:...}.
+ */
+public final class LocalKeyringKmsFactory implements KeyManagementServiceFactory {
+
+    public static final String NAME = "local";
+    public static final String KEYRING = "mpsecrets.kms.local.keyring";
+
+    /** {@code ~/.mpsecrets/keyring.json}: where {@code mpsecrets keygen} puts a keyring by default. */
+    public static Path defaultKeyring() {
+        return Path.of(System.getProperty("user.home"), ".mpsecrets", "keyring.json");
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public boolean supports(String keyId) {
+        return LocalKeyId.handles(keyId);
+    }
+
+    @Override
+    public KeyManagementService create(BackendContext context) {
+        return LocalKeyringKms.open(
+                Settings.of(context).path(KEYRING).orElseGet(LocalKeyringKmsFactory::defaultKeyring));
+    }
+}

@@ -1,0 +1,37 @@
+package io.mpsecrets.provider.file;
+
+import io.mpsecrets.api.SecretProvider;
+import io.mpsecrets.api.SecretProvider.Capability;
+import io.mpsecrets.api.spi.BackendContext;
+import io.mpsecrets.api.spi.SecretProviderFactory;
+import io.mpsecrets.settings.Settings;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * {@code file}: a directory of mounted secret files, {@code mpsecrets.file.dir}, with
+ * {@code mpsecrets.file.trim-newline} (default true). A file is one value, as Kubernetes and Docker users expect; its
+ * fields stay reachable as {@code ${file::name#field}}.
+ */
+public final class FileSecretProviderFactory implements SecretProviderFactory {
+
+    @Override
+    public String name() {
+        return FileSecretProvider.NAME;
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return EnumSet.of(Capability.ROTATION_CHECK, Capability.BINARY, Capability.LIST);
+    }
+
+    @Override
+    public SecretProvider create(BackendContext context) {
+        Settings settings = Settings.of(context);
+        return new FileSecretProvider(
+                settings.path(context.prefix() + "dir")
+                        .orElseThrow(() -> new io.mpsecrets.api.exception.ConfigurationException(
+                                context.prefix() + "dir is not set; it names the directory of mounted secret files")),
+                settings.bool(context.prefix() + "trim-newline", true));
+    }
+}

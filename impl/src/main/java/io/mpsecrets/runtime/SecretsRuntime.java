@@ -1,0 +1,117 @@
+package io.mpsecrets.runtime;
+
+import io.mpsecrets.api.EncryptionContext;
+import io.mpsecrets.audit.AuditLog;
+import io.mpsecrets.backend.BackendSettings;
+import io.mpsecrets.backend.Backends;
+import io.mpsecrets.cache.Ticker;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/**
+ * What mp-secrets holds for one application's config, in three parts: its {@link Auditor}, its
+ * {@link EncryptedValues} and its {@link StoreSecrets}. Built with the config without touching a KMS or a store.
+ * {@link #close()} (at application shutdown) stops the rotation watcher, zeroes data keys and store values and drops
+ * plaintexts; a runtime used again afterwards starts over empty.
+ */
+public final class SecretsRuntime implements AutoCloseable {
+
+    private final MpSecretsSettings settings;
+    private final Backends backends;
+    private final Auditor auditor;
+    private final EncryptedValues encrypted;
+    private final StoreSecrets stores;
+
+    private SecretsRuntime(
+            MpSecretsSettings settings,
+            Backends backends,
+            Auditor auditor,
+            EncryptedValues encrypted,
+            StoreSecrets stores) {
+        this.settings = settings;
+        this.backends = backends;
+        this.auditor = auditor;
+        this.encrypted = encrypted;
+        this.stores = stores;
+    }
+
+    /**
+     * A runtime for {@code settings}, using the backends {@code backends} found.
+     *
+     * @param kmsSettings reads the settings of a KMS when it is first used ({@code mpsecrets.kms.<name>.*})
+     * @throws io.mpsecrets.api.exception.ConfigurationException when {@code mpsecrets.kms} names a KMS that is not
+     *         on the class path
+     */
+    public static SecretsRuntime create(
+            MpSecretsSettings settings,
+            Backends backends,
+            Function<String, Optional<String>> kmsSettings,
+            Map<String, String> environment,
+            Ticker ticker) {
+        Auditor auditor = new Auditor(
+                new AuditLog(settings.auditRequired()), settings.application(), settings.auditEveryAccess());
+        EncryptedValues encrypted = new EncryptedValues(
+                backends.kmsRegistry(
+                        settings.kms(),
+                        name -> BackendSettings.kms(name, kmsSettings, environment, settings.application())),
+                settings.dataKeyCacheSize(),
+                EncryptionContext.forApplication(settings.application()),
+                settings.cachePlaintext(),
+                auditor);
+        StoreSecrets stores = new StoreSecrets(
+                backends, environment, settings.application(), settings.rotationInterval(), auditor, ticker);
+        return new SecretsRuntime(settings, backends, auditor, encrypted, stores);
+    }
+
+    public MpSecretsSettings settings() {
+        return settings;
+    }
+
+    /** The backends this application's config can use. */
+    public Backends backends() {
+        return backends;
+    }
+
+    public Auditor auditor() {
+        return auditor;
+    }
+
+    public AuditLog audit() {
+        return auditor.log();
+    }
+
+    public EncryptedValues encrypted() {
+        return encrypted;
+    }
+
+    public StoreSecrets stores() {
+        return stores;
+    }
+
+    /**
+     * The KMS a key id belongs to, by name, without building it: the enabled one that supports it, else one on the
+     * class path that claims it (for an operator's view of a value that cannot be read here).
+     */
+    public Optional<String> kmsNameFor(String keyId) {
+        return encrypted
+                .kmsNameFor(keyId)
+                .or(() -> backends.kmsSupporting(keyId).stream()
+                        .map(f -> f.name())
+                        .findFirst());
+    }
+
+    /** How many times each secret property was read, cache hits included. */
+    public Map<String, Long> readCounts() {
+        Map<String, Long> counts = new TreeMap<>(encrypted.readCounts());
+        stores.readCounts().forEach((property, count) -> counts.merge(property, count, Long::sum));
+        return counts;
+    }
+
+    @Override
+    public void close() {
+        stores.close();
+        encrypted.close();
+    }
+}

@@ -1,0 +1,200 @@
+package io.mpsecrets.runtime;
+
+import io.mpsecrets.api.SecretId;
+import io.mpsecrets.api.SecretProvider;
+import io.mpsecrets.api.SecretRef;
+import io.mpsecrets.api.SecretValue;
+import io.mpsecrets.api.exception.SecretException;
+import io.mpsecrets.backend.BackendSettings;
+import io.mpsecrets.backend.Backends;
+import io.mpsecrets.backend.StoreBackend;
+import io.mpsecrets.cache.CachePolicy;
+import io.mpsecrets.cache.CachedSecret;
+import io.mpsecrets.cache.SecretCache;
+import io.mpsecrets.cache.Ticker;
+import io.mpsecrets.rotation.RotationWatcher;
+import io.mpsecrets.settings.Settings;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * One application's store secrets: the stores it names (each built from its factory on first use, with its
+ * settings), the cache they are served from, and the rotation watcher, started with the first store when
+ * {@code mpsecrets.rotation.interval} is set. Reads are counted per property, and each secret remembers which
+ * properties read it, so that a rotation names them.
+ */
+public final class StoreSecrets implements AutoCloseable {
+
+    /** A store in use: its backend and cache policy. */
+    public record Store(String name, StoreBackend backend, CachePolicy policy) {
+        public SecretProvider provider() {
+            return backend.provider();
+        }
+
+        public boolean can(SecretProvider.Capability capability) {
+            return backend.can(capability);
+        }
+    }
+
+    private final Backends backends;
+    private final Map<String, String> environment;
+    private final String application;
+    private final Optional<Duration> rotationInterval;
+    private final Auditor auditor;
+    private final CacheAuditing auditing;
+    private final SecretCache cache;
+    private final ConcurrentHashMap<String, Store> stores = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<SecretCache.Key, Set<String>> readers = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, LongAdder> reads = new ConcurrentHashMap<>();
+    private RotationWatcher watcher;
+
+    StoreSecrets(
+            Backends backends,
+            Map<String, String> environment,
+            String application,
+            Optional<Duration> rotationInterval,
+            Auditor auditor,
+            Ticker ticker) {
+        this.backends = backends;
+        this.environment = environment;
+        this.application = application;
+        this.rotationInterval = rotationInterval;
+        this.auditor = auditor;
+        this.auditing = new CacheAuditing(auditor, key -> readers.getOrDefault(key, Set.of()));
+        this.cache = new SecretCache(ticker, auditing);
+    }
+
+    /**
+     * A store secret's current value (or field) for {@code property}, through the cache; {@code lookup} reads the
+     * store's settings if it is not open yet.
+     *
+     * @throws SecretException naming the property, store and secret when it cannot be served (audited)
+     */
+    public String value(String property, SecretReference reference, Settings lookup) {
+        SecretRef ref =
+                new SecretRef(property, reference.store(), reference.id().toString(), null, null);
+        try {
+            Store store = store(reference.store(), "the reference ${" + reference + "}", lookup);
+            SecretId whole = reference.id().withoutField();
+            SecretCache.Key key = new SecretCache.Key(reference.store(), whole);
+            readers.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(property);
+            CachedSecret secret =
+                    cache.get(key, store.policy(), () -> store.provider().fetch(whole), property);
+            String value = reference.id().field() == null
+                    ? secret.text(ref)
+                    : secret.field(reference.id().field(), ref);
+            reads.computeIfAbsent(property, p -> new LongAdder()).increment();
+            auditor.accessed(ref);
+            return value;
+        } catch (SecretException e) {
+            throw e.ref().property() == null ? e.withProperty(property) : e;
+        }
+    }
+
+    /**
+     * The store called {@code name}, built from its settings on first use; starts the rotation watcher if one is set.
+     *
+     * @param where what named the store, for the error when no such store is on the class path
+     */
+    public Store store(String name, String where, Settings lookup) {
+        Store store = stores.get(name);
+        if (store == null) {
+            synchronized (stores) {
+                store = stores.get(name);
+                if (store == null) {
+                    StoreBackend backend = backends.openStore(
+                            name, where, BackendSettings.store(name, lookup.lookup(), environment, application));
+                    store = new Store(name, backend, StoreSettings.cachePolicy(name, lookup));
+                    stores.put(name, store);
+                }
+                if (watcher == null && rotationInterval.isPresent()) {
+                    watcher = RotationWatcher.start(cache, new WatchedStores(), rotationInterval.get(), application);
+                }
+            }
+        }
+        return store;
+    }
+
+    /** Secrets fetched together at start-up (a batch call), cached fresh from now. */
+    public void prefetched(Store store, Map<SecretId, SecretValue> values) {
+        cache.putAll(store.name(), values, store.policy());
+    }
+
+    /** The cached version of a whole secret, if it was fetched. */
+    public Optional<CachedSecret> peek(String store, SecretId id) {
+        return cache.peek(new SecretCache.Key(store, id));
+    }
+
+    public SecretCache cache() {
+        return cache;
+    }
+
+    /** Whether a rotation watcher thread is running. */
+    public boolean watching() {
+        synchronized (stores) {
+            return watcher != null;
+        }
+    }
+
+    /** Runs one rotation check now (tests, and operators' tools). */
+    public void checkRotation() {
+        RotationWatcher current;
+        synchronized (stores) {
+            current = watcher;
+        }
+        if (current != null) {
+            current.poll();
+        }
+    }
+
+    /** How many times each store-backed property was read. */
+    public Map<String, Long> readCounts() {
+        Map<String, Long> out = new TreeMap<>();
+        reads.forEach((property, count) -> out.put(property, count.sum()));
+        return out;
+    }
+
+    /** The stores as the rotation watcher sees them: open ones whose secrets can rotate. */
+    private final class WatchedStores implements RotationWatcher.Stores {
+        @Override
+        public Optional<SecretProvider> provider(String store) {
+            return Optional.ofNullable(stores.get(store))
+                    .filter(s -> s.can(SecretProvider.Capability.ROTATION_CHECK))
+                    .map(Store::provider);
+        }
+
+        @Override
+        public CachePolicy policy(String store) {
+            Store open = stores.get(store);
+            return open == null ? CachePolicy.DEFAULT : open.policy();
+        }
+
+        @Override
+        public void checkFailed(SecretCache.Key key, SecretException failure) {
+            auditing.checkFailed(key, failure);
+        }
+    }
+
+    /** Stops the watcher, zeroes every cached value and closes the stores. */
+    @Override
+    public void close() {
+        RotationWatcher stopping;
+        synchronized (stores) {
+            stopping = watcher;
+            watcher = null;
+        }
+        if (stopping != null) {
+            stopping.close();
+        }
+        readers.clear();
+        reads.clear();
+        cache.close();
+        stores.values().forEach(store -> store.provider().close());
+        stores.clear();
+    }
+}

@@ -1,0 +1,34 @@
+package io.mpsecrets.support;
+
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Exponential backoff with "equal jitter" (half of each wait fixed, half random), so that many instances retrying
+ * a failing service do not retry in step: after the {@code n}th failure, a wait in
+ * {@code [w/2, w]} where {@code w = min(max, base * 2^(n-1))}.
+ */
+public final class Backoff {
+
+    private final long baseNanos;
+    private final long maxNanos;
+
+    public Backoff(Duration base, Duration max) {
+        if (base.isNegative() || max.compareTo(base) < 0) {
+            throw new IllegalArgumentException("negative base or max below base");
+        }
+        this.baseNanos = base.toNanos();
+        this.maxNanos = max.toNanos();
+    }
+
+    /** The wait after {@code failures} consecutive failures (1 for the first), in nanoseconds. */
+    public long nanos(int failures) {
+        int doublings = Math.max(0, failures - 1);
+        long exponential = doublings < 62 && baseNanos <= (maxNanos >> doublings) ? baseNanos << doublings : maxNanos;
+        return exponential / 2 + ThreadLocalRandom.current().nextLong(exponential / 2 + 1);
+    }
+
+    public Duration wait(int failures) {
+        return Duration.ofNanos(nanos(failures));
+    }
+}

@@ -1,0 +1,31 @@
+package org.example.toy;
+
+import io.mpsecrets.api.SecretProvider;
+import io.mpsecrets.api.SecretProvider.Capability;
+import io.mpsecrets.api.spi.BackendContext;
+import io.mpsecrets.api.spi.SecretProviderFactory;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * {@code toy}: registered in this module's test {@code META-INF/services}, as a third party's jar would register it.
+ */
+public final class ToyStoreFactory implements SecretProviderFactory {
+
+    public static final String NAME = "toy";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return EnumSet.of(Capability.VERSIONS, Capability.ROTATION_CHECK, Capability.LIST, Capability.FIELDS);
+    }
+
+    @Override
+    public SecretProvider create(BackendContext context) {
+        return new ToyStore(context.setting(context.prefix() + "namespace").orElse("default"));
+    }
+}

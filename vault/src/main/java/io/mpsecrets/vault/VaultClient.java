@@ -1,0 +1,388 @@
+package io.mpsecrets.vault;
+
+import io.mpsecrets.api.FailureReason;
+import io.mpsecrets.api.SecretRef;
+import io.mpsecrets.api.exception.ConfigurationException;
+import io.mpsecrets.api.exception.InvalidSecretValueException;
+import io.mpsecrets.api.exception.SecretAccessDeniedException;
+import io.mpsecrets.api.exception.SecretException;
+import io.mpsecrets.api.exception.SecretNotFoundException;
+import io.mpsecrets.api.exception.ServiceUnavailableException;
+import io.mpsecrets.support.Backoff;
+import jakarta.json.Json;
+import jakarta.json.JsonException;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * Vault's HTTP API as mp-secrets uses it: authenticated GETs under {@code /v1/}, with {@code X-Vault-Token} and
+ * {@code X-Vault-Namespace}, TLS trusting a custom CA bundle when one is set, retries with jittered backoff while
+ * Vault is throttling, sealed or failing, and the token kept alive: renewed once two thirds of its TTL have passed,
+ * and logged in again (AppRole, Kubernetes) when it cannot be renewed or Vault no longer accepts it. Response
+ * bodies hold secrets: they are parsed, never logged, and errors carry Vault's error strings only.
+ */
+final class VaultClient {
+
+    /** 100 ms, doubling per attempt (the attempts are few: {@code mpsecrets.vault.max-attempts}, at most 20). */
+    private static final Backoff BACKOFF = new Backoff(Duration.ofMillis(100), Duration.ofMillis(100L << 10));
+
+    private final VaultSettings settings;
+    private final HttpClient http;
+    private final Object loginLock = new Object();
+    private volatile Token token;
+
+    /** A token and when to renew it; {@code renewAt} is null for a token that does not expire. */
+    private record Token(String id, Long renewAt, Long expiresAt, boolean renewable, Duration ttl) {
+        @Override
+        public String toString() {
+            return "Token[redacted]";
+        }
+    }
+
+    VaultClient(VaultSettings settings) {
+        this.settings = settings;
+        HttpClient.Builder builder =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(settings.timeout());
+        settings.caBundle().ifPresent(bundle -> builder.sslContext(trusting(bundle)));
+        this.http = builder.build();
+    }
+
+    /** {@code GET /v1/<path>[?query]}: the answer's JSON body. */
+    JsonObject get(String path, String query, SecretRef ref) {
+        return call("GET", path, query, null, ref, true);
+    }
+
+    private JsonObject call(
+            String method, String path, String query, JsonObject body, SecretRef ref, boolean authenticated) {
+        boolean loggedInAgain = false;
+        for (int attempt = 1; ; attempt++) {
+            String tokenId = null;
+            Answer answer;
+            try {
+                tokenId = authenticated ? token(ref).id() : null;
+                answer = send(method, path, query, body, tokenId);
+            } catch (ServiceUnavailableException transientFailure) {
+                if (attempt >= settings.maxAttempts()) {
+                    throw transientFailure.withRef(ref);
+                }
+                sleep(attempt);
+                continue;
+            }
+            int status = answer.status();
+            if (status >= 200 && status < 300) {
+                return answer.json(ref);
+            }
+            if (status == 403 && authenticated && !loggedInAgain && canLogIn()) {
+                // The token may have been revoked or expired early: one fresh login, then Vault's word stands.
+                loggedInAgain = true;
+                forget(tokenId);
+                continue;
+            }
+            SecretException failure = failure(status, answer, ref);
+            if (!failure.reason().transientFailure() || attempt >= settings.maxAttempts()) {
+                throw failure;
+            }
+            sleep(attempt);
+        }
+    }
+
+    private record Answer(int status, byte[] body) {
+        JsonObject json(SecretRef ref) {
+            if (body.length == 0) {
+                return JsonValue.EMPTY_JSON_OBJECT;
+            }
+            try (JsonReader reader = Json.createReader(new ByteArrayInputStream(body))) {
+                return reader.readObject();
+            } catch (JsonException | IllegalStateException e) {
+                // The parser's message may quote the body: not kept.
+                throw new InvalidSecretValueException(ref, "Vault answered with something other than a JSON object");
+            } finally {
+                Arrays.fill(body, (byte) 0);
+            }
+        }
+
+        /** Vault's {@code errors} strings, one line, capped. */
+        String errors() {
+            try (JsonReader reader = Json.createReader(new ByteArrayInputStream(body))) {
+                StringBuilder out = new StringBuilder();
+                for (JsonValue error : reader.readObject().getJsonArray("errors")) {
+                    if (error instanceof JsonString text) {
+                        out.append(out.length() == 0 ? "" : "; ")
+                                .append(text.getString().replaceAll("\\s+", " ").trim());
+                    }
+                }
+                return out.length() > 200 ? out.substring(0, 200) + "..." : out.toString();
+            } catch (RuntimeException e) {
+                return "";
+            }
+        }
+    }
+
+    private Answer send(String method, String path, String query, JsonObject body, String tokenId) {
+        URI uri = URI.create(settings.address() + "/v1/" + path + (query == null ? "" : "?" + query));
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(uri).timeout(settings.timeout()).header("Accept", "application/json");
+        if (tokenId != null) {
+            request.header("X-Vault-Token", tokenId);
+        }
+        settings.namespace().ifPresent(ns -> request.header("X-Vault-Namespace", ns));
+        if (body == null) {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            request.header("Content-Type", "application/json")
+                    .method(method, HttpRequest.BodyPublishers.ofString(body.toString()));
+        }
+        SecretRef where = SecretRef.secret(VaultSecretProvider.NAME, path);
+        try {
+            HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            return new Answer(response.statusCode(), response.body());
+        } catch (HttpTimeoutException e) {
+            throw new ServiceUnavailableException(
+                    FailureReason.TIMEOUT, where, "Vault did not answer within " + settings.timeout(), null);
+        } catch (IOException e) {
+            throw new ServiceUnavailableException(
+                    FailureReason.UNAVAILABLE,
+                    where,
+                    "cannot reach Vault at " + settings.address() + ": "
+                            + e.getClass().getSimpleName(),
+                    null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ServiceUnavailableException(FailureReason.UNAVAILABLE, where, "interrupted", null);
+        }
+    }
+
+    private static SecretException failure(int status, Answer answer, SecretRef ref) {
+        String errors = answer.errors();
+        String detail = "Vault answered " + status + (errors.isEmpty() ? "" : ": " + errors);
+        switch (status) {
+            case 400:
+                return new ConfigurationException(ref, detail, null);
+            case 401:
+            case 403:
+                return new SecretAccessDeniedException(ref, detail, null);
+            case 404:
+                return new SecretNotFoundException(ref, detail);
+            case 412:
+                // Vault Enterprise: a performance standby has not caught up yet.
+                return new ServiceUnavailableException(FailureReason.UNAVAILABLE, ref, detail, null);
+            case 429:
+                return new ServiceUnavailableException(FailureReason.THROTTLED, ref, detail, null);
+            default:
+                if (status >= 500) {
+                    return new ServiceUnavailableException(
+                            FailureReason.UNAVAILABLE,
+                            ref,
+                            status == 503 ? detail + " (sealed or in maintenance)" : detail,
+                            null);
+                }
+                return new ServiceUnavailableException(
+                        FailureReason.UNAVAILABLE, ref, "unexpected answer: " + detail, null);
+        }
+    }
+
+    private void sleep(int attempt) {
+        try {
+            TimeUnit.NANOSECONDS.sleep(BACKOFF.nanos(attempt));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ServiceUnavailableException(
+                    FailureReason.UNAVAILABLE, SecretRef.secret(VaultSecretProvider.NAME, null), "interrupted", null);
+        }
+    }
+
+    // ---- tokens ----
+
+    private boolean canLogIn() {
+        return !(settings.auth() instanceof VaultSettings.TokenAuth auth)
+                || auth.file().isPresent();
+    }
+
+    private void forget(String tokenId) {
+        synchronized (loginLock) {
+            Token current = token;
+            if (current != null && current.id().equals(tokenId)) {
+                token = null;
+            }
+        }
+    }
+
+    /** A usable token: logs in on first use, renews after two thirds of its TTL, logs in again when it must. */
+    private Token token(SecretRef ref) {
+        Token current = token;
+        long now = System.nanoTime();
+        if (current != null && (current.renewAt() == null || now - current.renewAt() < 0)) {
+            return current;
+        }
+        synchronized (loginLock) {
+            current = token;
+            now = System.nanoTime();
+            if (current != null && (current.renewAt() == null || now - current.renewAt() < 0)) {
+                return current;
+            }
+            if (current != null && current.renewable()) {
+                try {
+                    token = fromAuth(renewSelf(current, ref), current.id());
+                    return token;
+                } catch (SecretException e) {
+                    if (!canLogIn() && now - current.expiresAt() < 0) {
+                        return current; // renewal failed but the token still lives: try again on the next request
+                    }
+                }
+            } else if (current != null && !canLogIn() && now - current.expiresAt() < 0) {
+                return current; // a fixed, non-renewable token: use it until Vault says no
+            }
+            token = login(ref);
+            return token;
+        }
+    }
+
+    /** One {@code renew-self} with {@code current}; no retry here: the caller falls back to logging in again. */
+    private JsonObject renewSelf(Token current, SecretRef ref) {
+        Answer answer = send("POST", "auth/token/renew-self", null, JsonValue.EMPTY_JSON_OBJECT, current.id());
+        if (answer.status() / 100 != 2) {
+            throw failure(answer.status(), answer, ref);
+        }
+        return answer.json(ref);
+    }
+
+    private Token login(SecretRef ref) {
+        VaultSettings.Auth auth = settings.auth();
+        if (auth instanceof VaultSettings.TokenAuth tokenAuth) {
+            String id =
+                    tokenAuth.token().orElseGet(() -> readFile(tokenAuth.file().orElseThrow(), "token-file"));
+            return lookup(id, ref);
+        }
+        JsonObject body;
+        String mount;
+        if (auth instanceof VaultSettings.AppRoleAuth appRole) {
+            mount = appRole.mount();
+            body = Json.createObjectBuilder()
+                    .add("role_id", appRole.roleId())
+                    .add(
+                            "secret_id",
+                            appRole.secretId()
+                                    .orElseGet(() ->
+                                            readFile(appRole.secretIdFile().orElseThrow(), "approle.secret-id-file")))
+                    .build();
+        } else {
+            VaultSettings.KubernetesAuth kubernetes = (VaultSettings.KubernetesAuth) auth;
+            mount = kubernetes.mount();
+            body = Json.createObjectBuilder()
+                    .add("role", kubernetes.role())
+                    .add("jwt", readFile(kubernetes.jwtFile(), "kubernetes.jwt-file"))
+                    .build();
+        }
+        SecretRef loginRef = ref.withProvider(VaultSecretProvider.NAME);
+        JsonObject answer;
+        try {
+            answer = call("POST", "auth/" + mount + "/login", null, body, loginRef, false);
+        } catch (ConfigurationException refused) {
+            // Vault answers a bad role or secret id with 400.
+            throw new SecretAccessDeniedException(
+                    loginRef, "Vault refused the " + auth + " login: " + refused.detail(), null);
+        }
+        JsonObject authBlock = answer.getJsonObject("auth");
+        if (authBlock == null || !(authBlock.get("client_token") instanceof JsonString)) {
+            throw new SecretAccessDeniedException(loginRef, "Vault's " + auth + " login gave no token", null);
+        }
+        return fromAuth(answer, authBlock.getString("client_token"));
+    }
+
+    /** A given token: its TTL and renewability from {@code lookup-self}; treated as not expiring if that is refused. */
+    private Token lookup(String id, SecretRef ref) {
+        Answer answer = send("GET", "auth/token/lookup-self", null, null, id);
+        if (answer.status() == 403) {
+            throw new SecretAccessDeniedException(
+                    ref, "Vault does not accept the configured token (" + settings.auth() + ")", null);
+        }
+        if (answer.status() / 100 != 2) {
+            return new Token(id, null, null, false, Duration.ZERO);
+        }
+        JsonObject data = answer.json(ref).getJsonObject("data");
+        long ttl = data == null
+                ? 0
+                : data.getJsonNumber("ttl") == null
+                        ? 0
+                        : data.getJsonNumber("ttl").longValue();
+        boolean renewable = data != null && data.getBoolean("renewable", false);
+        return token(id, ttl, renewable);
+    }
+
+    private static Token fromAuth(JsonObject answer, String id) {
+        JsonObject auth = answer.getJsonObject("auth");
+        long ttl = auth == null || auth.getJsonNumber("lease_duration") == null
+                ? 0
+                : auth.getJsonNumber("lease_duration").longValue();
+        return token(id, ttl, auth != null && auth.getBoolean("renewable", false));
+    }
+
+    private static Token token(String id, long ttlSeconds, boolean renewable) {
+        if (ttlSeconds <= 0) {
+            return new Token(id, null, null, renewable, Duration.ZERO);
+        }
+        long now = System.nanoTime();
+        long ttl = TimeUnit.SECONDS.toNanos(ttlSeconds);
+        return new Token(id, now + ttl * 2 / 3, now + ttl, renewable, Duration.ofSeconds(ttlSeconds));
+    }
+
+    private static String readFile(Path file, String setting) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8).trim();
+        } catch (IOException e) {
+            throw new ConfigurationException(VaultSettings.PREFIX + setting + ": cannot read " + file + " ("
+                    + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    private static SSLContext trusting(Path bundle) {
+        try (InputStream in = Files.newInputStream(bundle)) {
+            KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
+            trusted.load(null, null);
+            int n = 0;
+            for (Certificate certificate :
+                    CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                trusted.setCertificateEntry("ca-" + n++, certificate);
+            }
+            if (n == 0) {
+                throw new ConfigurationException(
+                        VaultSettings.PREFIX + "ca-bundle " + bundle + " holds no PEM certificate");
+            }
+            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(trusted);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, trust.getTrustManagers(), null);
+            return context;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new ConfigurationException(VaultSettings.PREFIX + "ca-bundle: cannot load " + bundle + " ("
+                    + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "VaultClient[" + settings.address() + ", " + settings.auth() + "]";
+    }
+}

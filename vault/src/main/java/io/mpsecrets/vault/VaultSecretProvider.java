@@ -1,0 +1,142 @@
+package io.mpsecrets.vault;
+
+import io.mpsecrets.api.SecretId;
+import io.mpsecrets.api.SecretProvider;
+import io.mpsecrets.api.SecretRef;
+import io.mpsecrets.api.SecretValue;
+import io.mpsecrets.api.exception.InvalidSecretValueException;
+import io.mpsecrets.api.exception.SecretNotFoundException;
+import io.mpsecrets.provider.ContentVersion;
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * HashiCorp Vault's KV secrets engine as a secret store. A secret id is {@code <mount>/<path>}, e.g.
+ * {@code secret/orders}: on a KV v2 mount it reads {@code /v1/secret/data/orders} (a pinned
+ * {@code ?version=N} reads that version) and asks {@code /v1/secret/metadata/orders} for the current version
+ * when polling for rotation; on a KV v1 mount it reads {@code /v1/<mount>/<path>}, whose version is a keyed hash
+ * of the content. The secret's value is its data object as JSON, so its keys are fields
+ * ({@code ${vault::secret/orders#api_key}}).
+ */
+public final class VaultSecretProvider implements SecretProvider {
+
+    public static final String NAME = "vault";
+
+    private final VaultSettings settings;
+    private final VaultClient client;
+
+    public VaultSecretProvider(VaultSettings settings) {
+        this.settings = settings;
+        this.client = new VaultClient(settings);
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    private record Location(String mount, String path, int kvVersion) {}
+
+    private Location locate(SecretId id) {
+        String full = id.path().startsWith("/") ? id.path().substring(1) : id.path();
+        int slash = full.indexOf('/');
+        if (slash <= 0 || slash == full.length() - 1) {
+            throw new SecretNotFoundException(ref(id), "a Vault secret id is <mount>/<path>, e.g. secret/orders");
+        }
+        String mount = full.substring(0, slash);
+        return new Location(mount, full.substring(slash + 1), settings.kvVersion(mount));
+    }
+
+    @Override
+    public SecretValue fetch(SecretId id) {
+        SecretId whole = id.withoutField();
+        SecretRef ref = ref(whole);
+        if (whole.stage() != null) {
+            throw new SecretNotFoundException(ref, "Vault KV has version numbers, not stages: use ?version=N");
+        }
+        Location at = locate(whole);
+        if (at.kvVersion() == 1) {
+            if (whole.versionId() != null) {
+                throw new SecretNotFoundException(ref, "a KV version 1 secret has only its current value");
+            }
+            JsonObject data = data(client.get(at.mount() + "/" + at.path(), null, ref), ref);
+            return value(data, null, null);
+        }
+        String query = null;
+        if (whole.versionId() != null) {
+            if (!whole.versionId().chars().allMatch(Character::isDigit)) {
+                throw new SecretNotFoundException(ref, "a KV version 2 version is a number");
+            }
+            query = "version=" + whole.versionId();
+        }
+        JsonObject outer = data(client.get(at.mount() + "/data/" + at.path(), query, ref), ref);
+        JsonObject data = outer.get("data") instanceof JsonObject object ? object : null;
+        if (data == null) {
+            throw new SecretNotFoundException(ref, "the version was deleted or destroyed");
+        }
+        JsonObject metadata = outer.get("metadata") instanceof JsonObject object ? object : JsonValue.EMPTY_JSON_OBJECT;
+        String version = metadata.get("version") instanceof JsonNumber number ? number.toString() : null;
+        return value(data, version, instant(metadata.get("created_time")));
+    }
+
+    /** KV v2: {@code current_version} from the metadata endpoint; KV v1: a keyed hash of the content. */
+    @Override
+    public Optional<String> currentVersion(SecretId id) {
+        SecretId whole = id.withoutField();
+        if (whole.versionId() != null) {
+            return Optional.of(whole.versionId());
+        }
+        Location at = locate(whole);
+        if (at.kvVersion() == 1) {
+            return SecretProvider.super.currentVersion(whole);
+        }
+        SecretRef ref = ref(whole);
+        JsonObject metadata = data(client.get(at.mount() + "/metadata/" + at.path(), null, ref), ref);
+        return metadata.get("current_version") instanceof JsonNumber number
+                ? Optional.of(number.toString())
+                : Optional.empty();
+    }
+
+    private static JsonObject data(JsonObject answer, SecretRef ref) {
+        if (answer.get("data") instanceof JsonObject data) {
+            return data;
+        }
+        throw new InvalidSecretValueException(ref, "Vault's answer has no data object");
+    }
+
+    private static SecretValue value(JsonObject data, String version, Instant created) {
+        byte[] bytes = data.toString().getBytes(StandardCharsets.UTF_8);
+        try {
+            return SecretValue.of(bytes, version == null ? ContentVersion.of(bytes) : version, created);
+        } finally {
+            Arrays.fill(bytes, (byte) 0);
+        }
+    }
+
+    private static Instant instant(JsonValue value) {
+        if (value instanceof JsonString text && !text.getString().isEmpty()) {
+            try {
+                return Instant.parse(text.getString());
+            } catch (DateTimeParseException e) {
+                return null;
+            }
+        }
+        return null;
+    }
+
+    private static SecretRef ref(SecretId id) {
+        return SecretRef.secret(NAME, id.toString());
+    }
+
+    @Override
+    public String toString() {
+        return "VaultSecretProvider[" + settings.address() + "]";
+    }
+}
