@@ -14,6 +14,8 @@ public interface AuditSink {
      *
      * @return whether the event was recorded; when audit is required and no sink records an event, the access that
      *         caused it is refused
+     * @throws RuntimeException never on purpose: a sink that throws is logged (by type) and counted as not having
+     *         recorded the event
      */
     boolean record(SecretEvent event);
 }

@@ -18,7 +18,8 @@ public enum FailureReason {
     UNAVAILABLE("the service is unavailable"),
     AUDIT_UNAVAILABLE("no audit sink recorded the access, and audit is required"),
     CONFIGURATION("invalid mp-secrets configuration"),
-    INVALID_VALUE("the stored value is not usable");
+    INVALID_VALUE("the stored value is not usable"),
+    CLOSED("mp-secrets was closed: the application is stopping");
 
     private final String description;
 

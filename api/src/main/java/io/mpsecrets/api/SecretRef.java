@@ -62,10 +62,11 @@ public record SecretRef(String property, String provider, String secretId, Strin
         }
     }
 
+    /** The set fields as {@code name=value}, each escaped for one log line ({@link LogSafe}). */
     @Override
     public String toString() {
         StringJoiner joiner = new StringJoiner(" ");
-        attributes().forEach((name, value) -> joiner.add(name + "=" + value));
+        attributes().forEach((name, value) -> joiner.add(name + "=" + LogSafe.escape(value)));
         return joiner.length() == 0 ? "(unnamed)" : joiner.toString();
     }
 }

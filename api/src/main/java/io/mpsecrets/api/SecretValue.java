@@ -34,14 +34,23 @@ public final class SecretValue implements Destroyable {
         return new SecretValue(text.getBytes(StandardCharsets.UTF_8), version, created);
     }
 
-    /** A copy of the bytes. */
-    public byte[] bytes() {
+    /**
+     * A copy of the bytes. A copy and {@link #destroy()} never overlap (both hold this value's lock), so a copy is
+     * whole or refused, never partly zeroed.
+     *
+     * @throws IllegalStateException when the value was destroyed
+     */
+    public synchronized byte[] bytes() {
         checkNotDestroyed();
         return bytes.clone();
     }
 
-    /** The bytes as UTF-8 text. */
-    public String asString() {
+    /**
+     * The bytes as UTF-8 text.
+     *
+     * @throws IllegalStateException when the value was destroyed
+     */
+    public synchronized String asString() {
         checkNotDestroyed();
         return new String(bytes, StandardCharsets.UTF_8);
     }
@@ -58,13 +67,18 @@ public final class SecretValue implements Destroyable {
 
     /** Constant-time comparison of the bytes; versions are not compared. */
     public boolean contentEquals(SecretValue other) {
-        checkNotDestroyed();
-        other.checkNotDestroyed();
-        return MessageDigest.isEqual(bytes, other.bytes);
+        byte[] mine = bytes();
+        byte[] theirs = other.bytes();
+        try {
+            return MessageDigest.isEqual(mine, theirs);
+        } finally {
+            Arrays.fill(mine, (byte) 0);
+            Arrays.fill(theirs, (byte) 0);
+        }
     }
 
     @Override
-    public void destroy() {
+    public synchronized void destroy() {
         destroyed = true;
         Arrays.fill(bytes, (byte) 0);
     }

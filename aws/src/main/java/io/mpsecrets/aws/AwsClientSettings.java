@@ -8,7 +8,8 @@ import java.util.function.Function;
 
 /**
  * How to reach an AWS service: region, endpoint override (a mock, a VPC endpoint, LocalStack), credentials profile,
- * time limit per call and attempts. Unset region and credentials come from the SDK's default chains (environment,
+ * time limit per call and attempts, and the largest answer read. Unset region and credentials come from the SDK's
+ * default chains (environment,
  * system properties, profile files, container and instance roles).
  *
  * @param prefix the settings prefix, e.g. {@code mpsecrets.kms.aws.}, used in error messages
@@ -19,10 +20,16 @@ public record AwsClientSettings(
         Optional<URI> endpoint,
         Optional<String> profile,
         Duration timeout,
-        int maxAttempts) {
+        int maxAttempts,
+        long maxResponseSize) {
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
     public static final int DEFAULT_MAX_ATTEMPTS = 3;
+    /**
+     * Room for a {@code BatchGetSecretValue} answer of 20 secrets of Secrets Manager's largest size (64 KiB, base64
+     * for a binary one), and far more than any KMS answer.
+     */
+    public static final long DEFAULT_MAX_RESPONSE_SIZE = 2 * 1024 * 1024;
 
     /** Reads {@code <prefix>region}, {@code endpoint}, {@code profile}, {@code timeout} and {@code max-attempts}. */
     public static AwsClientSettings read(String prefix, Function<String, Optional<String>> lookup) {
@@ -33,6 +40,7 @@ public record AwsClientSettings(
                 settings.url(prefix + "endpoint"),
                 settings.string(prefix + "profile"),
                 settings.duration(prefix + "timeout", DEFAULT_TIMEOUT),
-                settings.intBetween(prefix + "max-attempts", 1, 20, DEFAULT_MAX_ATTEMPTS));
+                settings.intBetween(prefix + "max-attempts", 1, 20, DEFAULT_MAX_ATTEMPTS),
+                settings.bytes(prefix + "max-response-size", DEFAULT_MAX_RESPONSE_SIZE));
     }
 }

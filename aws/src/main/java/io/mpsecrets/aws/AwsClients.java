@@ -18,7 +18,8 @@ public final class AwsClients {
 
     /**
      * Applies {@code settings}: the JDK URL-connection HTTP client, region, endpoint, credentials, the per-call time
-     * limit and the standard retry strategy (exponential backoff with jitter for throttling and 5xx).
+     * limit, a bound on the size of every answer, and the standard retry strategy (exponential backoff with jitter for
+     * throttling and 5xx).
      */
     public static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> B configure(
             B builder, AwsClientSettings settings) {
@@ -31,6 +32,8 @@ public final class AwsClients {
         settings.profile().ifPresent(credentials::profileName);
         builder.credentialsProvider(credentials.build());
         builder.overrideConfiguration(ClientOverrideConfiguration.builder()
+                .addExecutionInterceptor(
+                        new BoundedResponses(settings.maxResponseSize(), settings.prefix() + "max-response-size"))
                 .apiCallTimeout(settings.timeout())
                 .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
                         .maxAttempts(settings.maxAttempts())

@@ -18,7 +18,7 @@ import picocli.CommandLine.ParentCommand;
         description = {
             "Encrypt the plaintext on standard input; print ENC(...) for a config file.",
             "The value decrypts only as --property NAME, unless made --unbound.",
-            "Example: printf %s \"$DB_PASSWORD\" | mpsecrets encrypt --property db.password"
+            "Example: printf %%s \"$DB_PASSWORD\" | mpsecrets encrypt --property db.password"
         })
 final class EncryptCommand implements Callable<Integer> {
 

@@ -60,10 +60,9 @@ public final class MpSecretsCommand implements Runnable {
         line.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
         line.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
         line.setParameterExceptionHandler((e, arguments) -> {
-            // One line, and never an echo of an unexpected argument: it may be a plaintext typed by mistake.
-            String reason = e instanceof CommandLine.UnmatchedArgumentException
-                    ? "unexpected argument (plaintext is read from standard input, never from arguments)"
-                    : e.getMessage();
+            // One line, and never an echo of what was typed: an argument, or an option's value, may be a plaintext
+            // typed by mistake. picocli's own messages quote values ("'x' is not a boolean"), so they are not used.
+            String reason = reason(e);
             err.println("mpsecrets: usage: " + reason + " (see: mpsecrets "
                     + e.getCommandLine().getCommandName() + " --help)");
             return USAGE;
@@ -73,6 +72,27 @@ public final class MpSecretsCommand implements Runnable {
             return e instanceof UsageException ? USAGE : FAILED;
         });
         return line.execute(args);
+    }
+
+    /** What was wrong with the arguments, naming options only. */
+    static String reason(CommandLine.ParameterException e) {
+        if (e instanceof CommandLine.UnmatchedArgumentException) {
+            return "unexpected argument (plaintext is read from standard input, never from arguments)";
+        }
+        if (e instanceof CommandLine.MissingParameterException missing) {
+            return "missing "
+                    + missing.getMissing().stream()
+                            .map(MpSecretsCommand::describe)
+                            .collect(java.util.stream.Collectors.joining(", "));
+        }
+        if (e instanceof CommandLine.MutuallyExclusiveArgsException) {
+            return "options that cannot be used together";
+        }
+        return e.getArgSpec() == null ? "invalid arguments" : "invalid value for " + describe(e.getArgSpec());
+    }
+
+    private static String describe(CommandLine.Model.ArgSpec spec) {
+        return spec instanceof CommandLine.Model.OptionSpec option ? option.longestName() : spec.paramLabel();
     }
 
     private static String oneLine(Exception e) {

@@ -34,7 +34,7 @@ import picocli.CommandLine.ParentCommand;
         description = {
             "Re-encrypt every ENC(...) value of a properties file under the newest key version (or another key),",
             "keeping comments, order and other lines; also converts jasypt ENC(...) and SmallRye "
-                    + "${aes-gcm-nopadding::...}",
+                    + "$${aes-gcm-nopadding::...}",
             "values. The file is replaced atomically; on any error it is left untouched."
         })
 final class ReencryptCommand implements Callable<Integer> {
@@ -160,7 +160,7 @@ final class ReencryptCommand implements Callable<Integer> {
 
     private boolean convertible(String value) {
         String trimmed = value.trim();
-        return EncryptedValue.looksEncrypted(trimmed)
+        return EncryptedValue.isEncryptedForm(trimmed)
                 || SMALLRYE.matcher(trimmed).matches();
     }
 

@@ -119,6 +119,36 @@ class ValidateTest {
     }
 
     @Test
+    void plaintextSecretsAreFoundByTheirNames() throws Exception {
+        Path file = config(
+                "db.password=your-db-password-here",
+                "mail.smtp.password=" + STRONG,
+                "stripe.api-key=" + STRONG,
+                "oauth.client-secret=" + STRONG,
+                "signing.private-key=" + STRONG,
+                "password-policy.min-length=12",
+                "app.name=orders",
+                "token.ttl=PT5M",
+                "legacy.token=" + STRONG,
+                "mpsecrets.validate.not-secrets=legacy.token");
+        CliRun.Result result = CliRun.run(Map.of(), "", "validate", "--config", file.toString());
+        assertEquals(1, result.status(), result.out() + result.err());
+        List<String> lines = result.out().lines().toList();
+        assertThat(lines)
+                .anySatisfy(line -> assertThat(line).startsWith("db.password: plaintext:"))
+                .anySatisfy(line -> assertThat(line).startsWith("db.password: placeholder:"))
+                .anySatisfy(line -> assertThat(line).startsWith("mail.smtp.password: plaintext:"))
+                .anySatisfy(line -> assertThat(line).startsWith("stripe.api-key: plaintext:"))
+                .anySatisfy(line -> assertThat(line).startsWith("oauth.client-secret: plaintext:"))
+                .anySatisfy(line -> assertThat(line).startsWith("signing.private-key: plaintext:"))
+                .noneMatch(line -> line.startsWith("password-policy")
+                        || line.startsWith("app.name")
+                        || line.startsWith("token.ttl")
+                        || line.startsWith("legacy.token"));
+        assertThat(result.out() + result.err()).doesNotContain("your-db-password-here", STRONG);
+    }
+
+    @Test
     void usageErrorsExitTwo() {
         assertEquals(
                 2,

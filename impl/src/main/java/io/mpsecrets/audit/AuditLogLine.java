@@ -1,5 +1,6 @@
 package io.mpsecrets.audit;
 
+import io.mpsecrets.api.LogSafe;
 import io.mpsecrets.api.event.SecretEvent;
 import java.util.Map;
 
@@ -29,6 +30,8 @@ public final class AuditLogLine {
             char c = value.charAt(i);
             plain = c > ' ' && c != '"' && c != '=' && c != '\\' && c < 0x7f;
         }
+        // Quoted: '"' and '\\' escaped, and every control, line separator and bidirectional formatting character
+        // written as \\uXXXX (LogSafe), so that one event is one line however its names were made.
         if (plain) {
             out.append(value);
             return;
@@ -38,7 +41,7 @@ public final class AuditLogLine {
             char c = value.charAt(i);
             if (c == '"' || c == '\\') {
                 out.append('\\').append(c);
-            } else if (c < ' ') {
+            } else if (LogSafe.unsafe(c)) {
                 out.append(String.format("\\u%04x", (int) c));
             } else {
                 out.append(c);

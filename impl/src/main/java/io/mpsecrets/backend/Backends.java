@@ -1,5 +1,6 @@
 package io.mpsecrets.backend;
 
+import io.mpsecrets.api.SecretProvider;
 import io.mpsecrets.api.exception.ConfigurationException;
 import io.mpsecrets.api.spi.BackendContext;
 import io.mpsecrets.api.spi.KeyManagementServiceFactory;
@@ -111,7 +112,8 @@ public final class Backends {
      */
     public StoreBackend openStore(String name, String where, BackendContext context) {
         SecretProviderFactory factory = store(name, where);
-        return new StoreBackend(factory.create(context), factory.capabilities());
+        SecretProvider provider = build("secret store", name, () -> factory.create(context));
+        return new StoreBackend(Guarded.provider(provider), factory.capabilities());
     }
 
     /** The KMS factory called {@code name}; throws as {@link #store} does. */
@@ -150,9 +152,25 @@ public final class Backends {
         KmsRegistry.Builder builder = KmsRegistry.builder(this);
         for (String name : new TreeSet<>(enabled)) {
             KeyManagementServiceFactory factory = kms(name, "mpsecrets.kms");
-            builder.add(name, keyId -> supports(factory, keyId), () -> factory.create(contexts.apply(name)));
+            builder.add(
+                    name,
+                    keyId -> supports(factory, keyId),
+                    () -> Guarded.kms(
+                            build("key management service", name, () -> factory.create(contexts.apply(name)))));
         }
         return builder.build();
+    }
+
+    /** A backend built by its factory; an unexpected failure to build is a configuration error naming it. */
+    private static <T> T build(String kind, String name, java.util.function.Supplier<T> create) {
+        try {
+            return create.get();
+        } catch (io.mpsecrets.api.exception.SecretException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new ConfigurationException("the " + kind + " '" + name + "' could not be built from its settings ("
+                    + e.getClass().getName() + ")");
+        }
     }
 
     private static <T> T one(Map<String, List<T>> byName, String name, String kind, String where) {

@@ -76,8 +76,9 @@ public final class SecretCache implements AutoCloseable {
                 return current;
             }
             running = entry.refreshing;
-            if (running == null && current != null && entry.lastFailure != null && now - entry.retryAt < 0) {
-                return staleOrThrow(entry, current, now, policy, key, property);
+            SecretException lastFailure = entry.lastFailure;
+            if (running == null && current != null && lastFailure != null && now - entry.retryAt < 0) {
+                return staleOrThrow(entry, lastFailure, current, now, policy, key, property);
             }
             if (running == null) {
                 mine = new CompletableFuture<>();
@@ -117,7 +118,7 @@ public final class SecretCache implements AutoCloseable {
             }
             mine.completeExceptionally(failure);
             if (previous != null) {
-                return staleOrThrow(entry, previous, now, policy, key, property);
+                return staleOrThrow(entry, failure, previous, now, policy, key, property);
             }
             listener.failed(key, failure, false, property);
             throw failure;
@@ -143,9 +144,18 @@ public final class SecretCache implements AutoCloseable {
         return fresh;
     }
 
+    /**
+     * The stale value while the failure allows it, else the failure. {@code failure} is the one this reader saw
+     * under the entry's lock: the entry's own field may be cleared meanwhile by a replacement.
+     */
     private CachedSecret staleOrThrow(
-            Entry entry, CachedSecret stale, long now, CachePolicy policy, Key key, String property) {
-        SecretException failure = entry.lastFailure;
+            Entry entry,
+            SecretException failure,
+            CachedSecret stale,
+            long now,
+            CachePolicy policy,
+            Key key,
+            String property) {
         boolean withinStaleWindow =
                 now - (stale.freshUntil() + policy.maxStale().toNanos()) <= 0;
         if (failure.reason().transientFailure() && withinStaleWindow) {

@@ -15,6 +15,7 @@ import jakarta.enterprise.inject.spi.BeanManager;
 import jakarta.enterprise.inject.spi.BeforeShutdown;
 import jakarta.enterprise.inject.spi.DeploymentException;
 import jakarta.enterprise.inject.spi.Extension;
+import jakarta.enterprise.inject.spi.ProcessInjectionPoint;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -27,8 +28,10 @@ import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * mp-secrets in a CDI container: bridges audit events to CDI events (with the events emitted while the application
- * deployed), names the module in worker contexts, and at shutdown closes the application's secrets runtime: the
- * rotation watcher stops, cached values are zeroed and plaintexts dropped. Registered in
+ * deployed), names the module in worker contexts, warns of injection points that convert a secret, validates the
+ * application's secrets at start-up, fails the deployment where mp-secrets' interceptors do not run, and at shutdown
+ * closes the application's secrets runtime: the rotation watcher stops, cached values are zeroed and plaintexts
+ * dropped. Registered in
  * {@code META-INF/services/jakarta.enterprise.inject.spi.Extension}.
  */
 public class MpSecretsExtension implements Extension {
@@ -37,6 +40,11 @@ public class MpSecretsExtension implements Extension {
 
     private SecretsRuntime runtime;
     private CdiAuditSink sink;
+    private final ConvertedSecrets converted = new ConvertedSecrets();
+
+    void injectionPoint(@Observes ProcessInjectionPoint<?, ?> event) {
+        converted.observe(event.getInjectionPoint());
+    }
 
     void afterDeploymentValidation(@Observes AfterDeploymentValidation event, BeanManager beanManager) {
         Config config = ConfigProvider.getConfig(Thread.currentThread().getContextClassLoader());
@@ -49,6 +57,7 @@ public class MpSecretsExtension implements Extension {
         moduleName().ifPresent(runtime.auditor()::module);
         sink = new CdiAuditSink(beanManager);
         runtime.auditor().attach(sink);
+        converted.warn(config, runtime);
         validate(config, event);
     }
 

@@ -40,6 +40,21 @@ public final class RawValues {
         return Optional.empty();
     }
 
+    /**
+     * Whether a property's value comes from a config file or another source of the application's, rather than the
+     * environment or a system property (where a deployment puts secrets at run time, and where names like
+     * {@code javax.net.ssl.trustStorePassword} are the JVM's).
+     */
+    public static boolean fromConfigFile(Config config, String property) {
+        for (ConfigSource source : config.getConfigSources()) {
+            if (source.getValue(property) != null) {
+                String kind = source.getClass().getSimpleName() + " " + source.getName();
+                return !(kind.contains("EnvConfigSource") || kind.contains("SysPropConfigSource"));
+            }
+        }
+        return false;
+    }
+
     private static List<String> profiles(Config config) {
         try {
             List<String> profiles = new ArrayList<>(
@@ -62,7 +77,7 @@ public final class RawValues {
     /** An {@code ENC(...)} value, or a value that is one store reference {@code ${store::id}}. */
     public static boolean isSecretForm(String raw, Predicate<String> isStore) {
         return raw != null
-                && (EncryptedValue.looksEncrypted(raw.trim())
+                && (EncryptedValue.isEncryptedForm(raw)
                         || reference(raw, isStore).isPresent());
     }
 
@@ -74,7 +89,7 @@ public final class RawValues {
         if (raw == null) {
             return false;
         }
-        if (EncryptedValue.looksEncrypted(raw.trim())) {
+        if (EncryptedValue.isEncryptedForm(raw)) {
             return true;
         }
         for (int start = raw.indexOf("${"); start >= 0; start = raw.indexOf("${", start + 2)) {

@@ -56,7 +56,7 @@ public final class SecretInventory {
                 continue;
             }
             long count = reads.getOrDefault(property, 0L);
-            if (EncryptedValue.looksEncrypted(raw.trim())) {
+            if (EncryptedValue.isEncryptedForm(raw)) {
                 String keyId = keyId(property, raw);
                 String kms = keyId == null
                         ? null

@@ -44,7 +44,7 @@ public final class SecretMarker implements ConfigSourceInterceptor {
             return null;
         }
         String raw = value.getValue();
-        if (raw == null || !(EncryptedValue.looksEncrypted(raw) || raw.indexOf("::") >= 0)) {
+        if (raw == null || !(EncryptedValue.isEncryptedForm(raw) || raw.indexOf("::") >= 0)) {
             return value;
         }
         TagTable.Marked last = binding.tags().marked(name);
@@ -63,8 +63,10 @@ public final class SecretMarker implements ConfigSourceInterceptor {
             }
             List<String> given = new ArrayList<>();
             String rewritten;
-            if (EncryptedValue.looksEncrypted(raw)) {
-                String tag = tags.tag(new TagTable.Encrypted(property, raw));
+            if (EncryptedValue.isEncryptedForm(raw)) {
+                // White space around ENC(...) (an editor's trailing space) changes nothing; an ENC(-shaped value
+                // that is not a well-formed one fails when read, never reaching the application as its text.
+                String tag = tags.tag(new TagTable.Encrypted(property, raw.strip()));
                 given.add(tag);
                 rewritten = tag;
             } else {

@@ -1,5 +1,7 @@
 package io.mpsecrets.config;
 
+import io.mpsecrets.api.SecretRef;
+import io.mpsecrets.api.exception.MalformedValueException;
 import io.mpsecrets.runtime.SecretsRuntime;
 import io.mpsecrets.settings.Settings;
 import io.smallrye.config.ConfigSourceInterceptor;
@@ -18,6 +20,7 @@ import java.util.Optional;
 public final class SecretResolver implements ConfigSourceInterceptor {
 
     private static final long serialVersionUID = 1L;
+    private static final int READ_ATTEMPTS = 5;
 
     private final transient ConfigBinding binding;
     private final transient SecretsRuntime runtime;
@@ -29,42 +32,66 @@ public final class SecretResolver implements ConfigSourceInterceptor {
 
     @Override
     public ConfigValue getValue(ConfigSourceInterceptorContext context, String name) {
-        ConfigValue value = context.proceed(name);
-        if (value == null) {
-            return null;
+        for (int attempt = 1; ; attempt++) {
+            ConfigValue value = context.proceed(name);
+            if (value == null) {
+                return null;
+            }
+            String text = value.getValue();
+            if (text == null || !SecretTag.contains(text)) {
+                return value;
+            }
+            try {
+                String resolved = resolve(context, name, text);
+                return resolved == text ? value : value.withValue(resolved);
+            } catch (StaleTag stale) {
+                // The value changed between the marker and here, which retired its tag: read it again.
+                if (attempt == READ_ATTEMPTS) {
+                    throw new MalformedValueException(
+                            SecretRef.property(name),
+                            "the value kept changing while it was read (" + READ_ATTEMPTS + " tries)");
+                }
+            }
         }
-        String text = value.getValue();
-        if (text == null || !SecretTag.contains(text)) {
-            return value;
-        }
-        return value.withValue(resolve(context, name, text));
     }
 
+    /**
+     * Replaces each of this config's tags in {@code text} by its plaintext. Anything else, U+0002/U+0003 included,
+     * is the application's text and stays as it is.
+     */
     private String resolve(ConfigSourceInterceptorContext context, String name, String text) {
+        String nonce = binding.tags().nonce();
         int start = text.indexOf(SecretTag.START);
-        int end = text.indexOf(SecretTag.END, start);
-        if (start == 0 && end == text.length() - 1) {
-            return plaintext(context, name, text);
+        int last = text.length() - 1;
+        if (start == 0
+                && text.charAt(last) == SecretTag.END
+                && text.indexOf(SecretTag.END) == last
+                && SecretTag.ours(text, 0, nonce)) {
+            return plaintext(context, text);
         }
         // Tags inside a longer value: references, or an expression expanded them into it.
-        StringBuilder out = new StringBuilder(text.length());
+        StringBuilder out = null;
         int from = 0;
         while (start >= 0) {
+            int end = text.indexOf(SecretTag.END, start + 1);
             if (end < 0) {
-                throw SecretTag.malformed(name);
+                break;
             }
-            out.append(text, from, start).append(plaintext(context, name, text.substring(start, end + 1)));
-            from = end + 1;
-            start = text.indexOf(SecretTag.START, from);
-            end = start < 0 ? -1 : text.indexOf(SecretTag.END, start);
+            if (SecretTag.ours(text, start, nonce)) {
+                if (out == null) {
+                    out = new StringBuilder(text.length());
+                }
+                out.append(text, from, start).append(plaintext(context, text.substring(start, end + 1)));
+                from = end + 1;
+                start = text.indexOf(SecretTag.START, from);
+            } else {
+                start = text.indexOf(SecretTag.START, start + 1);
+            }
         }
-        if (text.indexOf(SecretTag.END, from) >= 0) {
-            throw SecretTag.malformed(name);
-        }
-        return out.append(text, from, text.length()).toString();
+        return out == null ? text : out.append(text, from, text.length()).toString();
     }
 
-    private String plaintext(ConfigSourceInterceptorContext context, String name, String tag) {
+    private String plaintext(ConfigSourceInterceptorContext context, String tag) {
         TagTable.Piece piece = binding.tags().piece(tag);
         if (piece instanceof TagTable.Encrypted encrypted) {
             return runtime.encrypted().plaintext(encrypted.property(), encrypted.text());
@@ -72,8 +99,18 @@ public final class SecretResolver implements ConfigSourceInterceptor {
         if (piece instanceof TagTable.Reference reference) {
             return runtime.stores().value(reference.property(), reference.reference(), settingsOf(context));
         }
-        // Not a tag the marker gave (or its value changed meanwhile): a raw value holding U+0002.
-        throw SecretTag.malformed(name);
+        // One of this config's tags that the marker has retired: the value changed while it was read.
+        throw StaleTag.INSTANCE;
+    }
+
+    /** A retired tag was met; the read starts again. Carries nothing, so it costs nothing to throw. */
+    private static final class StaleTag extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        static final StaleTag INSTANCE = new StaleTag();
+
+        private StaleTag() {
+            super(null, null, false, false);
+        }
     }
 
     /** Settings read through the chain below, with secrets in them resolved: a Vault token may be ENC(...). */

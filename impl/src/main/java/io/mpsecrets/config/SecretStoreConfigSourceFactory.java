@@ -1,6 +1,7 @@
 package io.mpsecrets.config;
 
 import io.mpsecrets.api.FailureReason;
+import io.mpsecrets.api.LogSafe;
 import io.mpsecrets.api.SecretId;
 import io.mpsecrets.api.SecretProvider.Capability;
 import io.mpsecrets.api.SecretRef;
@@ -96,7 +97,7 @@ public final class SecretStoreConfigSourceFactory implements ConfigSourceFactory
             if (store.required()) {
                 throw e;
             }
-            LOG.warning("mp-secrets: the optional store '" + store.store()
+            LOG.warning("mp-secrets: the optional store '" + LogSafe.escape(store.store())
                     + "' is unavailable at start-up, going on without its properties: " + e.getMessage());
             return Map.of();
         }
@@ -143,10 +144,9 @@ public final class SecretStoreConfigSourceFactory implements ConfigSourceFactory
             Map<String, String> references, Map<String, SecretId> origin, String property, SecretId id, String store) {
         SecretId first = origin.putIfAbsent(property, id);
         if (first != null) {
-            LOG.warning("mp-secrets: property '" + property + "' comes from both " + first.withoutField() + " and "
-                    + id.withoutField() + " in store " + store
-                    + "; the first listed wins (give one a prefix: mpsecrets."
-                    + store + ".secrets.<prefix>=...)");
+            LOG.warning(LogSafe.escape("mp-secrets: property '" + property + "' comes from both " + first.withoutField()
+                    + " and " + id.withoutField() + " in store " + store
+                    + "; the first listed wins (give one a prefix: mpsecrets." + store + ".secrets.<prefix>=...)"));
             return;
         }
         references.put(property, SecretReference.format(store, id));

@@ -27,6 +27,12 @@ final class TagTable {
     private final ConcurrentHashMap<String, Marked> byProperty = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Piece> byTag = new ConcurrentHashMap<>();
     private final AtomicLong serials = new AtomicLong();
+    private final String nonce = SecretTag.nonce();
+
+    /** This config's tag nonce: a tag without it was not given by this config's marker. */
+    String nonce() {
+        return nonce;
+    }
 
     Marked marked(String property) {
         return byProperty.get(property);
@@ -38,7 +44,7 @@ final class TagTable {
 
     /** A new tag for {@code piece}. */
     String tag(Piece piece) {
-        String tag = SecretTag.of(serials.incrementAndGet());
+        String tag = SecretTag.of(nonce, serials.incrementAndGet());
         byTag.put(tag, piece);
         return tag;
     }

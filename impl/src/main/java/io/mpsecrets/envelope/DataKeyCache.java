@@ -17,6 +17,9 @@ import javax.crypto.SecretKey;
  */
 public final class DataKeyCache implements AutoCloseable {
 
+    /** Rounds of waiting on others' unwraps before a reader unwraps for itself. */
+    private static final int MAX_ROUNDS = 3;
+
     private final int maxEntries;
     private final LinkedHashMap<CacheKey, DataKey> entries;
     private final ConcurrentHashMap<CacheKey, CompletableFuture<DataKey>> inFlight = new ConcurrentHashMap<>();
@@ -43,25 +46,41 @@ public final class DataKeyCache implements AutoCloseable {
     /**
      * A JCA key for one operation with the data key that {@code unwrap} yields, unwrapping only on a miss. The
      * returned key is a copy made under the cache's lock, so a concurrent eviction cannot zero it mid-use.
+     *
+     * <p>A miss registers one unwrap in flight; concurrent misses for the same wrapped key wait for it. The unwrap
+     * leaves the in-flight map before it completes, so a waiter that finds the key evicted again (a tiny cache under
+     * pressure) starts a fresh unwrap instead of waiting on the finished one; after a few such rounds it unwraps for
+     * itself without caching. No path recurses.
      */
     public SecretKey get(String keyId, byte[] wrappedKey, Supplier<DataKey> unwrap) {
         CacheKey key = new CacheKey(keyId, wrappedKey);
-        SecretKey cached = lookup(key);
-        if (cached != null) {
-            return cached;
-        }
-        CompletableFuture<DataKey> mine = new CompletableFuture<>();
-        CompletableFuture<DataKey> running = inFlight.putIfAbsent(key, mine);
-        if (running != null) {
+        for (int round = 0; ; round++) {
+            SecretKey cached = lookup(key);
+            if (cached != null) {
+                return cached;
+            }
+            if (round == MAX_ROUNDS) {
+                DataKey own = unwrap.get();
+                try {
+                    return own.secretKey();
+                } finally {
+                    own.destroy();
+                }
+            }
+            CompletableFuture<DataKey> mine = new CompletableFuture<>();
+            CompletableFuture<DataKey> running = inFlight.putIfAbsent(key, mine);
+            if (running == null) {
+                return unwrapAndCache(key, unwrap, mine);
+            }
             try {
                 running.join();
             } catch (CompletionException e) {
                 throw e.getCause() instanceof RuntimeException r ? r : e;
             }
-            SecretKey after = lookup(key);
-            // Evicted in between (a tiny cache under pressure): unwrap again rather than fail.
-            return after != null ? after : get(keyId, wrappedKey, unwrap);
         }
+    }
+
+    private SecretKey unwrapAndCache(CacheKey key, Supplier<DataKey> unwrap, CompletableFuture<DataKey> mine) {
         try {
             DataKey unwrapped = unwrap.get();
             SecretKey out;
@@ -72,13 +91,13 @@ public final class DataKeyCache implements AutoCloseable {
                     previous.destroy();
                 }
             }
+            inFlight.remove(key, mine);
             mine.complete(unwrapped);
             return out;
         } catch (RuntimeException e) {
+            inFlight.remove(key, mine);
             mine.completeExceptionally(e);
             throw e;
-        } finally {
-            inFlight.remove(key, mine);
         }
     }
 

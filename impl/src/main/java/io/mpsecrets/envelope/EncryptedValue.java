@@ -51,7 +51,22 @@ public final class EncryptedValue {
         this.header = header(bound, keyId, wrappedKey);
     }
 
-    /** Whether {@code text} is meant as an encrypted value: {@code ENC(} ... {@code )}, possibly malformed inside. */
+    /**
+     * Whether a config value is meant as an encrypted value: after any white space it starts with {@code ENC(}. Such a
+     * value is decrypted or refused, never handed out as it is; this is the one rule every part of mp-secrets uses.
+     */
+    public static boolean isEncryptedForm(String text) {
+        if (text == null) {
+            return false;
+        }
+        int i = 0;
+        while (i < text.length() && Character.isWhitespace(text.charAt(i))) {
+            i++;
+        }
+        return text.startsWith(PREFIX, i);
+    }
+
+    /** Whether {@code text} is exactly {@code ENC(} ... {@code )}, possibly malformed inside. */
     public static boolean looksEncrypted(String text) {
         return text != null
                 && text.startsWith(PREFIX)

@@ -3,6 +3,7 @@ package io.mpsecrets.provider;
 import io.mpsecrets.api.SecretRef;
 import io.mpsecrets.api.SecretValue;
 import io.mpsecrets.api.exception.InvalidSecretValueException;
+import io.mpsecrets.support.JsonLimits;
 import io.mpsecrets.support.StrictUtf8;
 import jakarta.json.Json;
 import jakarta.json.JsonException;
@@ -43,7 +44,8 @@ public final class SecretFields {
             while (first < bytes.length && Character.isWhitespace(bytes[first])) {
                 first++;
             }
-            if (first == bytes.length || bytes[first] != '{') {
+            if (first == bytes.length || bytes[first] != '{' || !JsonLimits.shallow(bytes)) {
+                // Not a JSON object, or one nested deeper than any secret is: a value of its own, whole.
                 return Optional.empty();
             }
             JsonObject object;

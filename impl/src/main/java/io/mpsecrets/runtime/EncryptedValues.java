@@ -31,16 +31,23 @@ public final class EncryptedValues implements AutoCloseable {
     private final EnvelopeDecryptor decryptor;
     private final boolean cachePlaintext;
     private final Auditor auditor;
+    private final Gate gate;
     private final ConcurrentHashMap<String, Decrypted> byProperty = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, LongAdder> reads = new ConcurrentHashMap<>();
 
     EncryptedValues(
-            KmsRegistry kms, int dataKeyCacheSize, EncryptionContext context, boolean cachePlaintext, Auditor auditor) {
+            KmsRegistry kms,
+            int dataKeyCacheSize,
+            EncryptionContext context,
+            boolean cachePlaintext,
+            Auditor auditor,
+            Gate gate) {
         this.kms = kms;
         this.dataKeys = new DataKeyCache(dataKeyCacheSize);
         this.decryptor = new EnvelopeDecryptor(kms, dataKeys, context);
         this.cachePlaintext = cachePlaintext;
         this.auditor = auditor;
+        this.gate = gate;
     }
 
     /**
@@ -50,14 +57,19 @@ public final class EncryptedValues implements AutoCloseable {
      * @throws SecretException naming the property and key id when the value does not decrypt (audited)
      */
     public String plaintext(String property, String encrypted) {
-        Decrypted cached = byProperty.get(property);
-        if (cached != null
-                && (cached.encrypted() == encrypted || cached.encrypted().equals(encrypted))) {
-            cached.reads().increment();
-            auditor.accessed(cached.ref());
-            return cached.plaintext();
+        gate.enter(property);
+        try {
+            Decrypted cached = byProperty.get(property);
+            if (cached != null
+                    && (cached.encrypted() == encrypted || cached.encrypted().equals(encrypted))) {
+                cached.reads().increment();
+                auditor.accessed(cached.ref());
+                return cached.plaintext();
+            }
+            return decrypt(property, encrypted);
+        } finally {
+            gate.exit();
         }
-        return decrypt(property, encrypted);
     }
 
     private String decrypt(String property, String encrypted) {
@@ -87,6 +99,7 @@ public final class EncryptedValues implements AutoCloseable {
      * not decrypt. The decryption is audited.
      */
     public Optional<String> decryptUncached(String property, String encrypted) {
+        gate.enter(property);
         try {
             EncryptedValue value = EncryptedValue.parse(encrypted, SecretRef.property(property));
             String plaintext = decryptor.decryptToString(property, value);
@@ -95,6 +108,8 @@ public final class EncryptedValues implements AutoCloseable {
             return Optional.of(plaintext);
         } catch (SecretException e) {
             return Optional.empty();
+        } finally {
+            gate.exit();
         }
     }
 
@@ -112,6 +127,11 @@ public final class EncryptedValues implements AutoCloseable {
         }
     }
 
+    /** How many plaintexts are held (at most one per property). */
+    public int held() {
+        return byProperty.size();
+    }
+
     /** How many times each encrypted property was read, cache hits included. */
     public Map<String, Long> readCounts() {
         Map<String, Long> out = new TreeMap<>();
@@ -119,7 +139,10 @@ public final class EncryptedValues implements AutoCloseable {
         return out;
     }
 
-    /** Drops plaintexts and counts, zeroes the data keys and closes the KMSs. */
+    /**
+     * Drops plaintexts and counts, zeroes the data keys and closes the KMSs. Called through {@link SecretsRuntime},
+     * whose gate holds reads off meanwhile.
+     */
     @Override
     public void close() {
         byProperty.clear();

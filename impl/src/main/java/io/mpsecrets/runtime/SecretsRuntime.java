@@ -14,7 +14,8 @@ import java.util.function.Function;
  * What mp-secrets holds for one application's config, in three parts: its {@link Auditor}, its
  * {@link EncryptedValues} and its {@link StoreSecrets}. Built with the config without touching a KMS or a store.
  * {@link #close()} (at application shutdown) stops the rotation watcher, zeroes data keys and store values and drops
- * plaintexts; a runtime used again afterwards starts over empty.
+ * plaintexts, after the reads under way have finished; a read that meets the close is refused once with a clear
+ * {@code CLOSED} error, and a runtime used again afterwards starts over empty.
  */
 public final class SecretsRuntime implements AutoCloseable {
 
@@ -23,18 +24,21 @@ public final class SecretsRuntime implements AutoCloseable {
     private final Auditor auditor;
     private final EncryptedValues encrypted;
     private final StoreSecrets stores;
+    private final Gate gate;
 
     private SecretsRuntime(
             MpSecretsSettings settings,
             Backends backends,
             Auditor auditor,
             EncryptedValues encrypted,
-            StoreSecrets stores) {
+            StoreSecrets stores,
+            Gate gate) {
         this.settings = settings;
         this.backends = backends;
         this.auditor = auditor;
         this.encrypted = encrypted;
         this.stores = stores;
+        this.gate = gate;
     }
 
     /**
@@ -50,6 +54,7 @@ public final class SecretsRuntime implements AutoCloseable {
             Function<String, Optional<String>> kmsSettings,
             Map<String, String> environment,
             Ticker ticker) {
+        Gate gate = new Gate();
         Auditor auditor = new Auditor(
                 new AuditLog(settings.auditRequired()), settings.application(), settings.auditEveryAccess());
         EncryptedValues encrypted = new EncryptedValues(
@@ -59,10 +64,11 @@ public final class SecretsRuntime implements AutoCloseable {
                 settings.dataKeyCacheSize(),
                 EncryptionContext.forApplication(settings.application()),
                 settings.cachePlaintext(),
-                auditor);
+                auditor,
+                gate);
         StoreSecrets stores = new StoreSecrets(
-                backends, environment, settings.application(), settings.rotationInterval(), auditor, ticker);
-        return new SecretsRuntime(settings, backends, auditor, encrypted, stores);
+                backends, environment, settings.application(), settings.rotationInterval(), auditor, gate, ticker);
+        return new SecretsRuntime(settings, backends, auditor, encrypted, stores, gate);
     }
 
     public MpSecretsSettings settings() {
@@ -111,7 +117,9 @@ public final class SecretsRuntime implements AutoCloseable {
 
     @Override
     public void close() {
-        stores.close();
-        encrypted.close();
+        gate.closeWith(() -> {
+            stores.close();
+            encrypted.close();
+        });
     }
 }

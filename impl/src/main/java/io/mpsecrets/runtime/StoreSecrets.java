@@ -46,6 +46,7 @@ public final class StoreSecrets implements AutoCloseable {
     private final String application;
     private final Optional<Duration> rotationInterval;
     private final Auditor auditor;
+    private final Gate gate;
     private final CacheAuditing auditing;
     private final SecretCache cache;
     private final ConcurrentHashMap<String, Store> stores = new ConcurrentHashMap<>();
@@ -59,12 +60,14 @@ public final class StoreSecrets implements AutoCloseable {
             String application,
             Optional<Duration> rotationInterval,
             Auditor auditor,
+            Gate gate,
             Ticker ticker) {
         this.backends = backends;
         this.environment = environment;
         this.application = application;
         this.rotationInterval = rotationInterval;
         this.auditor = auditor;
+        this.gate = gate;
         this.auditing = new CacheAuditing(auditor, key -> readers.getOrDefault(key, Set.of()));
         this.cache = new SecretCache(ticker, auditing);
     }
@@ -78,6 +81,7 @@ public final class StoreSecrets implements AutoCloseable {
     public String value(String property, SecretReference reference, Settings lookup) {
         SecretRef ref =
                 new SecretRef(property, reference.store(), reference.id().toString(), null, null);
+        gate.enter(property);
         try {
             Store store = store(reference.store(), "the reference ${" + reference + "}", lookup);
             SecretId whole = reference.id().withoutField();
@@ -93,6 +97,8 @@ public final class StoreSecrets implements AutoCloseable {
             return value;
         } catch (SecretException e) {
             throw e.ref().property() == null ? e.withProperty(property) : e;
+        } finally {
+            gate.exit();
         }
     }
 

@@ -1,5 +1,7 @@
 package io.mpsecrets.validate;
 
+import io.mpsecrets.api.LogSafe;
+
 /**
  * One problem with one property. The message says what is wrong in words that carry nothing of the value.
  *
@@ -37,6 +39,7 @@ public record Finding(String property, Rule rule, Severity severity, String mess
     /** {@code db.password: placeholder: a known placeholder value (class critical)} */
     @Override
     public String toString() {
-        return property + ": " + rule.label() + ": " + message + (severity == Severity.WARNING ? " (warning)" : "");
+        return LogSafe.escape(
+                property + ": " + rule.label() + ": " + message + (severity == Severity.WARNING ? " (warning)" : ""));
     }
 }

@@ -20,7 +20,7 @@ final class SecretAge {
      */
     static Optional<Instant> created(SecretsRuntime runtime, String property, String raw, Predicate<String> isStore) {
         String text = raw.trim();
-        if (EncryptedValue.looksEncrypted(text)) {
+        if (EncryptedValue.isEncryptedForm(text)) {
             try {
                 return runtime.encrypted()
                         .keyCreated(EncryptedValue.parse(text, SecretRef.property(property))

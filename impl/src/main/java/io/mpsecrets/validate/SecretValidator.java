@@ -32,7 +32,8 @@ import org.eclipse.microprofile.config.Config;
  * ({@code ENC(...)} or a store reference, not plaintext), readable, long and varied enough for its class, not a
  * placeholder, not the same as in another environment; and rotated within its class's period, warning ahead of it
  * ({@code Secret expiry} on the audit logger and a {@link SecretExpiring} event). Secrets are the classified
- * properties plus every property whose raw value is an {@code ENC(...)} value or a store reference.
+ * properties, every property whose raw value is an {@code ENC(...)} value or a store reference, and every property
+ * from a config file whose name says it is one ({@link SecretNames}).
  */
 public final class SecretValidator {
 
@@ -57,6 +58,10 @@ public final class SecretValidator {
         Set<String> secrets = new LinkedHashSet<>(settings.classOf().keySet());
         for (String name : config.getPropertyNames()) {
             if (!name.startsWith("mpsecrets.") && RawValues.isSecretForm(raw(name), isStore)) {
+                secrets.add(name);
+            } else if (settings.secretNames().matches(name) && RawValues.fromConfigFile(config, name)) {
+                // A secret by its name, in a file (not the environment or a system property, where a deployment
+                // puts secrets at run time): a plaintext or placeholder one is a finding.
                 secrets.add(name);
             }
         }
@@ -159,8 +164,8 @@ public final class SecretValidator {
         if (otherRaw == null) {
             return Optional.empty();
         }
-        Optional<String> otherValue = EncryptedValue.looksEncrypted(otherRaw)
-                ? runtime.encrypted().decryptUncached(property, otherRaw)
+        Optional<String> otherValue = EncryptedValue.isEncryptedForm(otherRaw)
+                ? runtime.encrypted().decryptUncached(property, otherRaw.strip())
                 : Optional.of(otherRaw);
         if (otherValue.isPresent()
                 && MessageDigest.isEqual(

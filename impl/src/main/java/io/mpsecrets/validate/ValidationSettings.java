@@ -22,6 +22,7 @@ import java.util.Set;
  * @param warnDays how many days before a rotation is due to warn
  * @param placeholders words refused in addition to the built-in placeholders
  * @param otherEnvironment another environment's properties file: a secret with the same value there is refused
+ * @param secretNames the names that make a property a secret of the default class, whatever its value
  */
 public record ValidationSettings(
         Mode mode,
@@ -31,7 +32,8 @@ public record ValidationSettings(
         String defaultClass,
         int warnDays,
         Set<String> placeholders,
-        Optional<Path> otherEnvironment) {
+        Optional<Path> otherEnvironment,
+        SecretNames secretNames) {
 
     public enum Mode {
         FAIL,
@@ -78,7 +80,8 @@ public record ValidationSettings(
                 defaultClass,
                 settings.positiveInt("mpsecrets.rotation.warn-days", 30),
                 Set.copyOf(placeholders),
-                settings.string("mpsecrets.validate.other-environment").map(Path::of));
+                settings.string("mpsecrets.validate.other-environment").map(Path::of),
+                SecretNames.read(settings));
     }
 
     private static SecretClass withSettings(SecretClass defaults, Settings settings) {

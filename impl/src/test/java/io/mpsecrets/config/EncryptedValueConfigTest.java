@@ -244,11 +244,10 @@ class EncryptedValueConfigTest {
     }
 
     @Test
-    void reservedControlCharactersAreReported() {
+    void controlCharactersInAValueAreTheApplicationsOwn() {
+        // Not a tag of this config (tags carry a random nonce): the text comes back as written (TagForgeryTest).
         SmallRyeConfig config = config(Map.of("odd", "a\u0002b"));
-        assertThat(assertThrows(MalformedValueException.class, () -> config.getValue("odd", String.class))
-                        .getMessage())
-                .contains("property=odd");
+        assertEquals("a\u0002b", config.getValue("odd", String.class));
     }
 
     @Test

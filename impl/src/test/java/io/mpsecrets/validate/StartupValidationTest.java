@@ -77,6 +77,29 @@ class StartupValidationTest {
     }
 
     @Test
+    void aPlaintextSecretFoundByItsNameStopsTheApplication() {
+        SmallRyeConfig config = new SmallRyeConfigBuilder()
+                .addDefaultInterceptors()
+                .addDiscoveredInterceptors()
+                .withSources(new PropertiesConfigSource(
+                        Map.of(
+                                "mpsecrets.validate",
+                                "fail",
+                                "smtp.password",
+                                "Plain-Text-Passw0rd-" + LeakGuard.CANARY),
+                        "app",
+                        100))
+                .build();
+        Throwable failure = assertThrows(
+                Throwable.class,
+                () -> WeldApplication.start(config, SomeBean.class).close());
+        LeakGuard.assertNoLeak(failure);
+        StringWriter printed = new StringWriter();
+        failure.printStackTrace(new PrintWriter(printed));
+        assertThat(printed.toString()).contains("smtp.password: plaintext");
+    }
+
+    @Test
     void offChecksNothing() {
         start("off");
         assertThat(LeakGuard.capturedOutput()).doesNotContain("secret problem");

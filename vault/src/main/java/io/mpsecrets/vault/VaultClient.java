@@ -1,6 +1,7 @@
 package io.mpsecrets.vault;
 
 import io.mpsecrets.api.FailureReason;
+import io.mpsecrets.api.LogSafe;
 import io.mpsecrets.api.SecretRef;
 import io.mpsecrets.api.exception.ConfigurationException;
 import io.mpsecrets.api.exception.InvalidSecretValueException;
@@ -9,7 +10,10 @@ import io.mpsecrets.api.exception.SecretException;
 import io.mpsecrets.api.exception.SecretNotFoundException;
 import io.mpsecrets.api.exception.ServiceUnavailableException;
 import io.mpsecrets.support.Backoff;
+import io.mpsecrets.support.JsonLimits;
+import io.mpsecrets.support.Sizes;
 import jakarta.json.Json;
+import jakarta.json.JsonArray;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
@@ -32,7 +36,10 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
@@ -113,6 +120,11 @@ final class VaultClient {
             if (body.length == 0) {
                 return JsonValue.EMPTY_JSON_OBJECT;
             }
+            if (!JsonLimits.shallow(body)) {
+                Arrays.fill(body, (byte) 0);
+                throw new InvalidSecretValueException(
+                        ref, "Vault's answer nests deeper than " + JsonLimits.MAX_DEPTH + " levels");
+            }
             try (JsonReader reader = Json.createReader(new ByteArrayInputStream(body))) {
                 return reader.readObject();
             } catch (JsonException | IllegalStateException e) {
@@ -125,15 +137,23 @@ final class VaultClient {
 
         /** Vault's {@code errors} strings, one line, capped. */
         String errors() {
+            if (!JsonLimits.shallow(body)) {
+                return "";
+            }
             try (JsonReader reader = Json.createReader(new ByteArrayInputStream(body))) {
                 StringBuilder out = new StringBuilder();
-                for (JsonValue error : reader.readObject().getJsonArray("errors")) {
-                    if (error instanceof JsonString text) {
-                        out.append(out.length() == 0 ? "" : "; ")
-                                .append(text.getString().replaceAll("\\s+", " ").trim());
+                if (reader.readObject().get("errors") instanceof JsonArray errors) {
+                    for (JsonValue error : errors) {
+                        if (error instanceof JsonString text) {
+                            out.append(out.length() == 0 ? "" : "; ")
+                                    .append(text.getString()
+                                            .replaceAll("\\s+", " ")
+                                            .trim());
+                        }
                     }
                 }
-                return out.length() > 200 ? out.substring(0, 200) + "..." : out.toString();
+                String capped = out.length() > 200 ? out.substring(0, 200) + "..." : out.toString();
+                return LogSafe.escape(capped);
             } catch (RuntimeException e) {
                 return "";
             }
@@ -155,20 +175,38 @@ final class VaultClient {
                     .method(method, HttpRequest.BodyPublishers.ofString(body.toString()));
         }
         SecretRef where = SecretRef.secret(VaultSecretProvider.NAME, path);
+        // The time limit covers the whole exchange, body included: the client's own request timeout stops at the
+        // headers, and a body trickled a byte at a time would hold the reading thread indefinitely.
+        CompletableFuture<HttpResponse<byte[]>> exchange =
+                http.sendAsync(request.build(), BoundedBody.handler(settings.maxResponseSize()));
         try {
-            HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> response = exchange.get(settings.timeout().toNanos(), TimeUnit.NANOSECONDS);
             return new Answer(response.statusCode(), response.body());
-        } catch (HttpTimeoutException e) {
+        } catch (TimeoutException e) {
+            exchange.cancel(true);
             throw new ServiceUnavailableException(
                     FailureReason.TIMEOUT, where, "Vault did not answer within " + settings.timeout(), null);
-        } catch (IOException e) {
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof BoundedBody.TooLarge
+                    || cause != null && cause.getCause() instanceof BoundedBody.TooLarge) {
+                throw new InvalidSecretValueException(
+                        where,
+                        "Vault's answer is larger than " + VaultSettings.PREFIX + "max-response-size ("
+                                + Sizes.format(settings.maxResponseSize()) + ")");
+            }
+            if (cause instanceof HttpTimeoutException) {
+                throw new ServiceUnavailableException(
+                        FailureReason.TIMEOUT, where, "Vault did not answer within " + settings.timeout(), null);
+            }
             throw new ServiceUnavailableException(
                     FailureReason.UNAVAILABLE,
                     where,
                     "cannot reach Vault at " + settings.address() + ": "
-                            + e.getClass().getSimpleName(),
+                            + (cause == null ? "?" : cause.getClass().getSimpleName()),
                     null);
         } catch (InterruptedException e) {
+            exchange.cancel(true);
             Thread.currentThread().interrupt();
             throw new ServiceUnavailableException(FailureReason.UNAVAILABLE, where, "interrupted", null);
         }
@@ -244,7 +282,7 @@ final class VaultClient {
             }
             if (current != null && current.renewable()) {
                 try {
-                    token = fromAuth(renewSelf(current, ref), current.id());
+                    token = fromAuth(renewSelf(current, ref), current.id(), ref);
                     return token;
                 } catch (SecretException e) {
                     if (!canLogIn() && now - current.expiresAt() < 0) {
@@ -304,11 +342,11 @@ final class VaultClient {
             throw new SecretAccessDeniedException(
                     loginRef, "Vault refused the " + auth + " login: " + refused.detail(), null);
         }
-        JsonObject authBlock = answer.getJsonObject("auth");
-        if (authBlock == null || !(authBlock.get("client_token") instanceof JsonString)) {
+        JsonObject authBlock = VaultJson.object(answer, "auth", loginRef);
+        if (!(authBlock.get("client_token") instanceof JsonString clientToken)) {
             throw new SecretAccessDeniedException(loginRef, "Vault's " + auth + " login gave no token", null);
         }
-        return fromAuth(answer, authBlock.getString("client_token"));
+        return fromAuth(answer, clientToken.getString(), loginRef);
     }
 
     /** A given token: its TTL and renewability from {@code lookup-self}; treated as not expiring if that is refused. */
@@ -321,22 +359,13 @@ final class VaultClient {
         if (answer.status() / 100 != 2) {
             return new Token(id, null, null, false, Duration.ZERO);
         }
-        JsonObject data = answer.json(ref).getJsonObject("data");
-        long ttl = data == null
-                ? 0
-                : data.getJsonNumber("ttl") == null
-                        ? 0
-                        : data.getJsonNumber("ttl").longValue();
-        boolean renewable = data != null && data.getBoolean("renewable", false);
-        return token(id, ttl, renewable);
+        JsonObject data = VaultJson.object(answer.json(ref), "data", ref);
+        return token(id, VaultJson.seconds(data, "ttl", ref), VaultJson.bool(data, "renewable", ref));
     }
 
-    private static Token fromAuth(JsonObject answer, String id) {
-        JsonObject auth = answer.getJsonObject("auth");
-        long ttl = auth == null || auth.getJsonNumber("lease_duration") == null
-                ? 0
-                : auth.getJsonNumber("lease_duration").longValue();
-        return token(id, ttl, auth != null && auth.getBoolean("renewable", false));
+    private static Token fromAuth(JsonObject answer, String id, SecretRef ref) {
+        JsonObject auth = VaultJson.object(answer, "auth", ref);
+        return token(id, VaultJson.seconds(auth, "lease_duration", ref), VaultJson.bool(auth, "renewable", ref));
     }
 
     private static Token token(String id, long ttlSeconds, boolean renewable) {

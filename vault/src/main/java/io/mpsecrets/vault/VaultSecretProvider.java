@@ -7,10 +7,7 @@ import io.mpsecrets.api.SecretValue;
 import io.mpsecrets.api.exception.InvalidSecretValueException;
 import io.mpsecrets.api.exception.SecretNotFoundException;
 import io.mpsecrets.provider.ContentVersion;
-import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonString;
-import jakarta.json.JsonValue;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -77,13 +74,15 @@ public final class VaultSecretProvider implements SecretProvider {
             query = "version=" + whole.versionId();
         }
         JsonObject outer = data(client.get(at.mount() + "/data/" + at.path(), query, ref), ref);
-        JsonObject data = outer.get("data") instanceof JsonObject object ? object : null;
-        if (data == null) {
-            throw new SecretNotFoundException(ref, "the version was deleted or destroyed");
-        }
-        JsonObject metadata = outer.get("metadata") instanceof JsonObject object ? object : JsonValue.EMPTY_JSON_OBJECT;
-        String version = metadata.get("version") instanceof JsonNumber number ? number.toString() : null;
-        return value(data, version, instant(metadata.get("created_time")));
+        JsonObject data = VaultJson.optionalObject(outer, "data", ref)
+                .orElseThrow(() -> new SecretNotFoundException(ref, "the version was deleted or destroyed"));
+        JsonObject metadata = VaultJson.object(outer, "metadata", ref);
+        String version =
+                VaultJson.number(metadata, "version", ref).map(String::valueOf).orElse(null);
+        return value(
+                data,
+                version,
+                instant(VaultJson.string(metadata, "created_time", ref).orElse(null)));
     }
 
     /** KV v2: {@code current_version} from the metadata endpoint; KV v1: a keyed hash of the content. */
@@ -99,9 +98,7 @@ public final class VaultSecretProvider implements SecretProvider {
         }
         SecretRef ref = ref(whole);
         JsonObject metadata = data(client.get(at.mount() + "/metadata/" + at.path(), null, ref), ref);
-        return metadata.get("current_version") instanceof JsonNumber number
-                ? Optional.of(number.toString())
-                : Optional.empty();
+        return VaultJson.number(metadata, "current_version", ref).map(String::valueOf);
     }
 
     private static JsonObject data(JsonObject answer, SecretRef ref) {
@@ -120,10 +117,10 @@ public final class VaultSecretProvider implements SecretProvider {
         }
     }
 
-    private static Instant instant(JsonValue value) {
-        if (value instanceof JsonString text && !text.getString().isEmpty()) {
+    private static Instant instant(String text) {
+        if (text != null && !text.isEmpty()) {
             try {
-                return Instant.parse(text.getString());
+                return Instant.parse(text);
             } catch (DateTimeParseException e) {
                 return null;
             }

@@ -22,6 +22,7 @@ import java.util.Set;
  * @param caBundle PEM certificates to trust instead of the JVM's defaults, for a private CA
  * @param timeout per request
  * @param maxAttempts tries per request when Vault is throttling, sealed or failing (jittered backoff between)
+ * @param maxResponseSize the largest answer read, in bytes; a larger one is refused, never read whole
  */
 public record VaultSettings(
         URI address,
@@ -31,10 +32,12 @@ public record VaultSettings(
         Set<String> kv1Mounts,
         Optional<Path> caBundle,
         Duration timeout,
-        int maxAttempts) {
+        int maxAttempts,
+        long maxResponseSize) {
 
     public static final String PREFIX = "mpsecrets.vault.";
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+    public static final long DEFAULT_MAX_RESPONSE_SIZE = 1024 * 1024;
     static final Path KUBERNETES_JWT = Path.of("/var/run/secrets/kubernetes.io/serviceaccount/token");
 
     /** How the provider logs in. Every variant prints without its credentials. */
@@ -89,7 +92,8 @@ public record VaultSettings(
                 Set.copyOf(settings.list(PREFIX + "kv1-mounts")),
                 caBundle,
                 settings.duration(PREFIX + "timeout", DEFAULT_TIMEOUT),
-                attempts);
+                attempts,
+                settings.bytes(PREFIX + "max-response-size", DEFAULT_MAX_RESPONSE_SIZE));
     }
 
     private static Auth auth(Settings settings, Map<String, String> environment) {

@@ -1,13 +1,15 @@
 package io.mpsecrets.api.exception;
 
 import io.mpsecrets.api.FailureReason;
+import io.mpsecrets.api.LogSafe;
 import io.mpsecrets.api.SecretRef;
 import java.util.Objects;
 
 /**
  * Base of every mp-secrets failure. The message is built here, from the {@link SecretRef} (property, provider,
  * secret id, key id, version), the {@link FailureReason} and an optional detail that the library writes itself;
- * it never holds a value or a ciphertext. Subclasses exist so callers can catch what they can act on.
+ * it never holds a value or a ciphertext, and every name and detail in it is escaped ({@link LogSafe}) so that it
+ * stays one line. Subclasses exist so callers can catch what they can act on.
  */
 public abstract class SecretException extends RuntimeException {
 
@@ -63,7 +65,7 @@ public abstract class SecretException extends RuntimeException {
                 new StringBuilder("mp-secrets: ").append(reason.name()).append(": ");
         out.append(reason.description());
         if (detail != null && !detail.isEmpty()) {
-            out.append("; ").append(detail);
+            out.append("; ").append(LogSafe.escape(detail));
         }
         out.append(" [").append(ref == null ? SecretRef.NONE : ref).append(']');
         return out.toString();

@@ -5,6 +5,7 @@ import io.mpsecrets.api.EncryptionContext;
 import io.mpsecrets.api.GeneratedDataKey;
 import io.mpsecrets.api.KeyManagementService;
 import io.mpsecrets.api.SecretRef;
+import io.mpsecrets.api.exception.InvalidSecretValueException;
 import io.mpsecrets.aws.AwsClientSettings;
 import io.mpsecrets.aws.AwsClients;
 import io.mpsecrets.aws.AwsFailures;
@@ -60,7 +61,15 @@ public final class AwsKms implements KeyManagementService {
         } catch (SdkException e) {
             throw AwsFailures.map(e, SecretRef.key(keyId).withProvider(name()));
         }
-        byte[] plaintext = response.plaintext().asByteArrayUnsafe();
+        SecretRef ref = SecretRef.key(keyId).withProvider(name());
+        if (response.keyId() == null
+                || response.keyId().isEmpty()
+                || response.ciphertextBlob() == null
+                || response.ciphertextBlob().asByteArrayUnsafe().length == 0) {
+            throw new InvalidSecretValueException(
+                    ref, "KMS answered GenerateDataKey without a key id or a wrapped key");
+        }
+        byte[] plaintext = dataKeyBytes(response.plaintext(), ref);
         try {
             return new GeneratedDataKey(
                     response.keyId(), response.ciphertextBlob().asByteArray(), DataKey.copyOf(plaintext));
@@ -79,12 +88,26 @@ public final class AwsKms implements KeyManagementService {
         } catch (SdkException e) {
             throw AwsFailures.map(e, SecretRef.key(keyId).withProvider(name()));
         }
-        byte[] plaintext = response.plaintext().asByteArrayUnsafe();
+        byte[] plaintext =
+                dataKeyBytes(response.plaintext(), SecretRef.key(keyId).withProvider(name()));
         try {
             return DataKey.copyOf(plaintext);
         } finally {
             Arrays.fill(plaintext, (byte) 0);
         }
+    }
+
+    /** KMS's plaintext data key, which must be there and be an AES-256 key: anything else is a typed failure. */
+    private static byte[] dataKeyBytes(SdkBytes plaintext, SecretRef ref) {
+        if (plaintext == null) {
+            throw new InvalidSecretValueException(ref, "KMS answered without a plaintext data key");
+        }
+        byte[] bytes = plaintext.asByteArrayUnsafe();
+        if (bytes.length != DataKey.LENGTH) {
+            throw new InvalidSecretValueException(
+                    ref, "KMS answered with a data key of " + bytes.length + " bytes, not " + DataKey.LENGTH);
+        }
+        return bytes;
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.mpsecrets.envelope.legacy;
 
 import io.mpsecrets.api.FailureReason;
 import io.mpsecrets.api.SecretRef;
+import io.mpsecrets.api.exception.ConfigurationException;
 import io.mpsecrets.api.exception.DecryptionFailedException;
 import io.mpsecrets.api.exception.MalformedValueException;
 import io.mpsecrets.crypto.AesGcm;
@@ -26,9 +27,19 @@ public final class SmallRyeAesGcmDecryptor {
 
     private final SecretKeySpec key;
 
+    /**
+     * @throws ConfigurationException when {@code decode} is set and the key is not base64url
+     */
     public SmallRyeAesGcmDecryptor(String encryptionKey, boolean decode) {
-        byte[] material =
-                decode ? Base64.getUrlDecoder().decode(encryptionKey) : encryptionKey.getBytes(StandardCharsets.UTF_8);
+        byte[] material;
+        try {
+            material = decode
+                    ? Base64.getUrlDecoder().decode(encryptionKey.trim())
+                    : encryptionKey.getBytes(StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException(
+                    "the SmallRye encryption key is not base64url (encryption-key-decode=true, --smallrye-key-decode)");
+        }
         try {
             this.key = new SecretKeySpec(MessageDigest.getInstance("SHA-256").digest(material), "AES");
         } catch (NoSuchAlgorithmException e) {

@@ -3,6 +3,8 @@ package io.mpsecrets.kms.local;
 import io.mpsecrets.api.exception.ConfigurationException;
 import io.mpsecrets.crypto.AesGcm;
 import io.mpsecrets.support.AtomicFiles;
+import io.mpsecrets.support.JsonLimits;
+import io.mpsecrets.support.Sizes;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonException;
@@ -116,25 +118,59 @@ public final class LocalKeyring implements AutoCloseable {
 
     // ---- file format ----
 
+    /** The largest keyring file read: far more than thousands of key versions. */
+    static final long MAX_FILE_SIZE = 1024 * 1024;
+
     public static LocalKeyring load(Path file) {
+        byte[] content = read(file);
         JsonObject json;
-        try (InputStream in = Files.newInputStream(file);
-                JsonReader reader = Json.createReader(in)) {
+        try (JsonReader reader = Json.createReader(new java.io.ByteArrayInputStream(content))) {
+            if (!JsonLimits.shallow(content)) {
+                throw new ConfigurationException(
+                        "keyring file " + file + " is not a " + FORMAT + " keyring (nested too deep)");
+            }
             json = reader.readObject();
+        } catch (JsonException | IllegalStateException e) {
+            throw new ConfigurationException("keyring file " + file + " is not a JSON object");
+        } finally {
+            Arrays.fill(content, (byte) 0);
+        }
+        try {
+            return fromJson(json, file);
+        } catch (ClassCastException | NullPointerException | ArithmeticException | IllegalArgumentException e) {
+            throw new ConfigurationException("keyring file " + file + " is not a " + FORMAT
+                    + " keyring (a field is missing or of the wrong type)");
+        }
+    }
+
+    /** The file's bytes, refusing anything but a regular file of at most {@link #MAX_FILE_SIZE} bytes. */
+    private static byte[] read(Path file) {
+        try {
+            if (!Files.isRegularFile(file)) {
+                if (!Files.exists(file)) {
+                    throw new NoSuchFileException(file.toString());
+                }
+                throw new ConfigurationException("keyring file " + file + " is not a regular file");
+            }
+            if (Files.size(file) > MAX_FILE_SIZE) {
+                throw new ConfigurationException(
+                        "keyring file " + file + " is larger than " + Sizes.format(MAX_FILE_SIZE));
+            }
+            try (InputStream in = Files.newInputStream(file)) {
+                byte[] content = in.readNBytes((int) MAX_FILE_SIZE + 1);
+                if (content.length > MAX_FILE_SIZE) {
+                    Arrays.fill(content, (byte) 0);
+                    throw new ConfigurationException(
+                            "keyring file " + file + " is larger than " + Sizes.format(MAX_FILE_SIZE));
+                }
+                return content;
+            }
         } catch (NoSuchFileException e) {
             throw new ConfigurationException("keyring file " + file
                     + " does not exist; create one with 'mpsecrets keygen --keyring " + file + "'");
         } catch (IOException e) {
             throw new ConfigurationException(
                     "cannot read keyring file " + file + ": " + e.getClass().getSimpleName());
-        } catch (JsonException | IllegalStateException e) {
-            throw new ConfigurationException("keyring file " + file + " is not a JSON object");
-        }
-        try {
-            return fromJson(json, file);
-        } catch (ClassCastException | NullPointerException | ArithmeticException e) {
-            throw new ConfigurationException("keyring file " + file + " is not a " + FORMAT
-                    + " keyring (a field is missing or of the wrong type)");
         }
     }
 

@@ -5,6 +5,7 @@ import io.mpsecrets.api.EncryptionContext;
 import io.mpsecrets.api.FailureReason;
 import io.mpsecrets.api.GeneratedDataKey;
 import io.mpsecrets.api.KeyManagementService;
+import io.mpsecrets.api.LogSafe;
 import io.mpsecrets.api.SecretRef;
 import io.mpsecrets.api.exception.DecryptionFailedException;
 import io.mpsecrets.api.exception.UnknownKeyException;
@@ -176,7 +177,7 @@ public final class LocalKeyringKms implements KeyManagementService {
             keyring.close();
             keyring = reloaded;
             loadedModified = modified;
-            LOG.info(() -> "mp-secrets: reloaded keyring " + file + ": versions "
+            LOG.info(() -> "mp-secrets: reloaded keyring " + LogSafe.escape(file.toString()) + ": versions "
                     + reloaded.keys().keySet());
         }
     }
@@ -214,9 +215,10 @@ public final class LocalKeyringKms implements KeyManagementService {
             if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
                 Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
                 if (!LocalKeyring.OWNER_ONLY.containsAll(permissions)) {
-                    LOG.warning(() -> "mp-secrets: keyring file " + file + " is accessible to others ("
+                    LOG.warning(() -> "mp-secrets: keyring file " + LogSafe.escape(file.toString())
+                            + " is accessible to others ("
                             + java.nio.file.attribute.PosixFilePermissions.toString(permissions) + "); run: chmod 600 "
-                            + file);
+                            + LogSafe.escape(file.toString()));
                 }
             }
         } catch (IOException | UnsupportedOperationException e) {

@@ -5,39 +5,67 @@ import io.mpsecrets.api.SecretId;
 import io.mpsecrets.api.SecretProvider;
 import io.mpsecrets.api.SecretRef;
 import io.mpsecrets.api.SecretValue;
+import io.mpsecrets.api.exception.InvalidSecretValueException;
+import io.mpsecrets.api.exception.SecretAccessDeniedException;
+import io.mpsecrets.api.exception.SecretException;
 import io.mpsecrets.api.exception.SecretNotFoundException;
 import io.mpsecrets.api.exception.ServiceUnavailableException;
 import io.mpsecrets.provider.ContentVersion;
+import io.mpsecrets.support.Sizes;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * A directory of one file per secret, as Kubernetes and Docker mount them: the file name is the secret's name,
- * its content the value. Kubernetes updates a mounted secret by swapping the {@code ..data} symlink atomically;
- * files are read through it, so a read sees the whole old or the whole new value. Names starting with a dot
- * ({@code ..data}, {@code ..2026_11_22_...}) are not secrets. The version is a keyed hash of the content.
+ * A directory of one file per secret, as Kubernetes and Docker mount them: the file name is the secret's name, its
+ * content the value. The version is a keyed hash of the content.
+ *
+ * <p>What a mount may hold is bounded. A file is read only if, once its links are followed, it is a regular file
+ * inside the directory: links that lead elsewhere ({@code /etc/hostname}, another application's mount,
+ * {@code /dev/zero}) are not followed, and a FIFO or a device is never opened, so no read can hang. A file larger
+ * than {@code mpsecrets.file.max-size} (1 MiB, Kubernetes' own limit for a Secret) is refused before it is read.
+ *
+ * <p>Kubernetes updates a mounted secret by swapping the {@code ..data} link atomically and then deleting the old
+ * timestamped directory: a read that resolved the old directory may find its file gone. Such a read, whose name
+ * still exists as a link, is simply tried again; it sees the whole old or the whole new value. Names starting with
+ * a dot ({@code ..data}, {@code ..2026_11_22_...}) are not secrets.
  */
 public final class FileSecretProvider implements SecretProvider {
 
     public static final String NAME = "file";
+    public static final long DEFAULT_MAX_SIZE = 1024 * 1024;
+    private static final int SWAP_ATTEMPTS = 10;
 
     private final Path dir;
     private final boolean trimNewline;
+    private final long maxSize;
 
     /**
      * @param trimNewline drop one trailing line break ({@code echo} into a file, editors), as a mount of a value
      *        written by tools usually has it and a password never does
+     * @param maxSize the largest file read, in bytes
      */
-    public FileSecretProvider(Path dir, boolean trimNewline) {
+    public FileSecretProvider(Path dir, boolean trimNewline, long maxSize) {
         this.dir = dir.toAbsolutePath().normalize();
         this.trimNewline = trimNewline;
+        this.maxSize = maxSize;
+    }
+
+    public FileSecretProvider(Path dir, boolean trimNewline) {
+        this(dir, trimNewline, DEFAULT_MAX_SIZE);
     }
 
     @Override
@@ -56,27 +84,95 @@ public final class FileSecretProvider implements SecretProvider {
             throw new SecretNotFoundException(ref, "a mounted file has only its current version");
         }
         Path file = resolve(id.path(), ref);
-        try {
-            byte[] content = Files.readAllBytes(file);
-            byte[] value = trimNewline ? trimmed(content) : content;
+        for (int attempt = 1; ; attempt++) {
             try {
-                return SecretValue.of(
-                        value,
-                        ContentVersion.of(value),
-                        Files.getLastModifiedTime(file).toInstant());
-            } finally {
-                Arrays.fill(content, (byte) 0);
-                Arrays.fill(value, (byte) 0);
+                Path real = inside(file, ref);
+                byte[] content = read(real, ref);
+                byte[] value = trimNewline ? trimmed(content) : content;
+                try {
+                    return SecretValue.of(value, ContentVersion.of(value), modified(real));
+                } finally {
+                    Arrays.fill(content, (byte) 0);
+                    Arrays.fill(value, (byte) 0);
+                }
+            } catch (NoSuchFileException e) {
+                if (attempt < SWAP_ATTEMPTS && Files.isSymbolicLink(file)) {
+                    Thread.yield(); // a ..data swap is under way: the link now leads to the new directory
+                    continue;
+                }
+                throw new SecretNotFoundException(ref, "no file " + id.path() + " in " + dir);
+            } catch (IOException e) {
+                throw failure(e, ref);
             }
-        } catch (NoSuchFileException e) {
-            throw new SecretNotFoundException(ref, "no file " + id.path() + " in " + dir);
-        } catch (IOException e) {
-            throw new ServiceUnavailableException(
-                    FailureReason.UNAVAILABLE,
-                    ref,
-                    "cannot read " + file + ": " + e.getClass().getSimpleName(),
-                    null);
         }
+    }
+
+    /** Where {@code file} leads once its links are followed, if that is a regular file inside the directory. */
+    private Path inside(Path file, SecretRef ref) throws IOException {
+        Path real = file.toRealPath();
+        if (!real.startsWith(dir.toRealPath())) {
+            throw new SecretNotFoundException(
+                    ref, "'" + file.getFileName() + "' links to a file outside " + dir + ", which is not read");
+        }
+        // Throws NoSuchFileException if the file went away since (a ..data swap): the read is tried again.
+        if (!Files.readAttributes(real, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+                .isRegularFile()) {
+            throw new SecretNotFoundException(ref, "'" + file.getFileName() + "' is not a regular file");
+        }
+        return real;
+    }
+
+    /** The content, at most {@link #maxSize} bytes: a larger file is refused, never read whole. */
+    private byte[] read(Path file, SecretRef ref) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            if (channel.size() > maxSize) {
+                throw tooLarge(ref);
+            }
+            ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(maxSize + 1, Math.max(channel.size() + 1, 64)));
+            while (buffer.hasRemaining() && channel.read(buffer) >= 0) {
+                // reads until the end of the file, or one byte past the limit
+            }
+            if (buffer.position() > maxSize) {
+                Arrays.fill(buffer.array(), (byte) 0);
+                throw tooLarge(ref);
+            }
+            byte[] content = Arrays.copyOf(buffer.array(), buffer.position());
+            Arrays.fill(buffer.array(), (byte) 0);
+            return content;
+        }
+    }
+
+    private SecretException tooLarge(SecretRef ref) {
+        return new InvalidSecretValueException(
+                ref, "the file is larger than mpsecrets.file.max-size (" + Sizes.format(maxSize) + ")");
+    }
+
+    private static java.time.Instant modified(Path file) {
+        try {
+            FileTime time = Files.getLastModifiedTime(file);
+            return time.toInstant();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /**
+     * How the store classes what the JDK answers about a file: a refused permission is a denial (never served stale),
+     * a missing file is missing, anything else is an outage.
+     */
+    public static SecretException failure(IOException e, SecretRef ref) {
+        if (e instanceof AccessDeniedException) {
+            return new SecretAccessDeniedException(
+                    ref, "the file may not be read (" + e.getClass().getSimpleName() + ")", null);
+        }
+        if (e instanceof NoSuchFileException) {
+            return new SecretNotFoundException(ref, "no such file");
+        }
+        return new ServiceUnavailableException(
+                FailureReason.UNAVAILABLE,
+                ref,
+                "cannot read the file: " + e.getClass().getSimpleName(),
+                null);
     }
 
     @Override
@@ -89,28 +185,34 @@ public final class FileSecretProvider implements SecretProvider {
         }
     }
 
-    /** The secrets in the directory: regular files (through symlinks) whose names do not start with a dot. */
+    /** The secrets in the directory: names not starting with a dot that lead to regular files inside it. */
+    @Override
     public List<String> list() {
         List<String> names = new ArrayList<>();
+        SecretRef ref = SecretRef.secret(NAME, dir.toString());
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
             for (Path file : files) {
                 String name = file.getFileName().toString();
-                if (!name.startsWith(".") && Files.isRegularFile(file)) {
+                if (!name.startsWith(".") && isServed(file, ref)) {
                     names.add(name);
                 }
             }
         } catch (NoSuchFileException e) {
-            throw new SecretNotFoundException(
-                    SecretRef.secret(NAME, dir.toString()), "the secrets directory does not exist");
+            throw new SecretNotFoundException(ref, "the secrets directory does not exist");
         } catch (IOException e) {
-            throw new ServiceUnavailableException(
-                    FailureReason.UNAVAILABLE,
-                    SecretRef.secret(NAME, dir.toString()),
-                    "cannot list the secrets directory: " + e.getClass().getSimpleName(),
-                    null);
+            throw failure(e, ref);
         }
         names.sort(null);
         return names;
+    }
+
+    private boolean isServed(Path file, SecretRef ref) {
+        try {
+            inside(file, ref);
+            return true;
+        } catch (IOException | SecretException e) {
+            return false;
+        }
     }
 
     private Path resolve(String name, SecretRef ref) {

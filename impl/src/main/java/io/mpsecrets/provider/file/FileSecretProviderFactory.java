@@ -32,6 +32,7 @@ public final class FileSecretProviderFactory implements SecretProviderFactory {
                 settings.path(context.prefix() + "dir")
                         .orElseThrow(() -> new io.mpsecrets.api.exception.ConfigurationException(
                                 context.prefix() + "dir is not set; it names the directory of mounted secret files")),
-                settings.bool(context.prefix() + "trim-newline", true));
+                settings.bool(context.prefix() + "trim-newline", true),
+                settings.bytes(context.prefix() + "max-size", FileSecretProvider.DEFAULT_MAX_SIZE));
     }
 }

@@ -1,0 +1,161 @@
+package io.mpsecrets.aws.hostile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import io.mpsecrets.api.DataKey;
+import io.mpsecrets.api.EncryptionContext;
+import io.mpsecrets.api.FailureReason;
+import io.mpsecrets.api.GeneratedDataKey;
+import io.mpsecrets.api.KeyManagementService;
+import io.mpsecrets.api.SecretId;
+import io.mpsecrets.api.exception.SecretException;
+import io.mpsecrets.aws.AwsClientSettings;
+import io.mpsecrets.aws.secretsmanager.AwsSecretsManagerProvider;
+import io.mpsecrets.crypto.AesGcm;
+import io.mpsecrets.envelope.EnvelopeEncryptor;
+import io.mpsecrets.testing.AuditRecorder;
+import io.mpsecrets.testing.MpConfigs;
+import io.mpsecrets.testkit.aws.TestProfiles;
+import io.mpsecrets.testkit.hostile.HostileHttpServer;
+import io.mpsecrets.testkit.leak.LeakGuard;
+import io.smallrye.config.SmallRyeConfig;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * AWS answering as a broken or hostile endpoint would. Defect 4: a malformed Secrets Manager answer was quoted, secret
+ * and all, by the SDK's "Unable to unmarshall response" in our message and in the SDK cause we kept. Defect 5: an
+ * answer of any size was read whole. Defect 8: a KMS {@code Plaintext} of 31 bytes, or none, escaped as an unchecked
+ * exception and was not audited. Each is a typed failure that carries nothing of the answer.
+ */
+class HostileAwsTest {
+
+    private static final String KEY_ARN = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    private HostileHttpServer server;
+    private final MpConfigs configs = new MpConfigs();
+    private final AuditRecorder audit = new AuditRecorder();
+
+    @BeforeAll
+    static void profiles() {
+        TestProfiles.install();
+    }
+
+    @AfterEach
+    void stop() {
+        configs.close();
+        audit.close();
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private AwsClientSettings settings(String prefix) {
+        Map<String, String> values = Map.of(
+                prefix + "region",
+                "us-east-1",
+                prefix + "endpoint",
+                server.endpoint().toString(),
+                prefix + "profile",
+                TestProfiles.WORKER1,
+                prefix + "max-attempts",
+                "1",
+                prefix + "timeout",
+                "PT2S");
+        return AwsClientSettings.read(prefix, name -> Optional.ofNullable(values.get(name)));
+    }
+
+    private static void assertNothingOfTheAnswer(Throwable e) {
+        LeakGuard.assertNoLeak(e);
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            assertThat(String.valueOf(t.getMessage()))
+                    .doesNotContain(LeakGuard.CANARY)
+                    .doesNotContain("Unrecognized token");
+        }
+    }
+
+    @Test
+    void aMalformedSecretsManagerAnswerIsNeverQuoted() {
+        server = HostileHttpServer.start(HostileHttpServer.json(
+                200,
+                "{\"ARN\":\"arn:x\",\"Name\":\"prod/db\",\"SecretString\":" + LeakGuard.CANARY
+                        + "x,\"VersionId\":\"v1\"}"));
+        try (AwsSecretsManagerProvider store = AwsSecretsManagerProvider.create(settings("mpsecrets.aws."))) {
+            SecretException e = assertThrows(SecretException.class, () -> store.fetch(SecretId.of("prod/db")));
+            assertEquals(FailureReason.INVALID_VALUE, e.reason());
+            assertNothingOfTheAnswer(e);
+        }
+    }
+
+    @Test
+    void anAnswerLargerThanTheLimitIsRefusedNotRead() {
+        server = HostileHttpServer.start(
+                HostileHttpServer.huge(200, "{\"Name\":\"prod/db\",\"SecretString\":\"", 'a', "\"}", 20L << 20));
+        try (AwsSecretsManagerProvider store = AwsSecretsManagerProvider.create(settings("mpsecrets.aws."))) {
+            SecretException e = assertTimeoutPreemptively(
+                    Duration.ofSeconds(10),
+                    () -> assertThrows(SecretException.class, () -> store.fetch(SecretId.of("prod/db"))));
+            assertEquals(FailureReason.INVALID_VALUE, e.reason());
+            assertThat(e.getMessage()).contains("larger than");
+        }
+    }
+
+    /** Makes ENC values under an AWS-looking key without AWS: the hostile KMS decides what unwrapping them gives. */
+    private static final class OfflineKms implements KeyManagementService {
+        @Override
+        public String name() {
+            return "offline";
+        }
+
+        @Override
+        public GeneratedDataKey generateDataKey(String keyId, EncryptionContext context) {
+            return new GeneratedDataKey(keyId, new byte[] {1, 2, 3, 4}, DataKey.copyOf(AesGcm.randomKey()));
+        }
+
+        @Override
+        public DataKey decrypt(String keyId, byte[] wrappedKey, EncryptionContext context) {
+            throw new UnsupportedOperationException();
+        }
+    }
+
+    @Test
+    void aKmsDataKeyOfTheWrongLengthOrNoneIsATypedAuditedFailure() {
+        String encrypted;
+        try (EnvelopeEncryptor encryptor =
+                new EnvelopeEncryptor(new OfflineKms(), KEY_ARN, EncryptionContext.forApplication("default"))) {
+            encrypted = encryptor.encrypt(("pw-" + LeakGuard.CANARY).getBytes(StandardCharsets.UTF_8), "db.password");
+        }
+        String shortKey = Base64.getEncoder().encodeToString(new byte[31]);
+        for (String answer : new String[] {
+            "{\"KeyId\":\"" + KEY_ARN + "\",\"Plaintext\":\"" + shortKey + "\"}", "{\"KeyId\":\"" + KEY_ARN + "\"}"
+        }) {
+            server = HostileHttpServer.start(HostileHttpServer.json(200, answer));
+            SmallRyeConfig config = configs.build(Map.of(
+                    "mpsecrets.kms",
+                    "aws",
+                    "mpsecrets.kms.aws.region",
+                    "us-east-1",
+                    "mpsecrets.kms.aws.endpoint",
+                    server.endpoint().toString(),
+                    "mpsecrets.kms.aws.profile",
+                    TestProfiles.WORKER1,
+                    "db.password",
+                    encrypted));
+            SecretException e = assertThrows(SecretException.class, () -> config.getValue("db.password", String.class));
+            assertEquals(FailureReason.INVALID_VALUE, e.reason(), answer);
+            assertThat(e.getMessage()).contains("property=db.password", "key=" + KEY_ARN);
+            server.close();
+        }
+        assertThat(audit.events("failure"))
+                .hasSize(2)
+                .allSatisfy(line -> assertThat(line).contains("reason=INVALID_VALUE"));
+    }
+}

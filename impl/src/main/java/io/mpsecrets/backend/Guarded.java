@@ -1,0 +1,147 @@
+package io.mpsecrets.backend;
+
+import io.mpsecrets.api.DataKey;
+import io.mpsecrets.api.EncryptionContext;
+import io.mpsecrets.api.GeneratedDataKey;
+import io.mpsecrets.api.KeyManagementService;
+import io.mpsecrets.api.SecretId;
+import io.mpsecrets.api.SecretProvider;
+import io.mpsecrets.api.SecretRef;
+import io.mpsecrets.api.SecretValue;
+import io.mpsecrets.api.exception.InvalidSecretValueException;
+import io.mpsecrets.api.exception.SecretException;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * The SPI's promise, kept for every backend, shipped or not: a backend fails only with a {@link SecretException}. An
+ * unchecked exception that escapes one (a parser's {@code ClassCastException} on an odd answer, say) becomes an
+ * {@link InvalidSecretValueException} naming the backend and the exception's type, never its message (which may
+ * quote what the service sent), so that it is typed, audited and kept out of logs like every other failure.
+ */
+final class Guarded {
+
+    private Guarded() {}
+
+    static <T> T call(String kind, String name, SecretRef ref, Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (SecretException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new InvalidSecretValueException(
+                    ref,
+                    "the " + kind + " '" + name + "' failed unexpectedly ("
+                            + e.getClass().getName() + "); its answer was not what it documents");
+        }
+    }
+
+    static SecretProvider provider(SecretProvider provider) {
+        return provider instanceof GuardedProvider ? provider : new GuardedProvider(provider);
+    }
+
+    static KeyManagementService kms(KeyManagementService kms) {
+        return kms instanceof GuardedKms ? kms : new GuardedKms(kms);
+    }
+
+    private record GuardedProvider(SecretProvider delegate) implements SecretProvider {
+        private <T> T call(SecretId id, Supplier<T> call) {
+            return Guarded.call(
+                    "store",
+                    delegate.name(),
+                    SecretRef.secret(delegate.name(), id == null ? null : id.toString()),
+                    call);
+        }
+
+        @Override
+        public String name() {
+            return delegate.name();
+        }
+
+        @Override
+        public SecretValue fetch(SecretId id) {
+            return call(id, () -> delegate.fetch(id));
+        }
+
+        @Override
+        public Map<SecretId, SecretValue> fetchAll(Collection<SecretId> ids) {
+            return call(null, () -> delegate.fetchAll(ids));
+        }
+
+        @Override
+        public Optional<String> currentVersion(SecretId id) {
+            return call(id, () -> delegate.currentVersion(id));
+        }
+
+        @Override
+        public List<String> list() {
+            return call(null, delegate::list);
+        }
+
+        @Override
+        public void close() {
+            try {
+                delegate.close();
+            } catch (RuntimeException e) {
+                // closing anyway
+            }
+        }
+
+        @Override
+        public String toString() {
+            return delegate.toString();
+        }
+    }
+
+    private record GuardedKms(KeyManagementService delegate) implements KeyManagementService {
+        private <T> T call(String keyId, Supplier<T> call) {
+            return Guarded.call(
+                    "key management service",
+                    delegate.name(),
+                    SecretRef.key(keyId).withProvider(delegate.name()),
+                    call);
+        }
+
+        @Override
+        public String name() {
+            return delegate.name();
+        }
+
+        @Override
+        public GeneratedDataKey generateDataKey(String keyId, EncryptionContext context) {
+            return call(keyId, () -> delegate.generateDataKey(keyId, context));
+        }
+
+        @Override
+        public DataKey decrypt(String keyId, byte[] wrappedKey, EncryptionContext context) {
+            return call(keyId, () -> delegate.decrypt(keyId, wrappedKey, context));
+        }
+
+        @Override
+        public Optional<Instant> keyCreated(String keyId) {
+            try {
+                return delegate.keyCreated(keyId);
+            } catch (RuntimeException e) {
+                return Optional.empty();
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                delegate.close();
+            } catch (RuntimeException e) {
+                // closing anyway
+            }
+        }
+
+        @Override
+        public String toString() {
+            return delegate.toString();
+        }
+    }
+}
