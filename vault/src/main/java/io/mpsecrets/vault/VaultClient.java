@@ -1,7 +1,6 @@
 package io.mpsecrets.vault;
 
 import io.mpsecrets.api.FailureReason;
-import io.mpsecrets.api.LogSafe;
 import io.mpsecrets.api.SecretRef;
 import io.mpsecrets.api.exception.ConfigurationException;
 import io.mpsecrets.api.exception.InvalidSecretValueException;
@@ -10,16 +9,11 @@ import io.mpsecrets.api.exception.SecretException;
 import io.mpsecrets.api.exception.SecretNotFoundException;
 import io.mpsecrets.api.exception.ServiceUnavailableException;
 import io.mpsecrets.support.Backoff;
-import io.mpsecrets.support.JsonLimits;
 import io.mpsecrets.support.Sizes;
 import jakarta.json.Json;
-import jakarta.json.JsonArray;
-import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -35,7 +29,6 @@ import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -117,46 +110,11 @@ final class VaultClient {
 
     private record Answer(int status, byte[] body) {
         JsonObject json(SecretRef ref) {
-            if (body.length == 0) {
-                return JsonValue.EMPTY_JSON_OBJECT;
-            }
-            if (!JsonLimits.shallow(body)) {
-                Arrays.fill(body, (byte) 0);
-                throw new InvalidSecretValueException(
-                        ref, "Vault's answer nests deeper than " + JsonLimits.MAX_DEPTH + " levels");
-            }
-            try (JsonReader reader = Json.createReader(new ByteArrayInputStream(body))) {
-                return reader.readObject();
-            } catch (JsonException | IllegalStateException e) {
-                // The parser's message may quote the body: not kept.
-                throw new InvalidSecretValueException(ref, "Vault answered with something other than a JSON object");
-            } finally {
-                Arrays.fill(body, (byte) 0);
-            }
+            return VaultJson.parse(body, ref);
         }
 
-        /** Vault's {@code errors} strings, one line, capped. */
         String errors() {
-            if (!JsonLimits.shallow(body)) {
-                return "";
-            }
-            try (JsonReader reader = Json.createReader(new ByteArrayInputStream(body))) {
-                StringBuilder out = new StringBuilder();
-                if (reader.readObject().get("errors") instanceof JsonArray errors) {
-                    for (JsonValue error : errors) {
-                        if (error instanceof JsonString text) {
-                            out.append(out.length() == 0 ? "" : "; ")
-                                    .append(text.getString()
-                                            .replaceAll("\\s+", " ")
-                                            .trim());
-                        }
-                    }
-                }
-                String capped = out.length() > 200 ? out.substring(0, 200) + "..." : out.toString();
-                return LogSafe.escape(capped);
-            } catch (RuntimeException e) {
-                return "";
-            }
+            return VaultJson.errors(body);
         }
     }
 

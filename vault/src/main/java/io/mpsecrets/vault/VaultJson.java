@@ -1,12 +1,20 @@
 package io.mpsecrets.vault;
 
+import io.mpsecrets.api.LogSafe;
 import io.mpsecrets.api.SecretRef;
 import io.mpsecrets.api.exception.InvalidSecretValueException;
+import io.mpsecrets.support.JsonLimits;
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonException;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
+import java.io.ByteArrayInputStream;
 import java.math.BigDecimal;
+import java.util.Arrays;
 import java.util.Optional;
 
 /**
@@ -19,6 +27,52 @@ final class VaultJson {
     private static final BigDecimal TEN_YEARS_SECONDS = BigDecimal.valueOf(10L * 366 * 24 * 3600);
 
     private VaultJson() {}
+
+    /**
+     * An answer's body as a JSON object (empty for an empty body); zeroes the bytes. The parser's message may quote
+     * the body, so it is not kept.
+     *
+     * @throws InvalidSecretValueException when the body is not a JSON object, or nests too deep
+     */
+    static JsonObject parse(byte[] body, SecretRef ref) {
+        try {
+            if (body.length == 0) {
+                return JsonValue.EMPTY_JSON_OBJECT;
+            }
+            if (!JsonLimits.shallow(body)) {
+                throw new InvalidSecretValueException(
+                        ref, "Vault's answer nests deeper than " + JsonLimits.MAX_DEPTH + " levels");
+            }
+            try (JsonReader reader = Json.createReader(new ByteArrayInputStream(body))) {
+                return reader.readObject();
+            } catch (JsonException | IllegalStateException e) {
+                throw new InvalidSecretValueException(ref, "Vault answered with something other than a JSON object");
+            }
+        } finally {
+            Arrays.fill(body, (byte) 0);
+        }
+    }
+
+    /** Vault's {@code errors} strings of an error answer, one line, capped, escaped; empty when there are none. */
+    static String errors(byte[] body) {
+        if (!JsonLimits.shallow(body)) {
+            return "";
+        }
+        try (JsonReader reader = Json.createReader(new ByteArrayInputStream(body))) {
+            StringBuilder out = new StringBuilder();
+            if (reader.readObject().get("errors") instanceof JsonArray errors) {
+                for (JsonValue error : errors) {
+                    if (error instanceof JsonString text) {
+                        out.append(out.length() == 0 ? "" : "; ")
+                                .append(text.getString().replaceAll("\\s+", " ").trim());
+                    }
+                }
+            }
+            return LogSafe.escape(out.length() > 200 ? out.substring(0, 200) + "..." : out.toString());
+        } catch (RuntimeException e) {
+            return "";
+        }
+    }
 
     /** An object field; {@link JsonValue#EMPTY_JSON_OBJECT} when absent. */
     static JsonObject object(JsonObject json, String name, SecretRef ref) {

@@ -63,8 +63,7 @@ public final class VaultSecretProvider implements SecretProvider {
             if (whole.versionId() != null) {
                 throw new SecretNotFoundException(ref, "a KV version 1 secret has only its current value");
             }
-            JsonObject data = data(client.get(at.mount() + "/" + at.path(), null, ref), ref);
-            return value(data, null, null);
+            return kv1Value(client.get(at.mount() + "/" + at.path(), null, ref), ref);
         }
         String query = null;
         if (whole.versionId() != null) {
@@ -73,7 +72,17 @@ public final class VaultSecretProvider implements SecretProvider {
             }
             query = "version=" + whole.versionId();
         }
-        JsonObject outer = data(client.get(at.mount() + "/data/" + at.path(), query, ref), ref);
+        return kv2Value(client.get(at.mount() + "/data/" + at.path(), query, ref), ref);
+    }
+
+    /** The value in a KV version 1 read's answer: its data object, versioned by a keyed hash of the content. */
+    static SecretValue kv1Value(JsonObject answer, SecretRef ref) {
+        return value(data(answer, ref), null, null);
+    }
+
+    /** The value in a KV version 2 read's answer: {@code data.data}, with {@code data.metadata}'s version and time. */
+    static SecretValue kv2Value(JsonObject answer, SecretRef ref) {
+        JsonObject outer = data(answer, ref);
         JsonObject data = VaultJson.optionalObject(outer, "data", ref)
                 .orElseThrow(() -> new SecretNotFoundException(ref, "the version was deleted or destroyed"));
         JsonObject metadata = VaultJson.object(outer, "metadata", ref);
@@ -83,6 +92,11 @@ public final class VaultSecretProvider implements SecretProvider {
                 data,
                 version,
                 instant(VaultJson.string(metadata, "created_time", ref).orElse(null)));
+    }
+
+    /** {@code current_version} in a KV version 2 metadata answer. */
+    static Optional<String> kv2CurrentVersion(JsonObject answer, SecretRef ref) {
+        return VaultJson.number(data(answer, ref), "current_version", ref).map(String::valueOf);
     }
 
     /** KV v2: {@code current_version} from the metadata endpoint; KV v1: a keyed hash of the content. */
@@ -97,8 +111,7 @@ public final class VaultSecretProvider implements SecretProvider {
             return SecretProvider.super.currentVersion(whole);
         }
         SecretRef ref = ref(whole);
-        JsonObject metadata = data(client.get(at.mount() + "/metadata/" + at.path(), null, ref), ref);
-        return VaultJson.number(metadata, "current_version", ref).map(String::valueOf);
+        return kv2CurrentVersion(client.get(at.mount() + "/metadata/" + at.path(), null, ref), ref);
     }
 
     private static JsonObject data(JsonObject answer, SecretRef ref) {

@@ -119,8 +119,15 @@ public final class AwsSecretsManagerProvider implements SecretProvider {
             for (APIErrorType error : response.errors()) {
                 if (!"ResourceNotFoundException".equals(error.errorCode())) {
                     SecretId id = match(ids, error.secretId(), error.secretId());
-                    throw AwsFailures.map(
-                            error.errorCode(), error.message(), ref(id == null ? SecretId.of(error.secretId()) : id));
+                    // An error naming no secret (or one not asked for) is the batch's: named by what was asked.
+                    SecretRef where = id != null
+                            ? ref(id)
+                            : SecretRef.secret(
+                                    NAME,
+                                    error.secretId() == null || error.secretId().isBlank()
+                                            ? String.join(",", names)
+                                            : error.secretId());
+                    throw AwsFailures.map(error.errorCode(), error.message(), where);
                 }
             }
             next = response.nextToken();

@@ -123,6 +123,19 @@ public final class LocalKeyring implements AutoCloseable {
 
     public static LocalKeyring load(Path file) {
         byte[] content = read(file);
+        try {
+            return parse(content, file);
+        } finally {
+            Arrays.fill(content, (byte) 0);
+        }
+    }
+
+    /**
+     * A keyring from the bytes of its file; {@code file} names it in errors.
+     *
+     * @throws ConfigurationException when the bytes are not a keyring
+     */
+    static LocalKeyring parse(byte[] content, Path file) {
         JsonObject json;
         try (JsonReader reader = Json.createReader(new java.io.ByteArrayInputStream(content))) {
             if (!JsonLimits.shallow(content)) {
@@ -132,8 +145,6 @@ public final class LocalKeyring implements AutoCloseable {
             json = reader.readObject();
         } catch (JsonException | IllegalStateException e) {
             throw new ConfigurationException("keyring file " + file + " is not a JSON object");
-        } finally {
-            Arrays.fill(content, (byte) 0);
         }
         try {
             return fromJson(json, file);
