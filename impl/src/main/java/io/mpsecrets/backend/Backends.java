@@ -8,8 +8,10 @@ import io.mpsecrets.api.spi.SecretProviderFactory;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceConfigurationError;
@@ -41,10 +43,31 @@ public final class Backends {
         this.stores = stores;
     }
 
-    /** Finds the factories registered in {@code META-INF/services} that {@code loader} (the application's) sees. */
+    /**
+     * Finds the factories registered in {@code META-INF/services} that {@code loader} (the application's) sees, and
+     * those mp-secrets' own class loader sees. Both, because a server may build an application's config on a thread
+     * whose context class loader is its own (WildFly does): mp-secrets in WEB-INF/lib then still finds the backends
+     * beside it, and mp-secrets installed in the server (a shared library, a global module) finds those installed
+     * with it. A factory class both loaders see (by name) counts once, the application's first.
+     */
     public static Backends discover(ClassLoader loader) {
-        ClassLoader from = loader != null ? loader : Backends.class.getClassLoader();
-        return of(load(KeyManagementServiceFactory.class, from), load(SecretProviderFactory.class, from));
+        Set<ClassLoader> loaders = new LinkedHashSet<>();
+        if (loader != null) {
+            loaders.add(loader);
+        }
+        loaders.add(Backends.class.getClassLoader());
+        List<KeyManagementServiceFactory> kms = new ArrayList<>();
+        List<SecretProviderFactory> stores = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (ClassLoader from : loaders) {
+            load(KeyManagementServiceFactory.class, from).stream()
+                    .filter(f -> seen.add(f.getClass().getName()))
+                    .forEach(kms::add);
+            load(SecretProviderFactory.class, from).stream()
+                    .filter(f -> seen.add(f.getClass().getName()))
+                    .forEach(stores::add);
+        }
+        return of(kms, stores);
     }
 
     /** A registry of exactly these factories (tests, tools). */

@@ -1,5 +1,6 @@
 package io.mpsecrets.cdi;
 
+import io.mpsecrets.api.exception.SecretException;
 import io.mpsecrets.config.ConfigRegistry;
 import io.mpsecrets.config.RawValues;
 import io.mpsecrets.runtime.SecretsRuntime;
@@ -48,13 +49,24 @@ public class MpSecretsExtension implements Extension {
 
     void afterDeploymentValidation(@Observes AfterDeploymentValidation event, BeanManager beanManager) {
         Config config = ConfigProvider.getConfig(Thread.currentThread().getContextClassLoader());
-        Optional<SecretsRuntime> found = ConfigRegistry.runtimeOf(config);
+        Optional<SecretsRuntime> found;
+        try {
+            found = ConfigRegistry.runtimeOf(config);
+        } catch (RuntimeException e) {
+            // The portable source builds its runtime when first asked; settings it cannot use stop the deployment.
+            event.addDeploymentProblem(new DeploymentException("mp-secrets cannot start: "
+                    + (e instanceof SecretException
+                            ? e.getMessage()
+                            : e.getClass().getName())));
+            return;
+        }
         if (found.isEmpty()) {
             failClosed(config, event);
             return;
         }
         runtime = found.get();
         moduleName().ifPresent(runtime.auditor()::module);
+        runtime.auditor().moduleLookup(MpSecretsExtension::moduleName);
         sink = new CdiAuditSink(beanManager);
         runtime.auditor().attach(sink);
         converted.warn(config, runtime);
@@ -103,7 +115,8 @@ public class MpSecretsExtension implements Extension {
     /**
      * Names the module once the application has started: an application server may not answer
      * {@code java:module/ModuleName} while the container deploys, and in a web module the event's payload is the
-     * {@code ServletContext}, whose name or context path names it.
+     * {@code ServletContext}, whose name or context path names it. Where neither answers (Payara), events look the
+     * module up on the application's threads ({@link io.mpsecrets.runtime.Auditor#moduleLookup}).
      */
     void applicationStarted(@Observes @Initialized(ApplicationScoped.class) Object payload) {
         if (runtime == null || runtime.auditor().workerContext().module() != null) {

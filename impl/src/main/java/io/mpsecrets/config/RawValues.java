@@ -31,7 +31,8 @@ public final class RawValues {
         names.add(property);
         for (String name : names) {
             for (ConfigSource source : config.getConfigSources()) {
-                String value = source.getValue(name);
+                // The portable source answers with plaintext; the raw value is the one below it.
+                String value = source instanceof PortableSecretsSource ? null : source.getValue(name);
                 if (value != null) {
                     return Optional.of(value);
                 }
@@ -47,7 +48,7 @@ public final class RawValues {
      */
     public static boolean fromConfigFile(Config config, String property) {
         for (ConfigSource source : config.getConfigSources()) {
-            if (source.getValue(property) != null) {
+            if (!(source instanceof PortableSecretsSource) && source.getValue(property) != null) {
                 String kind = source.getClass().getSimpleName() + " " + source.getName();
                 return !(kind.contains("EnvConfigSource") || kind.contains("SysPropConfigSource"));
             }

@@ -1,9 +1,6 @@
 package io.mpsecrets.config;
 
-import io.mpsecrets.api.SecretRef;
-import io.mpsecrets.api.exception.MalformedValueException;
 import io.mpsecrets.envelope.EncryptedValue;
-import io.mpsecrets.runtime.SecretReference;
 import io.smallrye.config.ConfigSourceInterceptor;
 import io.smallrye.config.ConfigSourceInterceptorContext;
 import io.smallrye.config.ConfigValue;
@@ -80,39 +77,10 @@ public final class SecretMarker implements ConfigSourceInterceptor {
 
     /** Replaces each {@code ${store::id}} of ours (not escaped as {@code \${} or {@code $${}) by a tag. */
     private String rewriteReferences(String property, String raw, List<String> given) {
-        StringBuilder out = null;
-        int from = 0;
-        int start = raw.indexOf("${");
-        while (start >= 0) {
-            boolean escaped = start > 0 && (raw.charAt(start - 1) == '\\' || raw.charAt(start - 1) == '$');
-            int separator = raw.indexOf("::", start + 2);
-            int end = raw.indexOf('}', start + 2);
-            if (!escaped && separator > 0 && end > separator && binding.isStore(raw.substring(start + 2, separator))) {
-                String inside = raw.substring(start + 2, end);
-                if (inside.contains("${")) {
-                    throw new MalformedValueException(
-                            SecretRef.property(property),
-                            "a secret reference cannot contain another ${...} expression");
-                }
-                SecretReference reference;
-                try {
-                    reference = SecretReference.parse(inside, binding::isStore);
-                } catch (IllegalArgumentException e) {
-                    throw new MalformedValueException(
-                            SecretRef.property(property), "bad secret reference: " + e.getMessage());
-                }
-                if (out == null) {
-                    out = new StringBuilder(raw.length());
-                }
-                String tag = binding.tags().tag(new TagTable.Reference(property, reference));
-                given.add(tag);
-                out.append(raw, from, start).append(tag);
-                from = end + 1;
-                start = raw.indexOf("${", from);
-            } else {
-                start = raw.indexOf("${", start + 2);
-            }
-        }
-        return out == null ? raw : out.append(raw, from, raw.length()).toString();
+        return ReferenceScanner.replace(property, raw, binding::isStore, (reference, after) -> {
+            String tag = binding.tags().tag(new TagTable.Reference(property, reference));
+            given.add(tag);
+            return tag;
+        });
     }
 }

@@ -1,7 +1,6 @@
 package io.mpsecrets.config;
 
 import io.mpsecrets.api.exception.ConfigurationException;
-import io.mpsecrets.cache.Ticker;
 import io.mpsecrets.runtime.MpSecretsSettings;
 import io.mpsecrets.runtime.SecretsRuntime;
 import io.smallrye.config.ConfigSourceInterceptor;
@@ -40,8 +39,7 @@ public final class SecretResolverFactory implements ConfigSourceInterceptorFacto
                         setting(context, name);
                     }
                 });
-                binding.runtime(SecretsRuntime.create(
-                        settings, binding.backends(), name -> setting(context, name), System.getenv(), Ticker.SYSTEM));
+                binding.runtime(SecretsRuntime.create(settings, binding.backends(), name -> setting(context, name)));
             }
         }
         return new SecretResolver(binding);

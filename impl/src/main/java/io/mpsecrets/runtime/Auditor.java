@@ -11,6 +11,9 @@ import io.mpsecrets.api.event.SecretFailure;
 import io.mpsecrets.api.exception.SecretException;
 import io.mpsecrets.audit.AuditLog;
 import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * One application's audit: its {@link AuditLog}, the worker context every event names (application, module,
@@ -23,6 +26,11 @@ public final class Auditor {
     private final String application;
     private final boolean everyAccess;
     private volatile String module;
+    private volatile Supplier<Optional<String>> moduleLookup;
+    private final AtomicInteger lookups = new AtomicInteger();
+
+    /** How often an unanswered module lookup is tried again before the events go on without a module. */
+    private static final int MODULE_LOOKUPS = 16;
 
     Auditor(AuditLog log, String application, boolean everyAccess) {
         this.log = log;
@@ -48,8 +56,25 @@ public final class Auditor {
         this.module = module;
     }
 
+    /**
+     * Where to ask for the module while none is known: a server may answer {@code java:module/ModuleName} only on
+     * its application's threads (Payara), not while the container deploys. Tried on events until it answers, a few
+     * times at most.
+     */
+    public void moduleLookup(Supplier<Optional<String>> lookup) {
+        this.moduleLookup = lookup;
+    }
+
     public WorkerContext workerContext() {
-        return WorkerContext.ofCurrentThread(application, module);
+        String current = module;
+        Supplier<Optional<String>> lookup = moduleLookup;
+        if (current == null && lookup != null && lookups.getAndIncrement() < MODULE_LOOKUPS) {
+            current = lookup.get().orElse(null);
+            if (current != null) {
+                module = current;
+            }
+        }
+        return WorkerContext.ofCurrentThread(application, current);
     }
 
     public void emit(SecretEvent event) {

@@ -71,6 +71,12 @@ public final class SecretsRuntime implements AutoCloseable {
         return new SecretsRuntime(settings, backends, auditor, encrypted, stores, gate);
     }
 
+    /** A runtime on the process' environment and the system clock: what a config builds for its application. */
+    public static SecretsRuntime create(
+            MpSecretsSettings settings, Backends backends, Function<String, Optional<String>> kmsSettings) {
+        return create(settings, backends, kmsSettings, System.getenv(), Ticker.SYSTEM);
+    }
+
     public MpSecretsSettings settings() {
         return settings;
     }

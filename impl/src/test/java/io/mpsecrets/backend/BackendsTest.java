@@ -91,6 +91,22 @@ class BackendsTest {
         assertThat(found.store("env", "test").capabilities()).contains(Capability.FIELDS);
     }
 
+    /**
+     * WildFly builds an application's config on a thread whose context class loader is the server's: mp-secrets
+     * still finds the backends its own class loader sees, each once.
+     */
+    @Test
+    void backendsAreFoundThroughMpSecretsOwnLoaderWhenTheContextLoaderSeesNone() throws Exception {
+        try (java.net.URLClassLoader server = new java.net.URLClassLoader(new java.net.URL[0], null)) {
+            Backends found = Backends.discover(server);
+            assertThat(found.kmsNames())
+                    .containsExactlyInAnyOrderElementsOf(Backends.discover(null).kmsNames())
+                    .contains("local");
+            assertThat(found.storeNames()).contains("env", "file");
+            assertThat(found.store("file", "test")).isNotNull();
+        }
+    }
+
     @Test
     void onlyEnabledKmssAreBuiltAndRoutingIsByKeyIdForm() {
         CountingKmsFactory enabled = new CountingKmsFactory("one", "one:");
