@@ -27,17 +27,23 @@ import org.jboss.shrinkwrap.api.asset.StringAsset;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 
 /**
- * What the integration tests share: the mock AWS services (one per test JVM, on a free loopback port, started
- * before any deployment names its address), the application's WAR as the build packaged it, the Liberty server's
- * logs, and an HTTP client.
+ * What the integration tests share, on whichever server a failsafe execution runs them (Open Liberty, WildFly,
+ * Payara Micro): the mock AWS services (one per test JVM, on a free loopback port, started before any deployment
+ * names its address), the application's WAR as the build packaged it with the server's own settings added, the
+ * server's logs, and an HTTP client that talks to 127.0.0.1 only.
  */
-final class Liberty {
+final class AppServer {
 
     private static MockServer mock;
     private static final HttpClient HTTP =
             HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
-    private Liberty() {}
+    private AppServer() {}
+
+    /** The server's name, as the failsafe execution gives it: liberty, wildfly or payara. */
+    static String name() {
+        return System.getProperty("it.server", "liberty");
+    }
 
     static synchronized MockServer mock() {
         if (mock == null) {
@@ -57,7 +63,20 @@ final class Liberty {
         WebArchive renamed = ShrinkWrap.create(WebArchive.class, name + ".war");
         renamed.merge(war);
         renamed.delete("/WEB-INF/classes/META-INF/microprofile-config.properties");
-        return renamed.addAsResource(new StringAsset(properties(config)), "META-INF/microprofile-config.properties");
+        return renamed.addAsResource(
+                new StringAsset(properties(withServerSettings(config))), "META-INF/microprofile-config.properties");
+    }
+
+    /**
+     * The application's config with what the server needs added: Payara's MicroProfile Config caches a value for
+     * a minute by default, which a test of rotation within seconds turns off.
+     */
+    static Map<String, String> withServerSettings(Map<String, String> config) {
+        Map<String, String> all = new TreeMap<>(config);
+        if (name().equals("payara")) {
+            all.putIfAbsent("mp.config.cache.duration", "0");
+        }
+        return all;
     }
 
     static String properties(Map<String, String> config) {
@@ -70,14 +89,19 @@ final class Liberty {
     record Answer(int status, String body) {}
 
     static Answer get(URL base, String path) {
-        return send(HttpRequest.newBuilder(URI.create(base + path)).GET().build());
+        return send(HttpRequest.newBuilder(loopback(base, path)).GET().build());
     }
 
     static Answer postForm(URL base, String path, String form) {
-        return send(HttpRequest.newBuilder(URI.create(base + path))
+        return send(HttpRequest.newBuilder(loopback(base, path))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(form))
                 .build());
+    }
+
+    /** The deployment's URL on 127.0.0.1: a server may name itself localhost or by a host name. */
+    private static URI loopback(URL base, String path) {
+        return URI.create("http://127.0.0.1:" + base.getPort() + base.getPath() + path);
     }
 
     private static Answer send(HttpRequest request) {
@@ -92,9 +116,27 @@ final class Liberty {
         }
     }
 
-    /** The server's own logs: messages.log, console.log, trace and FFDC files. */
+    /** The server's log directory: Liberty's messages.log and FFDC files, WildFly's server.log, Payara's log. */
     static Path logs() {
-        return Path.of(System.getProperty("liberty.wlp.home"), "usr", "servers", "defaultServer", "logs");
+        return Path.of(System.getProperty("it.server.logs"));
+    }
+
+    /**
+     * The server's main log, where mp-secrets' audit log records go: every file whose name starts with the log's
+     * (rotated files, and Payara Micro's one per process).
+     */
+    static String mainLog() throws IOException {
+        String name = System.getProperty("it.server.log");
+        StringBuilder text = new StringBuilder();
+        try (var files = Files.list(logs())) {
+            for (Path file : files.filter(f -> f.getFileName().toString().startsWith(name))
+                    .filter(f -> !f.toString().endsWith(".lck"))
+                    .sorted()
+                    .toList()) {
+                text.append(Files.readString(file, StandardCharsets.ISO_8859_1));
+            }
+        }
+        return text.toString();
     }
 
     /** Fails if a watched secret appears in any of the server's log files. */
@@ -102,7 +144,8 @@ final class Liberty {
         try (var files = Files.walk(logs())) {
             for (Path file : files.filter(Files::isRegularFile).toList()) {
                 LeakGuard.check(
-                        Files.readString(file, StandardCharsets.ISO_8859_1), "Liberty log " + logs().relativize(file));
+                        Files.readString(file, StandardCharsets.ISO_8859_1),
+                        name() + " log " + logs().relativize(file));
             }
         }
     }

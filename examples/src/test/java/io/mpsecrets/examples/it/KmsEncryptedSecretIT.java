@@ -14,7 +14,6 @@ import io.mpsecrets.testkit.mock.Policy;
 import jakarta.json.JsonObject;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -28,10 +27,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The orders application on a real Open Liberty, mp-secrets in its WEB-INF/lib: its token signing key is an
- * {@code ENC(...)} value whose data key AWS KMS wrapped; the real AWS SDK client inside Liberty asks the testkit's
- * mock KMS (this JVM, a free loopback port) to unwrap it. A second deployment runs as a principal the key policy
- * does not allow.
+ * The orders application on a real server (Open Liberty, WildFly; Payara Micro in portable mode), mp-secrets in its
+ * WEB-INF/lib: its token signing key is an {@code ENC(...)} value whose data key AWS KMS wrapped; the real AWS SDK
+ * client inside the server asks the testkit's mock KMS (this JVM, a free loopback port) to unwrap it. A second
+ * deployment runs as a principal the key policy does not allow.
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
@@ -42,7 +41,7 @@ class KmsEncryptedSecretIT {
 
     /** A key only worker1 may use, and the signing key encrypted under it for the orders application. */
     private static synchronized String encryptedSigningKey() {
-        MockServer mock = Liberty.mock();
+        MockServer mock = AppServer.mock();
         if (keyArn == null) {
             keyArn = mock.kms().createKeyWithAlias("alias/orders-it");
             mock.kms().policy(keyArn, Policy.of(Policy.allow(TestProfiles.WORKER1_KEY, "*")));
@@ -62,7 +61,7 @@ class KmsEncryptedSecretIT {
         config.put("mpsecrets.app", "orders");
         config.put("mpsecrets.kms", "aws");
         config.put("mpsecrets.kms.aws.region", "us-east-1");
-        config.put("mpsecrets.kms.aws.endpoint", Liberty.mock().endpoint().toString());
+        config.put("mpsecrets.kms.aws.endpoint", AppServer.mock().endpoint().toString());
         config.put("mpsecrets.kms.aws.profile", profile);
         config.put("tokens.signing-key", encryptedSigningKey());
         return config;
@@ -70,40 +69,41 @@ class KmsEncryptedSecretIT {
 
     @Deployment(name = "orders", testable = false)
     static WebArchive orders() {
-        return Liberty.packagedWar("orders", config(TestProfiles.WORKER1));
+        return AppServer.packagedWar("orders", config(TestProfiles.WORKER1));
     }
 
     @Deployment(name = "orders-denied", testable = false)
     static WebArchive ordersAsAPrincipalTheKeyPolicyRefuses() {
-        return Liberty.packagedWar("orders-denied", config(TestProfiles.WORKER2));
+        return AppServer.packagedWar("orders-denied", config(TestProfiles.WORKER2));
     }
 
     @Test
     void tokensAreSignedWithTheKeyKmsUnwrappedOnce(@ArquillianResource @OperateOnDeployment("orders") URL orders)
             throws Exception {
-        long decryptsBefore = Liberty.mock().kms().calls("Decrypt");
+        long decryptsBefore = AppServer.mock().kms().calls("Decrypt");
         for (String subject : new String[] {"alice", "bob", "carol"}) {
-            Liberty.Answer issued = Liberty.postForm(orders, "api/tokens", "subject=" + subject);
+            AppServer.Answer issued = AppServer.postForm(orders, "api/tokens", "subject=" + subject);
             assertEquals(200, issued.status(), issued.body());
-            String token = Liberty.json(issued.body()).getString("token");
-            assertThat(token).endsWith("." + Liberty.expectedSignature(token, SIGNING_KEY));
-            Liberty.Answer verified = Liberty.get(orders, "api/tokens/verify?token=" + token);
-            assertEquals(subject, Liberty.json(verified.body()).getString("subject"));
+            String token = AppServer.json(issued.body()).getString("token");
+            assertThat(token).endsWith("." + AppServer.expectedSignature(token, SIGNING_KEY));
+            AppServer.Answer verified = AppServer.get(orders, "api/tokens/verify?token=" + token);
+            assertEquals(subject, AppServer.json(verified.body()).getString("subject"));
             LeakGuard.check(issued.body() + verified.body(), "HTTP answers");
         }
-        assertThat(Liberty.mock().kms().calls("Decrypt") - decryptsBefore)
+        assertThat(AppServer.mock().kms().calls("Decrypt") - decryptsBefore)
                 .as("the data key is cached in the application")
                 .isLessThanOrEqualTo(1);
-        assertThat(Liberty.mock().kms().calls("Decrypt")).isGreaterThanOrEqualTo(1);
+        assertThat(AppServer.mock().kms().calls("Decrypt")).isGreaterThanOrEqualTo(1);
     }
 
     @Test
     void theStatusNamesSecretsAndTheObserverSawTheAuditEventsButNoValue(
             @ArquillianResource @OperateOnDeployment("orders") URL orders) throws Exception {
-        assertEquals(200, Liberty.postForm(orders, "api/tokens", "subject=dave").status());
-        Liberty.Answer status = Liberty.get(orders, "api/status");
+        assertEquals(
+                200, AppServer.postForm(orders, "api/tokens", "subject=dave").status());
+        AppServer.Answer status = AppServer.get(orders, "api/status");
         assertEquals(200, status.status());
-        JsonObject body = Liberty.json(status.body());
+        JsonObject body = AppServer.json(status.body());
         assertEquals("orders", body.getString("application"));
         JsonObject secret = body.getJsonArray("secrets").getJsonObject(0);
         assertEquals("tokens.signing-key", secret.getString("property"));
@@ -120,26 +120,25 @@ class KmsEncryptedSecretIT {
             assertEquals("ok", event.getString("outcome"));
         });
         LeakGuard.check(status.body(), "the status endpoint");
-        Liberty.assertNoSecretInServerLogs();
+        AppServer.assertNoSecretInServerLogs();
     }
 
     @Test
     void aWorkerThePolicyDoesNotAllowGetsADenialAndAnAuditEventNotAKey(
             @ArquillianResource @OperateOnDeployment("orders-denied") URL denied) throws Exception {
-        Liberty.Answer refused = Liberty.postForm(denied, "api/tokens", "subject=mallory");
+        AppServer.Answer refused = AppServer.postForm(denied, "api/tokens", "subject=mallory");
         assertEquals(503, refused.status());
-        assertEquals("ACCESS_DENIED", Liberty.json(refused.body()).getString("reason"));
-        assertEquals("tokens.signing-key", Liberty.json(refused.body()).getString("property"));
+        assertEquals("ACCESS_DENIED", AppServer.json(refused.body()).getString("reason"));
+        assertEquals("tokens.signing-key", AppServer.json(refused.body()).getString("property"));
         LeakGuard.check(refused.body(), "the refused answer");
-        JsonObject status = Liberty.json(Liberty.get(denied, "api/status").body());
+        JsonObject status = AppServer.json(AppServer.get(denied, "api/status").body());
         assertThat(status.getJsonArray("events").getValuesAs(JsonObject.class)).anySatisfy(event -> {
             assertEquals("denied", event.getString("event"));
             assertEquals("tokens.signing-key", event.getString("property"));
             assertEquals(keyArn, event.getString("key"));
             assertEquals("denied", event.getString("outcome"));
         });
-        assertThat(Files.readString(Liberty.logs().resolve("messages.log")))
-                .contains("event=denied property=tokens.signing-key");
-        Liberty.assertNoSecretInServerLogs();
+        assertThat(AppServer.mainLog()).contains("event=denied property=tokens.signing-key");
+        AppServer.assertNoSecretInServerLogs();
     }
 }

@@ -30,8 +30,8 @@ class RotatedStoreSecretIT {
 
     @Deployment(testable = false)
     static WebArchive orders() {
-        Liberty.mock().secretsManager().createSecret(SECRET, "{\"signing_key\":\"first-" + LeakGuard.CANARY + "\"}");
-        return Liberty.packagedWar(
+        AppServer.mock().secretsManager().createSecret(SECRET, "{\"signing_key\":\"first-" + LeakGuard.CANARY + "\"}");
+        return AppServer.packagedWar(
                 "orders-rotating",
                 Map.of(
                         "mpsecrets.app",
@@ -39,7 +39,7 @@ class RotatedStoreSecretIT {
                         "mpsecrets.aws.region",
                         "us-east-1",
                         "mpsecrets.aws.endpoint",
-                        Liberty.mock().endpoint().toString(),
+                        AppServer.mock().endpoint().toString(),
                         "mpsecrets.aws.profile",
                         TestProfiles.WORKER1,
                         "mpsecrets.rotation.interval",
@@ -49,22 +49,22 @@ class RotatedStoreSecretIT {
     }
 
     private static String sign(URL orders) {
-        Liberty.Answer issued = Liberty.postForm(orders, "api/tokens", "subject=alice");
+        AppServer.Answer issued = AppServer.postForm(orders, "api/tokens", "subject=alice");
         assertEquals(200, issued.status(), issued.body());
-        return Liberty.json(issued.body()).getString("token");
+        return AppServer.json(issued.body()).getString("token");
     }
 
     @Test
     void aRotatedSecretIsUsedWithinTheIntervalWithoutARestart(@ArquillianResource URL orders) throws Exception {
         String before = sign(orders);
-        assertThat(before).endsWith("." + Liberty.expectedSignature(before, "first-" + LeakGuard.CANARY));
+        assertThat(before).endsWith("." + AppServer.expectedSignature(before, "first-" + LeakGuard.CANARY));
 
-        String version = Liberty.mock()
+        String version = AppServer.mock()
                 .secretsManager()
                 .putSecretValue(SECRET, "{\"signing_key\":\"second-" + LeakGuard.CANARY + "\"}");
         long start = System.nanoTime();
         String after = sign(orders);
-        while (!after.endsWith("." + Liberty.expectedSignature(after, "second-" + LeakGuard.CANARY))) {
+        while (!after.endsWith("." + AppServer.expectedSignature(after, "second-" + LeakGuard.CANARY))) {
             assertThat(Duration.ofNanos(System.nanoTime() - start))
                     .as("still signing with the old key")
                     .isLessThan(Duration.ofSeconds(5));
@@ -76,11 +76,11 @@ class RotatedStoreSecretIT {
         // The old token no longer verifies; the application's observer saw the rotation, with versions only.
         assertEquals(
                 false,
-                Liberty.json(Liberty.get(orders, "api/tokens/verify?token=" + before)
+                AppServer.json(AppServer.get(orders, "api/tokens/verify?token=" + before)
                                 .body())
                         .getBoolean("valid"));
-        Liberty.Answer status = Liberty.get(orders, "api/status");
-        JsonObject body = Liberty.json(status.body());
+        AppServer.Answer status = AppServer.get(orders, "api/status");
+        JsonObject body = AppServer.json(status.body());
         assertThat(body.getJsonArray("events").getValuesAs(JsonObject.class)).anySatisfy(event -> {
             assertEquals("rotated", event.getString("event"));
             assertEquals("tokens.signing-key", event.getString("property"));
@@ -92,6 +92,6 @@ class RotatedStoreSecretIT {
         assertEquals(SECRET + "#signing_key", secret.getString("secret"));
         assertEquals(version, secret.getString("version"));
         LeakGuard.check(status.body(), "the status endpoint");
-        Liberty.assertNoSecretInServerLogs();
+        AppServer.assertNoSecretInServerLogs();
     }
 }

@@ -30,13 +30,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * mp-secrets installed once in the server as a shared library ({@code <library id="mpsecrets">} in server.xml), and
- * an application that holds none of it: only its own classes and config, with {@code commonLibraryRef="mpsecrets"}
- * (Arquillian's xml deployment with {@code sharedLib}). The embedded default: a local keyring, no cloud.
+ * mp-secrets installed once in the server, and an application that holds none of it: only its own classes and
+ * config. On Open Liberty a shared library ({@code <library id="mpsecrets">} in server.xml) that the application
+ * references with {@code commonLibraryRef="mpsecrets"} (Arquillian's xml deployment with {@code sharedLib}); on
+ * WildFly a JBoss module made a global module with {@code services="true"} ({@link WildFlyGlobalModule}). The
+ * embedded default: a local keyring, no cloud.
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
-class SharedLibraryIT {
+class ServerWideInstallIT {
 
     static final String SIGNING_KEY = "shared-" + LeakGuard.CANARY;
 
@@ -47,8 +49,7 @@ class SharedLibraryIT {
         if (archive != null) {
             return archive;
         }
-        Path keyringFile =
-                Path.of(System.getProperty("liberty.wlp.home")).getParent().resolve("shared-library-keyring.json");
+        Path keyringFile = Path.of(System.getProperty("it.work.dir"), AppServer.name() + "-server-wide-keyring.json");
         LocalKeyring keyring = LocalKeyring.generate("shared");
         keyring.writeTo(keyringFile, true);
         String encrypted;
@@ -65,13 +66,13 @@ class SharedLibraryIT {
                         AuditTrail.class,
                         SecretUnavailableMapper.class)
                 .addAsResource(
-                        new StringAsset(Liberty.properties(Map.of(
+                        new StringAsset(AppServer.properties(AppServer.withServerSettings(Map.of(
                                 "mpsecrets.app",
                                 "orders",
                                 "mpsecrets.kms.local.keyring",
                                 keyringFile.toString(),
                                 "tokens.signing-key",
-                                encrypted))),
+                                encrypted)))),
                         "META-INF/microprofile-config.properties");
         return archive;
     }
@@ -86,24 +87,25 @@ class SharedLibraryIT {
                                 p -> assertThat(p).isIn("/WEB-INF/classes/META-INF/microprofile-config.properties"),
                                 p -> assertThat(p)
                                         .matches("/WEB-INF(/classes(/io(/mpsecrets(/examples)?)?)?(/META-INF)?)?")));
-        assertThat(Files.list(
-                        Path.of(System.getProperty("liberty.wlp.home"), "usr", "shared", "resources", "mpsecrets")))
-                .anySatisfy(jar -> assertThat(jar.getFileName().toString()).startsWith("mpsecrets-impl"));
+        try (var installed = Files.list(Path.of(System.getProperty("it.server.install.dir")))) {
+            assertThat(installed)
+                    .anySatisfy(jar -> assertThat(jar.getFileName().toString()).startsWith("mpsecrets-impl"));
+        }
     }
 
     @Test
-    void theSharedLibraryDecryptsInjectsAndAudits(@ArquillianResource URL orders) throws Exception {
-        Liberty.Answer issued = Liberty.postForm(orders, "api/tokens", "subject=alice");
+    void theServerWideInstallDecryptsInjectsAndAudits(@ArquillianResource URL orders) throws Exception {
+        AppServer.Answer issued = AppServer.postForm(orders, "api/tokens", "subject=alice");
         assertEquals(200, issued.status(), issued.body());
-        String token = Liberty.json(issued.body()).getString("token");
-        assertThat(token).endsWith("." + Liberty.expectedSignature(token, SIGNING_KEY));
-        Liberty.Answer status = Liberty.get(orders, "api/status");
-        assertThat(Liberty.json(status.body()).getJsonArray("events").getValuesAs(jakarta.json.JsonObject.class))
+        String token = AppServer.json(issued.body()).getString("token");
+        assertThat(token).endsWith("." + AppServer.expectedSignature(token, SIGNING_KEY));
+        AppServer.Answer status = AppServer.get(orders, "api/status");
+        assertThat(AppServer.json(status.body()).getJsonArray("events").getValuesAs(jakarta.json.JsonObject.class))
                 .anySatisfy(event -> {
                     assertEquals("decrypted", event.getString("event"));
                     assertEquals("local:shared-1", event.getString("key"));
                 });
         LeakGuard.check(issued.body() + status.body(), "HTTP answers");
-        Liberty.assertNoSecretInServerLogs();
+        AppServer.assertNoSecretInServerLogs();
     }
 }
