@@ -124,7 +124,7 @@ class CliTest {
                             new ByteArrayInputStream(new byte[0]),
                             new PrintStream(out),
                             new PrintStream(new ByteArrayOutputStream()),
-                            Map.of("MPSECRETS_KEYRING", fromEnv.toString())));
+                            Map.of("MPSECRETS_KMS_LOCAL_KEYRING", fromEnv.toString())));
             assertThat(fromEnv).exists();
         } finally {
             System.setProperty("user.home", oldHome);
