@@ -56,7 +56,8 @@ public final class SecretNames {
         if (exempt.contains(property) || property.startsWith("%")) {
             return false;
         }
-        String[] parts = normal(property).split("\\.");
+        // -1 keeps empty parts: a name of dots alone (Quarkus has such) has parts, all empty, and no secret word.
+        String[] parts = normal(property).split("\\.", -1);
         String last = parts[parts.length - 1];
         return word(last) || (parts.length > 1 && word(parts[parts.length - 2] + "-" + last));
     }
