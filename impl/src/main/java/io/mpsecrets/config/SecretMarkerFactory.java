@@ -17,6 +17,9 @@ public final class SecretMarkerFactory implements ConfigSourceInterceptorFactory
 
     @Override
     public ConfigSourceInterceptor getInterceptor(ConfigSourceInterceptorContext context) {
+        if (BuildTime.building(context)) {
+            return BuildTime.passThrough();
+        }
         // Two copies of the jar on one class path (an application's and a shared library's) register the factories
         // twice: the second marker joins the first one's binding, so that one table and one runtime serve the config.
         ConfigValue below = context.proceed(ConfigRegistry.LOOKUP);

@@ -25,6 +25,9 @@ public final class SecretResolverFactory implements ConfigSourceInterceptorFacto
 
     @Override
     public ConfigSourceInterceptor getInterceptor(ConfigSourceInterceptorContext context) {
+        if (BuildTime.building(context)) {
+            return BuildTime.passThrough();
+        }
         ConfigValue id = context.proceed(ConfigRegistry.LOOKUP);
         ConfigBinding binding = ConfigRegistry.find(id == null ? null : id.getValue())
                 .orElseThrow(() ->

@@ -47,6 +47,10 @@ public final class SecretStoreConfigSourceFactory implements ConfigSourceFactory
 
     @Override
     public Iterable<ConfigSource> getConfigSources(ConfigSourceContext context) {
+        ConfigValue building = context.getValue(BuildTime.PHASE);
+        if (building != null && building.getValue() != null) {
+            return List.of();
+        }
         Settings settings = new Settings(name -> {
             ConfigValue value = context.getValue(name);
             return value == null ? Optional.empty() : Optional.ofNullable(value.getValue());

@@ -1,0 +1,58 @@
+package io.mpsecrets.quarkus.runtime;
+
+import io.mpsecrets.api.event.SecretEvent;
+import io.mpsecrets.cdi.ApplicationSecrets;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.runtime.configuration.ConfigurationException;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.event.Event;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import jakarta.interceptor.Interceptor;
+import java.util.List;
+import java.util.Optional;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * What mp-secrets' portable CDI extension does elsewhere, for ArC, which runs no portable extensions: when the
+ * application starts, its secrets are found (or the start fails closed where the config holds values only
+ * mp-secrets can read and it is not installed), audit events go to {@code @Observes SecretEvent} observers, and
+ * {@code mpsecrets.validate} runs; when it stops, the secrets are closed. Registered by the deployment's build step.
+ */
+@Singleton
+public class MpSecretsLifecycle {
+
+    @Inject
+    Config config;
+
+    @Inject
+    Event<SecretEvent> events;
+
+    @ConfigProperty(name = "quarkus.application.name")
+    Optional<String> applicationName;
+
+    private ApplicationSecrets secrets;
+
+    /** Before the application's own start-up observers, so that they find their secrets checked. */
+    void start(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent event) {
+        secrets = new ApplicationSecrets(config);
+        List<String> problems = secrets.start(
+                secretEvent -> {
+                    events.fire(secretEvent);
+                    return true;
+                },
+                () -> applicationName);
+        if (!problems.isEmpty()) {
+            throw new ConfigurationException(String.join("; ", problems));
+        }
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        if (secrets != null) {
+            secrets.stop();
+        }
+    }
+}
