@@ -260,13 +260,13 @@ class AwsKmsTest {
     @Test
     void throttlingIsRetriedWithBackoffThenFailsClearly() {
         String value = encrypt("db-" + LeakGuard.CANARY, "db.password", "orders");
-        server.kms().faults().throttleNext(2).only("Decrypt");
+        server.kms().faults().only("Decrypt").throttleNext(2);
         SmallRyeConfig config = config(Map.of("db.password", value), "worker2", "orders");
         assertEquals("db-" + LeakGuard.CANARY, config.getValue("db.password", String.class));
         assertEquals(3, server.kms().calls("Decrypt"), "two throttled attempts retried by the SDK");
 
         String second = encrypt("db2-" + LeakGuard.CANARY, "db.password", "orders");
-        server.kms().faults().reset().throttleRate(1.0).only("Decrypt");
+        server.kms().faults().reset().only("Decrypt").throttleRate(1.0);
         server.kms().counter().reset();
         SmallRyeConfig throttled =
                 config(Map.of("db.password", second, "mpsecrets.kms.aws.max-attempts", "3"), "worker2", "orders");

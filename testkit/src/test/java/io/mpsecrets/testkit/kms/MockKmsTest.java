@@ -292,7 +292,7 @@ class MockKmsTest {
     @Test
     void serverErrorsAreRetriedAndLatencyIsAdded() {
         String arn = newKey("alias/flaky");
-        server.kms().faults().failNext(1).only("Encrypt");
+        server.kms().faults().only("Encrypt").failNext(1);
         kms.encrypt(b -> b.keyId(arn).plaintext(SdkBytes.fromByteArray(CANARY)));
         assertEquals(2, server.kms().calls("Encrypt"));
         server.kms().faults().reset().latency(Duration.ofMillis(200));

@@ -200,7 +200,7 @@ class MockSecretsManagerTest {
     void faultsAndCounters() {
         String name = unique("flaky");
         client.createSecret(b -> b.name(name).secretString("x"));
-        server.secretsManager().faults().throttleNext(1).only("GetSecretValue");
+        server.secretsManager().faults().only("GetSecretValue").throttleNext(1);
         assertEquals("x", client.getSecretValue(b -> b.secretId(name)).secretString());
         assertEquals(2, server.secretsManager().calls("GetSecretValue"), "throttled once, retried by the SDK");
         server.secretsManager().faults().reset().errorRate(1.0);
