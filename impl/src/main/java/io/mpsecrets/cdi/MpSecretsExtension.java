@@ -6,6 +6,7 @@ import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.spi.AfterDeploymentValidation;
 import jakarta.enterprise.inject.spi.BeanManager;
+import jakarta.enterprise.inject.spi.BeforeBeanDiscovery;
 import jakarta.enterprise.inject.spi.BeforeShutdown;
 import jakarta.enterprise.inject.spi.DeploymentException;
 import jakarta.enterprise.inject.spi.Extension;
@@ -26,8 +27,26 @@ import org.eclipse.microprofile.config.ConfigProvider;
  */
 public class MpSecretsExtension implements Extension {
 
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger("io.mpsecrets.cdi");
+
     private ApplicationSecrets secrets;
     private final ConvertedSecrets converted = new ConvertedSecrets();
+
+    /**
+     * Health checks where the server has the MicroProfile Health API. Reached by name, so that the extension itself
+     * loads where the API is absent.
+     */
+    void beforeBeanDiscovery(@Observes BeforeBeanDiscovery event) {
+        ClassLoader loader = MpSecretsExtension.class.getClassLoader();
+        try {
+            Class<?> health = Class.forName("io.mpsecrets.health.HealthRegistration", true, loader);
+            if ((Boolean) health.getMethod("available", ClassLoader.class).invoke(null, loader)) {
+                health.getMethod("register", BeforeBeanDiscovery.class).invoke(null, event);
+            }
+        } catch (ReflectiveOperationException | LinkageError e) {
+            LOG.fine("mp-secrets: no health checks: " + e.getClass().getName());
+        }
+    }
 
     void injectionPoint(@Observes ProcessInjectionPoint<?, ?> event) {
         converted.observe(event.getInjectionPoint());

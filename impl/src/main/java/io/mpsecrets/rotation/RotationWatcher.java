@@ -35,6 +35,9 @@ public final class RotationWatcher implements AutoCloseable {
 
         /** A check of this secret failed; the cached value stays in service. */
         void checkFailed(SecretCache.Key key, SecretException failure);
+
+        /** A check of this secret succeeded: its store answered. */
+        default void checkSucceeded(SecretCache.Key key) {}
     }
 
     private final SecretCache cache;
@@ -108,6 +111,7 @@ public final class RotationWatcher implements AutoCloseable {
                     cache.replace(key, value, stores.policy(key.provider()));
                 }
                 failing.remove(key);
+                stores.checkSucceeded(key);
             } catch (SecretException e) {
                 if (failing.add(key)) {
                     stores.checkFailed(key, e);

@@ -11,8 +11,11 @@ import io.mpsecrets.api.event.SecretFailure;
 import io.mpsecrets.api.exception.SecretException;
 import io.mpsecrets.audit.AuditLog;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -27,6 +30,7 @@ public final class Auditor {
     private final boolean everyAccess;
     private volatile String module;
     private volatile Supplier<Optional<String>> moduleLookup;
+    private final List<Consumer<SecretEvent>> observers = new CopyOnWriteArrayList<>();
     private final AtomicInteger lookups = new AtomicInteger();
 
     /** How often an unanswered module lookup is tried again before the events go on without a module. */
@@ -77,7 +81,26 @@ public final class Auditor {
         return WorkerContext.ofCurrentThread(application, current);
     }
 
+    /**
+     * Adds an observer that sees every event before the audit sinks do (health, metrics). It must be quick and must
+     * not throw; it records nothing for audit.
+     */
+    public void observe(Consumer<SecretEvent> observer) {
+        observers.add(observer);
+    }
+
+    private void notifyObservers(SecretEvent event) {
+        for (Consumer<SecretEvent> observer : observers) {
+            try {
+                observer.accept(event);
+            } catch (RuntimeException e) {
+                // An observer is an aid to operations; it never fails a read.
+            }
+        }
+    }
+
     public void emit(SecretEvent event) {
+        notifyObservers(event);
         log.emit(event);
     }
 
@@ -86,22 +109,23 @@ public final class Auditor {
      * it.
      */
     public void emitForAccess(SecretEvent event) {
+        notifyObservers(event);
         log.emitForAccess(event);
     }
 
     /** A read (cache hits included): an event only with {@code mpsecrets.audit.every-access} or required audit. */
     public void accessed(SecretRef ref) {
         if (everyAccess) {
-            log.emitForAccess(new SecretAccessed(Instant.now(), ref, workerContext()));
+            emitForAccess(new SecretAccessed(Instant.now(), ref, workerContext()));
         }
     }
 
     /** A failure: a denial as {@link SecretAccessDenied}, anything else as {@link SecretFailure}. */
     public void failed(SecretException failure, boolean servedStale) {
         if (failure.reason() == FailureReason.ACCESS_DENIED) {
-            log.emit(new SecretAccessDenied(Instant.now(), failure.ref(), workerContext()));
+            emit(new SecretAccessDenied(Instant.now(), failure.ref(), workerContext()));
         } else {
-            log.emit(new SecretFailure(Instant.now(), failure.ref(), failure.reason(), servedStale, workerContext()));
+            emit(new SecretFailure(Instant.now(), failure.ref(), failure.reason(), servedStale, workerContext()));
         }
     }
 }

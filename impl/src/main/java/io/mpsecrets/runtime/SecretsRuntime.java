@@ -25,6 +25,7 @@ public final class SecretsRuntime implements AutoCloseable {
     private final EncryptedValues encrypted;
     private final StoreSecrets stores;
     private final Gate gate;
+    private final BackendStates backendStates;
 
     private SecretsRuntime(
             MpSecretsSettings settings,
@@ -32,13 +33,20 @@ public final class SecretsRuntime implements AutoCloseable {
             Auditor auditor,
             EncryptedValues encrypted,
             StoreSecrets stores,
-            Gate gate) {
+            Gate gate,
+            BackendStates backendStates) {
         this.settings = settings;
         this.backends = backends;
         this.auditor = auditor;
         this.encrypted = encrypted;
         this.stores = stores;
         this.gate = gate;
+        this.backendStates = backendStates;
+    }
+
+    /** What the application last saw of each store and KMS it uses (health checks read it). */
+    public BackendStates backendStates() {
+        return backendStates;
     }
 
     /**
@@ -66,9 +74,19 @@ public final class SecretsRuntime implements AutoCloseable {
                 settings.cachePlaintext(),
                 auditor,
                 gate);
+        BackendStates states = new BackendStates(encrypted::kmsNameFor);
+        settings.kms().forEach(kms -> states.declare(BackendStates.Kind.KMS, kms));
+        auditor.observe(states::observe);
         StoreSecrets stores = new StoreSecrets(
-                backends, environment, settings.application(), settings.rotationInterval(), auditor, gate, ticker);
-        return new SecretsRuntime(settings, backends, auditor, encrypted, stores, gate);
+                backends,
+                environment,
+                settings.application(),
+                settings.rotationInterval(),
+                auditor,
+                gate,
+                ticker,
+                states::reachable);
+        return new SecretsRuntime(settings, backends, auditor, encrypted, stores, gate, states);
     }
 
     /** A runtime on the process' environment and the system clock: what a config builds for its application. */

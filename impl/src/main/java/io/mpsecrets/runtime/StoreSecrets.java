@@ -21,6 +21,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 
 /**
  * One application's store secrets: the stores it names (each built from its factory on first use, with its
@@ -54,6 +55,9 @@ public final class StoreSecrets implements AutoCloseable {
     private final ConcurrentHashMap<String, LongAdder> reads = new ConcurrentHashMap<>();
     private RotationWatcher watcher;
 
+    /** Told of each store that answered a rotation check (health: a store that recovers while nothing reads). */
+    private final Consumer<String> reachable;
+
     StoreSecrets(
             Backends backends,
             Map<String, String> environment,
@@ -61,7 +65,9 @@ public final class StoreSecrets implements AutoCloseable {
             Optional<Duration> rotationInterval,
             Auditor auditor,
             Gate gate,
-            Ticker ticker) {
+            Ticker ticker,
+            Consumer<String> reachable) {
+        this.reachable = reachable;
         this.backends = backends;
         this.environment = environment;
         this.application = application;
@@ -183,6 +189,11 @@ public final class StoreSecrets implements AutoCloseable {
         @Override
         public void checkFailed(SecretCache.Key key, SecretException failure) {
             auditing.checkFailed(key, failure);
+        }
+
+        @Override
+        public void checkSucceeded(SecretCache.Key key) {
+            reachable.accept(key.provider());
         }
     }
 

@@ -55,6 +55,40 @@ public final class SecretValidator {
 
     public List<Finding> validate() {
         List<Finding> findings = new ArrayList<>();
+        Set<String> secrets = secrets();
+        for (String required : settings.required()) {
+            if (raw(required) == null) {
+                findings.add(new Finding(required, Rule.MISSING, Severity.ERROR, "required and not set"));
+            }
+        }
+        Properties other = otherEnvironment();
+        for (String property : secrets) {
+            check(property, classOf(property), other, findings);
+        }
+        return findings;
+    }
+
+    /**
+     * The rotation findings alone (due soon, overdue): no value is read and nothing is announced, so a health check
+     * may ask as often as it is probed.
+     */
+    public List<Finding> rotation() {
+        List<Finding> findings = new ArrayList<>();
+        for (String property : secrets()) {
+            String raw = raw(property);
+            if (raw != null) {
+                age(property, raw, classOf(property), findings, false);
+            }
+        }
+        return findings;
+    }
+
+    private SecretClass classOf(String property) {
+        return settings.classes().get(settings.classOf().getOrDefault(property, settings.defaultClass()));
+    }
+
+    /** The properties that are secrets: classified, secret-shaped, or named as secrets in a config file. */
+    private Set<String> secrets() {
         Set<String> secrets = new LinkedHashSet<>(settings.classOf().keySet());
         for (String name : config.getPropertyNames()) {
             if (!name.startsWith("mpsecrets.") && RawValues.isSecretForm(raw(name), isStore)) {
@@ -65,18 +99,7 @@ public final class SecretValidator {
                 secrets.add(name);
             }
         }
-        for (String required : settings.required()) {
-            if (raw(required) == null) {
-                findings.add(new Finding(required, Rule.MISSING, Severity.ERROR, "required and not set"));
-            }
-        }
-        Properties other = otherEnvironment();
-        for (String property : secrets) {
-            SecretClass secretClass =
-                    settings.classes().get(settings.classOf().getOrDefault(property, settings.defaultClass()));
-            check(property, secretClass, other, findings);
-        }
-        return findings;
+        return secrets;
     }
 
     private void check(String property, SecretClass secretClass, Properties other, List<Finding> findings) {
@@ -128,10 +151,10 @@ public final class SecretValidator {
             }
         }
         sameAsOtherEnvironment(property, value, other).ifPresent(findings::add);
-        age(property, raw, secretClass, findings);
+        age(property, raw, secretClass, findings, true);
     }
 
-    private void age(String property, String raw, SecretClass secretClass, List<Finding> findings) {
+    private void age(String property, String raw, SecretClass secretClass, List<Finding> findings, boolean announce) {
         Optional<Instant> created = SecretAge.created(runtime, property, raw, isStore);
         if (created.isEmpty()) {
             return;
@@ -148,6 +171,9 @@ public final class SecretValidator {
                 + secretClass.name() + " rotates every " + secretClass.rotateDays() + " days, due " + due;
         findings.add(
                 new Finding(property, overdue ? Rule.ROTATION_OVERDUE : Rule.ROTATION_DUE, Severity.WARNING, message));
+        if (!announce) {
+            return;
+        }
         AUDIT.warning("mp-secrets: Secret expiry: " + property + ": " + message);
         runtime.auditor()
                 .emit(new SecretExpiring(

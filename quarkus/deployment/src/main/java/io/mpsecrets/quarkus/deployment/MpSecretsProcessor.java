@@ -1,7 +1,12 @@
 package io.mpsecrets.quarkus.deployment;
 
 import io.mpsecrets.quarkus.runtime.MpSecretsLifecycle;
+import io.mpsecrets.quarkus.runtime.ReadinessCheck;
+import io.mpsecrets.quarkus.runtime.RotationCheck;
 import io.quarkus.arc.deployment.AdditionalBeanBuildItem;
+import io.quarkus.deployment.Capabilities;
+import io.quarkus.deployment.Capability;
+import io.quarkus.deployment.annotations.BuildProducer;
 import io.quarkus.deployment.annotations.BuildStep;
 import io.quarkus.deployment.builditem.FeatureBuildItem;
 
@@ -18,5 +23,16 @@ class MpSecretsProcessor {
     @BuildStep
     AdditionalBeanBuildItem lifecycle() {
         return AdditionalBeanBuildItem.unremovableOf(MpSecretsLifecycle.class);
+    }
+
+    /** The readiness checks, where the application has SmallRye Health. */
+    @BuildStep
+    void health(Capabilities capabilities, BuildProducer<AdditionalBeanBuildItem> beans) {
+        if (capabilities.isPresent(Capability.SMALLRYE_HEALTH)) {
+            beans.produce(AdditionalBeanBuildItem.builder()
+                    .addBeanClasses(ReadinessCheck.class, RotationCheck.class)
+                    .setUnremovable()
+                    .build());
+        }
     }
 }

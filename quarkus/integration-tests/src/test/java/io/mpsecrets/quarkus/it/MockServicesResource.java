@@ -30,8 +30,10 @@ public class MockServicesResource implements QuarkusTestResourceLifecycleManager
     static final String PARTNER_KEY = "partner-1-" + LeakGuard.CANARY;
     static final String VENDOR_KEY = "vendor-" + LeakGuard.CANARY;
 
+    static final String DB_PASSWORD = "db-" + LeakGuard.CANARY;
+
     static Path secrets;
-    private MockServer mock;
+    static MockServer mock;
 
     @Override
     public Map<String, String> start() {
@@ -39,6 +41,7 @@ public class MockServicesResource implements QuarkusTestResourceLifecycleManager
             TestProfiles.install();
             mock = MockServer.start();
             String keyArn = mock.kms().createKeyWithAlias("alias/orders-quarkus");
+            mock.secretsManager().createSecret("orders/db", "{\"password\":\"" + DB_PASSWORD + "\"}");
             Map<String, String> aws = Map.of(
                     "region", "us-east-1", "endpoint", mock.endpoint().toString(), "profile", TestProfiles.WORKER1);
             String kmsValue;
@@ -67,6 +70,14 @@ public class MockServicesResource implements QuarkusTestResourceLifecycleManager
             config.put("mpsecrets.file.ttl", "PT0.1S");
             config.put("mpsecrets.rotation.interval", "PT0.2S");
             config.put("partner.api-key", "${file::partner}");
+            // Secrets Manager: a value kept 0.2 s and served stale 0.01 s past that, so an outage shows at once.
+            config.put("mpsecrets.aws.region", "us-east-1");
+            config.put("mpsecrets.aws.endpoint", mock.endpoint().toString());
+            config.put("mpsecrets.aws.profile", TestProfiles.WORKER1);
+            config.put("mpsecrets.aws.ttl", "PT0.2S");
+            config.put("mpsecrets.aws.max-stale", "PT0.01S");
+            config.put("mpsecrets.aws.max-attempts", "1");
+            config.put("orders.db-password", "${aws::orders/db#password}");
             return config;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
