@@ -120,6 +120,7 @@ public final class SecretCache implements AutoCloseable {
             if (previous != null) {
                 return staleOrThrow(entry, failure, previous, now, policy, key, property);
             }
+            forgetIfEmpty(key, entry);
             listener.failed(key, failure, false, property);
             throw failure;
         } catch (RuntimeException unexpected) {
@@ -171,6 +172,18 @@ public final class SecretCache implements AutoCloseable {
         }
         listener.failed(key, failure, false, property);
         throw failure;
+    }
+
+    /**
+     * An entry that never held a value serves no reader (back-off applies to stale values only): it goes, so that
+     * ids that never resolve (a typo, a config value that keeps changing) do not pile up in memory.
+     */
+    private void forgetIfEmpty(Key key, Entry entry) {
+        synchronized (entry) {
+            if (entry.current == null && entry.refreshing == null) {
+                entries.remove(key, entry);
+            }
+        }
     }
 
     private static long backoffNanos(CachePolicy policy, int failures) {

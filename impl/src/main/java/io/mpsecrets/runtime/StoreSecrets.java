@@ -92,9 +92,11 @@ public final class StoreSecrets implements AutoCloseable {
             Store store = store(reference.store(), "the reference ${" + reference + "}", lookup);
             SecretId whole = reference.id().withoutField();
             SecretCache.Key key = new SecretCache.Key(reference.store(), whole);
-            readers.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(property);
             CachedSecret secret =
                     cache.get(key, store.policy(), () -> store.provider().fetch(whole), property);
+            // After the read: a reference that never resolves leaves nothing behind (a config that changes keeps
+            // no trail of every id it once named).
+            readers.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(property);
             String value = reference.id().field() == null
                     ? secret.text(ref)
                     : secret.field(reference.id().field(), ref);

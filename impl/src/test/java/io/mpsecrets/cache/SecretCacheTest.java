@@ -214,4 +214,19 @@ class SecretCacheTest {
         assertEquals(FailureReason.NOT_FOUND, missing.reason());
         LeakGuard.assertNoLeak(missing, secret);
     }
+
+    /**
+     * Found by fuzzing the config value (ReferenceFuzzTest, hours): every id a reference ever named that never
+     * resolved kept an entry, until the JVM ran out of memory. Entries that never held a value now go.
+     */
+    @Test
+    void idsThatNeverResolveLeaveNothingBehind() {
+        for (int i = 0; i < 10_000; i++) {
+            SecretCache.Key key = new SecretCache.Key("file", SecretId.of("typo-" + i));
+            assertThrows(SecretException.class, () -> cache.get(key, POLICY, failing(FailureReason.UNAVAILABLE), "p"));
+        }
+        assertThat(cache.keys()).isEmpty();
+        cache.get(KEY, POLICY, store("v1"), "p");
+        assertThat(cache.keys()).containsExactly(KEY);
+    }
 }
