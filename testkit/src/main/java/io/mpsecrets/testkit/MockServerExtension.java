@@ -38,7 +38,7 @@ public final class MockServerExtension implements BeforeAllCallback, AfterAllCal
         return server(context);
     }
 
-    private static MockServer server(ExtensionContext context) {
+    static MockServer server(ExtensionContext context) {
         ExtensionContext classContext = context.getTestClass().isPresent()
                         && context.getParent().isPresent()
                         && context.getTestMethod().isPresent()

@@ -1,8 +1,5 @@
 package io.mpsecrets.examples.it;
 
-import io.mpsecrets.testkit.MockServer;
-import io.mpsecrets.testkit.aws.TestProfiles;
-import io.mpsecrets.testkit.leak.LeakGuard;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.File;
@@ -28,13 +25,12 @@ import org.jboss.shrinkwrap.api.spec.WebArchive;
 
 /**
  * What the integration tests share, on whichever server a failsafe execution runs them (Open Liberty, WildFly,
- * Payara Micro): the mock AWS services (one per test JVM, on a free loopback port, started before any deployment
- * names its address), the application's WAR as the build packaged it with the server's own settings added, the
- * server's logs, and an HTTP client that talks to 127.0.0.1 only.
+ * Payara Micro): the application's WAR as the build packaged it with the server's own settings added, the server's
+ * main log, and an HTTP client that talks to 127.0.0.1 only. The mock AWS services, the settings that point each
+ * deployment at them and the scan of the server's logs come from the testkit's Arquillian extension.
  */
 final class AppServer {
 
-    private static MockServer mock;
     private static final HttpClient HTTP =
             HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
@@ -43,15 +39,6 @@ final class AppServer {
     /** The server's name, as the failsafe execution gives it: liberty, wildfly or payara. */
     static String name() {
         return System.getProperty("it.server", "liberty");
-    }
-
-    static synchronized MockServer mock() {
-        if (mock == null) {
-            TestProfiles.install();
-            mock = MockServer.start();
-            Runtime.getRuntime().addShutdownHook(new Thread(mock::close));
-        }
-        return mock;
     }
 
     /**
@@ -137,17 +124,6 @@ final class AppServer {
             }
         }
         return text.toString();
-    }
-
-    /** Fails if a watched secret appears in any of the server's log files. */
-    static void assertNoSecretInServerLogs() throws IOException {
-        try (var files = Files.walk(logs())) {
-            for (Path file : files.filter(Files::isRegularFile).toList()) {
-                LeakGuard.check(
-                        Files.readString(file, StandardCharsets.ISO_8859_1),
-                        name() + " log " + logs().relativize(file));
-            }
-        }
     }
 
     /** An HTTP answer's JSON body. */

@@ -3,7 +3,8 @@ package io.mpsecrets.examples.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.mpsecrets.testkit.aws.TestProfiles;
+import io.mpsecrets.testkit.MockSecret;
+import io.mpsecrets.testkit.arquillian.MpSecretsArquillian;
 import io.mpsecrets.testkit.leak.LeakGuard;
 import jakarta.json.JsonObject;
 import java.net.URL;
@@ -24,24 +25,18 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
+@MockSecret(name = RotatedStoreSecretIT.SECRET, value = "{\"signing_key\":\"first-" + LeakGuard.CANARY + "\"}")
 class RotatedStoreSecretIT {
 
     static final String SECRET = "orders/tokens";
 
     @Deployment(testable = false)
     static WebArchive orders() {
-        AppServer.mock().secretsManager().createSecret(SECRET, "{\"signing_key\":\"first-" + LeakGuard.CANARY + "\"}");
         return AppServer.packagedWar(
                 "orders-rotating",
                 Map.of(
                         "mpsecrets.app",
                         "orders",
-                        "mpsecrets.aws.region",
-                        "us-east-1",
-                        "mpsecrets.aws.endpoint",
-                        AppServer.mock().endpoint().toString(),
-                        "mpsecrets.aws.profile",
-                        TestProfiles.WORKER1,
                         "mpsecrets.rotation.interval",
                         "PT0.5S",
                         "tokens.signing-key",
@@ -59,7 +54,7 @@ class RotatedStoreSecretIT {
         String before = sign(orders);
         assertThat(before).endsWith("." + AppServer.expectedSignature(before, "first-" + LeakGuard.CANARY));
 
-        String version = AppServer.mock()
+        String version = MpSecretsArquillian.server()
                 .secretsManager()
                 .putSecretValue(SECRET, "{\"signing_key\":\"second-" + LeakGuard.CANARY + "\"}");
         long start = System.nanoTime();
@@ -92,6 +87,5 @@ class RotatedStoreSecretIT {
         assertEquals(SECRET + "#signing_key", secret.getString("secret"));
         assertEquals(version, secret.getString("version"));
         LeakGuard.check(status.body(), "the status endpoint");
-        AppServer.assertNoSecretInServerLogs();
     }
 }

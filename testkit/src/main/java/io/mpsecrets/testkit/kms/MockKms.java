@@ -119,6 +119,11 @@ public final class MockKms extends AwsJsonService {
         return arn;
     }
 
+    /** The ARN of the key an alias names, if there is one. */
+    public Optional<String> keyArnForAlias(String alias) {
+        return key(alias).map(found -> found.arn);
+    }
+
     /** Sets a key's policy (key id, ARN or alias). */
     public void policy(String keyId, Policy policy) {
         key(keyId).orElseThrow(() -> new IllegalArgumentException("no key " + keyId)).policy = policy;

@@ -1,0 +1,92 @@
+package io.mpsecrets.testkit.arquillian;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.mpsecrets.testkit.MockDeclarations;
+import io.mpsecrets.testkit.MockKey;
+import io.mpsecrets.testkit.MockSecret;
+import io.mpsecrets.testkit.MockServer;
+import io.mpsecrets.testkit.leak.LeakGuard;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.asset.StringAsset;
+import org.jboss.shrinkwrap.api.spec.JavaArchive;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The parts of the Arquillian extension that act on archives, declarations and logs, without a container. */
+class ArquillianExtensionTest {
+
+    @MockKey(alias = "alias/declared")
+    @MockSecret(name = "orders/db", value = "{\"password\":\"x\"}", property = "db.password", field = "password")
+    @MockSecret(name = "orders/token", value = "t")
+    static class Declaring {}
+
+    @TempDir
+    Path dir;
+
+    private static Properties config(WebArchive war) throws IOException {
+        Properties properties = new Properties();
+        try (InputStream in = war.get(MockSettingsProcessor.CONFIG).getAsset().openStream()) {
+            properties.load(new StringReader(new String(in.readAllBytes(), StandardCharsets.UTF_8)));
+        }
+        return properties;
+    }
+
+    @Test
+    void aDeploymentGetsTheMocksSettingsAndDeclaredPropertiesButKeepsItsOwn() throws IOException {
+        WebArchive war = ShrinkWrap.create(WebArchive.class, "app.war")
+                .addAsResource(
+                        new StringAsset("mpsecrets.aws.profile=worker2\ndb.password=${aws::other#p}"),
+                        "META-INF/microprofile-config.properties");
+        MockSettingsProcessor.process(war, MockDeclarations.properties(Declaring.class));
+        Properties config = config(war);
+        MockServer server = MpSecretsArquillian.server();
+        assertEquals(server.endpoint().toString(), config.getProperty("mpsecrets.aws.endpoint"));
+        assertEquals(server.endpoint().toString(), config.getProperty("mpsecrets.kms.aws.endpoint"));
+        assertEquals("worker2", config.getProperty("mpsecrets.aws.profile"), "the archive's own setting stays");
+        assertEquals("${aws::other#p}", config.getProperty("db.password"), "the archive's own property stays");
+
+        WebArchive bare = ShrinkWrap.create(WebArchive.class, "bare.war");
+        MockSettingsProcessor.process(bare, MockDeclarations.properties(Declaring.class));
+        assertEquals("${aws::orders/db#password}", config(bare).getProperty("db.password"));
+        assertEquals("worker1", config(bare).getProperty("mpsecrets.aws.profile"));
+
+        JavaArchive jar = ShrinkWrap.create(JavaArchive.class, "lib.jar");
+        MockSettingsProcessor.process(jar, Map.of());
+        assertThat(jar.getContent()).isEmpty();
+    }
+
+    @Test
+    void declarationsAreCreatedOnceAndNamedProperties() {
+        MockServer server = MpSecretsArquillian.server();
+        MockDeclarations.apply(server, Declaring.class);
+        String arn = server.kms().keyArnForAlias("alias/declared").orElseThrow();
+        MockDeclarations.apply(server, Declaring.class);
+        assertEquals(arn, server.kms().keyArnForAlias("alias/declared").orElseThrow(), "not created twice");
+        assertThat(server.secretsManager().exists("orders/token")).isTrue();
+        assertThat(MockDeclarations.properties(Declaring.class))
+                .containsExactly(Map.entry("db.password", "${aws::orders/db#password}"));
+    }
+
+    @Test
+    void aWatchedSecretInAServersLogFailsAndACleanLogPasses() throws IOException {
+        Path logs = Files.createDirectories(dir.resolve("logs/sub"));
+        Files.writeString(logs.resolve("messages.log"), "started\n");
+        MockServices.scan(dir.resolve("logs"));
+        Files.writeString(logs.resolve("trace.log"), "value=" + LeakGuard.CANARY);
+        AssertionError leaked = assertThrows(AssertionError.class, () -> MockServices.scan(dir.resolve("logs")));
+        assertThat(leaked.getMessage()).contains("trace.log");
+        MockServices.scan(dir.resolve("absent"));
+    }
+}
