@@ -28,6 +28,12 @@ public final class AuditLog {
     private final boolean required;
     private final ArrayDeque<SecretEvent> backlog = new ArrayDeque<>();
     private boolean lateSinkAttached;
+    private final java.util.concurrent.atomic.LongAdder failures = new java.util.concurrent.atomic.LongAdder();
+
+    /** Audit failures: a sink that threw, and reads refused because required audit recorded nothing (metrics). */
+    public long failures() {
+        return failures.sum();
+    }
 
     public AuditLog(boolean required) {
         this.required = required;
@@ -79,16 +85,18 @@ public final class AuditLog {
      */
     public void emitForAccess(SecretEvent event) {
         if (emit(event) == 0 && required) {
+            failures.increment();
             throw new AuditFailureException(
                     event.ref(),
                     "no audit sink recorded the " + event.type() + " event (mpsecrets.audit.required=true)");
         }
     }
 
-    private static boolean deliver(AuditSink sink, SecretEvent event) {
+    private boolean deliver(AuditSink sink, SecretEvent event) {
         try {
             return sink.record(event);
         } catch (RuntimeException e) {
+            failures.increment();
             Logger.getLogger(LOGGER_NAME)
                     .log(
                             Level.WARNING,

@@ -27,16 +27,22 @@ final class Guarded {
 
     private Guarded() {}
 
-    static <T> T call(String kind, String name, SecretRef ref, Supplier<T> call) {
+    static <T> T call(BackendCalls.Kind kind, String name, String operation, SecretRef ref, Supplier<T> call) {
         try {
-            return call.get();
+            T answer = call.get();
+            BackendCalls.record(kind, name, operation, null);
+            return answer;
         } catch (SecretException e) {
+            BackendCalls.record(kind, name, operation, e.reason());
             throw e;
         } catch (RuntimeException e) {
-            throw new InvalidSecretValueException(
+            InvalidSecretValueException typed = new InvalidSecretValueException(
                     ref,
-                    "the " + kind + " '" + name + "' failed unexpectedly ("
-                            + e.getClass().getName() + "); its answer was not what it documents");
+                    "the " + (kind == BackendCalls.Kind.KMS ? "key management service" : "store") + " '" + name
+                            + "' failed unexpectedly (" + e.getClass().getName()
+                            + "); its answer was not what it documents");
+            BackendCalls.record(kind, name, operation, typed.reason());
+            throw typed;
         }
     }
 
@@ -49,10 +55,11 @@ final class Guarded {
     }
 
     private record GuardedProvider(SecretProvider delegate) implements SecretProvider {
-        private <T> T call(SecretId id, Supplier<T> call) {
+        private <T> T call(String operation, SecretId id, Supplier<T> call) {
             return Guarded.call(
-                    "store",
+                    BackendCalls.Kind.STORE,
                     delegate.name(),
+                    operation,
                     SecretRef.secret(delegate.name(), id == null ? null : id.toString()),
                     call);
         }
@@ -64,22 +71,22 @@ final class Guarded {
 
         @Override
         public SecretValue fetch(SecretId id) {
-            return call(id, () -> delegate.fetch(id));
+            return call("fetch", id, () -> delegate.fetch(id));
         }
 
         @Override
         public Map<SecretId, SecretValue> fetchAll(Collection<SecretId> ids) {
-            return call(null, () -> delegate.fetchAll(ids));
+            return call("fetch-all", null, () -> delegate.fetchAll(ids));
         }
 
         @Override
         public Optional<String> currentVersion(SecretId id) {
-            return call(id, () -> delegate.currentVersion(id));
+            return call("current-version", id, () -> delegate.currentVersion(id));
         }
 
         @Override
         public List<String> list() {
-            return call(null, delegate::list);
+            return call("list", null, delegate::list);
         }
 
         @Override
@@ -98,10 +105,11 @@ final class Guarded {
     }
 
     private record GuardedKms(KeyManagementService delegate) implements KeyManagementService {
-        private <T> T call(String keyId, Supplier<T> call) {
+        private <T> T call(String operation, String keyId, Supplier<T> call) {
             return Guarded.call(
-                    "key management service",
+                    BackendCalls.Kind.KMS,
                     delegate.name(),
+                    operation,
                     SecretRef.key(keyId).withProvider(delegate.name()),
                     call);
         }
@@ -113,12 +121,12 @@ final class Guarded {
 
         @Override
         public GeneratedDataKey generateDataKey(String keyId, EncryptionContext context) {
-            return call(keyId, () -> delegate.generateDataKey(keyId, context));
+            return call("generate-data-key", keyId, () -> delegate.generateDataKey(keyId, context));
         }
 
         @Override
         public DataKey decrypt(String keyId, byte[] wrappedKey, EncryptionContext context) {
-            return call(keyId, () -> delegate.decrypt(keyId, wrappedKey, context));
+            return call("decrypt", keyId, () -> delegate.decrypt(keyId, wrappedKey, context));
         }
 
         @Override

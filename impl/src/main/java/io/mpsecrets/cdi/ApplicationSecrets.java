@@ -4,19 +4,15 @@ import io.mpsecrets.api.AuditSink;
 import io.mpsecrets.api.exception.SecretException;
 import io.mpsecrets.config.ConfigRegistry;
 import io.mpsecrets.config.RawValues;
+import io.mpsecrets.metrics.MetricsInstaller;
 import io.mpsecrets.runtime.SecretsRuntime;
-import io.mpsecrets.settings.Settings;
-import io.mpsecrets.validate.Finding;
-import io.mpsecrets.validate.SecretValidator;
-import io.mpsecrets.validate.ValidationSettings;
-import java.time.Clock;
+import io.mpsecrets.validate.StartupValidation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.SortedSet;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
-import java.util.stream.Collectors;
 import org.eclipse.microprofile.config.Config;
 
 /**
@@ -32,6 +28,7 @@ public final class ApplicationSecrets {
     private final Config config;
     private SecretsRuntime runtime;
     private AuditSink sink;
+    private Optional<AutoCloseable> metrics = Optional.empty();
 
     public ApplicationSecrets(Config config) {
         this.config = config;
@@ -44,7 +41,16 @@ public final class ApplicationSecrets {
      * @param sink receives every audit event, those emitted while the application deployed first
      * @param module names the application's module when events ask for it
      */
-    public synchronized List<String> start(AuditSink sink, Supplier<Optional<String>> module) {
+    public List<String> start(AuditSink sink, Supplier<Optional<String>> module) {
+        return start(sink, module, Optional::empty);
+    }
+
+    /**
+     * As {@link #start(AuditSink, Supplier)}, with the container's OpenTelemetry (an
+     * {@code io.opentelemetry.api.OpenTelemetry}) for metrics, if it has one.
+     */
+    public synchronized List<String> start(
+            AuditSink sink, Supplier<Optional<String>> module, Supplier<Optional<Object>> telemetry) {
         List<String> problems = new ArrayList<>();
         Optional<SecretsRuntime> found;
         try {
@@ -66,7 +72,8 @@ public final class ApplicationSecrets {
         runtime.auditor().moduleLookup(module);
         this.sink = sink;
         runtime.auditor().attach(sink);
-        validate().ifPresent(problems::add);
+        metrics = MetricsInstaller.install(runtime, name -> config.getOptionalValue(name, String.class), telemetry);
+        StartupValidation.problem(config, runtime).ifPresent(problems::add);
         return problems;
     }
 
@@ -77,6 +84,14 @@ public final class ApplicationSecrets {
 
     /** Stops the rotation watcher, zeroes cached values and drops plaintexts. */
     public synchronized void stop() {
+        metrics.ifPresent(handle -> {
+            try {
+                handle.close();
+            } catch (Exception e) {
+                // closing anyway
+            }
+        });
+        metrics = Optional.empty();
         if (runtime != null) {
             runtime.auditor().detach(sink);
             runtime.close();
@@ -101,24 +116,5 @@ public final class ApplicationSecrets {
                 + ") does not run mp-secrets' interceptors, so these properties would be handed to the application "
                 + "undecrypted or unresolved: " + String.join(", ", unreadable)
                 + ". Run on a SmallRye Config based server, or see docs/servers.md");
-    }
-
-    /** {@code mpsecrets.validate=fail|warn}: checks the application's secrets before it takes traffic. */
-    private Optional<String> validate() {
-        ValidationSettings settings = ValidationSettings.read(
-                new Settings(name -> config.getOptionalValue(name, String.class)), config.getPropertyNames());
-        if (settings.mode() == ValidationSettings.Mode.OFF) {
-            return Optional.empty();
-        }
-        List<Finding> findings = new SecretValidator(config, runtime, settings, Clock.systemUTC()).validate();
-        List<Finding> errors = findings.stream()
-                .filter(f -> f.severity() == Finding.Severity.ERROR)
-                .toList();
-        if (settings.mode() == ValidationSettings.Mode.FAIL && !errors.isEmpty()) {
-            return Optional.of("mp-secrets: " + errors.size() + " secret problem(s) (mpsecrets.validate=fail): "
-                    + errors.stream().map(Finding::toString).collect(Collectors.joining("; ")));
-        }
-        findings.forEach(finding -> LOG.warning("mp-secrets: secret problem: " + finding));
-        return Optional.empty();
     }
 }

@@ -1,0 +1,37 @@
+package io.mpsecrets.validate;
+
+import io.mpsecrets.runtime.SecretsRuntime;
+import io.mpsecrets.settings.Settings;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.logging.Logger;
+import java.util.stream.Collectors;
+import org.eclipse.microprofile.config.Config;
+
+/** {@code mpsecrets.validate=fail|warn} when an application starts: its secrets checked before it takes traffic. */
+public final class StartupValidation {
+
+    private static final Logger LOG = Logger.getLogger("io.mpsecrets.cdi");
+
+    private StartupValidation() {}
+
+    /** The problem that must stop the application ({@code fail} and errors found); warnings are logged. */
+    public static Optional<String> problem(Config config, SecretsRuntime runtime) {
+        ValidationSettings settings = ValidationSettings.read(
+                new Settings(name -> config.getOptionalValue(name, String.class)), config.getPropertyNames());
+        if (settings.mode() == ValidationSettings.Mode.OFF) {
+            return Optional.empty();
+        }
+        List<Finding> findings = new SecretValidator(config, runtime, settings, Clock.systemUTC()).validate();
+        List<Finding> errors = findings.stream()
+                .filter(f -> f.severity() == Finding.Severity.ERROR)
+                .toList();
+        if (settings.mode() == ValidationSettings.Mode.FAIL && !errors.isEmpty()) {
+            return Optional.of("mp-secrets: " + errors.size() + " secret problem(s) (mpsecrets.validate=fail): "
+                    + errors.stream().map(Finding::toString).collect(Collectors.joining("; ")));
+        }
+        findings.forEach(finding -> LOG.warning("mp-secrets: secret problem: " + finding));
+        return Optional.empty();
+    }
+}
