@@ -1,13 +1,15 @@
 package io.mpsecrets.backend;
 
 import io.mpsecrets.api.FailureReason;
+import java.lang.ref.WeakReference;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Every call mp-secrets makes to a store or KMS, as it ends: the one place metrics learn of them (a data key served
  * from the cache, a value from memory, makes no call). Listeners are process-wide for mp-secrets' class loader, quick,
- * and never see a value or a secret id.
+ * and never see a value or a secret id. They are held weakly: a listener lives as long as whoever
+ * keeps it (a runtime keeps its counts), so runtimes that are dropped without being closed leave nothing behind.
  */
 public final class BackendCalls {
 
@@ -22,18 +24,24 @@ public final class BackendCalls {
         void called(Kind kind, String backend, String operation, FailureReason failure);
     }
 
-    private static final List<Listener> LISTENERS = new CopyOnWriteArrayList<>();
+    private static final List<WeakReference<Listener>> LISTENERS = new CopyOnWriteArrayList<>();
 
     private BackendCalls() {}
 
-    /** Adds a listener; closing the handle removes it. */
+    /** Adds a listener, held weakly; closing the handle removes it. */
     public static AutoCloseable listen(Listener listener) {
-        LISTENERS.add(listener);
-        return () -> LISTENERS.remove(listener);
+        WeakReference<Listener> reference = new WeakReference<>(listener);
+        LISTENERS.add(reference);
+        return () -> LISTENERS.remove(reference);
     }
 
     static void record(Kind kind, String backend, String operation, FailureReason failure) {
-        for (Listener listener : LISTENERS) {
+        for (WeakReference<Listener> reference : LISTENERS) {
+            Listener listener = reference.get();
+            if (listener == null) {
+                LISTENERS.remove(reference);
+                continue;
+            }
             try {
                 listener.called(kind, backend, operation, failure);
             } catch (RuntimeException e) {

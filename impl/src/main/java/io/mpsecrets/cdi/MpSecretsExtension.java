@@ -55,7 +55,10 @@ public class MpSecretsExtension implements Extension {
     void afterDeploymentValidation(@Observes AfterDeploymentValidation event, BeanManager beanManager) {
         Config config = ConfigProvider.getConfig(Thread.currentThread().getContextClassLoader());
         secrets = new ApplicationSecrets(config);
-        secrets.start(new CdiAuditSink(beanManager), MpSecretsExtension::moduleName, () -> openTelemetry(beanManager))
+        secrets.start(
+                        new CdiAuditSink(beanManager),
+                        MpSecretsExtension::moduleName,
+                        () -> ContainerTelemetry.of(beanManager))
                 .forEach(problem -> event.addDeploymentProblem(new DeploymentException(problem)));
         secrets.runtime().ifPresent(runtime -> converted.warn(config, runtime));
     }
@@ -100,21 +103,6 @@ public class MpSecretsExtension implements Extension {
     }
 
     /** MicroProfile Telemetry's {@code OpenTelemetry} bean, where the container has one. */
-    private static Optional<Object> openTelemetry(BeanManager beanManager) {
-        try {
-            Class<?> type = Class.forName(
-                    "io.opentelemetry.api.OpenTelemetry", false, MpSecretsExtension.class.getClassLoader());
-            var beans = beanManager.getBeans(type);
-            if (beans.isEmpty()) {
-                return Optional.empty();
-            }
-            var bean = beanManager.resolve(beans);
-            return Optional.ofNullable(beanManager.getReference(bean, type, beanManager.createCreationalContext(bean)));
-        } catch (ClassNotFoundException | LinkageError | RuntimeException e) {
-            return Optional.empty();
-        }
-    }
-
     /** {@code java:module/ModuleName} in an application server; none in Java SE. */
     private static Optional<String> moduleName() {
         try {

@@ -1,28 +1,28 @@
 package io.mpsecrets.metrics;
 
 import io.mpsecrets.api.FailureReason;
-import io.mpsecrets.api.event.SecretDecrypted;
-import io.mpsecrets.api.event.SecretEvent;
-import io.mpsecrets.api.event.SecretFailure;
-import io.mpsecrets.api.event.SecretRotated;
-import io.mpsecrets.backend.BackendCalls;
+import io.mpsecrets.runtime.SecretCounts;
+import io.mpsecrets.runtime.SecretCounts.Metric;
 import io.mpsecrets.runtime.SecretsRuntime;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
-import io.opentelemetry.api.metrics.LongCounter;
 import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.metrics.ObservableLongCounter;
+import io.opentelemetry.api.metrics.ObservableLongMeasurement;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.LongSupplier;
 
 /**
  * mp-secrets' metrics through OpenTelemetry's API (meter {@code io.mpsecrets}): decryptions, plaintext-cache hits,
  * KMS and store calls by outcome, stale values served, rotations and audit failures. Attributes name the backend
  * ({@code mpsecrets.kms.name}, {@code mpsecrets.store.name}), the operation, the outcome ({@code ok},
  * {@code throttled}, {@code denied}, {@code failed}) and {@code error.type} (the failure reason); never a value, a
- * property or a secret id. Counts of KMS and store calls are the calls made by mp-secrets in this class loader.
+ * property or a secret id. The counters are asynchronous: they report the runtime's own counts
+ * ({@link SecretCounts}), so what start-up did before the container's telemetry was known is reported too. Counts of
+ * KMS and store calls are the calls made by mp-secrets in this class loader while the runtime lived.
  */
 public final class SecretsMetrics implements AutoCloseable {
 
@@ -32,99 +32,105 @@ public final class SecretsMetrics implements AutoCloseable {
     static final AttributeKey<String> OUTCOME = AttributeKey.stringKey("mpsecrets.outcome");
     static final AttributeKey<String> ERROR = AttributeKey.stringKey("error.type");
 
-    private final SecretsRuntime runtime;
-    private final LongCounter decryptions;
-    private final LongCounter kmsCalls;
-    private final LongCounter storeCalls;
-    private final LongCounter staleServed;
-    private final LongCounter rotations;
-    private final List<ObservableLongCounter> observed;
-    private final AutoCloseable calls;
+    private final SecretCounts counts;
+    private final List<ObservableLongCounter> counters;
     private volatile boolean open = true;
 
     private SecretsMetrics(SecretsRuntime runtime, Meter meter) {
-        this.runtime = runtime;
-        decryptions = meter.counterBuilder("mpsecrets.decryptions")
-                .setUnit("{decryption}")
-                .setDescription("ENC values decrypted (each needs its data key, cached or from the KMS)")
-                .build();
-        kmsCalls = meter.counterBuilder("mpsecrets.kms.calls")
-                .setUnit("{call}")
-                .setDescription("Calls to a key management service")
-                .build();
-        storeCalls = meter.counterBuilder("mpsecrets.store.calls")
-                .setUnit("{call}")
-                .setDescription("Calls to a secret store")
-                .build();
-        staleServed = meter.counterBuilder("mpsecrets.store.stale_served")
-                .setUnit("{outage}")
-                .setDescription("Outages during which a store's last good values were served")
-                .build();
-        rotations = meter.counterBuilder("mpsecrets.rotations")
-                .setUnit("{rotation}")
-                .setDescription("New versions of store secrets taken into use")
-                .build();
-        observed = List.of(
-                meter.counterBuilder("mpsecrets.plaintext_cache.hits")
-                        .setUnit("{read}")
-                        .setDescription("Reads of ENC values served from memory, without decryption")
-                        .buildWithCallback(
-                                m -> m.record(open ? runtime.encrypted().plaintextCacheHits() : 0)),
-                meter.counterBuilder("mpsecrets.audit.failures")
-                        .setUnit("{failure}")
-                        .setDescription("Audit sinks that failed, and reads refused because required audit failed")
-                        .buildWithCallback(m -> m.record(open ? runtime.audit().failures() : 0)));
-        runtime.auditor().observe(this::event);
-        calls = BackendCalls.listen(this::called);
+        this.counts = runtime.counts();
+        counters = List.of(
+                counted(
+                        meter,
+                        "mpsecrets.decryptions",
+                        "{decryption}",
+                        "ENC values decrypted (each needs its data key, cached or from the KMS)",
+                        Metric.DECRYPTIONS),
+                counted(meter, "mpsecrets.kms.calls", "{call}", "Calls to a key management service", Metric.KMS_CALLS),
+                counted(meter, "mpsecrets.store.calls", "{call}", "Calls to a secret store", Metric.STORE_CALLS),
+                counted(
+                        meter,
+                        "mpsecrets.store.stale_served",
+                        "{outage}",
+                        "Outages during which a store's last good values were served",
+                        Metric.STALE_SERVED),
+                counted(
+                        meter,
+                        "mpsecrets.rotations",
+                        "{rotation}",
+                        "New versions of store secrets taken into use",
+                        Metric.ROTATIONS),
+                total(
+                        meter,
+                        "mpsecrets.plaintext_cache.hits",
+                        "{read}",
+                        "Reads of ENC values served from memory, without decryption",
+                        () -> runtime.encrypted().plaintextCacheHits()),
+                total(
+                        meter,
+                        "mpsecrets.audit.failures",
+                        "{failure}",
+                        "Audit sinks that failed, and reads refused because required audit failed",
+                        () -> runtime.audit().failures()));
     }
 
-    /** Records the runtime's metrics through {@code telemetry} until {@link #close()}. */
+    /** Reports the runtime's metrics through {@code telemetry} until {@link #close()}. */
     public static SecretsMetrics install(SecretsRuntime runtime, OpenTelemetry telemetry) {
         return new SecretsMetrics(runtime, telemetry.getMeter("io.mpsecrets"));
     }
 
-    private void event(SecretEvent event) {
+    private ObservableLongCounter counted(Meter meter, String name, String unit, String description, Metric metric) {
+        return meter.counterBuilder(name)
+                .setUnit(unit)
+                .setDescription(description)
+                .buildWithCallback(measurement -> report(metric, measurement));
+    }
+
+    private ObservableLongCounter total(Meter meter, String name, String unit, String description, LongSupplier count) {
+        return meter.counterBuilder(name)
+                .setUnit(unit)
+                .setDescription(description)
+                .buildWithCallback(measurement -> {
+                    if (open) {
+                        measurement.record(count.getAsLong());
+                    }
+                });
+    }
+
+    private void report(Metric metric, ObservableLongMeasurement measurement) {
         if (!open) {
             return;
         }
-        if (event instanceof SecretDecrypted decrypted) {
-            decryptions.add(1, kms(decrypted.ref().keyId()).put(OUTCOME, "ok").build());
-        } else if (event instanceof SecretFailure failure) {
-            if (failure.ref().provider() == null && failure.ref().keyId() != null) {
-                decryptions.add(
-                        1,
-                        kms(failure.ref().keyId())
-                                .put(OUTCOME, outcome(failure.reason()))
-                                .put(ERROR, error(failure.reason()))
-                                .build());
-            } else if (failure.servedStale() && failure.ref().provider() != null) {
-                staleServed.add(1, Attributes.of(STORE, failure.ref().provider(), ERROR, error(failure.reason())));
+        counts.snapshot().forEach((key, count) -> {
+            if (key.metric() == metric) {
+                measurement.record(count, attributes(key));
             }
-        } else if (event instanceof SecretRotated rotated && rotated.ref().provider() != null) {
-            rotations.add(1, Attributes.of(STORE, rotated.ref().provider()));
-        }
+        });
     }
 
-    private AttributesBuilder kms(String keyId) {
+    private static Attributes attributes(SecretCounts.Key key) {
         AttributesBuilder attributes = Attributes.builder();
-        if (keyId != null) {
-            runtime.kmsNameFor(keyId).ifPresent(name -> attributes.put(KMS, name));
+        switch (key.metric()) {
+            case DECRYPTIONS -> {
+                if (key.backend() != null) {
+                    attributes.put(KMS, key.backend());
+                }
+                outcome(attributes, key.failure());
+            }
+            case KMS_CALLS ->
+                outcome(attributes.put(KMS, key.backend()).put(OPERATION, key.operation()), key.failure());
+            case STORE_CALLS ->
+                outcome(attributes.put(STORE, key.backend()).put(OPERATION, key.operation()), key.failure());
+            case STALE_SERVED -> attributes.put(STORE, key.backend()).put(ERROR, error(key.failure()));
+            case ROTATIONS -> attributes.put(STORE, key.backend());
         }
-        return attributes;
+        return attributes.build();
     }
 
-    private void called(BackendCalls.Kind kind, String backend, String operation, FailureReason failure) {
-        if (!open) {
-            return;
-        }
-        AttributesBuilder attributes = Attributes.builder()
-                .put(kind == BackendCalls.Kind.KMS ? KMS : STORE, backend)
-                .put(OPERATION, operation)
-                .put(OUTCOME, failure == null ? "ok" : outcome(failure));
+    private static void outcome(AttributesBuilder attributes, FailureReason failure) {
+        attributes.put(OUTCOME, failure == null ? "ok" : outcome(failure));
         if (failure != null) {
             attributes.put(ERROR, error(failure));
         }
-        (kind == BackendCalls.Kind.KMS ? kmsCalls : storeCalls).add(1, attributes.build());
     }
 
     private static String outcome(FailureReason reason) {
@@ -142,11 +148,6 @@ public final class SecretsMetrics implements AutoCloseable {
     @Override
     public void close() {
         open = false;
-        observed.forEach(ObservableLongCounter::close);
-        try {
-            calls.close();
-        } catch (Exception e) {
-            // removing a listener does not fail
-        }
+        counters.forEach(ObservableLongCounter::close);
     }
 }

@@ -26,6 +26,7 @@ public final class SecretsRuntime implements AutoCloseable {
     private final StoreSecrets stores;
     private final Gate gate;
     private final BackendStates backendStates;
+    private final SecretCounts counts;
 
     private SecretsRuntime(
             MpSecretsSettings settings,
@@ -34,7 +35,8 @@ public final class SecretsRuntime implements AutoCloseable {
             EncryptedValues encrypted,
             StoreSecrets stores,
             Gate gate,
-            BackendStates backendStates) {
+            BackendStates backendStates,
+            SecretCounts counts) {
         this.settings = settings;
         this.backends = backends;
         this.auditor = auditor;
@@ -42,6 +44,12 @@ public final class SecretsRuntime implements AutoCloseable {
         this.stores = stores;
         this.gate = gate;
         this.backendStates = backendStates;
+        this.counts = counts;
+    }
+
+    /** What this runtime has done since it was created (metrics report it). */
+    public SecretCounts counts() {
+        return counts;
     }
 
     /** What the application last saw of each store and KMS it uses (health checks read it). */
@@ -77,6 +85,7 @@ public final class SecretsRuntime implements AutoCloseable {
         BackendStates states = new BackendStates(encrypted::kmsNameFor);
         settings.kms().forEach(kms -> states.declare(BackendStates.Kind.KMS, kms));
         auditor.observe(states::observe);
+        SecretCounts counts = new SecretCounts(auditor, keyId -> kmsNameFor(keyId, encrypted, backends));
         StoreSecrets stores = new StoreSecrets(
                 backends,
                 environment,
@@ -86,7 +95,7 @@ public final class SecretsRuntime implements AutoCloseable {
                 gate,
                 ticker,
                 states::reachable);
-        return new SecretsRuntime(settings, backends, auditor, encrypted, stores, gate, states);
+        return new SecretsRuntime(settings, backends, auditor, encrypted, stores, gate, states, counts);
     }
 
     /** A runtime on the process' environment and the system clock: what a config builds for its application. */
@@ -125,6 +134,10 @@ public final class SecretsRuntime implements AutoCloseable {
      * class path that claims it (for an operator's view of a value that cannot be read here).
      */
     public Optional<String> kmsNameFor(String keyId) {
+        return kmsNameFor(keyId, encrypted, backends);
+    }
+
+    private static Optional<String> kmsNameFor(String keyId, EncryptedValues encrypted, Backends backends) {
         return encrypted
                 .kmsNameFor(keyId)
                 .or(() -> backends.kmsSupporting(keyId).stream()

@@ -2,12 +2,14 @@ package io.mpsecrets.quarkus.runtime;
 
 import io.mpsecrets.api.event.SecretEvent;
 import io.mpsecrets.cdi.ApplicationSecrets;
+import io.mpsecrets.cdi.ContainerTelemetry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.runtime.configuration.ConfigurationException;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.spi.BeanManager;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import jakarta.interceptor.Interceptor;
@@ -19,8 +21,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 /**
  * What mp-secrets' portable CDI extension does elsewhere, for ArC, which runs no portable extensions: when the
  * application starts, its secrets are found (or the start fails closed where the config holds values only
- * mp-secrets can read and it is not installed), audit events go to {@code @Observes SecretEvent} observers, and
- * {@code mpsecrets.validate} runs; when it stops, the secrets are closed. Registered by the deployment's build step.
+ * mp-secrets can read and it is not installed), audit events go to {@code @Observes SecretEvent} observers, metrics to
+ * the application's {@code OpenTelemetry} (quarkus-opentelemetry), and {@code mpsecrets.validate} runs; when it stops,
+ * the secrets are closed. Registered by the deployment's build step.
  */
 @Singleton
 public class MpSecretsLifecycle {
@@ -30,6 +33,9 @@ public class MpSecretsLifecycle {
 
     @Inject
     Event<SecretEvent> events;
+
+    @Inject
+    BeanManager beanManager;
 
     @ConfigProperty(name = "quarkus.application.name")
     Optional<String> applicationName;
@@ -44,7 +50,8 @@ public class MpSecretsLifecycle {
                     events.fire(secretEvent);
                     return true;
                 },
-                () -> applicationName);
+                () -> applicationName,
+                () -> ContainerTelemetry.of(beanManager));
         if (!problems.isEmpty()) {
             throw new ConfigurationException(String.join("; ", problems));
         }
