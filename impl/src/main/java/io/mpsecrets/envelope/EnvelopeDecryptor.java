@@ -46,7 +46,6 @@ public final class EnvelopeDecryptor {
 
     /** Decrypts {@code value} read as {@code property}. The caller owns (and should zero) the result. */
     public byte[] decrypt(String property, EncryptedValue value) {
-        SecretRef ref = new SecretRef(property, null, null, EncryptedValue.printableKeyId(value.keyId()), null);
         SecretKey key;
         try {
             key = dataKeys.get(
@@ -54,18 +53,23 @@ public final class EnvelopeDecryptor {
                     value.wrappedKeyUnsafe(),
                     () -> kms.forKeyId(value.keyId()).decrypt(value.keyId(), value.wrappedKeyUnsafe(), context));
         } catch (SecretException e) {
-            throw e.withRef(ref.withProvider(e.ref().provider()));
+            throw e.withRef(refOf(property, value).withProvider(e.ref().provider()));
         }
         try {
             return AesGcm.decrypt(key, value.nonce(), value.ciphertext(), value.associatedData(property));
         } catch (AEADBadTagException e) {
             throw new DecryptionFailedException(
                     FailureReason.NOT_AUTHENTIC,
-                    ref,
+                    refOf(property, value),
                     value.bound()
                             ? "the value is bound to a property name and does not authenticate as '" + property + "'"
                             : "the unbound value does not authenticate",
                     null);
         }
+    }
+
+    /** What an error names: made only when one is thrown, so that a read pays nothing for it. */
+    private static SecretRef refOf(String property, EncryptedValue value) {
+        return new SecretRef(property, null, null, EncryptedValue.printableKeyId(value.keyId()), null);
     }
 }

@@ -20,6 +20,10 @@ public final class StrictUtf8 {
      * them).
      */
     public static String decode(byte[] bytes, Supplier<? extends SecretException> notText) {
+        if (ascii(bytes)) {
+            // Most secrets are ASCII: one copy into the string, none through a CharBuffer that nobody zeroes.
+            return new String(bytes, StandardCharsets.US_ASCII);
+        }
         try {
             return StandardCharsets.UTF_8
                     .newDecoder()
@@ -30,5 +34,14 @@ public final class StrictUtf8 {
         } catch (CharacterCodingException e) {
             throw notText.get();
         }
+    }
+
+    private static boolean ascii(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 }
