@@ -10,6 +10,8 @@ import io.mpsecrets.api.exception.ConfigurationException;
 import io.mpsecrets.api.exception.SecretException;
 import io.mpsecrets.api.exception.SecretNotFoundException;
 import io.mpsecrets.api.exception.ServiceUnavailableException;
+import io.mpsecrets.cache.StartupFetch;
+import io.mpsecrets.cache.Ticker;
 import io.mpsecrets.provider.SecretFields;
 import io.mpsecrets.runtime.SecretReference;
 import io.mpsecrets.runtime.SecretsRuntime;
@@ -35,7 +37,9 @@ import org.eclipse.microprofile.config.spi.ConfigSource;
 /**
  * Builds one {@link SecretStoreConfigSource} per store named in {@code mpsecrets.sources}, reading
  * {@code mpsecrets.*} from the sources below it (the settings may themselves be {@code ENC(...)} values or
- * references: a Vault token, say). At start-up it fetches the listed secrets, in batches where the store has them,
+ * references: a Vault token, say). At start-up it fetches the listed secrets through {@link StartupFetch} (in batches
+ * where
+ * the store has them, single reads while batches are throttled, transient failures retried after a jittered backoff)
  * within {@code mpsecrets.<store>.startup-timeout}: a required store that is down stops the application with one
  * clear error; an optional one is logged and skipped. What a store's secrets become follows its capabilities: with
  * {@link Capability#FIELDS} a JSON secret's fields are properties, otherwise a secret is one property; with
@@ -89,10 +93,14 @@ public final class SecretStoreConfigSourceFactory implements ConfigSourceFactory
             values = fetchWithin(
                     store.startupTimeout(),
                     () -> {
-                        Map<SecretId, SecretValue> fetched = handle.provider()
-                                .fetchAll(listed.stream()
-                                        .map(StoreSettings.Listed::id)
-                                        .toList());
+                        Map<SecretId, SecretValue> fetched = StartupFetch.run(
+                                handle.provider(),
+                                listed.stream().map(StoreSettings.Listed::id).toList(),
+                                handle.can(Capability.BATCH),
+                                StartupFetch.Policy.DEFAULT,
+                                store.startupTimeout(),
+                                Ticker.SYSTEM,
+                                TimeUnit.NANOSECONDS::sleep);
                         secrets.prefetched(handle, fetched);
                         return fetched;
                     },

@@ -276,6 +276,50 @@ class AwsSecretsManagerStoreTest {
     }
 
     @Test
+    void whileBatchCallsAreThrottledStartUpReadsTheSecretsOneByOne() {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            names.add(secret("b" + i, "{\"batch" + i + "\":\"" + i + "-" + LeakGuard.CANARY + "\"}"));
+        }
+        server.secretsManager().counter().reset();
+        // A fleet restarting at once: BatchGetSecretValue's 100 a second are spent, GetSecretValue's are not.
+        server.secretsManager().faults().only("BatchGetSecretValue").throttleRate(1.0);
+        SmallRyeConfig config = config(Map.of(
+                "mpsecrets.sources",
+                "aws",
+                "mpsecrets.aws.secrets",
+                String.join(",", names),
+                "mpsecrets.aws.max-attempts",
+                "1"));
+        for (int i = 0; i < 30; i++) {
+            assertEquals(i + "-" + LeakGuard.CANARY, config.getValue("batch" + i, String.class));
+        }
+        assertEquals(1, server.secretsManager().calls("BatchGetSecretValue"), "one throttled batch, then single reads");
+        assertEquals(30, server.secretsManager().calls("GetSecretValue"));
+    }
+
+    @Test
+    void aTtlRefreshOfAnUnchangedSecretAsksOnlyForItsVersion() throws Exception {
+        String db = secret("ttl", "{\"password\":\"one-" + LeakGuard.CANARY + "\"}");
+        SmallRyeConfig config =
+                config(Map.of("mpsecrets.aws.ttl", "PT0.1S", "db.password", "${aws::" + db + "#password}"));
+        assertEquals("one-" + LeakGuard.CANARY, config.getValue("db.password", String.class));
+        assertEquals(1, server.secretsManager().calls("GetSecretValue"));
+
+        for (int i = 0; i < 3; i++) {
+            Thread.sleep(150); // past the TTL
+            assertEquals("one-" + LeakGuard.CANARY, config.getValue("db.password", String.class));
+        }
+        assertEquals(1, server.secretsManager().calls("GetSecretValue"), "the value was not read again");
+        assertEquals(3, server.secretsManager().calls("DescribeSecret"));
+
+        server.secretsManager().putSecretValue(db, "{\"password\":\"two-" + LeakGuard.CANARY + "\"}");
+        Thread.sleep(150);
+        assertEquals("two-" + LeakGuard.CANARY, config.getValue("db.password", String.class));
+        assertEquals(2, server.secretsManager().calls("GetSecretValue"), "a new version is read");
+    }
+
+    @Test
     void aRequiredStoreThatIsDownFailsStartUpFastAndClearly() {
         String db = secret("slow", "{\"password\":\"x\"}");
         server.secretsManager().faults().latency(Duration.ofSeconds(5));
