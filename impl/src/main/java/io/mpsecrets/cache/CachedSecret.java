@@ -30,6 +30,14 @@ public final class CachedSecret {
         return freshUntil;
     }
 
+    /** The same value (and its decoded text and fields), fresh until {@code until}. */
+    CachedSecret freshUntil(long until) {
+        CachedSecret renewed = new CachedSecret(value, until);
+        renewed.text = text;
+        renewed.fields = fields;
+        return renewed;
+    }
+
     public Optional<String> version() {
         return value.version();
     }

@@ -232,6 +232,24 @@ public final class SecretCache implements AutoCloseable {
     }
 
     /**
+     * The store says {@code version} is still the current one (a rotation check): a cached value of that version
+     * stays fresh for another TTL, so that its TTL does not ask the store again. Nothing changes when the cache holds
+     * another version by now, or a refresh is under way.
+     */
+    public void renew(Key key, String version, CachePolicy policy) {
+        Entry entry = entries.get(key);
+        if (entry == null) {
+            return;
+        }
+        synchronized (entry) {
+            CachedSecret current = entry.current;
+            if (current != null && entry.refreshing == null && current.version().equals(Optional.of(version))) {
+                entry.current = current.freshUntil(ticker.nanos() + policy.ttl().toNanos());
+            }
+        }
+    }
+
+    /**
      * After a swap: report a new version, and retire the old value. It is not zeroed at once: a reader may hold it
      * mid-request; it is zeroed after the policy's grace period.
      */

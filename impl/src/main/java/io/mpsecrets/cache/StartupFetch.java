@@ -18,6 +18,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
 
 /**
  * How a store's listed secrets are fetched at start-up when a whole fleet may be starting at once: a policy without
@@ -26,7 +29,8 @@ import java.util.Optional;
  *
  * <p>It asks in batches while the store can batch, and keeps what each call brought, so that a failure costs only the
  * call that failed. When a batch call is throttled it reads the remaining secrets one by one for
- * {@code batchPause} (a store's single reads have their own, usually far larger, quota: Secrets Manager allows
+ * half to all of {@code batchPause} (jittered, so that instances that switched together do not come back together;
+ * a store's single reads have their own, usually far larger, quota: Secrets Manager allows
  * 10,000 {@code GetSecretValue} a second against 100 {@code BatchGetSecretValue}), then tries batches again. A
  * throttled or failed single read, or a transient failure of any call, waits a jittered exponential backoff before
  * the next call, so that instances started together drift apart. Denials, missing stores and other permanent
@@ -37,17 +41,48 @@ public final class StartupFetch {
     /** The next call to make: the ids to fetch, in one batch call or (one id) a single read. */
     public record Call(List<SecretId> ids, boolean batch) {}
 
-    /** How start-up fetches. */
-    public record Policy(int batchSize, Duration batchPause, Backoff backoff) {
+    /**
+     * How start-up fetches.
+     *
+     * @param batchSize ids per batch call
+     * @param batchPause single reads after a throttled batch last from half of this to all of it
+     * @param backoffBase first wait after a failed call; doubles per failure, with jitter, up to {@code backoffMax}
+     * @param random the jitter's source (a seeded one makes a simulation repeatable)
+     */
+    public record Policy(
+            int batchSize,
+            Duration batchPause,
+            Duration backoffBase,
+            Duration backoffMax,
+            Supplier<RandomGenerator> random) {
 
-        /** Batches of 20 (Secrets Manager's largest), 30 s of single reads after a throttled batch, 0.1-5 s backoff. */
-        public static final Policy DEFAULT =
-                new Policy(20, Duration.ofSeconds(30), new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5)));
+        /**
+         * Batches of 20 (Secrets Manager's largest), 15-30 s of single reads after a throttled batch, 0.1-5 s
+         * backoff: chosen with the fleet simulator (docs/scale.md).
+         */
+        public static final Policy DEFAULT = new Policy(
+                20, Duration.ofSeconds(30), Duration.ofMillis(100), Duration.ofSeconds(5), ThreadLocalRandom::current);
 
         public Policy {
             if (batchSize < 1 || batchPause.isNegative()) {
                 throw new IllegalArgumentException("batch size below 1 or negative pause");
             }
+            new Backoff(backoffBase, backoffMax, random); // checks them
+        }
+
+        /** The wait after {@code failures} failed calls in a row. */
+        long backoffNanos(int failures) {
+            return new Backoff(backoffBase, backoffMax, random).nanos(failures);
+        }
+
+        /** How long single reads last after a throttled batch. */
+        long pauseNanos() {
+            return new Backoff(batchPause, batchPause, random).nanos(1);
+        }
+
+        /** The same policy with its jitter from {@code random}. */
+        public Policy withRandom(Supplier<RandomGenerator> random) {
+            return new Policy(batchSize, batchPause, backoffBase, backoffMax, random);
         }
     }
 
@@ -121,11 +156,11 @@ public final class StartupFetch {
         lastFailure = failure;
         if (call.batch() && failure.reason() == FailureReason.THROTTLED) {
             batchPaused = true;
-            batchAgainAt = now + policy.batchPause().toNanos();
+            batchAgainAt = now + policy.pauseNanos();
             return 0;
         }
         failures++;
-        return policy.backoff().nanos(failures);
+        return policy.backoffNanos(failures);
     }
 
     public boolean done() {
@@ -143,10 +178,15 @@ public final class StartupFetch {
     }
 
     /**
-     * Fetches {@code ids} from {@code provider} within {@code timeout}, waiting with {@code sleeper} between calls.
+     * Fetches {@code ids} from {@code provider}, waiting with {@code sleeper} between calls, for as long as the store
+     * answers a call at least every {@code timeout}. A throttling error is an answer: a fleet restart that the store
+     * throttles goes on, each instance waiting its turn (failing and restarting would only add calls); a store that
+     * does not answer, or answers with errors, fails the start-up within {@code timeout}.
      *
-     * @throws SecretException a permanent failure at once; when time runs out, a {@code ServiceUnavailableException}
-     *         with the last failure's reason, saying how many of the listed secrets were fetched
+     * @param progressed told each time the store answered (with values, or throttling)
+     * @throws SecretException a permanent failure at once; when the store stops answering, a
+     *         {@code ServiceUnavailableException} with the last failure's reason, saying how many of the listed
+     *         secrets were fetched
      */
     public static Map<SecretId, SecretValue> run(
             SecretProvider provider,
@@ -155,7 +195,8 @@ public final class StartupFetch {
             Policy policy,
             Duration timeout,
             Ticker ticker,
-            Sleeper sleeper) {
+            Sleeper sleeper,
+            Runnable progressed) {
         StartupFetch fetch = new StartupFetch(ids, canBatch, policy);
         long deadline = ticker.nanos() + timeout.toNanos();
         try {
@@ -165,9 +206,16 @@ public final class StartupFetch {
                 long wait;
                 try {
                     fetch.succeeded(call.get(), answer(provider, call.get()));
+                    deadline = ticker.nanos() + timeout.toNanos();
+                    progressed.run();
                     continue;
                 } catch (SecretException failure) {
                     wait = fetch.failed(call.get(), failure, ticker.nanos());
+                    if (failure.reason() == FailureReason.THROTTLED) {
+                        // A store that throttles answers: the fleet is being served, this instance waits its turn.
+                        deadline = ticker.nanos() + timeout.toNanos();
+                        progressed.run();
+                    }
                 }
                 if (ticker.nanos() + wait - deadline >= 0) {
                     throw timedOut(provider.name(), fetch, timeout);
@@ -206,9 +254,9 @@ public final class StartupFetch {
         return new ServiceUnavailableException(
                 reason,
                 SecretRef.secret(store, null),
-                fetch.fetched().size() + " of " + fetch.total + " listed secrets fetched before mpsecrets."
-                        + LogSafe.escape(store) + ".startup-timeout (" + timeout + "), the last call failing with "
-                        + reason,
+                "no call answered within mpsecrets." + LogSafe.escape(store) + ".startup-timeout (" + timeout + "); "
+                        + fetch.fetched().size() + " of " + fetch.total
+                        + " listed secrets fetched, the last call failing with " + reason,
                 null);
     }
 }

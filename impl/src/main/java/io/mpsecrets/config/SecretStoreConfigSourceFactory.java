@@ -31,6 +31,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.spi.ConfigSource;
 
@@ -40,7 +41,8 @@ import org.eclipse.microprofile.config.spi.ConfigSource;
  * references: a Vault token, say). At start-up it fetches the listed secrets through {@link StartupFetch} (in batches
  * where
  * the store has them, single reads while batches are throttled, transient failures retried after a jittered backoff)
- * within {@code mpsecrets.<store>.startup-timeout}: a required store that is down stops the application with one
+ * for as long as the store answers within {@code mpsecrets.<store>.startup-timeout}: a required store that is down
+ * stops the application with one
  * clear error; an optional one is logged and skipped. What a store's secrets become follows its capabilities: with
  * {@link Capability#FIELDS} a JSON secret's fields are properties, otherwise a secret is one property; with
  * {@link Capability#LIST} a store listed without secrets serves all of them.
@@ -90,8 +92,10 @@ public final class SecretStoreConfigSourceFactory implements ConfigSourceFactory
             if (listed.isEmpty()) {
                 return Map.of();
             }
+            AtomicLong progress = new AtomicLong(System.nanoTime());
             values = fetchWithin(
                     store.startupTimeout(),
+                    progress,
                     () -> {
                         Map<SecretId, SecretValue> fetched = StartupFetch.run(
                                 handle.provider(),
@@ -100,7 +104,8 @@ public final class SecretStoreConfigSourceFactory implements ConfigSourceFactory
                                 StartupFetch.Policy.DEFAULT,
                                 store.startupTimeout(),
                                 Ticker.SYSTEM,
-                                TimeUnit.NANOSECONDS::sleep);
+                                TimeUnit.NANOSECONDS::sleep,
+                                () -> progress.set(System.nanoTime()));
                         secrets.prefetched(handle, fetched);
                         return fetched;
                     },
@@ -171,6 +176,7 @@ public final class SecretStoreConfigSourceFactory implements ConfigSourceFactory
         }
         return fetchWithin(
                 store.startupTimeout(),
+                new AtomicLong(System.nanoTime()),
                 () -> handle.provider().list().stream()
                         .map(name -> new StoreSettings.Listed(SecretId.of(name), ""))
                         .toList(),
@@ -181,8 +187,11 @@ public final class SecretStoreConfigSourceFactory implements ConfigSourceFactory
         T run();
     }
 
-    /** Runs a start-up fetch on its own thread and gives up after {@code timeout}. */
-    private static <T> T fetchWithin(Duration timeout, Task<T> task, String store) {
+    /**
+     * Runs a start-up fetch on its own thread and gives up when {@code timeout} passes with no progress (the task
+     * sets {@code progress} to {@link System#nanoTime()} whenever the store answered): a call that hangs is cut off.
+     */
+    private static <T> T fetchWithin(Duration timeout, AtomicLong progress, Task<T> task, String store) {
         CompletableFuture<T> result = new CompletableFuture<>();
         Thread thread = new Thread(
                 () -> {
@@ -197,7 +206,16 @@ public final class SecretStoreConfigSourceFactory implements ConfigSourceFactory
         thread.setContextClassLoader(Thread.currentThread().getContextClassLoader());
         thread.start();
         try {
-            return result.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            while (true) {
+                long idle = progress.get() + timeout.toNanos() - System.nanoTime();
+                try {
+                    return result.get(Math.max(idle, 0), TimeUnit.NANOSECONDS);
+                } catch (TimeoutException e) {
+                    if (progress.get() + timeout.toNanos() - System.nanoTime() <= 0) {
+                        throw e;
+                    }
+                }
+            }
         } catch (TimeoutException e) {
             thread.interrupt();
             throw new ServiceUnavailableException(

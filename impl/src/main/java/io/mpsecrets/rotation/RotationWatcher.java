@@ -16,6 +16,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.random.RandomGenerator;
 
 /**
  * Polls each cached store secret's current version cheaply (Secrets Manager DescribeSecret, Vault KV metadata, a
@@ -43,6 +44,7 @@ public final class RotationWatcher implements AutoCloseable {
     private final SecretCache cache;
     private final Stores stores;
     private final Duration interval;
+    private boolean checkedOnce;
     private final ScheduledExecutorService executor;
     private final Set<SecretCache.Key> failing = ConcurrentHashMap.newKeySet();
 
@@ -61,19 +63,32 @@ public final class RotationWatcher implements AutoCloseable {
         this.executor = pool;
     }
 
-    /** Starts watching; the first check is one interval from now. */
+    /** Starts watching; the first check is at most one interval from now. */
     public static RotationWatcher start(SecretCache cache, Stores stores, Duration interval, String application) {
         RotationWatcher watcher = new RotationWatcher(cache, stores, interval, application);
         watcher.scheduleNext();
         return watcher;
     }
 
-    private void scheduleNext() {
+    /**
+     * The wait before a check. The first one falls anywhere in the first interval, so that a fleet started together
+     * does not poll together (10,000 instances with 50 secrets each would ask for 500,000 versions within the same
+     * half second, twelve times Secrets Manager's quota for {@code DescribeSecret}); later ones follow one interval
+     * apart, a little early by up to a tenth of it (at most 0.5 s), so that instances do not fall into step.
+     */
+    public static long delayNanos(Duration interval, boolean first, RandomGenerator random) {
         long nanos = interval.toNanos();
-        long jitter =
-                ThreadLocalRandom.current().nextLong(Math.min(nanos / 10, TimeUnit.MILLISECONDS.toNanos(500)) + 1);
+        if (first) {
+            return random.nextLong(nanos) + 1;
+        }
+        return nanos - random.nextLong(Math.min(nanos / 10, TimeUnit.MILLISECONDS.toNanos(500)) + 1);
+    }
+
+    private void scheduleNext() {
+        long delay = delayNanos(interval, !checkedOnce, ThreadLocalRandom.current());
+        checkedOnce = true;
         try {
-            executor.schedule(this::pollAndReschedule, nanos - jitter, TimeUnit.NANOSECONDS);
+            executor.schedule(this::pollAndReschedule, delay, TimeUnit.NANOSECONDS);
         } catch (java.util.concurrent.RejectedExecutionException closed) {
             // closed meanwhile
         }
@@ -109,6 +124,9 @@ public final class RotationWatcher implements AutoCloseable {
                 if (current.isPresent() && !Objects.equals(current, cached)) {
                     SecretValue value = provider.get().fetch(key.id());
                     cache.replace(key, value, stores.policy(key.provider()));
+                } else if (current.isPresent()) {
+                    // Confirmed current: fresh for another TTL, so that the TTL does not ask the store again.
+                    cache.renew(key, current.get(), stores.policy(key.provider()));
                 }
                 failing.remove(key);
                 stores.checkSucceeded(key);

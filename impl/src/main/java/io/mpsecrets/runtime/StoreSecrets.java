@@ -10,6 +10,7 @@ import io.mpsecrets.backend.Backends;
 import io.mpsecrets.backend.StoreBackend;
 import io.mpsecrets.cache.CachePolicy;
 import io.mpsecrets.cache.CachedSecret;
+import io.mpsecrets.cache.RevalidatingFetch;
 import io.mpsecrets.cache.SecretCache;
 import io.mpsecrets.cache.Ticker;
 import io.mpsecrets.rotation.RotationWatcher;
@@ -92,7 +93,12 @@ public final class StoreSecrets implements AutoCloseable {
             Store store = store(reference.store(), "the reference ${" + reference + "}", lookup);
             SecretId whole = reference.id().withoutField();
             SecretCache.Key key = new SecretCache.Key(reference.store(), whole);
-            CachedSecret secret = cache.get(key, store.policy(), () -> refetch(store, key, whole), property);
+            CachedSecret secret = cache.get(
+                    key,
+                    store.policy(),
+                    () -> RevalidatingFetch.fetch(
+                            cache, key, store.provider(), store.can(SecretProvider.Capability.ROTATION_CHECK)),
+                    property);
             // After the read: a reference that never resolves leaves nothing behind (a config that changes keeps
             // no trail of every id it once named).
             readers.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(property);
@@ -107,29 +113,6 @@ public final class StoreSecrets implements AutoCloseable {
         } finally {
             gate.exit();
         }
-    }
-
-    /**
-     * A secret to fetch (a miss, or its TTL ran out). Where the store tells versions cheaply and the cached value's
-     * version is still the current one, that value is kept, fresh again, without reading it from the store: a
-     * conditional read, as with an ETag. For Secrets Manager a TTL refresh then costs a {@code DescribeSecret} (quota
-     * 40,000 a second) instead of a {@code GetSecretValue} (10,000), and nothing is copied over the network.
-     */
-    private SecretValue refetch(Store store, SecretCache.Key key, SecretId whole) {
-        if (store.can(SecretProvider.Capability.ROTATION_CHECK) && !whole.pinned()) {
-            Optional<CachedSecret> cached = cache.peek(key);
-            Optional<String> version = cached.flatMap(CachedSecret::version);
-            if (version.isPresent() && version.equals(store.provider().currentVersion(whole))) {
-                SecretValue kept = cached.get().value();
-                byte[] bytes = kept.bytes();
-                try {
-                    return SecretValue.of(bytes, version.get(), kept.created().orElse(null));
-                } finally {
-                    java.util.Arrays.fill(bytes, (byte) 0);
-                }
-            }
-        }
-        return store.provider().fetch(whole);
     }
 
     /**

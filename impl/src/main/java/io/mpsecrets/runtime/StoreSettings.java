@@ -18,7 +18,8 @@ import java.util.List;
  *        environment variables and system properties)
  * @param cache TTL and stale-if-error window
  * @param required whether the application must not start while the store is down
- * @param startupTimeout how long start-up waits for the store before failing (required) or going on without it
+ * @param startupTimeout how long start-up waits for an answer from the store before failing (required) or going on
+ *     without it
  * @param secrets the secrets whose fields become properties, each with the prefix of its properties (empty: none)
  */
 public record StoreSettings(

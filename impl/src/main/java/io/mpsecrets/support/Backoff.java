@@ -2,6 +2,8 @@ package io.mpsecrets.support;
 
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
 
 /**
  * Exponential backoff with "equal jitter" (half of each wait fixed, half random), so that many instances retrying
@@ -12,20 +14,27 @@ public final class Backoff {
 
     private final long baseNanos;
     private final long maxNanos;
+    private final Supplier<RandomGenerator> random;
 
     public Backoff(Duration base, Duration max) {
+        this(base, max, ThreadLocalRandom::current);
+    }
+
+    /** With its own source of randomness (a seeded one makes a simulation repeatable). */
+    public Backoff(Duration base, Duration max, Supplier<RandomGenerator> random) {
         if (base.isNegative() || max.compareTo(base) < 0) {
             throw new IllegalArgumentException("negative base or max below base");
         }
         this.baseNanos = base.toNanos();
         this.maxNanos = max.toNanos();
+        this.random = random;
     }
 
     /** The wait after {@code failures} consecutive failures (1 for the first), in nanoseconds. */
     public long nanos(int failures) {
         int doublings = Math.max(0, failures - 1);
         long exponential = doublings < 62 && baseNanos <= (maxNanos >> doublings) ? baseNanos << doublings : maxNanos;
-        return exponential / 2 + ThreadLocalRandom.current().nextLong(exponential / 2 + 1);
+        return exponential / 2 + random.get().nextLong(exponential / 2 + 1);
     }
 
     public Duration wait(int failures) {

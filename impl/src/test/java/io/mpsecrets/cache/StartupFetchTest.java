@@ -13,7 +13,6 @@ import io.mpsecrets.api.exception.SecretAccessDeniedException;
 import io.mpsecrets.api.exception.SecretException;
 import io.mpsecrets.api.exception.SecretNotFoundException;
 import io.mpsecrets.api.exception.ServiceUnavailableException;
-import io.mpsecrets.support.Backoff;
 import io.mpsecrets.testkit.leak.LeakGuard;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,6 +20,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BiFunction;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -29,9 +29,10 @@ import org.junit.jupiter.api.Test;
 class StartupFetchTest {
 
     private static final StartupFetch.Policy POLICY = new StartupFetch.Policy(
-            20, Duration.ofSeconds(30), new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(8)));
+            20, Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofSeconds(8), ThreadLocalRandom::current);
 
     private long now;
+    private int progress;
     private final List<Long> waits = new ArrayList<>();
     private final List<String> calls = new ArrayList<>();
 
@@ -86,10 +87,18 @@ class StartupFetchTest {
     }
 
     private Map<SecretId, SecretValue> run(SecretProvider store, List<SecretId> ids, boolean batch, Duration timeout) {
-        return StartupFetch.run(store, ids, batch, POLICY, timeout, () -> now, nanos -> {
-            waits.add(nanos);
-            now += nanos;
-        });
+        return StartupFetch.run(
+                store,
+                ids,
+                batch,
+                POLICY,
+                timeout,
+                () -> now,
+                nanos -> {
+                    waits.add(nanos);
+                    now += nanos;
+                },
+                () -> progress++);
     }
 
     @Test
@@ -130,7 +139,11 @@ class StartupFetchTest {
         fetch.succeeded(
                 single, Map.of(single.ids().get(0), store.fetch(single.ids().get(0))));
 
-        now += Duration.ofSeconds(30).toNanos();
+        now += Duration.ofSeconds(14).toNanos();
+        assertThat(fetch.next(now).orElseThrow().batch())
+                .as("single reads for at least half the pause")
+                .isFalse();
+        now += Duration.ofSeconds(16).toNanos();
         StartupFetch.Call again = fetch.next(now).orElseThrow();
         assertThat(again.batch()).as("batches again once the pause is over").isTrue();
         assertEquals(20, again.ids().size());
@@ -185,6 +198,20 @@ class StartupFetchTest {
         assertEquals(FailureReason.UNAVAILABLE, e.reason());
         assertThat(e.getMessage()).contains("20 of 30 listed secrets", "mpsecrets.toy.startup-timeout", "PT10S");
         assertThat(now).isLessThanOrEqualTo(Duration.ofSeconds(10).toNanos());
+        assertEquals(1, progress);
         LeakGuard.check(e.getMessage(), "the start-up failure");
+    }
+
+    @Test
+    void aThrottledStartUpIsNotCutOffByTheTimeout() {
+        // Every other call is throttled: 40 single reads take far longer than the 3 s timeout.
+        Map<SecretId, SecretValue> fetched = run(
+                new ScriptedStore((op, n) -> n % 2 == 0 ? FailureReason.THROTTLED : null),
+                ids(40),
+                false,
+                Duration.ofSeconds(3));
+        assertEquals(40, fetched.size());
+        assertThat(now).isGreaterThan(Duration.ofSeconds(3).toNanos());
+        assertEquals(79, progress, "40 answers and 39 throttling errors");
     }
 }

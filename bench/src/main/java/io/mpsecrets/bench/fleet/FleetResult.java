@@ -1,0 +1,41 @@
+package io.mpsecrets.bench.fleet;
+
+import java.util.List;
+
+/**
+ * What a simulated fleet did.
+ *
+ * @param readySeconds from the first start until every instance had all its secrets and data keys
+ * @param lowerBoundSeconds the quota-bound lower limit: the reads over the APIs that can serve them together (batch
+ *     and single reads for secrets; {@code Decrypt} for data keys), the slowest of the two
+ * @param failedStartups start-ups that failed (each failed instance starts again after Kubernetes' crash-loop back-off)
+ * @param slowestSeconds the longest time one instance took from its first start until it was ready
+ * @param apis per API, the restart and steady-state figures
+ */
+record FleetResult(
+        Scenario scenario,
+        double readySeconds,
+        double lowerBoundSeconds,
+        int failedStartups,
+        int ready,
+        double slowestSeconds,
+        List<ApiFigures> apis,
+        long events,
+        double wallSeconds) {
+
+    /**
+     * @param peak most calls (answered and throttled) in one second of the restart
+     * @param restartMean calls per second over the restart
+     * @param throttled calls throttled during the restart
+     * @param steadyMean calls per second in steady state, for the whole fleet
+     */
+    record ApiFigures(String api, double quota, long peak, double restartMean, long throttled, double steadyMean) {
+        double steadyShare() {
+            return steadyMean / quota;
+        }
+    }
+
+    double ratioToLowerBound() {
+        return readySeconds / lowerBoundSeconds;
+    }
+}

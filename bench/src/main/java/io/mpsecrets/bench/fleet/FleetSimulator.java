@@ -1,0 +1,375 @@
+package io.mpsecrets.bench.fleet;
+
+import io.mpsecrets.api.FailureReason;
+import io.mpsecrets.api.SecretId;
+import io.mpsecrets.api.SecretProvider;
+import io.mpsecrets.api.SecretRef;
+import io.mpsecrets.api.SecretValue;
+import io.mpsecrets.api.exception.SecretException;
+import io.mpsecrets.api.exception.ServiceUnavailableException;
+import io.mpsecrets.cache.CachePolicy;
+import io.mpsecrets.cache.RevalidatingFetch;
+import io.mpsecrets.cache.SecretCache;
+import io.mpsecrets.cache.StartupFetch;
+import io.mpsecrets.rotation.RotationWatcher;
+import io.mpsecrets.support.Backoff;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.PriorityQueue;
+import java.util.SplittableRandom;
+
+/**
+ * A fleet of application instances reading their secrets from simulated AWS services that enforce the published
+ * quotas, on a virtual clock. Each instance runs mp-secrets' own policy code: {@link StartupFetch} for its start-up,
+ * {@link SecretCache} with {@link RevalidatingFetch} for its reads (TTLs, single flight, stale-if-error, backoff),
+ * {@link RotationWatcher#delayNanos} for its rotation checks, {@link Backoff} for its waits. What is simulated: the
+ * services (token buckets, answering at once or with a throttling error after a round trip of {@link #CALL}), the
+ * AWS SDK's standard retries around every call at start-up (3 attempts, exponential delay with full jitter, base 1 s,
+ * max 20 s; the SDK's retry circuit breaker is left out), and Kubernetes restarting an instance whose start-up
+ * failed (10 s doubling to 5 min). One thread; 10,000 instances take seconds.
+ */
+final class FleetSimulator {
+
+    /** One call's round trip inside a region. */
+    static final long CALL = Duration.ofMillis(20).toNanos();
+
+    static final int SDK_ATTEMPTS = 3;
+    static final int BATCH = 20;
+    /** In steady state, an instance reads each of its secrets at least this often. */
+    static final long READ_EVERY = Duration.ofSeconds(60).toNanos();
+
+    private static final long SECOND = 1_000_000_000L;
+    /** A fleet that never gets ready is given up on after this long (virtual time). */
+    static final long HORIZON = Duration.ofHours(2).toNanos();
+
+    private record Event(long at, long seq, Runnable action) {}
+
+    private final Scenario scenario;
+    private final SplittableRandom random;
+    private final PriorityQueue<Event> events =
+            new PriorityQueue<>((a, b) -> a.at != b.at ? Long.compare(a.at, b.at) : Long.compare(a.seq, b.seq));
+    private final Api batch;
+    private final Api single;
+    private final Api describe;
+    private final Api kms;
+    private final List<SecretId> ids = new ArrayList<>();
+    private final CachePolicy cachePolicy;
+    private final StartupFetch.Policy startupPolicy;
+    private final SecretProvider store = new SimulatedStore();
+    private long now;
+    private long seq;
+    private long processed;
+    private int failedStartups;
+    private int ready;
+    private long lastReady;
+    private long slowest;
+    private long end = Long.MAX_VALUE;
+
+    FleetSimulator(Scenario scenario) {
+        this.scenario = scenario;
+        this.random = new SplittableRandom(scenario.seed());
+        Quotas quotas = scenario.quotas();
+        batch = new Api("BatchGetSecretValue", quotas.batchGetSecretValue());
+        single = new Api("GetSecretValue", quotas.getSecretValue());
+        describe = new Api("DescribeSecret", quotas.describeSecret());
+        kms = new Api("KMS Decrypt", quotas.kmsDecrypt());
+        for (int i = 0; i < scenario.secrets(); i++) {
+            ids.add(SecretId.of("fleet/secret-" + i));
+        }
+        cachePolicy = new CachePolicy(
+                scenario.ttl(),
+                CachePolicy.DEFAULT.maxStale(),
+                CachePolicy.DEFAULT.backoffBase(),
+                CachePolicy.DEFAULT.backoffMax(),
+                CachePolicy.DEFAULT.grace());
+        SplittableRandom policyRandom = random.split();
+        startupPolicy = StartupFetch.Policy.DEFAULT.withRandom(() -> policyRandom);
+    }
+
+    Api api(String name) {
+        for (Api api : List.of(batch, single, describe, kms)) {
+            if (api.name.equals(name)) {
+                return api;
+            }
+        }
+        throw new IllegalArgumentException(name);
+    }
+
+    List<Api> apis() {
+        return List.of(batch, single, describe, kms);
+    }
+
+    private void at(long time, Runnable action) {
+        events.add(new Event(time, seq++, action));
+    }
+
+    FleetResult run() {
+        long started = System.nanoTime();
+        long spread = scenario.startSpread().toNanos();
+        for (int i = 0; i < scenario.instances(); i++) {
+            Instance instance = new Instance(i < scenario.cacheSample());
+            at(spread == 0 ? 0 : random.nextLong(spread), instance::start);
+        }
+        while (!events.isEmpty()) {
+            Event event = events.poll();
+            if (event.at() > end || event.at() > HORIZON) {
+                break;
+            }
+            now = event.at();
+            processed++;
+            event.action().run();
+            if (ready == scenario.instances() && end == Long.MAX_VALUE) {
+                long settle = Math.max(scenario.ttl().toNanos(), READ_EVERY) + SECOND;
+                end = lastReady + settle + scenario.steadyWindow().toNanos();
+            }
+        }
+        return result((System.nanoTime() - started) / 1e9);
+    }
+
+    private FleetResult result(double wallSeconds) {
+        if (ready < scenario.instances()) {
+            lastReady = Math.min(now, HORIZON);
+            end = lastReady;
+        }
+        int restartEnd = (int) Math.ceil(lastReady / (double) SECOND) + 1;
+        double readySeconds = Math.max(lastReady, 1) / (double) SECOND;
+        long steadyFrom = end - scenario.steadyWindow().toNanos();
+        int fromSecond = (int) (steadyFrom / SECOND);
+        int toSecond = (int) (end / SECOND);
+        double scale = scenario.instances() / (double) Math.min(scenario.instances(), scenario.cacheSample());
+        List<FleetResult.ApiFigures> figures = new ArrayList<>();
+        for (Api api : apis()) {
+            figures.add(new FleetResult.ApiFigures(
+                    api.name,
+                    api.quota(),
+                    api.peak(0, restartEnd),
+                    api.calls(0, restartEnd) / readySeconds,
+                    api.throttled(0, restartEnd),
+                    ready == scenario.instances()
+                            ? api.calls(fromSecond, toSecond) * scale / Math.max(1, toSecond - fromSecond)
+                            : Double.NaN));
+        }
+        return new FleetResult(
+                scenario,
+                readySeconds,
+                lowerBound(scenario),
+                failedStartups,
+                ready,
+                slowest / (double) SECOND,
+                figures,
+                processed,
+                wallSeconds);
+    }
+
+    /**
+     * The quota-bound lower limit of a restart: every instance's secrets over batch and single reads together, and
+     * its data keys over {@code Decrypt}; the slower of the two.
+     */
+    static double lowerBound(Scenario scenario) {
+        double reads = (double) scenario.instances() * scenario.secrets();
+        double secrets = reads / scenario.quotas().secretsPerSecond(BATCH);
+        double keys = (double) scenario.instances()
+                * scenario.dataKeys()
+                / scenario.quotas().kmsDecrypt();
+        return Math.max(secrets, keys);
+    }
+
+    /** The AWS SDK's standard retries: up to 3 attempts, exponential delay with full jitter, base 1 s, max 20 s. */
+    private void sdk(Api api, int attempt, Runnable answered, Runnable throttled) {
+        if (api.call(now)) {
+            at(now + CALL, answered);
+        } else if (attempt < SDK_ATTEMPTS) {
+            long ceiling = Math.min(20 * SECOND, SECOND << (attempt - 1));
+            at(now + CALL + (long) (random.nextDouble() * ceiling), () -> sdk(api, attempt + 1, answered, throttled));
+        } else {
+            at(now + CALL, throttled);
+        }
+    }
+
+    private static SecretException throttled(String where) {
+        return new ServiceUnavailableException(
+                FailureReason.THROTTLED, SecretRef.secret("aws", where), "Rate exceeded", null);
+    }
+
+    /** Secrets Manager as an instance's cache sees it after start-up: one call per read, no SDK retries. */
+    private final class SimulatedStore implements SecretProvider {
+        @Override
+        public String name() {
+            return "aws";
+        }
+
+        @Override
+        public SecretValue fetch(SecretId id) {
+            if (!single.call(now)) {
+                throw throttled(id.path());
+            }
+            return SecretValue.ofUtf8("value", "v1", null);
+        }
+
+        @Override
+        public Optional<String> currentVersion(SecretId id) {
+            if (!describe.call(now)) {
+                throw throttled(id.path());
+            }
+            return Optional.of("v1");
+        }
+    }
+
+    private final class Instance {
+        private final boolean sampled;
+        private int restarts;
+        private long deadline;
+        private StartupFetch fetch;
+        private SecretCache cache;
+        private boolean pollStarted;
+        private long firstStart = -1;
+
+        Instance(boolean sampled) {
+            this.sampled = sampled;
+        }
+
+        void start() {
+            if (firstStart < 0) {
+                firstStart = now;
+            }
+            deadline = now + scenario.startupTimeout().toNanos();
+            if (scenario.policies() == Scenario.Policies.AFTER) {
+                fetch = new StartupFetch(ids, true, startupPolicy);
+                next();
+            } else {
+                chunk(0);
+            }
+        }
+
+        /** Now: one call as StartupFetch decides it, behind the SDK's retries. */
+        private void next() {
+            Optional<StartupFetch.Call> call = fetch.next(now);
+            if (call.isEmpty()) {
+                fetch.fetched().values().forEach(SecretValue::destroy);
+                unwrap(scenario.dataKeys());
+                return;
+            }
+            StartupFetch.Call c = call.get();
+            sdk(
+                    c.batch() ? batch : single,
+                    1,
+                    () -> {
+                        Map<SecretId, SecretValue> values = new HashMap<>();
+                        c.ids().forEach(id -> values.put(id, SecretValue.ofUtf8("value", "v1", null)));
+                        fetch.succeeded(c, values);
+                        deadline = now + scenario.startupTimeout().toNanos();
+                        next();
+                    },
+                    () -> {
+                        // As StartupFetch.run: throttling is an answer, so the start-up timeout starts again.
+                        long wait = fetch.failed(c, throttled(c.ids().get(0).path()), now);
+                        deadline = now + scenario.startupTimeout().toNanos();
+                        at(now + wait, this::next);
+                    });
+        }
+
+        /** Before: one fetchAll, batch after batch; one that stays throttled fails it, and so does the timeout. */
+        private void chunk(int from) {
+            if (from >= scenario.secrets()) {
+                unwrap(scenario.dataKeys());
+                return;
+            }
+            sdk(
+                    batch,
+                    1,
+                    () -> {
+                        if (now - deadline > 0) {
+                            failed();
+                        } else {
+                            chunk(from + BATCH);
+                        }
+                    },
+                    this::failed);
+        }
+
+        /** The data keys of its ENC values, unwrapped by KMS as values are injected; a read that fails fails it. */
+        private void unwrap(int left) {
+            if (left == 0) {
+                ready();
+                return;
+            }
+            sdk(kms, 1, () -> unwrap(left - 1), this::failed);
+        }
+
+        private void failed() {
+            failedStartups++;
+            restarts++;
+            long crashLoop = Math.min(300 * SECOND, (10 * SECOND) << Math.min(5, restarts - 1));
+            at(now + crashLoop, this::start);
+        }
+
+        private void ready() {
+            ready++;
+            lastReady = Math.max(lastReady, now);
+            slowest = Math.max(slowest, now - firstStart);
+            if (!sampled) {
+                return;
+            }
+            cache = new SecretCache(() -> now, new SecretCache.Listener() {
+                @Override
+                public void fetched(SecretCache.Key key, SecretValue value, String property) {}
+
+                @Override
+                public void failed(
+                        SecretCache.Key key, SecretException failure, boolean servedStale, String property) {}
+            });
+            Map<SecretId, SecretValue> values = new HashMap<>();
+            ids.forEach(id -> values.put(id, SecretValue.ofUtf8("value", "v1", null)));
+            cache.putAll("aws", values, cachePolicy);
+            at(now + random.nextLong(READ_EVERY), this::read);
+            scenario.rotationInterval().ifPresent(interval -> at(now + pollDelay(interval), this::poll));
+        }
+
+        private void read() {
+            for (SecretId id : ids) {
+                SecretCache.Key key = new SecretCache.Key("aws", id);
+                try {
+                    cache.get(
+                            key,
+                            cachePolicy,
+                            () -> scenario.policies() == Scenario.Policies.AFTER
+                                    ? RevalidatingFetch.fetch(cache, key, store, true)
+                                    : store.fetch(id),
+                            null);
+                } catch (SecretException e) {
+                    // counted at the service
+                }
+            }
+            at(now + READ_EVERY, this::read);
+        }
+
+        private long pollDelay(Duration interval) {
+            boolean first = !pollStarted;
+            pollStarted = true;
+            if (scenario.policies() == Scenario.Policies.AFTER) {
+                return RotationWatcher.delayNanos(interval, first, random);
+            }
+            // Before: every check one interval (less up to 0.5 s) after the last, the first one after start.
+            return RotationWatcher.delayNanos(interval, false, random);
+        }
+
+        private void poll() {
+            for (SecretId id : ids) {
+                try {
+                    Optional<String> version = store.currentVersion(id);
+                    if (scenario.policies() == Scenario.Policies.AFTER) {
+                        // As RotationWatcher.poll: a confirmed version stays fresh for another TTL.
+                        cache.renew(new SecretCache.Key("aws", id), version.orElseThrow(), cachePolicy);
+                    }
+                } catch (SecretException e) {
+                    // counted at the service; the watcher tries again next round
+                }
+            }
+            at(now + pollDelay(scenario.rotationInterval().orElseThrow()), this::poll);
+        }
+    }
+}
