@@ -229,4 +229,19 @@ class SecretCacheTest {
         cache.get(KEY, POLICY, store("v1"), "p");
         assertThat(cache.keys()).containsExactly(KEY);
     }
+
+    @Test
+    void aVersionTheStoreConfirmsStaysFreshForAnotherTtlAndAnotherVersionIsNotRenewed() {
+        assertEquals("v1", cache.get(KEY, POLICY, store("v1"), "p").version().orElseThrow());
+        advance(Duration.ofSeconds(8));
+        cache.renew(KEY, "v1", POLICY); // a rotation check said v1 is current: fresh until 18 s
+        advance(Duration.ofSeconds(8));
+        cache.get(KEY, POLICY, store("v2"), "p");
+        assertEquals(1, fetches.get(), "16 s after the fetch, 8 s after the renewal: still fresh");
+
+        cache.renew(KEY, "v0", POLICY); // not the cached version: nothing changes
+        advance(Duration.ofSeconds(3));
+        assertEquals("v2", cache.get(KEY, POLICY, store("v2"), "p").version().orElseThrow());
+        assertEquals(2, fetches.get(), "the TTL from the renewal ran out");
+    }
 }
