@@ -28,6 +28,23 @@ public record SecretId(String path, String field, String versionId, String stage
         this(path, field, null, null);
     }
 
+    // equals and hashCode written out: a record's generated ones bootstrap method handles on first use, tens of
+    // milliseconds of an application's start, and secret ids are map keys from the first fetch on.
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof SecretId other
+                && path.equals(other.path)
+                && Objects.equals(field, other.field)
+                && Objects.equals(versionId, other.versionId)
+                && Objects.equals(stage, other.stage);
+    }
+
+    @Override
+    public int hashCode() {
+        return ((path.hashCode() * 31 + Objects.hashCode(field)) * 31 + Objects.hashCode(versionId)) * 31
+                + Objects.hashCode(stage);
+    }
+
     private static String emptyToNull(String text) {
         return text == null || text.isEmpty() ? null : text;
     }

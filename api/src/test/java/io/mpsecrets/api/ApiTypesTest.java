@@ -3,6 +3,7 @@ package io.mpsecrets.api;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -88,6 +89,24 @@ class ApiTypesTest {
         assertEquals(new SecretId("secret/orders", null, "3", null), SecretId.parse("secret/orders?version=3"));
         assertEquals(SecretId.parse("prod/db#password"), previous.current());
         assertThrows(IllegalArgumentException.class, () -> SecretId.parse("prod/db?label=x"));
+    }
+
+    @Test
+    void secretIdsAreEqualWhenEveryPartIsAndHashAlike() {
+        SecretId id = new SecretId("prod/db", "password", "v1", null);
+        SecretId same = new SecretId("prod/db", "password", "v1", "");
+        assertEquals(id, same);
+        assertEquals(id.hashCode(), same.hashCode());
+        for (SecretId other : List.of(
+                new SecretId("prod/db2", "password", "v1", null),
+                new SecretId("prod/db", "user", "v1", null),
+                new SecretId("prod/db", null, "v1", null),
+                new SecretId("prod/db", "password", "v2", null),
+                new SecretId("prod/db", "password", null, "AWSCURRENT"))) {
+            assertNotEquals(id, other);
+            assertNotEquals(other, id);
+        }
+        assertNotEquals(id, "prod/db#password");
     }
 
     @Test

@@ -9,6 +9,7 @@ import io.mpsecrets.api.event.SecretRotated;
 import io.mpsecrets.backend.BackendCalls;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
@@ -40,7 +41,25 @@ public final class SecretCounts {
      * @param operation the backend's operation, for calls; else null
      * @param failure why it failed; null when it succeeded
      */
-    public record Key(Metric metric, String backend, String operation, FailureReason failure) {}
+    public record Key(Metric metric, String backend, String operation, FailureReason failure) {
+
+        // Written out: a record's generated equals and hashCode bootstrap method handles on first use, about 40 ms
+        // of an application's start (docs/performance.md).
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k
+                    && metric == k.metric
+                    && failure == k.failure
+                    && Objects.equals(backend, k.backend)
+                    && Objects.equals(operation, k.operation);
+        }
+
+        @Override
+        public int hashCode() {
+            return ((metric.hashCode() * 31 + Objects.hashCode(backend)) * 31 + Objects.hashCode(operation)) * 31
+                    + Objects.hashCode(failure);
+        }
+    }
 
     private final Map<Key, LongAdder> counts = new ConcurrentHashMap<>();
     private final Function<String, Optional<String>> kmsOfKey;

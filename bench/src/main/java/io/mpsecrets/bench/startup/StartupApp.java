@@ -1,0 +1,46 @@
+package io.mpsecrets.bench.startup;
+
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Properties;
+
+/**
+ * The application whose start-up {@link StartupReport} times as a whole process: builds a SmallRye config from a
+ * properties file with whatever interceptors and sources are on the class path (mp-secrets' or none), then reads
+ * {@code value.0} to {@code value.<n-1>}, as an application injecting n properties does.
+ *
+ * <pre>java -cp ... io.mpsecrets.bench.startup.StartupApp app.properties 50</pre>
+ */
+public final class StartupApp {
+
+    private StartupApp() {}
+
+    public static void main(String[] args) throws IOException {
+        Properties properties = new Properties();
+        try (InputStream in = Files.newInputStream(Path.of(args[0]))) {
+            properties.load(in);
+        }
+        java.util.Map<String, String> values = new java.util.HashMap<>();
+        properties.forEach((k, v) -> values.put((String) k, (String) v));
+        SmallRyeConfig config = new SmallRyeConfigBuilder()
+                .addDefaultInterceptors()
+                .addDiscoveredInterceptors()
+                .addDiscoveredSources()
+                .withSources(new PropertiesConfigSource(values, "app", 100))
+                .build();
+        int n = Integer.parseInt(args[1]);
+        long length = 0;
+        for (int i = 0; i < n; i++) {
+            length += config.getValue("value." + i, String.class).length();
+        }
+        // Something the JIT cannot drop, and a check that every value was read.
+        if (length == 0) {
+            throw new IllegalStateException("nothing read");
+        }
+    }
+}
