@@ -276,6 +276,15 @@ class AwsSecretsManagerStoreTest {
     }
 
     @Test
+    void oneListedPlainSecretBecomesThePropertyItsPrefixNames() {
+        String token = secret("single", "token-" + LeakGuard.CANARY);
+        SmallRyeConfig config = config(Map.of("mpsecrets.sources", "aws", "mpsecrets.aws.secrets.api.token", token));
+        assertEquals("token-" + LeakGuard.CANARY, config.getValue("api.token", String.class));
+        assertEquals(0, server.secretsManager().calls("BatchGetSecretValue"));
+        assertEquals(1, server.secretsManager().calls("GetSecretValue"));
+    }
+
+    @Test
     void whileBatchCallsAreThrottledStartUpReadsTheSecretsOneByOne() {
         List<String> names = new ArrayList<>();
         for (int i = 0; i < 30; i++) {

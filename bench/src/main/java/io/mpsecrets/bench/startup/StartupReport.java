@@ -52,11 +52,12 @@ public final class StartupReport {
                 || jar.contains("/io/smallrye/common/")
                 || jar.contains("/jboss-logging/")
                 || jar.contains("/org/ow2/asm/");
-        Predicate<String> core = smallrye.or(jar -> jar.contains("/mpsecrets-api/")
-                || jar.contains("/mpsecrets-impl/")
+        // mp-secrets' own modules are jars in a local repository, or target/classes in a reactor build.
+        Predicate<String> core = smallrye.or(jar -> holds(jar, "io/mpsecrets/api/SecretProvider.class")
+                || holds(jar, "io/mpsecrets/config/SecretMarker.class")
                 || jar.contains("/jakarta.json-api/")
                 || jar.contains("/parsson/"));
-        Predicate<String> aws = core.or(jar -> jar.contains("/mpsecrets-aws/")
+        Predicate<String> aws = core.or(jar -> holds(jar, "io/mpsecrets/aws/AwsClients.class")
                 || jar.contains("/software/amazon/")
                 || jar.contains("/slf4j-api/")
                 || jar.contains("/reactive-streams/"));
@@ -149,6 +150,19 @@ public final class StartupReport {
                             Locale.ROOT, "%-34s %7d %14.0f %7.2fx%n", variant.name(), n, median, median / plain);
                 }
             }
+        }
+    }
+
+    /** Whether a class path entry (a jar or a directory) holds {@code resource}. */
+    private static boolean holds(String entry, String resource) {
+        Path path = Path.of(entry);
+        if (Files.isDirectory(path)) {
+            return Files.exists(path.resolve(resource));
+        }
+        try (java.util.jar.JarFile jar = new java.util.jar.JarFile(path.toFile())) {
+            return jar.getEntry(resource) != null;
+        } catch (IOException e) {
+            return false;
         }
     }
 

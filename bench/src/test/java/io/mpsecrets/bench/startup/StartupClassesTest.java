@@ -40,7 +40,8 @@ class StartupClassesTest {
                 LocalKeyringKms.of(keyring), "local", EncryptionContext.forApplication("default"))) {
             for (int i = 0; i < 50; i++) {
                 properties.setProperty(
-                        "value." + i, encryptor.encrypt(("v" + i).getBytes(StandardCharsets.UTF_8), "value." + i));
+                        "value." + i,
+                        encryptor.encrypt(("secret-value-" + i + "-x").getBytes(StandardCharsets.UTF_8), "value." + i));
             }
         }
         Path file = dir.resolve("app.properties");
