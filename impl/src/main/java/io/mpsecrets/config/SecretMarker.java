@@ -60,14 +60,21 @@ public final class SecretMarker implements ConfigSourceInterceptor {
             }
             List<String> given = new ArrayList<>();
             String rewritten;
-            if (EncryptedValue.isEncryptedForm(raw)) {
-                // White space around ENC(...) (an editor's trailing space) changes nothing; an ENC(-shaped value
-                // that is not a well-formed one fails when read, never reaching the application as its text.
-                String tag = tags.tag(new TagTable.Encrypted(property, raw.strip()));
-                given.add(tag);
-                rewritten = tag;
-            } else {
-                rewritten = rewriteReferences(property, raw, given);
+            try {
+                if (EncryptedValue.isEncryptedForm(raw)) {
+                    // White space around ENC(...) (an editor's trailing space) changes nothing; an ENC(-shaped value
+                    // that is not a well-formed one fails when read, never reaching the application as its text.
+                    String tag = tags.tag(new TagTable.Encrypted(property, raw.strip()));
+                    given.add(tag);
+                    rewritten = tag;
+                } else {
+                    rewritten = rewriteReferences(property, raw, given);
+                }
+            } catch (RuntimeException malformed) {
+                // A bad reference after good ones: the good ones' tags go too, or every read of the value (which
+                // is marked again each time, as it never gets a marking) would leave tags behind.
+                given.forEach(tags::retire);
+                throw malformed;
             }
             TagTable.Marked next = new TagTable.Marked(raw, rewritten, List.copyOf(given));
             tags.replace(property, last, next);

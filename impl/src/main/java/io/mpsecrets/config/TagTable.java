@@ -49,6 +49,16 @@ final class TagTable {
         return tag;
     }
 
+    /** Forgets a tag that was given but never handed on. */
+    void retire(String tag) {
+        byTag.remove(tag);
+    }
+
+    /** How many tags stand for something now. */
+    int size() {
+        return byTag.size();
+    }
+
     /** Makes {@code next} the property's marking and retires the tags of the one it replaces. */
     void replace(String property, Marked previous, Marked next) {
         byProperty.put(property, next);
