@@ -10,8 +10,6 @@ import io.mpsecrets.api.exception.ConfigurationException;
 import io.mpsecrets.api.exception.SecretException;
 import io.mpsecrets.api.exception.SecretNotFoundException;
 import io.mpsecrets.api.exception.ServiceUnavailableException;
-import io.mpsecrets.cache.StartupFetch;
-import io.mpsecrets.cache.Ticker;
 import io.mpsecrets.provider.SecretFields;
 import io.mpsecrets.runtime.SecretReference;
 import io.mpsecrets.runtime.SecretsRuntime;
@@ -38,7 +36,7 @@ import org.eclipse.microprofile.config.spi.ConfigSource;
 /**
  * Builds one {@link SecretStoreConfigSource} per store named in {@code mpsecrets.sources}, reading
  * {@code mpsecrets.*} from the sources below it (the settings may themselves be {@code ENC(...)} values or
- * references: a Vault token, say). At start-up it fetches the listed secrets through {@link StartupFetch} (in batches
+ * references: a Vault token, say). At start-up it fetches the listed secrets through {@code StartupFetch} (in batches
  * where
  * the store has them, single reads while batches are throttled, transient failures retried after a jittered backoff)
  * for as long as the store answers within {@code mpsecrets.<store>.startup-timeout}: a required store that is down
@@ -96,19 +94,11 @@ public final class SecretStoreConfigSourceFactory implements ConfigSourceFactory
             values = fetchWithin(
                     store.startupTimeout(),
                     progress,
-                    () -> {
-                        Map<SecretId, SecretValue> fetched = StartupFetch.run(
-                                handle.provider(),
-                                listed.stream().map(StoreSettings.Listed::id).toList(),
-                                handle.can(Capability.BATCH),
-                                StartupFetch.Policy.DEFAULT,
-                                store.startupTimeout(),
-                                Ticker.SYSTEM,
-                                TimeUnit.NANOSECONDS::sleep,
-                                () -> progress.set(System.nanoTime()));
-                        secrets.prefetched(handle, fetched);
-                        return fetched;
-                    },
+                    () -> secrets.fetchAtStartup(
+                            handle,
+                            listed.stream().map(StoreSettings.Listed::id).toList(),
+                            store.startupTimeout(),
+                            () -> progress.set(System.nanoTime())),
                     store.store());
         } catch (SecretException e) {
             if (store.required()) {

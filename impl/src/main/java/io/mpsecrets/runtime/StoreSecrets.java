@@ -12,15 +12,18 @@ import io.mpsecrets.cache.CachePolicy;
 import io.mpsecrets.cache.CachedSecret;
 import io.mpsecrets.cache.RevalidatingFetch;
 import io.mpsecrets.cache.SecretCache;
+import io.mpsecrets.cache.StartupFetch;
 import io.mpsecrets.cache.Ticker;
 import io.mpsecrets.rotation.RotationWatcher;
 import io.mpsecrets.settings.Settings;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
@@ -137,6 +140,28 @@ public final class StoreSecrets implements AutoCloseable {
             }
         }
         return store;
+    }
+
+    /**
+     * Fetches a store's listed secrets at start-up as {@link StartupFetch} decides (batches where the store has them,
+     * single reads while batches are throttled, jittered backoff), for as long as the store answers within
+     * {@code timeout}, and caches them fresh from now.
+     *
+     * @param progressed told each time the store answered
+     */
+    public Map<SecretId, SecretValue> fetchAtStartup(
+            Store store, List<SecretId> ids, Duration timeout, Runnable progressed) {
+        Map<SecretId, SecretValue> values = StartupFetch.run(
+                store.provider(),
+                ids,
+                store.can(SecretProvider.Capability.BATCH),
+                StartupFetch.Policy.DEFAULT,
+                timeout,
+                Ticker.SYSTEM,
+                TimeUnit.NANOSECONDS::sleep,
+                progressed);
+        prefetched(store, values);
+        return values;
     }
 
     /** Secrets fetched together at start-up (a batch call), cached fresh from now. */
