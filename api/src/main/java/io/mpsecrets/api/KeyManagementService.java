@@ -6,7 +6,7 @@ import java.util.Optional;
 /**
  * Holds master keys and wraps and unwraps data keys with them; a master key never leaves it. Built by its
  * {@link io.mpsecrets.api.spi.KeyManagementServiceFactory}, which also says which key ids are its own.
- * Implementations: the local keyring (development default) and AWS KMS.
+ * Implementations: the local keyring (development default), AWS KMS and Vault Transit.
  *
  * <p>The encryption context is bound to every wrapped key: a KMS unwraps only with the same context, and it is
  * where a KMS decides whether the asking worker may unwrap (AWS key policy conditions on

@@ -29,7 +29,8 @@ final class KmsOptions {
             paramLabel = "NAME",
             defaultValue = MpSecretsSettings.DEFAULT_KMS,
             description =
-                    "Key management service by name: local (keyring file) or aws (AWS KMS). Default: ${DEFAULT-VALUE}.")
+                    "Key management service by name: local (keyring file), aws (AWS KMS) or vault-transit (Vault's "
+                            + "Transit engine; VAULT_ADDR and VAULT_TOKEN, or --endpoint). Default: ${DEFAULT-VALUE}.")
     String kms;
 
     @Option(
@@ -37,7 +38,7 @@ final class KmsOptions {
             paramLabel = "ID",
             description =
                     "Key for new data keys: local (newest keyring version, the default) or local:<name>; with --kms "
-                            + "aws a key ARN, key id or alias/<name>.")
+                            + "aws a key ARN, key id or alias/<name>; with --kms vault-transit vault-transit:<key>.")
     String keyId;
 
     @Option(
@@ -49,7 +50,7 @@ final class KmsOptions {
     @Option(
             names = "--endpoint",
             paramLabel = "URL",
-            description = "AWS KMS endpoint override, e.g. a mock or a VPC endpoint.")
+            description = "AWS KMS endpoint override (a mock, a VPC endpoint), or the Vault address for vault-transit.")
     URI endpoint;
 
     @Option(
@@ -105,7 +106,8 @@ final class KmsOptions {
         }
         if (!kms.equals(LocalKeyringKmsFactory.NAME)) {
             throw new MpSecretsCommand.UsageException(
-                    "--kms " + kms + " needs --key-id (for aws: a key ARN, key id or alias/<name>)");
+                    "--kms " + kms + " needs --key-id (for aws: a key ARN, key id or alias/<name>; for vault-transit:"
+                            + " vault-transit:<key>)");
         }
         return LocalKeyringKmsFactory.NAME;
     }

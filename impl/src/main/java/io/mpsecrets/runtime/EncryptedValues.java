@@ -34,7 +34,8 @@ public final class EncryptedValues implements AutoCloseable {
     private final Gate gate;
     private final ConcurrentHashMap<String, Decrypted> byProperty = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, LongAdder> reads = new ConcurrentHashMap<>();
-    private final LongAdder plaintextHits = new LongAdder();
+    /** Successful decryptions: the plaintext cache's hits are the reads less these, so a hit costs no counter. */
+    private final LongAdder decryptions = new LongAdder();
 
     EncryptedValues(
             KmsRegistry kms,
@@ -64,7 +65,6 @@ public final class EncryptedValues implements AutoCloseable {
             if (cached != null
                     && (cached.encrypted() == encrypted || cached.encrypted().equals(encrypted))) {
                 cached.reads().increment();
-                plaintextHits.increment();
                 auditor.accessed(cached.ref());
                 return cached.plaintext();
             }
@@ -92,6 +92,7 @@ public final class EncryptedValues implements AutoCloseable {
             byProperty.put(property, new Decrypted(encrypted, plaintext, ref, count));
         }
         count.increment();
+        decryptions.increment();
         auditor.accessed(ref);
         return plaintext;
     }
@@ -134,12 +135,16 @@ public final class EncryptedValues implements AutoCloseable {
         return byProperty.size();
     }
 
-    /** How many times each encrypted property was read, cache hits included. */
     /** Reads served from the plaintext cache, with no decryption (metrics). */
     public long plaintextCacheHits() {
-        return plaintextHits.sum();
+        long reads = 0;
+        for (LongAdder count : this.reads.values()) {
+            reads += count.sum();
+        }
+        return Math.max(0, reads - decryptions.sum());
     }
 
+    /** How many times each encrypted property was read, cache hits included. */
     public Map<String, Long> readCounts() {
         Map<String, Long> out = new TreeMap<>();
         reads.forEach((property, count) -> out.put(property, count.sum()));
@@ -154,6 +159,7 @@ public final class EncryptedValues implements AutoCloseable {
     public void close() {
         byProperty.clear();
         reads.clear();
+        decryptions.reset();
         dataKeys.close();
         kms.close();
     }

@@ -74,6 +74,11 @@ final class VaultClient {
         return call("GET", path, query, null, ref, true);
     }
 
+    /** {@code POST /v1/<path>} with a JSON body: the answer's JSON body. */
+    JsonObject post(String path, JsonObject body, SecretRef ref) {
+        return call("POST", path, null, body, ref, true);
+    }
+
     private JsonObject call(
             String method, String path, String query, JsonObject body, SecretRef ref, boolean authenticated) {
         boolean loggedInAgain = false;

@@ -38,6 +38,7 @@ public final class MockVault {
     private final Faults faults = new Faults();
     private final CallCounter counter = new CallCounter();
     private final Set<String> kv2Mounts = ConcurrentHashMap.newKeySet();
+    private final MockTransit transit = new MockTransit();
     private final Set<String> kv1Mounts = ConcurrentHashMap.newKeySet();
     private final ConcurrentHashMap<String, List<Version>> kv2 = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Map<String, String>> kv1 = new ConcurrentHashMap<>();
@@ -109,6 +110,29 @@ public final class MockVault {
     }
 
     /** Writes a KV v1 secret at {@code mount/path} (e.g. {@code kv/orders}). */
+    /** Creates a derived Transit key at {@code transit/keys/<name>}, as {@code derived=true} does in Vault. */
+    public void transitKey(String name) {
+        transit.create(name);
+    }
+
+    /** Rotates a Transit key: new data keys are wrapped under its next version, old ones still unwrap. */
+    public void rotateTransitKey(String name) {
+        try {
+            transit.rotate(name);
+        } catch (VaultError e) {
+            throw new IllegalArgumentException(e.getMessage());
+        }
+    }
+
+    /** The Transit key's {@code min_decryption_version}: older versions no longer unwrap. */
+    public void minDecryptionVersion(String name, int version) {
+        try {
+            transit.minDecryptionVersion(name, version);
+        } catch (VaultError e) {
+            throw new IllegalArgumentException(e.getMessage());
+        }
+    }
+
     public void putV1(String path, Map<String, String> data) {
         kv1.put(path, Map.copyOf(data));
     }
@@ -170,7 +194,7 @@ public final class MockVault {
 
     // ---- HTTP ----
 
-    private static final class VaultError extends Exception {
+    static final class VaultError extends Exception {
         private static final long serialVersionUID = 1L;
         final int status;
 
@@ -250,6 +274,10 @@ public final class MockVault {
         if (path.startsWith("sys/")) {
             return "sys";
         }
+        if (path.startsWith(MockTransit.MOUNT + "/")) {
+            String rest = path.substring(MockTransit.MOUNT.length() + 1);
+            return "transit:" + (rest.contains("/") ? rest.substring(0, rest.indexOf('/')) : rest);
+        }
         return method.equals("GET") ? "read" : method.equals("DELETE") ? "delete" : "write";
     }
 
@@ -294,6 +322,10 @@ public final class MockVault {
         }
         int slash = path.indexOf('/');
         String mount = slash < 0 ? path : path.substring(0, slash);
+        if (mount.equals(MockTransit.MOUNT) && slash > 0) {
+            authorize(caller, path, "update");
+            return transit.route(path.substring(slash + 1), method, body);
+        }
         if (kv2Mounts.contains(mount)) {
             return kv2(path, mount, method, body, caller, query);
         }

@@ -1,0 +1,224 @@
+package io.mpsecrets.testkit.vault;
+
+import io.mpsecrets.testkit.vault.MockVault.VaultError;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import java.nio.ByteBuffer;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.crypto.Cipher;
+import javax.crypto.Mac;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Vault's Transit secrets engine as far as a KMS for data keys needs it, at {@code transit/}: named keys with
+ * versions, derived keys ({@code context} required), {@code datakey/plaintext} and {@code datakey/wrapped},
+ * {@code decrypt}, {@code keys/<name>/rotate} and {@code keys/<name>/config} ({@code min_decryption_version}). Its
+ * ciphertexts look like Vault's ({@code vault:v<version>:<base64>}); inside, AES-256-GCM under a key derived from the
+ * version's key and the context with HMAC-SHA256 (the mock's own derivation: a ciphertext is opaque to clients).
+ */
+final class MockTransit {
+
+    static final String MOUNT = "transit";
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private static final class Key {
+        final List<byte[]> versions = new ArrayList<>();
+        volatile int minDecryptionVersion = 1;
+    }
+
+    private final Map<String, Key> keys = new ConcurrentHashMap<>();
+
+    /** Creates a derived key, as {@code vault write transit/keys/<name> derived=true}. */
+    void create(String name) {
+        keys.computeIfAbsent(name, n -> {
+            Key key = new Key();
+            key.versions.add(random(32));
+            return key;
+        });
+    }
+
+    void rotate(String name) throws VaultError {
+        Key key = key(name);
+        synchronized (key) {
+            key.versions.add(random(32));
+        }
+    }
+
+    int latestVersion(String name) throws VaultError {
+        Key key = key(name);
+        synchronized (key) {
+            return key.versions.size();
+        }
+    }
+
+    void minDecryptionVersion(String name, int version) throws VaultError {
+        key(name).minDecryptionVersion = version;
+    }
+
+    /** Serves {@code path} (below the mount), already authorised. */
+    JsonObject route(String path, String method, JsonObject body) throws VaultError {
+        if (!method.equals("POST") && !method.equals("PUT")) {
+            throw new VaultError(405, "unsupported operation");
+        }
+        if (path.startsWith("keys/") && path.endsWith("/rotate")) {
+            rotate(path.substring("keys/".length(), path.length() - "/rotate".length()));
+            return null;
+        }
+        if (path.startsWith("keys/") && path.endsWith("/config")) {
+            JsonValue min = body.get("min_decryption_version");
+            minDecryptionVersion(
+                    path.substring("keys/".length(), path.length() - "/config".length()),
+                    min instanceof jakarta.json.JsonNumber n
+                            ? n.intValue()
+                            : Integer.parseInt(string(body, "min_decryption_version")));
+            return null;
+        }
+        if (path.startsWith("keys/")) {
+            create(path.substring("keys/".length()));
+            return null;
+        }
+        if (path.startsWith("datakey/plaintext/") || path.startsWith("datakey/wrapped/")) {
+            boolean plaintext = path.startsWith("datakey/plaintext/");
+            String name = path.substring(path.indexOf('/', "datakey/".length()) + 1);
+            byte[] context = context(body);
+            byte[] dataKey = random(32);
+            String ciphertext = encrypt(name, context, dataKey);
+            var data = Json.createObjectBuilder().add("ciphertext", ciphertext).add("key_version", latestVersion(name));
+            if (plaintext) {
+                data.add("plaintext", Base64.getEncoder().encodeToString(dataKey));
+            }
+            return envelope(data.build());
+        }
+        if (path.startsWith("decrypt/")) {
+            String name = path.substring("decrypt/".length());
+            byte[] plaintext = decrypt(name, context(body), string(body, "ciphertext"));
+            return envelope(Json.createObjectBuilder()
+                    .add("plaintext", Base64.getEncoder().encodeToString(plaintext))
+                    .build());
+        }
+        throw new VaultError(404, "no handler for route \"" + MOUNT + "/" + path + "\". route entry not found.");
+    }
+
+    private String encrypt(String name, byte[] context, byte[] plaintext) throws VaultError {
+        Key key = key(name);
+        int version;
+        byte[] material;
+        synchronized (key) {
+            version = key.versions.size();
+            material = key.versions.get(version - 1);
+        }
+        byte[] nonce = random(12);
+        try {
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.ENCRYPT_MODE, derive(material, context), new GCMParameterSpec(128, nonce));
+            byte[] sealed = cipher.doFinal(plaintext);
+            byte[] out = ByteBuffer.allocate(nonce.length + sealed.length)
+                    .put(nonce)
+                    .put(sealed)
+                    .array();
+            return "vault:v" + version + ":" + Base64.getEncoder().encodeToString(out);
+        } catch (GeneralSecurityException e) {
+            throw new VaultError(500, "internal error");
+        }
+    }
+
+    private byte[] decrypt(String name, byte[] context, String ciphertext) throws VaultError {
+        Key key = key(name);
+        if (ciphertext == null || !ciphertext.startsWith("vault:v") || ciphertext.indexOf(':', 7) < 0) {
+            throw new VaultError(400, "invalid ciphertext: no prefix");
+        }
+        int colon = ciphertext.indexOf(':', 7);
+        int version;
+        byte[] sealed;
+        try {
+            version = Integer.parseInt(ciphertext.substring(7, colon));
+            sealed = Base64.getDecoder().decode(ciphertext.substring(colon + 1));
+        } catch (IllegalArgumentException e) {
+            throw new VaultError(400, "invalid ciphertext: version number could not be decoded");
+        }
+        byte[] material;
+        synchronized (key) {
+            if (version < 1 || version > key.versions.size()) {
+                throw new VaultError(400, "invalid key version");
+            }
+            if (version < key.minDecryptionVersion) {
+                throw new VaultError(400, "ciphertext or signature version is disallowed by policy (too old)");
+            }
+            material = key.versions.get(version - 1);
+        }
+        if (sealed.length < 12 + 16) {
+            throw new VaultError(400, "invalid ciphertext: too short");
+        }
+        try {
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.DECRYPT_MODE, derive(material, context), new GCMParameterSpec(128, sealed, 0, 12));
+            return cipher.doFinal(sealed, 12, sealed.length - 12);
+        } catch (GeneralSecurityException e) {
+            throw new VaultError(400, "cipher: message authentication failed");
+        }
+    }
+
+    private Key key(String name) throws VaultError {
+        Key key = keys.get(name);
+        if (key == null) {
+            throw new VaultError(400, "encryption key not found");
+        }
+        return key;
+    }
+
+    private static byte[] context(JsonObject body) throws VaultError {
+        String context = string(body, "context");
+        if (context == null || context.isEmpty()) {
+            throw new VaultError(
+                    400,
+                    "missing 'context' for key derivation; the key was created using a derived key,"
+                            + " which means additional, per-request information must be included in order to perform"
+                            + " operations with the key");
+        }
+        try {
+            return Base64.getDecoder().decode(context);
+        } catch (IllegalArgumentException e) {
+            throw new VaultError(400, "failed to base64-decode context");
+        }
+    }
+
+    private static SecretKeySpec derive(byte[] material, byte[] context) throws GeneralSecurityException {
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(material, "HmacSHA256"));
+        return new SecretKeySpec(mac.doFinal(context), "AES");
+    }
+
+    private static byte[] random(int length) {
+        byte[] out = new byte[length];
+        RANDOM.nextBytes(out);
+        return out;
+    }
+
+    private static String string(JsonObject body, String member) {
+        JsonValue value = body.get(member);
+        return value instanceof JsonString s ? s.getString() : null;
+    }
+
+    private static JsonObject envelope(JsonObject data) {
+        return Json.createObjectBuilder()
+                .add("request_id", java.util.UUID.randomUUID().toString())
+                .add("lease_id", "")
+                .add("renewable", false)
+                .add("lease_duration", 0)
+                .add("data", data)
+                .add("wrap_info", JsonValue.NULL)
+                .add("warnings", JsonValue.NULL)
+                .add("auth", JsonValue.NULL)
+                .build();
+    }
+}
