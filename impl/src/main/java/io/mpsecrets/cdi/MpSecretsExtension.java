@@ -1,9 +1,11 @@
 package io.mpsecrets.cdi;
 
 import io.mpsecrets.runtime.SecretsRuntime;
+import io.mpsecrets.settings.Settings;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.spi.AfterBeanDiscovery;
 import jakarta.enterprise.inject.spi.AfterDeploymentValidation;
 import jakarta.enterprise.inject.spi.BeanManager;
 import jakarta.enterprise.inject.spi.BeforeBeanDiscovery;
@@ -11,6 +13,7 @@ import jakarta.enterprise.inject.spi.BeforeShutdown;
 import jakarta.enterprise.inject.spi.DeploymentException;
 import jakarta.enterprise.inject.spi.Extension;
 import jakarta.enterprise.inject.spi.ProcessInjectionPoint;
+import java.time.Duration;
 import java.util.Optional;
 import javax.naming.InitialContext;
 import javax.naming.NamingException;
@@ -31,6 +34,12 @@ public class MpSecretsExtension implements Extension {
 
     private ApplicationSecrets secrets;
     private final ConvertedSecrets converted = new ConvertedSecrets();
+    private final RotationContext rotationScope = new RotationContext();
+
+    /** The context of {@link RotationScoped} beans. */
+    void afterBeanDiscovery(@Observes AfterBeanDiscovery event) {
+        event.addContext(rotationScope);
+    }
 
     /**
      * Health checks where the server has the MicroProfile Health API. Reached by name, so that the extension itself
@@ -60,7 +69,12 @@ public class MpSecretsExtension implements Extension {
                         MpSecretsExtension::moduleName,
                         () -> ContainerTelemetry.of(beanManager))
                 .forEach(problem -> event.addDeploymentProblem(new DeploymentException(problem)));
-        secrets.runtime().ifPresent(runtime -> converted.warn(config, runtime));
+        secrets.runtime().ifPresent(runtime -> {
+            converted.warn(config, runtime);
+            rotationScope.grace(new Settings(name -> config.getOptionalValue(name, String.class))
+                    .duration("mpsecrets.rotation.grace", Duration.ofMinutes(5)));
+            runtime.auditor().observe(rotationScope::observe);
+        });
     }
 
     /**
@@ -97,6 +111,7 @@ public class MpSecretsExtension implements Extension {
     }
 
     void beforeShutdown(@Observes BeforeShutdown event) {
+        rotationScope.shutdown();
         if (secrets != null) {
             secrets.stop();
         }

@@ -59,6 +59,7 @@ public final class EncryptedValues implements AutoCloseable {
      * @throws SecretException naming the property and key id when the value does not decrypt (audited)
      */
     public String plaintext(String property, String encrypted) {
+        SecretReads.read(property);
         gate.enter(property);
         try {
             Decrypted cached = byProperty.get(property);

@@ -91,6 +91,7 @@ public final class StoreSecrets implements AutoCloseable {
     public String value(String property, SecretReference reference, Settings lookup) {
         SecretRef ref =
                 new SecretRef(property, reference.store(), reference.id().toString(), null, null);
+        SecretReads.read(property);
         gate.enter(property);
         try {
             Store store = store(reference.store(), "the reference ${" + reference + "}", lookup);

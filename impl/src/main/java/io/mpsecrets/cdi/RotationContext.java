@@ -1,0 +1,149 @@
+package io.mpsecrets.cdi;
+
+import io.mpsecrets.api.event.SecretEvent;
+import io.mpsecrets.api.event.SecretRotated;
+import io.mpsecrets.runtime.SecretReads;
+import jakarta.enterprise.context.spi.AlterableContext;
+import jakarta.enterprise.context.spi.Contextual;
+import jakarta.enterprise.context.spi.CreationalContext;
+import java.lang.annotation.Annotation;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The context of {@link RotationScoped}: one instance per bean, created with the secrets it reads captured
+ * ({@link SecretReads}); a {@link SecretRotated} for one of them takes the instance out at once (the next call builds
+ * a new one) and destroys it after the grace period. Thread-safe: creation is once per bean, under the bean's lock.
+ */
+final class RotationContext implements AlterableContext {
+
+    private static final Logger LOG = Logger.getLogger("io.mpsecrets.cdi");
+
+    private record Held(Object instance, CreationalContext<?> creational, Set<String> properties) {}
+
+    private final Map<Contextual<?>, Held> instances = new ConcurrentHashMap<>();
+    private final Map<Contextual<?>, Object> locks = new ConcurrentHashMap<>();
+    private final Set<Runnable> retired = ConcurrentHashMap.newKeySet();
+    private volatile Duration grace = Duration.ofMinutes(5);
+    private volatile ScheduledExecutorService destroyer;
+
+    @Override
+    public Class<? extends Annotation> getScope() {
+        return RotationScoped.class;
+    }
+
+    @Override
+    public boolean isActive() {
+        return true;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T> T get(Contextual<T> contextual, CreationalContext<T> creational) {
+        Held held = instances.get(contextual);
+        if (held != null || creational == null) {
+            return held == null ? null : (T) held.instance();
+        }
+        synchronized (locks.computeIfAbsent(contextual, c -> new Object())) {
+            held = instances.get(contextual);
+            if (held == null) {
+                Set<String> read = new HashSet<>();
+                T instance = SecretReads.capture(read, () -> contextual.create(creational));
+                held = new Held(instance, creational, Set.copyOf(read));
+                instances.put(contextual, held);
+            }
+            return (T) held.instance();
+        }
+    }
+
+    @Override
+    public <T> T get(Contextual<T> contextual) {
+        return get(contextual, null);
+    }
+
+    @Override
+    public void destroy(Contextual<?> contextual) {
+        Held held = instances.remove(contextual);
+        if (held != null) {
+            destroy(contextual, held);
+        }
+    }
+
+    /** How long a rotated-out instance lives on for calls under way ({@code mpsecrets.rotation.grace}). */
+    void grace(Duration grace) {
+        this.grace = grace;
+    }
+
+    /** The runtime's events: a rotation takes out the instances built with the rotated property. */
+    void observe(SecretEvent event) {
+        if (!(event instanceof SecretRotated rotated) || rotated.ref().property() == null) {
+            return;
+        }
+        String property = rotated.ref().property();
+        instances.forEach((contextual, held) -> {
+            if (held.properties().contains(property) && instances.remove(contextual, held)) {
+                retire(contextual, held);
+            }
+        });
+    }
+
+    private void retire(Contextual<?> contextual, Held held) {
+        Runnable destroy = new Runnable() {
+            @Override
+            public void run() {
+                if (retired.remove(this)) {
+                    destroy(contextual, held);
+                }
+            }
+        };
+        retired.add(destroy);
+        destroyer().schedule(destroy, grace.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private synchronized ScheduledExecutorService destroyer() {
+        if (destroyer == null) {
+            destroyer = Executors.newSingleThreadScheduledExecutor(task -> {
+                Thread thread = new Thread(task, "mpsecrets-rotation-scope");
+                thread.setDaemon(true);
+                return thread;
+            });
+        }
+        return destroyer;
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static void destroy(Contextual contextual, Held held) {
+        try {
+            contextual.destroy(held.instance(), held.creational());
+        } catch (RuntimeException e) {
+            LOG.log(
+                    Level.WARNING,
+                    "mp-secrets: destroying a @RotationScoped instance failed: "
+                            + e.getClass().getName());
+        }
+    }
+
+    /** At shutdown: every instance, and those waiting out their grace, destroyed now. */
+    void shutdown() {
+        for (Runnable destroy : Set.copyOf(retired)) {
+            destroy.run();
+        }
+        instances.keySet().forEach(this::destroy);
+        ScheduledExecutorService executor;
+        synchronized (this) {
+            executor = destroyer;
+            destroyer = null;
+        }
+        if (executor != null) {
+            executor.shutdownNow();
+        }
+    }
+}
