@@ -5,8 +5,14 @@ import io.mpsecrets.testkit.leak.LeakGuard;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.jboss.arquillian.config.descriptor.api.ArquillianDescriptor;
 import org.jboss.arquillian.container.spi.client.deployment.DeploymentDescription;
@@ -63,12 +69,39 @@ public final class MockServices {
         if (!Files.isDirectory(logs)) {
             return;
         }
-        try (var files = Files.walk(logs)) {
-            for (Path file : files.filter(Files::isRegularFile).toList()) {
-                LeakGuard.check(Files.readString(file, StandardCharsets.ISO_8859_1), "server log " + file);
-            }
+        List<Path> found = new ArrayList<>();
+        try {
+            Files.walkFileTree(logs, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+                    if (attributes.isRegularFile()) {
+                        found.add(file);
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                    if (e instanceof NoSuchFileException) {
+                        return FileVisitResult.CONTINUE; // gone while we looked: a rotated log, a dropped lock
+                    }
+                    throw e;
+                }
+            });
         } catch (IOException e) {
             throw new UncheckedIOException("cannot scan the server's logs in " + logs, e);
+        }
+        for (Path file : found) {
+            String text;
+            try {
+                text = Files.readString(file, StandardCharsets.ISO_8859_1);
+            } catch (NoSuchFileException gone) {
+                // A running server rotates its logs and drops its lock files: what is gone holds nothing to scan.
+                continue;
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the server's log " + file, e);
+            }
+            LeakGuard.check(text, "server log " + file);
         }
     }
 }
