@@ -51,7 +51,8 @@ public final class SecretFields {
             JsonObject object;
             try (JsonReader reader = Json.createReader(new ByteArrayInputStream(bytes))) {
                 object = reader.readObject();
-            } catch (JsonException | IllegalStateException e) {
+            } catch (JsonException | IllegalStateException | NumberFormatException | ArithmeticException e) {
+                // Not JSON, or a number JSON-P cannot hold (an exponent beyond an int's range, found by fuzzing).
                 return Optional.empty();
             }
             Map<String, String> fields = new LinkedHashMap<>();

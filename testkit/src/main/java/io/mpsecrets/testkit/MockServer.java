@@ -232,7 +232,7 @@ public final class MockServer implements AutoCloseable {
         }
         try (JsonReader reader = Json.createReader(new ByteArrayInputStream(body))) {
             return reader.readObject();
-        } catch (JsonException | IllegalStateException e) {
+        } catch (JsonException | IllegalStateException | NumberFormatException | ArithmeticException e) {
             throw AwsError.badRequest("SerializationException", "Start of structure or map found where not expected");
         }
     }

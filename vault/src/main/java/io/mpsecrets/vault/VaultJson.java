@@ -47,6 +47,9 @@ final class VaultJson {
                 return reader.readObject();
             } catch (JsonException | IllegalStateException e) {
                 throw new InvalidSecretValueException(ref, "Vault answered with something other than a JSON object");
+            } catch (NumberFormatException | ArithmeticException e) {
+                // Found by fuzzing: a number whose exponent is beyond an int's range fails inside the parser.
+                throw new InvalidSecretValueException(ref, "Vault answered with a number JSON cannot hold");
             }
         } finally {
             Arrays.fill(body, (byte) 0);
@@ -102,7 +105,13 @@ final class VaultJson {
             return Optional.empty();
         }
         if (value instanceof JsonNumber number) {
-            BigDecimal decimal = number.bigDecimalValue();
+            BigDecimal decimal;
+            try {
+                decimal = number.bigDecimalValue();
+            } catch (NumberFormatException | ArithmeticException e) {
+                // JSON-P parses numbers when asked: an exponent beyond an int's range (1e99999999999) fails here.
+                throw odd(ref, name);
+            }
             if (decimal.signum() >= 0
                     && decimal.compareTo(TEN_YEARS_SECONDS) <= 0
                     && decimal.stripTrailingZeros().scale() <= 0) {

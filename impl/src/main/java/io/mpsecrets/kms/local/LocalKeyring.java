@@ -145,6 +145,9 @@ public final class LocalKeyring implements AutoCloseable {
             json = reader.readObject();
         } catch (JsonException | IllegalStateException e) {
             throw new ConfigurationException("keyring file " + file + " is not a JSON object");
+        } catch (NumberFormatException | ArithmeticException e) {
+            // JSON-P parses numbers as it reads: an exponent beyond an int's range fails in the parser.
+            throw new ConfigurationException("keyring file " + file + " holds a number JSON cannot hold");
         }
         try {
             return fromJson(json, file);

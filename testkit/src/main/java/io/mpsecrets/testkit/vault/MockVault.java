@@ -581,7 +581,7 @@ public final class MockVault {
             }
             try (JsonReader reader = Json.createReader(new java.io.ByteArrayInputStream(bytes))) {
                 return reader.readObject();
-            } catch (JsonException | IllegalStateException e) {
+            } catch (JsonException | IllegalStateException | NumberFormatException | ArithmeticException e) {
                 throw new VaultError(400, "failed to parse JSON input");
             }
         }
