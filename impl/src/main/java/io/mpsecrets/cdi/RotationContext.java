@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -27,7 +28,17 @@ final class RotationContext implements AlterableContext {
 
     private static final Logger LOG = Logger.getLogger("io.mpsecrets.cdi");
 
-    private record Held(Object instance, CreationalContext<?> creational, Set<String> properties) {}
+    private record Held(Object instance, CreationalContext<?> creational, Set<String> properties, long createdAt) {}
+
+    /** Orders creations and rotations. */
+    private final AtomicLong clock = new AtomicLong();
+    /**
+     * One stamp per rotation (secret and new version): a rotation read by two properties (a user and a password)
+     * comes as two events, and an instance built between them already has the new values.
+     */
+    private final Map<String, Long> rotations = new ConcurrentHashMap<>();
+    /** Per property, the stamp of its latest rotation: an instance whose creation straddled it is retired at once. */
+    private final Map<String, Long> rotatedAt = new ConcurrentHashMap<>();
 
     private final Map<Contextual<?>, Held> instances = new ConcurrentHashMap<>();
     private final Map<Contextual<?>, Object> locks = new ConcurrentHashMap<>();
@@ -55,10 +66,18 @@ final class RotationContext implements AlterableContext {
         synchronized (locks.computeIfAbsent(contextual, c -> new Object())) {
             held = instances.get(contextual);
             if (held == null) {
+                long createdAt = clock.incrementAndGet();
                 Set<String> read = new HashSet<>();
                 T instance = SecretReads.capture(read, () -> contextual.create(creational));
-                held = new Held(instance, creational, Set.copyOf(read));
+                held = new Held(instance, creational, Set.copyOf(read), createdAt);
                 instances.put(contextual, held);
+                for (String property : held.properties()) {
+                    // A secret it read rotated while it was being built: this call gets it, the next a new one.
+                    if (rotatedAt.getOrDefault(property, 0L) > createdAt && instances.remove(contextual, held)) {
+                        retire(contextual, held);
+                        break;
+                    }
+                }
             }
             return (T) held.instance();
         }
@@ -88,8 +107,18 @@ final class RotationContext implements AlterableContext {
             return;
         }
         String property = rotated.ref().property();
+        if (rotations.size() > 1024) {
+            rotations.clear(); // old rotations' events have all come long since
+        }
+        long stamp = rotations.computeIfAbsent(
+                rotated.ref().provider() + "\u0000" + rotated.ref().secretId() + "\u0000"
+                        + rotated.ref().version(),
+                rotation -> clock.incrementAndGet());
+        rotatedAt.merge(property, stamp, Math::max);
         instances.forEach((contextual, held) -> {
-            if (held.properties().contains(property) && instances.remove(contextual, held)) {
+            if (held.createdAt() < stamp
+                    && held.properties().contains(property)
+                    && instances.remove(contextual, held)) {
                 retire(contextual, held);
             }
         });

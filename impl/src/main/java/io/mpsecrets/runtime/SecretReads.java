@@ -35,8 +35,8 @@ public final class SecretReads {
         }
     }
 
-    /** A secret property was read on this thread. */
-    static void read(String property) {
+    /** A secret property was read on this thread (the runtime's readers call it). */
+    public static void read(String property) {
         if (capturing == 0) {
             return;
         }
