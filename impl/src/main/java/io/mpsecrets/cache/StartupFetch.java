@@ -163,17 +163,13 @@ public final class StartupFetch {
         return policy.backoffNanos(failures);
     }
 
-    public boolean done() {
-        return remaining.isEmpty();
-    }
-
     /** What was fetched so far; the caller owns the values. */
     public Map<SecretId, SecretValue> fetched() {
         return fetched;
     }
 
     /** The last transient failure, if any call failed. */
-    public Optional<SecretException> lastFailure() {
+    private Optional<SecretException> lastFailure() {
         return Optional.ofNullable(lastFailure);
     }
 

@@ -161,13 +161,8 @@ public final class StoreSecrets implements AutoCloseable {
                 Ticker.SYSTEM,
                 TimeUnit.NANOSECONDS::sleep,
                 progressed);
-        prefetched(store, values);
-        return values;
-    }
-
-    /** Secrets fetched together at start-up (a batch call), cached fresh from now. */
-    public void prefetched(Store store, Map<SecretId, SecretValue> values) {
         cache.putAll(store.name(), values, store.policy());
+        return values;
     }
 
     /** The cached version of a whole secret, if it was fetched. */

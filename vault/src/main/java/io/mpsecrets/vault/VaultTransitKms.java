@@ -15,8 +15,6 @@ import io.mpsecrets.api.exception.UnknownKeyException;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
-import jakarta.json.JsonString;
-import jakarta.json.JsonValue;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
@@ -103,19 +101,14 @@ public final class VaultTransitKms implements KeyManagementService {
     }
 
     private static JsonObject data(JsonObject answer, SecretRef ref) {
-        JsonValue data = answer.get("data");
-        if (!(data instanceof JsonObject object)) {
-            throw new InvalidSecretValueException(ref, "Vault answered without a data object");
-        }
-        return object;
+        return VaultJson.optionalObject(answer, "data", ref)
+                .orElseThrow(() -> new InvalidSecretValueException(ref, "Vault answered without a data object"));
     }
 
     private static String string(JsonObject data, String member, SecretRef ref) {
-        JsonValue value = data.get(member);
-        if (!(value instanceof JsonString text) || text.getString().isEmpty()) {
-            throw new InvalidSecretValueException(ref, "Vault answered without '" + member + "'");
-        }
-        return text.getString();
+        return VaultJson.string(data, member, ref)
+                .filter(text -> !text.isEmpty())
+                .orElseThrow(() -> new InvalidSecretValueException(ref, "Vault answered without '" + member + "'"));
     }
 
     /** The answer's base64 plaintext, which must be an AES-256 key. */

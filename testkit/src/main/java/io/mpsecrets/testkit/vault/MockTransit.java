@@ -1,9 +1,11 @@
 package io.mpsecrets.testkit.vault;
 
+import static io.mpsecrets.testkit.vault.MockVault.envelope;
+import static io.mpsecrets.testkit.vault.MockVault.string;
+
 import io.mpsecrets.testkit.vault.MockVault.VaultError;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
@@ -202,23 +204,5 @@ final class MockTransit {
         byte[] out = new byte[length];
         RANDOM.nextBytes(out);
         return out;
-    }
-
-    private static String string(JsonObject body, String member) {
-        JsonValue value = body.get(member);
-        return value instanceof JsonString s ? s.getString() : null;
-    }
-
-    private static JsonObject envelope(JsonObject data) {
-        return Json.createObjectBuilder()
-                .add("request_id", java.util.UUID.randomUUID().toString())
-                .add("lease_id", "")
-                .add("renewable", false)
-                .add("lease_duration", 0)
-                .add("data", data)
-                .add("wrap_info", JsonValue.NULL)
-                .add("warnings", JsonValue.NULL)
-                .add("auth", JsonValue.NULL)
-                .build();
     }
 }

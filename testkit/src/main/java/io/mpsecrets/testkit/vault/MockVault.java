@@ -537,7 +537,7 @@ public final class MockVault {
         throw new VaultError(403, "1 error occurred:\n\t* permission denied\n\n");
     }
 
-    private static JsonObject envelope(JsonObject data) {
+    static JsonObject envelope(JsonObject data) {
         return Json.createObjectBuilder()
                 .add("request_id", UUID.randomUUID().toString())
                 .add("lease_id", "")
@@ -568,7 +568,7 @@ public final class MockVault {
         return out;
     }
 
-    private static String string(JsonObject body, String member) {
+    static String string(JsonObject body, String member) {
         JsonValue value = body.get(member);
         return value instanceof JsonString s ? s.getString() : null;
     }
