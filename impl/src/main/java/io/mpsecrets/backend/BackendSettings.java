@@ -1,6 +1,7 @@
 package io.mpsecrets.backend;
 
 import io.mpsecrets.api.spi.BackendContext;
+import io.mpsecrets.api.spi.SecretChanges;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -12,7 +13,8 @@ public record BackendSettings(
         String prefix,
         Function<String, Optional<String>> lookup,
         Map<String, String> environment,
-        String application)
+        String application,
+        SecretChanges changes)
         implements BackendContext {
 
     public BackendSettings {
@@ -21,6 +23,16 @@ public record BackendSettings(
         Objects.requireNonNull(lookup, "lookup");
         Objects.requireNonNull(environment, "environment");
         Objects.requireNonNull(application, "application");
+        Objects.requireNonNull(changes, "changes");
+    }
+
+    public BackendSettings(
+            String name,
+            String prefix,
+            Function<String, Optional<String>> lookup,
+            Map<String, String> environment,
+            String application) {
+        this(name, prefix, lookup, environment, application, SecretChanges.NONE);
     }
 
     /** A store's context: settings under {@code mpsecrets.<name>.}. */
@@ -30,6 +42,16 @@ public record BackendSettings(
             Map<String, String> environment,
             String application) {
         return new BackendSettings(name, "mpsecrets." + name + ".", lookup, environment, application);
+    }
+
+    /** A store's context whose changes go to {@code changes} (the runtime's). */
+    public static BackendSettings store(
+            String name,
+            Function<String, Optional<String>> lookup,
+            Map<String, String> environment,
+            String application,
+            SecretChanges changes) {
+        return new BackendSettings(name, "mpsecrets." + name + ".", lookup, environment, application, changes);
     }
 
     /** A KMS's context: settings under {@code mpsecrets.kms.<name>.}. */

@@ -5,6 +5,7 @@ import io.mpsecrets.api.SecretProvider;
 import io.mpsecrets.api.SecretRef;
 import io.mpsecrets.api.SecretValue;
 import io.mpsecrets.api.exception.SecretException;
+import io.mpsecrets.api.spi.SecretChanges;
 import io.mpsecrets.backend.BackendSettings;
 import io.mpsecrets.backend.Backends;
 import io.mpsecrets.backend.StoreBackend;
@@ -131,7 +132,10 @@ public final class StoreSecrets implements AutoCloseable {
                 store = stores.get(name);
                 if (store == null) {
                     StoreBackend backend = backends.openStore(
-                            name, where, BackendSettings.store(name, lookup.lookup(), environment, application));
+                            name,
+                            where,
+                            BackendSettings.store(
+                                    name, lookup.lookup(), environment, application, new StoreChanges(name)));
                     store = new Store(name, backend, StoreSettings.cachePolicy(name, lookup));
                     stores.put(name, store);
                 }
@@ -222,6 +226,38 @@ public final class StoreSecrets implements AutoCloseable {
         @Override
         public void checkSucceeded(SecretCache.Key key) {
             reachable.accept(key.provider());
+        }
+    }
+
+    /**
+     * What a store reports of its own changes (a lease re-issued): the secret is fetched again and swapped in, which
+     * reports the rotation to the properties that read it; a failure is audited as a failed check, the value in
+     * service staying.
+     */
+    private final class StoreChanges implements SecretChanges {
+        private final String store;
+
+        StoreChanges(String store) {
+            this.store = store;
+        }
+
+        @Override
+        public void changed(SecretId id) {
+            SecretCache.Key key = new SecretCache.Key(store, id.withoutField());
+            Store open = stores.get(store);
+            if (open == null || cache.peek(key).isEmpty()) {
+                return; // not served yet: the first read fetches the current value
+            }
+            try {
+                cache.replace(key, open.provider().fetch(key.id()), open.policy());
+            } catch (SecretException e) {
+                auditing.checkFailed(key, e);
+            }
+        }
+
+        @Override
+        public void failed(SecretId id, SecretException failure) {
+            auditing.checkFailed(new SecretCache.Key(store, id.withoutField()), failure);
         }
     }
 

@@ -155,6 +155,7 @@ public final class MockServer implements AutoCloseable {
     @Override
     public void close() {
         http.stop(0);
+        vault.close();
         executor.shutdownNow();
         try {
             executor.awaitTermination(5, TimeUnit.SECONDS);

@@ -6,6 +6,7 @@ import io.mpsecrets.api.SecretRef;
 import io.mpsecrets.api.SecretValue;
 import io.mpsecrets.api.exception.InvalidSecretValueException;
 import io.mpsecrets.api.exception.SecretNotFoundException;
+import io.mpsecrets.api.spi.SecretChanges;
 import io.mpsecrets.provider.ContentVersion;
 import jakarta.json.JsonObject;
 import java.nio.charset.StandardCharsets;
@@ -20,18 +21,33 @@ import java.util.Optional;
  * {@code ?version=N} reads that version) and asks {@code /v1/secret/metadata/orders} for the current version
  * when polling for rotation; on a KV v1 mount it reads {@code /v1/<mount>/<path>}, whose version is a keyed hash
  * of the content. The secret's value is its data object as JSON, so its keys are fields
- * ({@code ${vault::secret/orders#api_key}}).
+ * ({@code ${vault::secret/orders#api_key}}). On a leased mount ({@link LeaseSettings#mounts()}, {@code database} by
+ * default) a read issues a leased secret, e.g. {@code database/creds/orders}, which {@link VaultLeases} keeps: its
+ * version is the lease's handle, and a new lease is a rotation.
  */
 public final class VaultSecretProvider implements SecretProvider {
 
     public static final String NAME = "vault";
 
     private final VaultSettings settings;
+    private final LeaseSettings leaseSettings;
     private final VaultClient client;
+    private final VaultLeases leases;
 
     public VaultSecretProvider(VaultSettings settings) {
+        this(settings, LeaseSettings.DEFAULT, SecretChanges.NONE, "mpsecrets");
+    }
+
+    /**
+     * @param changes where leases re-issued or lost are reported
+     * @param application names the lease timer's thread
+     */
+    public VaultSecretProvider(
+            VaultSettings settings, LeaseSettings leaseSettings, SecretChanges changes, String application) {
         this.settings = settings;
+        this.leaseSettings = leaseSettings;
         this.client = new VaultClient(settings);
+        this.leases = new VaultLeases(client, leaseSettings, changes, application);
     }
 
     @Override
@@ -59,6 +75,9 @@ public final class VaultSecretProvider implements SecretProvider {
             throw new SecretNotFoundException(ref, "Vault KV has version numbers, not stages: use ?version=N");
         }
         Location at = locate(whole);
+        if (leaseSettings.leased(at.mount())) {
+            return leases.current(whole, leasedPath(at, whole, ref), ref);
+        }
         if (at.kvVersion() == 1) {
             if (whole.versionId() != null) {
                 throw new SecretNotFoundException(ref, "a KV version 1 secret has only its current value");
@@ -73,6 +92,15 @@ public final class VaultSecretProvider implements SecretProvider {
             query = "version=" + whole.versionId();
         }
         return kv2Value(client.get(at.mount() + "/data/" + at.path(), query, ref), ref);
+    }
+
+    /** A leased secret's path, read as it is; each read issues a new secret, so there are no versions to pin. */
+    private static String leasedPath(Location at, SecretId whole, SecretRef ref) {
+        if (whole.versionId() != null) {
+            throw new SecretNotFoundException(
+                    ref, "a leased secret has no versions to pin: each lease is a new secret");
+        }
+        return at.mount() + "/" + at.path();
     }
 
     /** The value in a KV version 1 read's answer: its data object, versioned by a keyed hash of the content. */
@@ -107,10 +135,13 @@ public final class VaultSecretProvider implements SecretProvider {
             return Optional.of(whole.versionId());
         }
         Location at = locate(whole);
+        SecretRef ref = ref(whole);
+        if (leaseSettings.leased(at.mount())) {
+            return Optional.of(leases.version(whole, leasedPath(at, whole, ref), ref));
+        }
         if (at.kvVersion() == 1) {
             return SecretProvider.super.currentVersion(whole);
         }
-        SecretRef ref = ref(whole);
         return kv2CurrentVersion(client.get(at.mount() + "/metadata/" + at.path(), null, ref), ref);
     }
 
@@ -139,6 +170,12 @@ public final class VaultSecretProvider implements SecretProvider {
             }
         }
         return null;
+    }
+
+    /** Revokes the application's leases unless the settings keep them. */
+    @Override
+    public void close() {
+        leases.close();
     }
 
     private static SecretRef ref(SecretId id) {

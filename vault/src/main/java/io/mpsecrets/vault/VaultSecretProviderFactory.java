@@ -10,7 +10,8 @@ import java.util.Set;
 
 /**
  * {@code vault}: HashiCorp Vault's KV secrets engine (version 1 and 2) through the JDK HTTP client, configured from
- * {@code mpsecrets.vault.*} and Vault's own environment variables ({@code VAULT_ADDR}, {@code VAULT_TOKEN}, ...).
+ * {@code mpsecrets.vault.*} and Vault's own environment variables ({@code VAULT_ADDR}, {@code VAULT_TOKEN}, ...);
+ * leased secrets (the database engine's credentials) are renewed and re-issued as their leases require.
  */
 public final class VaultSecretProviderFactory implements SecretProviderFactory {
 
@@ -26,6 +27,11 @@ public final class VaultSecretProviderFactory implements SecretProviderFactory {
 
     @Override
     public SecretProvider create(BackendContext context) {
-        return new VaultSecretProvider(VaultSettings.read(Settings.of(context), context.environment()));
+        Settings settings = Settings.of(context);
+        return new VaultSecretProvider(
+                VaultSettings.read(settings, context.environment()),
+                LeaseSettings.read(settings),
+                context.changes(),
+                context.application());
     }
 }

@@ -31,4 +31,11 @@ public interface BackendContext {
 
     /** The application (worker) name, {@code mpsecrets.app}. */
     String application();
+
+    /**
+     * Where a store reports changes it makes itself (leases re-issued or lost); {@link SecretChanges#NONE} by default.
+     */
+    default SecretChanges changes() {
+        return SecretChanges.NONE;
+    }
 }

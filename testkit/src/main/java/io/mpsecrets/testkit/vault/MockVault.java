@@ -28,7 +28,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * HashiCorp Vault's HTTP API as {@code vault server -dev} gives it, for what mp-secrets uses: KV v2 mounted at
- * {@code secret/} (data, metadata, versions), a KV v1 mount at {@code kv/}, a root token, AppRole and Kubernetes
+ * {@code secret/} (data, metadata, versions), a KV v1 mount at {@code kv/}, Transit at {@code transit/}
+ * ({@link MockTransit}), the database engine at {@code database/} with leases ({@link MockDatabase}), a root token,
+ * AppRole and Kubernetes
  * logins, token renewal and lookup, path policies (403 with Vault's error JSON), the sealed state (503) and
  * namespaces ({@code X-Vault-Namespace}). Faults and counters as for the AWS mocks.
  */
@@ -39,6 +41,7 @@ public final class MockVault {
     private final CallCounter counter = new CallCounter();
     private final Set<String> kv2Mounts = ConcurrentHashMap.newKeySet();
     private final MockTransit transit = new MockTransit();
+    private final MockDatabase database = new MockDatabase();
     private final Set<String> kv1Mounts = ConcurrentHashMap.newKeySet();
     private final ConcurrentHashMap<String, List<Version>> kv2 = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Map<String, String>> kv1 = new ConcurrentHashMap<>();
@@ -86,6 +89,16 @@ public final class MockVault {
 
     public String rootToken() {
         return rootToken;
+    }
+
+    /** The database secrets engine at {@code database/}. */
+    public MockDatabase database() {
+        return database;
+    }
+
+    /** Stops the database engine's expiry timer. */
+    public void close() {
+        database.close();
     }
 
     public Faults faults() {
@@ -271,8 +284,14 @@ public final class MockVault {
         if (path.contains("/metadata/")) {
             return "metadata";
         }
+        if (path.startsWith("sys/leases/")) {
+            return "lease:" + path.substring("sys/leases/".length());
+        }
         if (path.startsWith("sys/")) {
             return "sys";
+        }
+        if (path.startsWith(MockDatabase.MOUNT + "/creds/")) {
+            return "database:creds";
         }
         if (path.startsWith(MockTransit.MOUNT + "/")) {
             String rest = path.substring(MockTransit.MOUNT.length() + 1);
@@ -320,8 +339,16 @@ public final class MockVault {
                     .add("policies", array(caller.policies()))
                     .build());
         }
+        if (path.startsWith("sys/leases/") && (method.equals("POST") || method.equals("PUT"))) {
+            authorize(caller, path, "update");
+            return database.leases(path.substring("sys/leases/".length()), body);
+        }
         int slash = path.indexOf('/');
         String mount = slash < 0 ? path : path.substring(0, slash);
+        if (mount.equals(MockDatabase.MOUNT) && slash > 0) {
+            authorize(caller, path, method.equals("GET") ? "read" : "update");
+            return database.route(path.substring(slash + 1), method, body);
+        }
         if (mount.equals(MockTransit.MOUNT) && slash > 0) {
             authorize(caller, path, "update");
             return transit.route(path.substring(slash + 1), method, body);

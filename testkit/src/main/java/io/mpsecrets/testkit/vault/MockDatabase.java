@@ -1,0 +1,425 @@
+package io.mpsecrets.testkit.vault;
+
+import static io.mpsecrets.testkit.vault.MockVault.string;
+
+import io.mpsecrets.testkit.vault.MockVault.VaultError;
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Vault's database secrets engine at {@code database/}, over a real JDBC database (an H2 in the test JVM, say):
+ * connections ({@code database/config/<name>}: {@code connection_url}, {@code username}, {@code password}), roles
+ * ({@code database/roles/<name>}: {@code db_name}, {@code creation_statements}, {@code revocation_statements},
+ * {@code default_ttl}, {@code max_ttl}) and {@code database/creds/<role>}, which runs the creation statements with
+ * {@code {{name}}} and {@code {{password}}} filled in and answers with a lease. {@code sys/leases/renew} extends a
+ * lease
+ * by the increment asked, capped at the role's max TTL from its issue (with Vault's warning); {@code sys/leases/revoke}
+ * and expiry run the revocation statements; {@code sys/leases/lookup} describes a lease. TTLs are whole seconds on the
+ * wire, as in Vault. The JDBC driver is the test's: the testkit itself depends on none.
+ */
+public final class MockDatabase implements AutoCloseable {
+
+    static final String MOUNT = "database";
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final String ALPHANUMERIC = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    private static final Pattern GO_DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
+
+    record Database(String url, String username, String password) {
+        @Override
+        public String toString() {
+            return "Database[" + url + "]";
+        }
+    }
+
+    record Role(
+            String name,
+            String database,
+            List<String> creation,
+            List<String> revocation,
+            Duration ttl,
+            Duration maxTtl) {}
+
+    /** An issued credential's lease; its expiry moves with renewals. */
+    static final class Lease {
+        final String id;
+        final Role role;
+        final String username;
+        final Instant issued;
+        final Instant maxExpiry;
+        volatile Instant expires;
+        volatile Instant lastRenewal;
+
+        Lease(String id, Role role, String username, Instant issued) {
+            this.id = id;
+            this.role = role;
+            this.username = username;
+            this.issued = issued;
+            this.maxExpiry = issued.plus(role.maxTtl());
+            this.expires = issued.plus(role.ttl());
+        }
+    }
+
+    private final Map<String, Database> databases = new ConcurrentHashMap<>();
+    private final Map<String, Role> roles = new ConcurrentHashMap<>();
+    private final Map<String, Lease> leases = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> issued = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> renewed = new ConcurrentHashMap<>();
+    private volatile String passwordPrefix = "A1a-";
+    private ScheduledExecutorService expiry;
+
+    // ---- Java API for tests ----
+
+    /** A connection, as {@code vault write database/config/<name> connection_url=... username=... password=...}. */
+    public void connection(String name, String url, String username, String password) {
+        databases.put(name, new Database(url, username, password));
+    }
+
+    /**
+     * A role, as {@code vault write database/roles/<name> db_name=... creation_statements=... default_ttl=...
+     * max_ttl=...}; statements may use {@code {{name}}} and {@code {{password}}}.
+     */
+    public void role(
+            String name,
+            String connection,
+            List<String> creation,
+            List<String> revocation,
+            Duration ttl,
+            Duration maxTtl) {
+        role(new Role(name, connection, List.copyOf(creation), List.copyOf(revocation), ttl, maxTtl));
+    }
+
+    private synchronized void role(Role role) {
+        roles.put(role.name(), role);
+        if (expiry == null) {
+            ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, runnable -> {
+                Thread thread = new Thread(runnable, "mock-vault-lease-expiry");
+                thread.setDaemon(true);
+                return thread;
+            });
+            timer.scheduleWithFixedDelay(this::expireDue, 50, 50, TimeUnit.MILLISECONDS);
+            expiry = timer;
+        }
+    }
+
+    /** Generated passwords start with this (a leak guard's canary, say); {@code A1a-} by default. */
+    public void passwordPrefix(String prefix) {
+        this.passwordPrefix = prefix;
+    }
+
+    /** The lease ids in force for a role, oldest first. */
+    public List<String> leases(String role) {
+        return leases.values().stream()
+                .filter(l -> l.role.name().equals(role))
+                .sorted(java.util.Comparator.comparing((Lease l) -> l.issued))
+                .map(l -> l.id)
+                .toList();
+    }
+
+    /** The database user a lease created; null once it was revoked or expired. */
+    public String username(String leaseId) {
+        Lease lease = leases.get(leaseId);
+        return lease == null ? null : lease.username;
+    }
+
+    /** Credentials a role issued so far. */
+    public long issued(String role) {
+        return count(issued, role).get();
+    }
+
+    /** Renewals of a role's leases so far. */
+    public long renewed(String role) {
+        return count(renewed, role).get();
+    }
+
+    private static AtomicLong count(Map<String, AtomicLong> counts, String role) {
+        return counts.computeIfAbsent(role, r -> new AtomicLong());
+    }
+
+    /** As an operator's {@code vault lease revoke}: the user is dropped now; false when there was no such lease. */
+    public boolean revoke(String leaseId) {
+        try {
+            return drop(leaseId);
+        } catch (VaultError e) {
+            throw new IllegalStateException("the database refused to drop the user: " + e.getMessage());
+        }
+    }
+
+    private boolean drop(String leaseId) throws VaultError {
+        Lease lease = leases.remove(leaseId);
+        if (lease == null) {
+            return false;
+        }
+        run(lease.role, lease.role.revocation(), lease.username, null);
+        return true;
+    }
+
+    // ---- HTTP ----
+
+    /** {@code database/...} below the mount, already authorised. */
+    JsonObject route(String path, String method, JsonObject body) throws VaultError {
+        if (path.startsWith("creds/") && method.equals("GET")) {
+            return issue(path.substring("creds/".length()));
+        }
+        if (!method.equals("POST") && !method.equals("PUT")) {
+            throw new VaultError(405, "unsupported operation");
+        }
+        if (path.startsWith("config/")) {
+            connection(
+                    path.substring("config/".length()),
+                    required(body, "connection_url"),
+                    required(body, "username"),
+                    required(body, "password"));
+            return null;
+        }
+        if (path.startsWith("roles/")) {
+            String name = path.substring("roles/".length());
+            String database = required(body, "db_name");
+            if (!databases.containsKey(database)) {
+                throw new VaultError(400, "no connection named \"" + database + "\"");
+            }
+            role(new Role(
+                    name,
+                    database,
+                    statements(body, "creation_statements"),
+                    statements(body, "revocation_statements"),
+                    duration(body.get("default_ttl"), Duration.ofHours(1)),
+                    duration(body.get("max_ttl"), Duration.ofHours(24))));
+            return null;
+        }
+        throw new VaultError(404, "no handler for route \"database/" + path + "\". route entry not found.");
+    }
+
+    /** {@code sys/leases/<operation>} with {@code lease_id} in the body. */
+    JsonObject leases(String operation, JsonObject body) throws VaultError {
+        String id = string(body, "lease_id");
+        Lease lease = id == null ? null : leases.get(id);
+        Instant now = Instant.now();
+        if (lease != null && !now.isBefore(lease.expires)) {
+            expire(lease);
+            lease = null;
+        }
+        switch (operation) {
+            case "renew": {
+                if (lease == null) {
+                    throw new VaultError(400, "lease not found or lease is not renewable");
+                }
+                long increment = body.get("increment") instanceof JsonNumber n
+                        ? n.longValue()
+                        : lease.role.ttl().toSeconds();
+                long capSeconds = Duration.between(now, lease.maxExpiry).toMillis() / 1000;
+                long granted = Math.max(0, Math.min(increment, capSeconds));
+                lease.expires = now.plusSeconds(granted);
+                lease.lastRenewal = now;
+                count(renewed, lease.role.name()).incrementAndGet();
+                var answer = Json.createObjectBuilder()
+                        .add("request_id", UUID.randomUUID().toString())
+                        .add("lease_id", lease.id)
+                        .add("renewable", true)
+                        .add("lease_duration", granted);
+                if (granted < increment) {
+                    answer.add(
+                            "warnings",
+                            Json.createArrayBuilder()
+                                    .add("TTL of \"" + increment + "s\" exceeded the effective max_ttl of \"" + granted
+                                            + "s\"; TTL value is capped accordingly"));
+                } else {
+                    answer.add("warnings", JsonValue.NULL);
+                }
+                return answer.build();
+            }
+            case "revoke":
+                if (lease != null) {
+                    drop(lease.id);
+                }
+                return null;
+            case "lookup":
+                if (lease == null) {
+                    throw new VaultError(400, "invalid lease");
+                }
+                return MockVault.envelope(Json.createObjectBuilder()
+                        .add("id", lease.id)
+                        .add("issue_time", lease.issued.toString())
+                        .add("expire_time", lease.expires.toString())
+                        .add(
+                                "last_renewal",
+                                lease.lastRenewal == null
+                                        ? JsonValue.NULL
+                                        : Json.createValue(lease.lastRenewal.toString()))
+                        .add("renewable", true)
+                        .add(
+                                "ttl",
+                                Math.max(0, Duration.between(now, lease.expires).toSeconds()))
+                        .build());
+            default:
+                throw new VaultError(404, "no handler for route \"sys/leases/" + operation + "\"");
+        }
+    }
+
+    private JsonObject issue(String roleName) throws VaultError {
+        Role role = roles.get(roleName);
+        if (role == null) {
+            throw new VaultError(400, "unknown role: " + roleName);
+        }
+        String username =
+                "V_" + roleName.toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9]", "_") + "_" + random(10);
+        String password = passwordPrefix + random(20);
+        run(role, role.creation(), username, password);
+        String id = MOUNT + "/creds/" + roleName + "/" + random(24);
+        Lease lease = new Lease(id, role, username, Instant.now());
+        leases.put(id, lease);
+        count(issued, roleName).incrementAndGet();
+        return Json.createObjectBuilder()
+                .add("request_id", UUID.randomUUID().toString())
+                .add("lease_id", id)
+                .add("renewable", true)
+                .add("lease_duration", role.ttl().toSeconds())
+                .add(
+                        "data",
+                        Json.createObjectBuilder().add("username", username).add("password", password))
+                .add("wrap_info", JsonValue.NULL)
+                .add("warnings", JsonValue.NULL)
+                .add("auth", JsonValue.NULL)
+                .build();
+    }
+
+    /** Vault's expiration manager: a lease past its expiry is revoked. */
+    void expireDue() {
+        Instant now = Instant.now();
+        for (Lease lease : List.copyOf(leases.values())) {
+            if (!now.isBefore(lease.expires)) {
+                expire(lease);
+            }
+        }
+    }
+
+    private void expire(Lease lease) {
+        try {
+            drop(lease.id);
+        } catch (VaultError e) {
+            // the database refused: Vault retries revocations; the next sweep tries again
+            leases.putIfAbsent(lease.id, lease);
+        }
+    }
+
+    private void run(Role role, List<String> statements, String username, String password) throws VaultError {
+        Database database = databases.get(role.database());
+        if (database == null) {
+            throw new VaultError(500, "no connection named \"" + role.database() + "\"");
+        }
+        try (Connection connection =
+                        DriverManager.getConnection(database.url(), database.username(), database.password());
+                Statement statement = connection.createStatement()) {
+            for (String template : statements) {
+                statement.execute(template.replace("{{name}}", username)
+                        .replace("{{username}}", username)
+                        .replace("{{password}}", password == null ? "" : password));
+            }
+        } catch (SQLException e) {
+            // Vault reports the plugin's error; the SQL state is enough here and quotes no statement.
+            throw new VaultError(500, "database error: SQL state " + e.getSQLState());
+        }
+    }
+
+    private static List<String> statements(JsonObject body, String member) throws VaultError {
+        JsonValue value = body.get(member);
+        List<String> out = new ArrayList<>();
+        if (value instanceof JsonString text) {
+            for (String one : text.getString().split(";")) {
+                if (!one.isBlank()) {
+                    out.add(one.trim());
+                }
+            }
+        } else if (value instanceof JsonArray array) {
+            for (JsonValue one : array) {
+                if (one instanceof JsonString text) {
+                    out.add(text.getString());
+                }
+            }
+        }
+        if (out.isEmpty() && member.startsWith("creation")) {
+            throw new VaultError(400, member + " are required");
+        }
+        return out;
+    }
+
+    /** A TTL as Vault takes it: whole seconds, or a Go duration such as {@code 90s}, {@code 5m}, {@code 1h}. */
+    static Duration duration(JsonValue value, Duration fallback) throws VaultError {
+        if (value == null || value == JsonValue.NULL) {
+            return fallback;
+        }
+        if (value instanceof JsonNumber number) {
+            return Duration.ofSeconds(number.longValue());
+        }
+        if (value instanceof JsonString text) {
+            String s = text.getString().trim();
+            if (s.chars().allMatch(Character::isDigit) && !s.isEmpty()) {
+                return Duration.ofSeconds(Long.parseLong(s));
+            }
+            Matcher m = GO_DURATION.matcher(s);
+            Duration total = Duration.ZERO;
+            int end = 0;
+            while (m.find() && m.start() == end) {
+                long n = Long.parseLong(m.group(1));
+                total = total.plus(
+                        switch (m.group(2)) {
+                            case "ms" -> Duration.ofMillis(n);
+                            case "s" -> Duration.ofSeconds(n);
+                            case "m" -> Duration.ofMinutes(n);
+                            default -> Duration.ofHours(n);
+                        });
+                end = m.end();
+            }
+            if (end == s.length() && end > 0) {
+                return total;
+            }
+        }
+        throw new VaultError(400, "invalid duration");
+    }
+
+    private static String required(JsonObject body, String member) throws VaultError {
+        String value = string(body, member);
+        if (value == null || value.isEmpty()) {
+            throw new VaultError(400, member + " is required");
+        }
+        return value;
+    }
+
+    private static String random(int length) {
+        StringBuilder out = new StringBuilder(length);
+        for (int i = 0; i < length; i++) {
+            out.append(ALPHANUMERIC.charAt(RANDOM.nextInt(ALPHANUMERIC.length())));
+        }
+        return out.toString();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (expiry != null) {
+            expiry.shutdownNow();
+            expiry = null;
+        }
+    }
+}
