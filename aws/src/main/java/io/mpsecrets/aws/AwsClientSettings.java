@@ -31,6 +31,12 @@ public record AwsClientSettings(
      */
     public static final long DEFAULT_MAX_RESPONSE_SIZE = 2 * 1024 * 1024;
 
+    /** These settings for another region, reached at {@code endpoint} (or the region's own when empty). */
+    public AwsClientSettings inRegion(String otherRegion, Optional<URI> otherEndpoint) {
+        return new AwsClientSettings(
+                prefix, Optional.of(otherRegion), otherEndpoint, profile, timeout, maxAttempts, maxResponseSize);
+    }
+
     /** Reads {@code <prefix>region}, {@code endpoint}, {@code profile}, {@code timeout} and {@code max-attempts}. */
     public static AwsClientSettings read(String prefix, Function<String, Optional<String>> lookup) {
         Settings settings = new Settings(lookup);

@@ -1,6 +1,7 @@
 package io.mpsecrets.backend;
 
 import io.mpsecrets.api.spi.BackendContext;
+import io.mpsecrets.api.spi.BackendEvents;
 import io.mpsecrets.api.spi.SecretChanges;
 import java.util.Map;
 import java.util.Objects;
@@ -14,7 +15,8 @@ public record BackendSettings(
         Function<String, Optional<String>> lookup,
         Map<String, String> environment,
         String application,
-        SecretChanges changes)
+        SecretChanges changes,
+        BackendEvents events)
         implements BackendContext {
 
     public BackendSettings {
@@ -24,6 +26,7 @@ public record BackendSettings(
         Objects.requireNonNull(environment, "environment");
         Objects.requireNonNull(application, "application");
         Objects.requireNonNull(changes, "changes");
+        Objects.requireNonNull(events, "events");
     }
 
     public BackendSettings(
@@ -32,7 +35,7 @@ public record BackendSettings(
             Function<String, Optional<String>> lookup,
             Map<String, String> environment,
             String application) {
-        this(name, prefix, lookup, environment, application, SecretChanges.NONE);
+        this(name, prefix, lookup, environment, application, SecretChanges.NONE, BackendEvents.NONE);
     }
 
     /** A store's context: settings under {@code mpsecrets.<name>.}. */
@@ -51,7 +54,8 @@ public record BackendSettings(
             Map<String, String> environment,
             String application,
             SecretChanges changes) {
-        return new BackendSettings(name, "mpsecrets." + name + ".", lookup, environment, application, changes);
+        return new BackendSettings(
+                name, "mpsecrets." + name + ".", lookup, environment, application, changes, BackendEvents.NONE);
     }
 
     /** A KMS's context: settings under {@code mpsecrets.kms.<name>.}. */
@@ -61,6 +65,17 @@ public record BackendSettings(
             Map<String, String> environment,
             String application) {
         return new BackendSettings(name, "mpsecrets.kms." + name + ".", lookup, environment, application);
+    }
+
+    /** A KMS's context whose failovers go to {@code events} (the runtime's auditor). */
+    public static BackendSettings kms(
+            String name,
+            Function<String, Optional<String>> lookup,
+            Map<String, String> environment,
+            String application,
+            BackendEvents events) {
+        return new BackendSettings(
+                name, "mpsecrets.kms." + name + ".", lookup, environment, application, SecretChanges.NONE, events);
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.mpsecrets.api.WorkerContext;
 import io.mpsecrets.api.event.SecretAccessDenied;
 import io.mpsecrets.api.event.SecretAccessed;
 import io.mpsecrets.api.event.SecretEvent;
+import io.mpsecrets.api.event.SecretFailover;
 import io.mpsecrets.api.event.SecretFailure;
 import io.mpsecrets.api.exception.SecretException;
 import io.mpsecrets.audit.AuditLog;
@@ -118,6 +119,11 @@ public final class Auditor {
         if (everyAccess) {
             emitForAccess(new SecretAccessed(Instant.now(), ref, workerContext()));
         }
+    }
+
+    /** A backend's first choice failed and another answered (a KMS region): {@link SecretFailover}. */
+    public void failedOver(SecretRef ref, String from, String to, FailureReason reason) {
+        emit(new SecretFailover(Instant.now(), ref, from, to, reason, workerContext()));
     }
 
     /** A failure: a denial as {@link SecretAccessDenied}, anything else as {@link SecretFailure}. */

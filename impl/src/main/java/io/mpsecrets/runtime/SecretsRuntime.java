@@ -76,7 +76,8 @@ public final class SecretsRuntime implements AutoCloseable {
         EncryptedValues encrypted = new EncryptedValues(
                 backends.kmsRegistry(
                         settings.kms(),
-                        name -> BackendSettings.kms(name, kmsSettings, environment, settings.application())),
+                        name -> BackendSettings.kms(
+                                name, kmsSettings, environment, settings.application(), auditor::failedOver)),
                 settings.dataKeyCacheSize(),
                 EncryptionContext.forApplication(settings.application()),
                 settings.cachePlaintext(),

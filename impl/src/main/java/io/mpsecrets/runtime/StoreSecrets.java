@@ -5,8 +5,6 @@ import io.mpsecrets.api.SecretProvider;
 import io.mpsecrets.api.SecretRef;
 import io.mpsecrets.api.SecretValue;
 import io.mpsecrets.api.exception.SecretException;
-import io.mpsecrets.api.spi.SecretChanges;
-import io.mpsecrets.backend.BackendSettings;
 import io.mpsecrets.backend.Backends;
 import io.mpsecrets.backend.StoreBackend;
 import io.mpsecrets.cache.CachePolicy;
@@ -134,8 +132,13 @@ public final class StoreSecrets implements AutoCloseable {
                     StoreBackend backend = backends.openStore(
                             name,
                             where,
-                            BackendSettings.store(
-                                    name, lookup.lookup(), environment, application, new StoreChanges(name)));
+                            StoreChanges.context(
+                                    name,
+                                    lookup.lookup(),
+                                    environment,
+                                    application,
+                                    this::changed,
+                                    this::changeFailed));
                     store = new Store(name, backend, StoreSettings.cachePolicy(name, lookup));
                     stores.put(name, store);
                 }
@@ -230,35 +233,25 @@ public final class StoreSecrets implements AutoCloseable {
     }
 
     /**
-     * What a store reports of its own changes (a lease re-issued): the secret is fetched again and swapped in, which
-     * reports the rotation to the properties that read it; a failure is audited as a failed check, the value in
-     * service staying.
+     * A store changed a secret by itself (a lease re-issued): it is fetched again and swapped in, which reports the
+     * rotation to the properties that read it; a failure is audited as a failed check, the value in service staying.
      */
-    private final class StoreChanges implements SecretChanges {
-        private final String store;
-
-        StoreChanges(String store) {
-            this.store = store;
+    private void changed(String store, SecretId id) {
+        SecretCache.Key key = new SecretCache.Key(store, id.withoutField());
+        Store open = stores.get(store);
+        if (open == null || cache.peek(key).isEmpty()) {
+            return; // not served yet: the first read fetches the current value
         }
-
-        @Override
-        public void changed(SecretId id) {
-            SecretCache.Key key = new SecretCache.Key(store, id.withoutField());
-            Store open = stores.get(store);
-            if (open == null || cache.peek(key).isEmpty()) {
-                return; // not served yet: the first read fetches the current value
-            }
-            try {
-                cache.replace(key, open.provider().fetch(key.id()), open.policy());
-            } catch (SecretException e) {
-                auditing.checkFailed(key, e);
-            }
+        try {
+            cache.replace(key, open.provider().fetch(key.id()), open.policy());
+        } catch (SecretException e) {
+            auditing.checkFailed(key, e);
         }
+    }
 
-        @Override
-        public void failed(SecretId id, SecretException failure) {
-            auditing.checkFailed(new SecretCache.Key(store, id.withoutField()), failure);
-        }
+    /** A store could not keep a secret current by itself (a lease renewal failed): audited, the value staying. */
+    private void changeFailed(String store, SecretId id, SecretException failure) {
+        auditing.checkFailed(new SecretCache.Key(store, id.withoutField()), failure);
     }
 
     /** Stops the watcher, zeroes every cached value and closes the stores. */

@@ -19,6 +19,7 @@ public sealed interface SecretEvent
                 SecretRotated,
                 SecretAccessDenied,
                 SecretFailure,
+                SecretFailover,
                 SecretExpiring {
 
     Instant time();

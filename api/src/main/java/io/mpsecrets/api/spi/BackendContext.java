@@ -38,4 +38,9 @@ public interface BackendContext {
     default SecretChanges changes() {
         return SecretChanges.NONE;
     }
+
+    /** Where a backend reports a failover; {@link BackendEvents#NONE} by default. */
+    default BackendEvents events() {
+        return BackendEvents.NONE;
+    }
 }

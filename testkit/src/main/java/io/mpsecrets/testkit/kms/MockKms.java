@@ -39,7 +39,7 @@ public final class MockKms extends AwsJsonService {
 
     private static final Pattern ALIAS = Pattern.compile("alias/[a-zA-Z0-9:/_-]{1,250}");
     private static final Pattern KEY_UUID =
-            Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+            Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32}");
     private static final byte BLOB_VERSION = 1;
     private static final byte[] BLOB_LABEL = "mpsecrets-mock-kms-v1".getBytes(StandardCharsets.UTF_8);
 
@@ -55,16 +55,23 @@ public final class MockKms extends AwsJsonService {
         final String arn;
         final Instant created = Instant.now();
         final String description;
-        final List<byte[]> materials = new ArrayList<>();
+        /** Shared with the key's replicas in other regions' mocks (a Multi-Region key's material is the same). */
+        final List<byte[]> materials;
+
         volatile boolean enabled = true;
         volatile boolean rotationEnabled;
         volatile int rotationPeriodDays = 365;
         volatile Policy policy = Policy.OPEN;
 
         Key(String id, String arn, String description) {
+            this(id, arn, description, new ArrayList<>());
+        }
+
+        Key(String id, String arn, String description, List<byte[]> materials) {
             this.id = id;
             this.arn = arn;
             this.description = description;
+            this.materials = materials;
         }
 
         public String id() {
@@ -106,6 +113,36 @@ public final class MockKms extends AwsJsonService {
         key.materials.add(newMaterial());
         keys.put(id, key);
         return key.arn;
+    }
+
+    /**
+     * Creates a Multi-Region primary key (like CreateKey with {@code MultiRegion=true}): its id is {@code mrk-} and 32
+     * hex digits, the same in every region it is replicated to; returns its ARN.
+     */
+    public String createMultiRegionKey(String description) {
+        String id = "mrk-" + UUID.randomUUID().toString().replace("-", "");
+        Key key = new Key(id, "arn:aws:kms:" + region + ":" + account + ":key/" + id, description);
+        key.materials.add(newMaterial());
+        keys.put(id, key);
+        return key.arn;
+    }
+
+    /**
+     * Replicates a Multi-Region key into another region's mock (like ReplicateKey): the replica has the same id and key
+     * material (rotation included), its own ARN, state and policy. Returns the replica's ARN.
+     */
+    public String replicateKey(String keyId, MockKms replicaRegion) {
+        Key key = key(keyId).orElseThrow(() -> new IllegalArgumentException("no key " + keyId));
+        if (!key.id.startsWith("mrk-")) {
+            throw new IllegalArgumentException(keyId + " is not a Multi-Region key");
+        }
+        Key replica = new Key(
+                key.id,
+                "arn:aws:kms:" + replicaRegion.region + ":" + replicaRegion.account + ":key/" + key.id,
+                key.description,
+                key.materials);
+        replicaRegion.keys.put(key.id, replica);
+        return replica.arn;
     }
 
     /** Creates a key and an alias for it; returns the key ARN. */
@@ -153,6 +190,10 @@ public final class MockKms extends AwsJsonService {
     public Optional<Key> key(String keyIdOrAlias) {
         String id = keyIdOrAlias;
         if (id.startsWith("arn:")) {
+            String[] parts = id.split(":", 6);
+            if (parts.length < 6 || !parts[3].equals(region)) {
+                return Optional.empty(); // as KMS: an ARN names a key in its own region only
+            }
             int alias = id.indexOf(":alias/");
             if (alias >= 0) {
                 id = id.substring(alias + 1);
@@ -514,6 +555,9 @@ public final class MockKms extends AwsJsonService {
         UUID uuid = new UUID(in.getLong(), in.getLong());
         Key key = keys.get(uuid.toString());
         if (key == null) {
+            key = keys.get("mrk-" + uuid.toString().replace("-", ""));
+        }
+        if (key == null) {
             throw invalidCiphertext();
         }
         return key;
@@ -544,13 +588,18 @@ public final class MockKms extends AwsJsonService {
     }
 
     private static byte[] header(String keyId, int materialVersion) {
-        UUID uuid = UUID.fromString(keyId);
+        UUID uuid = keyId.startsWith("mrk-") ? uuidOfHex(keyId.substring(4)) : UUID.fromString(keyId);
         return ByteBuffer.allocate(21)
                 .put(BLOB_VERSION)
                 .putLong(uuid.getMostSignificantBits())
                 .putLong(uuid.getLeastSignificantBits())
                 .putInt(materialVersion)
                 .array();
+    }
+
+    private static UUID uuidOfHex(String hex) {
+        return new UUID(
+                Long.parseUnsignedLong(hex.substring(0, 16), 16), Long.parseUnsignedLong(hex.substring(16), 16));
     }
 
     private static byte[] aad(byte[] header, Map<String, String> context) {
