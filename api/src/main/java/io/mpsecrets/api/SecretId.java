@@ -53,7 +53,10 @@ public record SecretId(String path, String field, String versionId, String stage
         return new SecretId(path, null, null, null);
     }
 
-    /** Parses {@code path[?version=ID|?stage=LABEL][#field]}. */
+    /**
+     * Parses {@code path[?version=ID|?stage=LABEL][#field]}; {@code ?label=LABEL} is the same selector as
+     * {@code ?stage=} (Parameter Store calls its stages labels).
+     */
     public static SecretId parse(String text) {
         Objects.requireNonNull(text, "text");
         String rest = text;
@@ -73,8 +76,11 @@ public record SecretId(String path, String field, String versionId, String stage
                 versionId = selector.substring("version=".length());
             } else if (selector.startsWith("stage=")) {
                 stage = selector.substring("stage=".length());
+            } else if (selector.startsWith("label=")) {
+                stage = selector.substring("label=".length());
             } else {
-                throw new IllegalArgumentException("after '?' a secret id takes version=<id> or stage=<label>");
+                throw new IllegalArgumentException(
+                        "after '?' a secret id takes version=<id>, stage=<label> or label=<label>");
             }
         }
         return new SecretId(rest, field, versionId, stage);

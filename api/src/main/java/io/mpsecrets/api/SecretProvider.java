@@ -87,6 +87,15 @@ public interface SecretProvider extends AutoCloseable {
         throw new UnsupportedOperationException(name() + " cannot list its secrets");
     }
 
+    /**
+     * The property a secret becomes when the store serves it as a config source without a prefix
+     * ({@code mpsecrets.sources}); the secret id itself unless the store has a naming rule of its own (Parameter Store:
+     * the path below the listed prefix, dots for slashes).
+     */
+    default String propertyName(String secretId) {
+        return secretId;
+    }
+
     @Override
     default void close() {}
 }

@@ -117,6 +117,7 @@ public final class AwsFailures {
                 // Secrets Manager could not decrypt the secret with its KMS key (usually: no kms:Decrypt on it).
                 return new DecryptionFailedException(FailureReason.WRONG_KEY, ref, detail, e);
             case "DisabledException":
+            case "InvalidKeyId":
             case "KMSInvalidStateException":
             case "KeyUnavailableException":
                 return new KeyDisabledException(ref, detail, e);
@@ -124,6 +125,8 @@ public final class AwsFailures {
                 return ref.keyId() != null
                         ? new UnknownKeyException(ref, detail, e)
                         : new SecretNotFoundException(ref, detail);
+            case "ParameterNotFound":
+            case "ParameterVersionNotFound":
             case "ResourceNotFoundException":
             case "InvalidRequestException":
                 // Secrets Manager answers InvalidRequestException for a secret scheduled for deletion.

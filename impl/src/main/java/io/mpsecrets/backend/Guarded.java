@@ -90,6 +90,11 @@ final class Guarded {
         }
 
         @Override
+        public String propertyName(String secretId) {
+            return call("property-name", SecretId.of(secretId), () -> delegate.propertyName(secretId));
+        }
+
+        @Override
         public void close() {
             try {
                 delegate.close();

@@ -140,7 +140,9 @@ public final class SecretStoreConfigSourceFactory implements ConfigSourceFactory
                             store.store());
                 }
             } else {
-                String property = secret.prefix().isEmpty() ? secret.id().path() : secret.prefix();
+                String property = secret.prefix().isEmpty()
+                        ? handle.provider().propertyName(secret.id().path())
+                        : secret.prefix();
                 add(references, origin, property, secret.id(), store.store());
             }
         }

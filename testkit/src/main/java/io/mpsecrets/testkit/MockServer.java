@@ -8,6 +8,7 @@ import io.mpsecrets.testkit.aws.AwsError;
 import io.mpsecrets.testkit.aws.AwsJsonService;
 import io.mpsecrets.testkit.kms.MockKms;
 import io.mpsecrets.testkit.secretsmanager.MockSecretsManager;
+import io.mpsecrets.testkit.ssm.MockSsm;
 import io.mpsecrets.testkit.vault.MockVault;
 import jakarta.json.Json;
 import jakarta.json.JsonException;
@@ -36,7 +37,8 @@ import javax.net.ssl.SSLContext;
 
 /**
  * The mock servers on one loopback port, like LocalStack's single edge port: AWS KMS ({@code X-Amz-Target:
- * TrentService.*}), AWS Secrets Manager ({@code secretsmanager.*}), both AWS JSON 1.1 on {@code POST /}, and Vault
+ * TrentService.*}), AWS Secrets Manager ({@code secretsmanager.*}), Systems Manager Parameter Store
+ * ({@code AmazonSSM.*}), all AWS JSON 1.1 on {@code POST /}, and Vault
  * under {@code /v1/}. The caller of an AWS call is the access key id of its SigV4 credential (signatures are not
  * checked). Bound to 127.0.0.1 only; port 0 picks a free one.
  */
@@ -51,6 +53,7 @@ public final class MockServer implements AutoCloseable {
     private final ExecutorService executor;
     private final MockKms kms;
     private final MockSecretsManager secretsManager;
+    private final MockSsm ssm;
     private final MockVault vault;
     private final String scheme;
 
@@ -59,6 +62,7 @@ public final class MockServer implements AutoCloseable {
         this.scheme = scheme;
         this.kms = new MockKms(region, account);
         this.secretsManager = new MockSecretsManager(region, account);
+        this.ssm = new MockSsm(region, account);
         this.vault = new MockVault(vaultToken);
         this.executor = Executors.newCachedThreadPool(runnable -> {
             Thread thread = new Thread(runnable, "mock-server");
@@ -148,6 +152,11 @@ public final class MockServer implements AutoCloseable {
         return secretsManager;
     }
 
+    /** Systems Manager Parameter Store. */
+    public MockSsm ssm() {
+        return ssm;
+    }
+
     public MockVault vault() {
         return vault;
     }
@@ -193,7 +202,7 @@ public final class MockServer implements AutoCloseable {
         }
         try {
             AwsJsonService service = null;
-            for (AwsJsonService candidate : List.of(kms, secretsManager)) {
+            for (AwsJsonService candidate : List.of(kms, secretsManager, ssm)) {
                 if (target != null && target.startsWith(candidate.targetPrefix())) {
                     service = candidate;
                 }

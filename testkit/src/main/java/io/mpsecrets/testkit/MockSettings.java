@@ -23,6 +23,9 @@ public final class MockSettings {
         settings.put("mpsecrets.aws.endpoint", endpoint);
         settings.put("mpsecrets.aws.region", MockServer.DEFAULT_REGION);
         settings.put("mpsecrets.aws.profile", TestProfiles.WORKER1);
+        settings.put("mpsecrets.ssm.endpoint", endpoint);
+        settings.put("mpsecrets.ssm.region", MockServer.DEFAULT_REGION);
+        settings.put("mpsecrets.ssm.profile", TestProfiles.WORKER1);
         settings.put("mpsecrets.vault.address", endpoint);
         settings.put("mpsecrets.vault.token", server.vault().rootToken());
         return settings;

@@ -8,6 +8,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.ssm.SsmClient;
 
 /** The real AWS SDK v2 clients, pointed at a mock server, as a given principal (access key id). */
 public final class Clients {
@@ -22,6 +23,18 @@ public final class Clients {
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(principal, "secret")))
                 .overrideConfiguration(ClientOverrideConfiguration.builder()
                         .apiCallTimeout(Duration.ofSeconds(20))
+                        .build())
+                .build();
+    }
+
+    public static SsmClient ssm(MockServer server, String principal) {
+        return SsmClient.builder()
+                .httpClientBuilder(UrlConnectionHttpClient.builder())
+                .endpointOverride(server.endpoint())
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(principal, "secret")))
+                .overrideConfiguration(ClientOverrideConfiguration.builder()
+                        .retryStrategy(b -> b.maxAttempts(1))
                         .build())
                 .build();
     }
