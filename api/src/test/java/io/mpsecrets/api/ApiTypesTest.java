@@ -88,7 +88,9 @@ class ApiTypesTest {
         assertEquals("prod/db?stage=AWSPREVIOUS#password", previous.toString());
         assertEquals(new SecretId("secret/orders", null, "3", null), SecretId.parse("secret/orders?version=3"));
         assertEquals(SecretId.parse("prod/db#password"), previous.current());
-        assertThrows(IllegalArgumentException.class, () -> SecretId.parse("prod/db?label=x"));
+        // Parameter Store's labels are the same selector as stages.
+        assertEquals(new SecretId("/orders/key", null, null, "blue"), SecretId.parse("/orders/key?label=blue"));
+        assertThrows(IllegalArgumentException.class, () -> SecretId.parse("prod/db?colour=x"));
     }
 
     @Test
@@ -206,7 +208,9 @@ class ApiTypesTest {
                         || t.isEnum()
                         || t == boolean.class
                         || (t == String.class
-                                && List.of("previousVersion", "secretClass").contains(component.getName()));
+                                // versions, a validation class, and the regions a failover went from and to
+                                && List.of("previousVersion", "secretClass", "from", "to")
+                                        .contains(component.getName()));
                 assertTrue(allowed, type.getSimpleName() + "." + component.getName() + " is a " + t.getSimpleName());
             }
         }
