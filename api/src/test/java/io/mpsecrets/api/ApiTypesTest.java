@@ -12,6 +12,7 @@ import io.mpsecrets.api.event.SecretAccessDenied;
 import io.mpsecrets.api.event.SecretDecrypted;
 import io.mpsecrets.api.event.SecretEvent;
 import io.mpsecrets.api.event.SecretExpiring;
+import io.mpsecrets.api.event.SecretFailover;
 import io.mpsecrets.api.event.SecretFailure;
 import io.mpsecrets.api.event.SecretRotated;
 import io.mpsecrets.api.exception.DecryptionFailedException;
@@ -194,6 +195,11 @@ class ApiTypesTest {
         assertEquals(Outcome.DENIED, new SecretAccessDenied(T, ref, WORKER).outcome());
         assertEquals("expiring", new SecretExpiring(T, ref, T, T.plusSeconds(60), "critical", WORKER).type());
         assertThrows(NullPointerException.class, () -> new SecretDecrypted(null, ref, WORKER));
+        SecretFailover failover =
+                new SecretFailover(T, ref, "eu-central-1", "eu-west-1", FailureReason.UNAVAILABLE, WORKER);
+        assertEquals(Outcome.WARNING, failover.outcome());
+        assertEquals(Map.of("from", "eu-central-1", "to", "eu-west-1", "reason", "UNAVAILABLE"), failover.details());
+        assertEquals("failover", failover.attributes().get("event"));
     }
 
     /** No event type has a component that could hold a value: only identifiers, times, enums and flags. */
@@ -217,6 +223,6 @@ class ApiTypesTest {
         for (RecordComponent component : SecretRef.class.getRecordComponents()) {
             assertEquals(String.class, component.getType());
         }
-        assertEquals(7, SecretEvent.class.getPermittedSubclasses().length);
+        assertEquals(8, SecretEvent.class.getPermittedSubclasses().length);
     }
 }
