@@ -30,6 +30,11 @@ public final class CachedSecret {
         return freshUntil;
     }
 
+    /** Whether this value is within its TTL at {@code now} (the cache's {@link Ticker} time); past it, it is stale. */
+    public boolean freshAt(long now) {
+        return freshUntil - now > 0;
+    }
+
     /** The same value (and its decoded text and fields), fresh until {@code until}. */
     CachedSecret freshUntil(long until) {
         CachedSecret renewed = new CachedSecret(value, until);

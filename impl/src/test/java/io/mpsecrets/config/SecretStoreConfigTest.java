@@ -88,7 +88,7 @@ class SecretStoreConfigTest {
                 "missing.field", "${env::MPS_TEST_JSON#nope}",
                 "not.json", "${env::MPS_TEST_TOKEN#field}",
                 "nested", "${env::MPS_${x}}",
-                "bad.selector", "${env::X?label=y}"));
+                "bad.selector", "${env::X?colour=y}"));
         SecretNotFoundException missing =
                 assertThrows(SecretNotFoundException.class, () -> config.getValue("missing.var", String.class));
         assertThat(missing.getMessage())

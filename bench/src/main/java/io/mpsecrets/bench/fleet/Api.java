@@ -2,13 +2,28 @@ package io.mpsecrets.bench.fleet;
 
 import java.util.Arrays;
 
-/** One API of a simulated service: its quota, and every call it took or throttled, per simulated second. */
+/**
+ * One API of a simulated service: its quota, an outage if any, and every call it took, throttled or failed, per
+ * simulated second.
+ */
 final class Api {
+
+    /** How the service answered a call. */
+    enum Answer {
+        ANSWERED,
+        /** The quota is spent: a throttling error. */
+        THROTTLED,
+        /** The service is down: a 5xx. */
+        FAILED
+    }
 
     final String name;
     private final TokenBucket quota;
     private long[] answered = new long[64];
     private long[] throttled = new long[64];
+    private long[] failed = new long[64];
+    private long outageFrom = Long.MAX_VALUE;
+    private long outageTo = Long.MAX_VALUE;
 
     Api(String name, double perSecond) {
         this.name = name;
@@ -19,20 +34,40 @@ final class Api {
         return quota.perSecond();
     }
 
+    /** The service fails every call in {@code [from, to)} (nanoseconds of virtual time). */
+    void outage(long from, long to) {
+        this.outageFrom = from;
+        this.outageTo = to;
+    }
+
     /** A call at {@code now}: answered, or throttled when the quota is spent. */
     boolean call(long now) {
+        return answer(now) == Answer.ANSWERED;
+    }
+
+    /** A call at {@code now}: failed during an outage, else answered, or throttled when the quota is spent. */
+    Answer answer(long now) {
         int second = (int) (now / 1_000_000_000L);
         if (second >= answered.length) {
             int size = Math.max(second + 1, answered.length * 2);
             answered = Arrays.copyOf(answered, size);
             throttled = Arrays.copyOf(throttled, size);
+            failed = Arrays.copyOf(failed, size);
+        }
+        if (now >= outageFrom && now < outageTo) {
+            failed[second]++;
+            return Answer.FAILED;
         }
         if (quota.take(now)) {
             answered[second]++;
-            return true;
+            return Answer.ANSWERED;
         }
         throttled[second]++;
-        return false;
+        return Answer.THROTTLED;
+    }
+
+    long failed(int second) {
+        return second < failed.length ? failed[second] : 0;
     }
 
     long answered(int second) {
@@ -43,11 +78,11 @@ final class Api {
         return second < throttled.length ? throttled[second] : 0;
     }
 
-    /** Calls made (answered and throttled) in the seconds {@code [from, to)}. */
+    /** Calls made (answered, throttled and failed) in the seconds {@code [from, to)}. */
     long calls(int from, int to) {
         long sum = 0;
         for (int s = from; s < to; s++) {
-            sum += answered(s) + throttled(s);
+            sum += answered(s) + throttled(s) + failed(s);
         }
         return sum;
     }
@@ -64,7 +99,7 @@ final class Api {
     long peak(int from, int to) {
         long peak = 0;
         for (int s = from; s < to; s++) {
-            peak = Math.max(peak, answered(s) + throttled(s));
+            peak = Math.max(peak, answered(s) + throttled(s) + failed(s));
         }
         return peak;
     }

@@ -61,6 +61,66 @@ public final class FleetMain {
                     .run());
         }
         steadyTable(steady);
+
+        System.out.println();
+        System.out.println("## Store outage");
+        System.out.println();
+        System.out.println("### Secrets Manager down for 2 minutes while the fleet restarts");
+        System.out.println();
+        List<FleetResult> startupOutages = new ArrayList<>();
+        for (int instances : new int[] {1_000, 10_000}) {
+            startupOutages.add(new FleetSimulator(Scenario.restart(instances, Scenario.Policies.AFTER)
+                            .withOutage(Duration.ZERO, Duration.ofMinutes(2)))
+                    .run());
+            startupOutages.add(new FleetSimulator(Scenario.restart(instances, Scenario.Policies.AFTER)
+                            .withStartupTimeout(Duration.ofMinutes(5))
+                            .withOutage(Duration.ZERO, Duration.ofMinutes(2)))
+                    .run());
+        }
+        restartTable(startupOutages);
+        System.out.println();
+        System.out.println("### Secrets Manager down for 5 minutes in steady state (rotation checks every 5 minutes)");
+        System.out.println();
+        List<FleetResult> steadyOutages = new ArrayList<>();
+        for (int instances : new int[] {1_000, 10_000}) {
+            for (Scenario.Policies policies : Scenario.Policies.values()) {
+                steadyOutages.add(new FleetSimulator(Scenario.restart(instances, policies)
+                                .withStartSpread(Duration.ofMinutes(5))
+                                .withRotationInterval(Duration.ofMinutes(5))
+                                .withOutage(Duration.ofMinutes(20), Duration.ofMinutes(5)))
+                        .run());
+            }
+        }
+        outageTable(steadyOutages);
+    }
+
+    private static void outageTable(List<FleetResult> results) {
+        System.out.println("| fleet | failed reads | stale reads | last stale read after recovery |"
+                + " GetSecretValue during / peak in the minute after | DescribeSecret during / peak after |");
+        System.out.println("|---|---|---|---|---|---|");
+        for (FleetResult r : results) {
+            if (r.outage().isEmpty()) {
+                System.out.println("| " + r.scenario().name() + " | not ready before the outage | | | | |");
+                continue;
+            }
+            FleetResult.OutageFigures o = r.outage().get();
+            StringBuilder row = new StringBuilder(String.format(
+                    Locale.ROOT,
+                    "| %s | %,d | %,d | %.1f s |",
+                    r.scenario().name(),
+                    o.failedReads(),
+                    o.staleReads(),
+                    o.recoverySeconds()));
+            for (FleetResult.ApiOutage api : o.apis()) {
+                row.append(String.format(
+                        Locale.ROOT,
+                        " %,.1f/s / %,.0f/s (%.1f%% of quota) |",
+                        api.duringMean(),
+                        api.peakAfter(),
+                        api.peakAfter() / api.quota() * 100));
+            }
+            System.out.println(row);
+        }
     }
 
     private static void restartTable(List<FleetResult> results) {

@@ -1,6 +1,7 @@
 package io.mpsecrets.bench.fleet;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What a simulated fleet did.
@@ -11,6 +12,7 @@ import java.util.List;
  * @param failedStartups start-ups that failed (each failed instance starts again after Kubernetes' crash-loop back-off)
  * @param slowestSeconds the longest time one instance took from its first start until it was ready
  * @param apis per API, the restart and steady-state figures
+ * @param outage what a store outage in steady state did, when the scenario has one after every instance was ready
  */
 record FleetResult(
         Scenario scenario,
@@ -21,7 +23,20 @@ record FleetResult(
         double slowestSeconds,
         List<ApiFigures> apis,
         long events,
-        double wallSeconds) {
+        double wallSeconds,
+        Optional<OutageFigures> outage) {
+
+    /**
+     * For the whole fleet (scaled up from the sampled instances, as steady state is).
+     *
+     * @param failedReads reads the application saw fail: no value, not even a stale one
+     * @param staleReads reads served a value past its TTL because the store could not be asked or did not answer
+     * @param recoverySeconds from the end of the outage until the last stale read
+     * @param apis per API: calls per second during the outage, and the most in one second of the minute after it
+     */
+    record OutageFigures(long failedReads, long staleReads, double recoverySeconds, List<ApiOutage> apis) {}
+
+    record ApiOutage(String api, double quota, double duringMean, double peakAfter) {}
 
     /**
      * @param peak most calls (answered and throttled) in one second of the restart

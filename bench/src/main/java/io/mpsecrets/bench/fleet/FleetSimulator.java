@@ -8,6 +8,7 @@ import io.mpsecrets.api.SecretValue;
 import io.mpsecrets.api.exception.SecretException;
 import io.mpsecrets.api.exception.ServiceUnavailableException;
 import io.mpsecrets.cache.CachePolicy;
+import io.mpsecrets.cache.CachedSecret;
 import io.mpsecrets.cache.RevalidatingFetch;
 import io.mpsecrets.cache.SecretCache;
 import io.mpsecrets.cache.StartupFetch;
@@ -21,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.SplittableRandom;
+import java.util.function.Consumer;
 
 /**
  * A fleet of application instances reading their secrets from simulated AWS services that enforce the published
@@ -67,6 +69,11 @@ final class FleetSimulator {
     private int ready;
     private long lastReady;
     private long slowest;
+    /** Reads in sampled instances that the application saw fail, and that were served stale instead. */
+    private long failedReads;
+
+    private long staleReads;
+    private long lastStale = -1;
     private long end = Long.MAX_VALUE;
 
     FleetSimulator(Scenario scenario) {
@@ -88,6 +95,11 @@ final class FleetSimulator {
                 CachePolicy.DEFAULT.grace());
         SplittableRandom policyRandom = random.split();
         startupPolicy = StartupFetch.Policy.DEFAULT.withRandom(() -> policyRandom);
+        scenario.outage().ifPresent(outage -> {
+            for (Api api : List.of(batch, single, describe)) {
+                api.outage(outage.fromNanos(), outage.toNanos());
+            }
+        });
     }
 
     Api api(String name) {
@@ -162,7 +174,29 @@ final class FleetSimulator {
                 slowest / (double) SECOND,
                 figures,
                 processed,
-                wallSeconds);
+                wallSeconds,
+                scenario.outage()
+                        .filter(outage -> ready == scenario.instances() && outage.fromNanos() > lastReady)
+                        .map(outage -> outageFigures(outage, scale)));
+    }
+
+    /** A steady-state outage: only the sampled instances read then, so their figures are scaled to the fleet. */
+    private FleetResult.OutageFigures outageFigures(Scenario.Outage outage, double scale) {
+        int from = (int) (outage.fromNanos() / SECOND);
+        int to = (int) (outage.toNanos() / SECOND);
+        List<FleetResult.ApiOutage> apis = new ArrayList<>();
+        for (Api api : List.of(single, describe)) {
+            apis.add(new FleetResult.ApiOutage(
+                    api.name,
+                    api.quota(),
+                    api.calls(from, to) * scale / Math.max(1, to - from),
+                    api.peak(to, to + 60) * scale));
+        }
+        return new FleetResult.OutageFigures(
+                Math.round(failedReads * scale),
+                Math.round(staleReads * scale),
+                lastStale > outage.toNanos() ? (lastStale - outage.toNanos()) / (double) SECOND : 0,
+                apis);
     }
 
     /**
@@ -178,21 +212,30 @@ final class FleetSimulator {
         return Math.max(secrets, keys);
     }
 
-    /** The AWS SDK's standard retries: up to 3 attempts, exponential delay with full jitter, base 1 s, max 20 s. */
-    private void sdk(Api api, int attempt, Runnable answered, Runnable throttled) {
-        if (api.call(now)) {
+    /**
+     * The AWS SDK's standard retries: up to 3 attempts, exponential delay with full jitter, base 1 s, max 20 s, for
+     * throttling and 5xx alike; the last failure goes to {@code refused}.
+     */
+    private void sdk(Api api, int attempt, String where, Runnable answered, Consumer<SecretException> refused) {
+        Api.Answer answer = api.answer(now);
+        if (answer == Api.Answer.ANSWERED) {
             at(now + CALL, answered);
         } else if (attempt < SDK_ATTEMPTS) {
             long ceiling = Math.min(20 * SECOND, SECOND << (attempt - 1));
-            at(now + CALL + (long) (random.nextDouble() * ceiling), () -> sdk(api, attempt + 1, answered, throttled));
+            at(
+                    now + CALL + (long) (random.nextDouble() * ceiling),
+                    () -> sdk(api, attempt + 1, where, answered, refused));
         } else {
-            at(now + CALL, throttled);
+            at(now + CALL, () -> refused.accept(failure(answer, where)));
         }
     }
 
-    private static SecretException throttled(String where) {
-        return new ServiceUnavailableException(
-                FailureReason.THROTTLED, SecretRef.secret("aws", where), "Rate exceeded", null);
+    private static SecretException failure(Api.Answer answer, String where) {
+        return answer == Api.Answer.THROTTLED
+                ? new ServiceUnavailableException(
+                        FailureReason.THROTTLED, SecretRef.secret("aws", where), "Rate exceeded", null)
+                : new ServiceUnavailableException(
+                        FailureReason.UNAVAILABLE, SecretRef.secret("aws", where), "InternalServiceError", null);
     }
 
     /** Secrets Manager as an instance's cache sees it after start-up: one call per read, no SDK retries. */
@@ -204,16 +247,18 @@ final class FleetSimulator {
 
         @Override
         public SecretValue fetch(SecretId id) {
-            if (!single.call(now)) {
-                throw throttled(id.path());
+            Api.Answer answer = single.answer(now);
+            if (answer != Api.Answer.ANSWERED) {
+                throw failure(answer, id.path());
             }
             return SecretValue.ofUtf8("value", "v1", null);
         }
 
         @Override
         public Optional<String> currentVersion(SecretId id) {
-            if (!describe.call(now)) {
-                throw throttled(id.path());
+            Api.Answer answer = describe.answer(now);
+            if (answer != Api.Answer.ANSWERED) {
+                throw failure(answer, id.path());
             }
             return Optional.of("v1");
         }
@@ -245,8 +290,14 @@ final class FleetSimulator {
             }
         }
 
-        /** Now: one call as StartupFetch decides it, behind the SDK's retries. */
+        /**
+         * Now: one call as StartupFetch decides it, behind the SDK's retries; none once the time without answer is up.
+         */
         private void next() {
+            if (now - deadline > 0) {
+                failed(); // as StartupFetch.run: the store gave no answer within the start-up timeout
+                return;
+            }
             Optional<StartupFetch.Call> call = fetch.next(now);
             if (call.isEmpty()) {
                 fetch.fetched().values().forEach(SecretValue::destroy);
@@ -257,6 +308,7 @@ final class FleetSimulator {
             sdk(
                     c.batch() ? batch : single,
                     1,
+                    c.ids().get(0).path(),
                     () -> {
                         Map<SecretId, SecretValue> values = new HashMap<>();
                         c.ids().forEach(id -> values.put(id, SecretValue.ofUtf8("value", "v1", null)));
@@ -264,10 +316,13 @@ final class FleetSimulator {
                         deadline = now + scenario.startupTimeout().toNanos();
                         next();
                     },
-                    () -> {
-                        // As StartupFetch.run: throttling is an answer, so the start-up timeout starts again.
-                        long wait = fetch.failed(c, throttled(c.ids().get(0).path()), now);
-                        deadline = now + scenario.startupTimeout().toNanos();
+                    failure -> {
+                        // As StartupFetch.run: throttling is an answer, so the start-up timeout starts again; a 5xx
+                        // is not.
+                        long wait = fetch.failed(c, failure, now);
+                        if (failure.reason() == FailureReason.THROTTLED) {
+                            deadline = now + scenario.startupTimeout().toNanos();
+                        }
                         at(now + wait, this::next);
                     });
         }
@@ -281,6 +336,7 @@ final class FleetSimulator {
             sdk(
                     batch,
                     1,
+                    "batch",
                     () -> {
                         if (now - deadline > 0) {
                             failed();
@@ -288,7 +344,7 @@ final class FleetSimulator {
                             chunk(from + BATCH);
                         }
                     },
-                    this::failed);
+                    failure -> failed());
         }
 
         /** The data keys of its ENC values, unwrapped by KMS as values are injected; a read that fails fails it. */
@@ -297,7 +353,7 @@ final class FleetSimulator {
                 ready();
                 return;
             }
-            sdk(kms, 1, () -> unwrap(left - 1), this::failed);
+            sdk(kms, 1, "data key", () -> unwrap(left - 1), failure -> failed());
         }
 
         private void failed() {
@@ -333,15 +389,19 @@ final class FleetSimulator {
             for (SecretId id : ids) {
                 SecretCache.Key key = new SecretCache.Key("aws", id);
                 try {
-                    cache.get(
+                    CachedSecret served = cache.get(
                             key,
                             cachePolicy,
                             () -> scenario.policies() == Scenario.Policies.AFTER
                                     ? RevalidatingFetch.fetch(cache, key, store, true)
                                     : store.fetch(id),
                             null);
+                    if (!served.freshAt(now)) {
+                        staleReads++; // past its TTL: the store could not be asked, or did not answer
+                        lastStale = now;
+                    }
                 } catch (SecretException e) {
-                    // counted at the service
+                    failedReads++; // the application's read failed: no value, not even a stale one
                 }
             }
             at(now + READ_EVERY, this::read);

@@ -17,6 +17,7 @@ import java.util.Optional;
  * @param steadyWindow how long steady state is measured once every instance is ready and its first TTL passed
  * @param cacheSample at most this many instances run their real caches in steady state; the steady-state figures
  *     are scaled up from them (each instance's steady calls do not depend on the others')
+ * @param outage Secrets Manager failing every call (5xx) for a while, if at all
  */
 record Scenario(
         String name,
@@ -31,7 +32,72 @@ record Scenario(
         Optional<Duration> rotationInterval,
         Duration startupTimeout,
         Duration steadyWindow,
-        int cacheSample) {
+        int cacheSample,
+        Optional<Outage> outage) {
+
+    /** Secrets Manager answers every call with a 5xx from {@code start} (after the first instance started) on. */
+    record Outage(Duration start, Duration length) {
+        long fromNanos() {
+            return start.toNanos();
+        }
+
+        long toNanos() {
+            return start.plus(length).toNanos();
+        }
+    }
+
+    Scenario(
+            String name,
+            int instances,
+            int secrets,
+            int dataKeys,
+            Duration startSpread,
+            Policies policies,
+            long seed,
+            Quotas quotas,
+            Duration ttl,
+            Optional<Duration> rotationInterval,
+            Duration startupTimeout,
+            Duration steadyWindow,
+            int cacheSample) {
+        this(
+                name,
+                instances,
+                secrets,
+                dataKeys,
+                startSpread,
+                policies,
+                seed,
+                quotas,
+                ttl,
+                rotationInterval,
+                startupTimeout,
+                steadyWindow,
+                cacheSample,
+                Optional.empty());
+    }
+
+    /**
+     * Secrets Manager down for {@code length} from {@code start}; the steady-state window is stretched to hold the
+     * outage and ten minutes after it.
+     */
+    Scenario withOutage(Duration start, Duration length) {
+        return new Scenario(
+                name + ", store down " + length + " at " + start,
+                instances,
+                secrets,
+                dataKeys,
+                startSpread,
+                policies,
+                seed,
+                quotas,
+                ttl,
+                rotationInterval,
+                startupTimeout,
+                start.plus(length).plus(Duration.ofMinutes(10)),
+                cacheSample,
+                Optional.of(new Outage(start, length)));
+    }
 
     /** What the fleet runs. */
     enum Policies {
@@ -81,7 +147,8 @@ record Scenario(
                 Optional.of(interval),
                 startupTimeout,
                 steadyWindow,
-                cacheSample);
+                cacheSample,
+                outage);
     }
 
     Scenario withStartSpread(Duration spread) {
@@ -98,7 +165,26 @@ record Scenario(
                 rotationInterval,
                 startupTimeout,
                 steadyWindow,
-                cacheSample);
+                cacheSample,
+                outage);
+    }
+
+    Scenario withStartupTimeout(Duration timeout) {
+        return new Scenario(
+                name + ", startup-timeout " + timeout,
+                instances,
+                secrets,
+                dataKeys,
+                startSpread,
+                policies,
+                seed,
+                quotas,
+                ttl,
+                rotationInterval,
+                timeout,
+                steadyWindow,
+                cacheSample,
+                outage);
     }
 
     Scenario with(int instances, int secrets, int dataKeys, Quotas quotas) {
@@ -115,6 +201,7 @@ record Scenario(
                 rotationInterval,
                 startupTimeout,
                 steadyWindow,
-                cacheSample);
+                cacheSample,
+                outage);
     }
 }

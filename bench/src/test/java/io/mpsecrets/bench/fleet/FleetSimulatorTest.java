@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mpsecrets.cache.CachePolicy;
 import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -121,5 +122,41 @@ class FleetSimulatorTest {
         assertEquals(1_000, after.ready());
         assertThat(after.ratioToLowerBound()).isLessThan(1.5);
         assertThat(after.readySeconds()).isLessThan(before.readySeconds());
+    }
+
+    @Test
+    void aStoreDownAtStartFailsStartUpsClosedAndTheFleetComesUpAfterIt() {
+        // Down for the first 30 s, a start-up timeout of 10 s without answer: each instance fails once its 10 s are up
+        // (10 to 13 s, the SDK's retries included), Kubernetes starts it again 10 s later, and that start gets its
+        // answers once the store is back at 30 s unless its own 10 s run out first (then once more, 20 s later).
+        FleetResult result = new FleetSimulator(small(Scenario.Policies.AFTER, AMPLE, 1, Duration.ofMinutes(10))
+                        .withOutage(Duration.ZERO, Duration.ofSeconds(30)))
+                .run();
+        assertEquals(3, result.ready());
+        assertThat(result.failedStartups()).isBetween(3, 6);
+        assertThat(result.readySeconds()).isGreaterThan(30).isLessThan(80);
+        assertThat(result.outage()).as("not a steady-state outage").isEmpty();
+    }
+
+    @Test
+    void aStoreDownInSteadyStateIsServedStaleWithNoFailedReadAndRecoversWithinAReadRoundAfter() {
+        // TTL 5 min, reads every 60 s: values go past their TTL during a 5-minute outage from 10 min on and are
+        // served stale (max-stale 1 h); the first read after the outage that may retry (backoff at most 30 s)
+        // refreshes them.
+        FleetResult result = new FleetSimulator(small(Scenario.Policies.AFTER, AMPLE, 1, Duration.ofMinutes(10))
+                        .withOutage(Duration.ofMinutes(10), Duration.ofMinutes(5)))
+                .run();
+        assertEquals(0, result.failedStartups());
+        FleetResult.OutageFigures outage = result.outage().orElseThrow();
+        assertEquals(0, outage.failedReads());
+        assertThat(outage.staleReads()).isPositive();
+        assertThat(outage.recoverySeconds())
+                .isLessThanOrEqualTo(60 + CachePolicy.DEFAULT.backoffMax().toSeconds());
+        // 6 secrets, each tried at most once per read round (60 s) while stale: at most 6 x 5 calls in 300 s.
+        FleetResult.ApiOutage describe = outage.apis().stream()
+                .filter(a -> a.api().equals("DescribeSecret"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(describe.duringMean() * 300).isPositive().isLessThanOrEqualTo(6 * 6);
     }
 }
