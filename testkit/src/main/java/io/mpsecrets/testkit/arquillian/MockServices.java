@@ -63,6 +63,31 @@ public final class MockServices {
 
     public void afterSuite(@Observes AfterSuite event) {
         MpSecretsArquillian.stop();
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(MockServices::stopLeftoverServers, "mpsecrets-leftover-servers"));
+    }
+
+    /**
+     * At the test JVM's exit, after the adapters stopped their containers: a server process an adapter started and did
+     * not stop is stopped (Payara Micro's adapter signals its process and does not wait; the servers outlived the
+     * build), so that a test run leaves no server behind.
+     */
+    static void stopLeftoverServers() {
+        List<ProcessHandle> left = ProcessHandle.current()
+                .descendants()
+                .filter(ProcessHandle::isAlive)
+                .toList();
+        left.forEach(ProcessHandle::destroy);
+        for (ProcessHandle process : left) {
+            try {
+                process.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+                process.destroyForcibly();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                process.destroyForcibly();
+            }
+        }
     }
 
     static void scan(Path logs) {
