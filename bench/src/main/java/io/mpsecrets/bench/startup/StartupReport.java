@@ -36,7 +36,18 @@ import java.util.function.Predicate;
  */
 public final class StartupReport {
 
-    private record Variant(String name, int values, Path properties, List<String> jvmOptions, String classpath) {}
+    private record Variant(
+            String name,
+            int values,
+            Path properties,
+            List<String> jvmOptions,
+            String classpath,
+            String main,
+            List<String> extraArguments) {
+        Variant(String name, int values, Path properties, List<String> jvmOptions, String classpath) {
+            this(name, values, properties, jvmOptions, classpath, StartupApp.class.getName(), List.of());
+        }
+    }
 
     private StartupReport() {}
 
@@ -62,6 +73,8 @@ public final class StartupReport {
                 || jar.contains("/slf4j-api/")
                 || jar.contains("/reactive-streams/"));
         String plainPath = classpath(classes, jars, smallrye);
+        String floorPath = classpath(
+                classes, jars, smallrye.or(jar -> jar.contains("/jakarta.json-api/") || jar.contains("/parsson/")));
         String corePath = classpath(classes, jars, core);
         String awsPath = classpath(classes, jars, aws);
 
@@ -112,6 +125,14 @@ public final class StartupReport {
                 variants.add(new Variant(
                         "plain values, SmallRye alone", n, write(dir, "plain" + n, plain), List.of(), plainPath));
                 variants.add(new Variant(
+                        "floor: plain + JSON key file, JCA AES-GCM, 1 log line",
+                        n,
+                        write(dir, "floor" + n, plain),
+                        List.of(),
+                        floorPath,
+                        StartupFloorApp.class.getName(),
+                        List.of(keyringFile.toString())));
+                variants.add(new Variant(
                         "ENC values, local keyring", n, write(dir, "local" + n, local), List.of(), corePath));
                 variants.add(
                         new Variant("ENC values, AWS KMS (mock)", n, write(dir, "kms" + n, kms), awsOptions, awsPath));
@@ -131,13 +152,15 @@ public final class StartupReport {
             }
             System.out.printf(
                     Locale.ROOT,
-                    "%n%-34s %7s %14s %8s%n",
+                    "%n%-54s %7s %10s %9s %9s%n",
                     "application (" + runs + " runs each)",
                     "values",
                     "median ms",
-                    "ratio");
+                    "to plain",
+                    "to floor");
             for (int n : new int[] {1, 50}) {
                 double plain = 0;
+                double floor = 0;
                 for (Variant variant : variants) {
                     if (variant.values() != n) {
                         continue;
@@ -145,9 +168,17 @@ public final class StartupReport {
                     double median = median(times.get(variant));
                     if (plain == 0) {
                         plain = median;
+                    } else if (floor == 0) {
+                        floor = median;
                     }
                     System.out.printf(
-                            Locale.ROOT, "%-34s %7d %14.0f %7.2fx%n", variant.name(), n, median, median / plain);
+                            Locale.ROOT,
+                            "%-54s %7d %10.0f %8.2fx %8.2fx%n",
+                            variant.name(),
+                            n,
+                            median,
+                            median / plain,
+                            median / (floor == 0 ? median : floor));
                 }
             }
         }
@@ -189,9 +220,10 @@ public final class StartupReport {
         command.addAll(List.of(
                 "-cp",
                 variant.classpath(),
-                StartupApp.class.getName(),
+                variant.main(),
                 variant.properties().toString(),
                 Integer.toString(variant.values())));
+        command.addAll(variant.extraArguments());
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectOutput(dir.resolve("app.out").toFile())
                 .redirectError(dir.resolve("app.err").toFile());

@@ -1,0 +1,49 @@
+package io.mpsecrets.bench.startup;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.logging.Logger;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * The floor under any library that decrypts configuration the way mp-secrets must: {@link StartupApp}'s plain
+ * application, plus what no such library can skip, done once and by hand: read a JSON key file with JSON-P, draw a
+ * nonce from {@link SecureRandom}, seal and open one value with JCA's AES-GCM, and write one log line through
+ * {@code java.util.logging}'s console handler (the audit record). It keeps nothing and checks nothing else.
+ *
+ * <pre>java -cp ... io.mpsecrets.bench.startup.StartupFloorApp app.properties 50 keyring.json</pre>
+ */
+public final class StartupFloorApp {
+
+    private StartupFloorApp() {}
+
+    public static void main(String[] args) throws Exception {
+        StartupApp.main(new String[] {args[0], args[1]});
+        JsonObject keyFile;
+        try (InputStream in = Files.newInputStream(Path.of(args[2]));
+                JsonReader reader = Json.createReader(in)) {
+            keyFile = reader.readObject();
+        }
+        byte[] key = new byte[32];
+        byte[] nonce = new byte[12];
+        SecureRandom random = new SecureRandom();
+        random.nextBytes(key);
+        random.nextBytes(nonce);
+        Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+        cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(128, nonce));
+        byte[] sealed = cipher.doFinal("secret-value".getBytes(StandardCharsets.UTF_8));
+        cipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(128, nonce));
+        if (cipher.doFinal(sealed).length != "secret-value".length() || keyFile.isEmpty()) {
+            throw new IllegalStateException("the floor's own round trip failed");
+        }
+        Logger.getLogger("io.mpsecrets.bench.floor").info("event=decrypted property=value.0 outcome=ok");
+    }
+}
