@@ -14,6 +14,7 @@ import io.mpsecrets.api.SecretId;
 import io.mpsecrets.api.exception.SecretException;
 import io.mpsecrets.aws.AwsClientSettings;
 import io.mpsecrets.aws.secretsmanager.AwsSecretsManagerProvider;
+import io.mpsecrets.aws.ssm.SsmParameterProvider;
 import io.mpsecrets.crypto.AesGcm;
 import io.mpsecrets.envelope.EnvelopeEncryptor;
 import io.mpsecrets.testing.AuditRecorder;
@@ -157,5 +158,44 @@ class HostileAwsTest {
         assertThat(audit.events("failure"))
                 .hasSize(2)
                 .allSatisfy(line -> assertThat(line).contains("reason=INVALID_VALUE"));
+    }
+
+    @Test
+    void parameterStoreAnswersThatAreMalformedEmptyOrHugeAreTypedAndNeverQuoted() {
+        for (String answer : new String[] {
+            "{\"Parameter\":{\"Name\":\"/p/db\",\"Value\":" + LeakGuard.CANARY + "x,\"Version\":1}}",
+            "{\"Parameter\":{\"Name\":\"/p/db\",\"Version\":1}}",
+            "{}"
+        }) {
+            server = HostileHttpServer.start(HostileHttpServer.json(200, answer));
+            try (SsmParameterProvider store =
+                    SsmParameterProvider.create(settings("mpsecrets.ssm."), Optional.of("/p"))) {
+                SecretException e = assertThrows(SecretException.class, () -> store.fetch(SecretId.of("/p/db")));
+                assertEquals(FailureReason.INVALID_VALUE, e.reason(), answer);
+                assertNothingOfTheAnswer(e);
+            }
+            server.close();
+        }
+        server = HostileHttpServer.start(
+                HostileHttpServer.huge(200, "{\"Parameter\":{\"Name\":\"/p/db\",\"Value\":\"", 'a', "\"}}", 20L << 20));
+        try (SsmParameterProvider store = SsmParameterProvider.create(settings("mpsecrets.ssm."), Optional.of("/p"))) {
+            SecretException e = assertTimeoutPreemptively(
+                    Duration.ofSeconds(10),
+                    () -> assertThrows(SecretException.class, () -> store.fetch(SecretId.of("/p/db"))));
+            assertEquals(FailureReason.INVALID_VALUE, e.reason());
+        }
+    }
+
+    @Test
+    void aParameterListingThatNeverEndsIsCutOff() {
+        // Every page says there is another: the listing stops at its bound instead of walking forever.
+        server = HostileHttpServer.start(HostileHttpServer.json(
+                200, "{\"Parameters\":[{\"Name\":\"/p/a\",\"Value\":\"x\",\"Version\":1}],\"NextToken\":\"more\"}"));
+        try (SsmParameterProvider store = SsmParameterProvider.create(settings("mpsecrets.ssm."), Optional.of("/p"))) {
+            SecretException e = assertTimeoutPreemptively(
+                    Duration.ofSeconds(60), () -> assertThrows(SecretException.class, store::list));
+            assertEquals(FailureReason.INVALID_VALUE, e.reason());
+            assertThat(e.getMessage()).contains("pages");
+        }
     }
 }
