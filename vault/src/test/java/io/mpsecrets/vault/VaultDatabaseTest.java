@@ -166,13 +166,14 @@ class VaultDatabaseTest {
 
     @Test
     void atMaxTtlANewPairReplacesBothPropertiesAndTheOldUserIsDroppedAfterTheGrace() throws Exception {
-        // Renewed at 2 s, Vault grants 2 s of the 3 asked (max TTL 4 s): a new pair is issued then, ahead of expiry.
-        role(Duration.ofSeconds(3), Duration.ofSeconds(4));
-        SmallRyeConfig config = config(Map.of("mpsecrets.rotation.grace", "PT1S"));
+        // Renewed at 2.7 s, Vault grants 3 s of the 4 asked (max TTL 6 s): a new pair is issued then, ahead of expiry.
+        // The old lease would live until 5.7 s; it is revoked after the 1.5 s grace, at 4.2 s, by mp-secrets.
+        role(Duration.ofSeconds(4), Duration.ofSeconds(6));
+        SmallRyeConfig config = config(Map.of("mpsecrets.rotation.grace", "PT1.5S"));
         Login first = Login.of(config);
         assertEquals(3, first.orders(url));
 
-        await(() -> !Login.of(config).user().equals(first.user()), Duration.ofSeconds(4), "a new user");
+        await(() -> !Login.of(config).user().equals(first.user()), Duration.ofSeconds(5), "a new user");
         Login second = Login.of(config);
         assertThat(second.password()).isNotEqualTo(first.password());
         assertEquals(3, second.orders(url));
@@ -182,7 +183,8 @@ class VaultDatabaseTest {
                 .anySatisfy(line -> assertThat(line).contains("property=db.user", "version=lease-", "previous=lease-"))
                 .anySatisfy(line -> assertThat(line).contains("property=db.password", "version=lease-"));
 
-        await(() -> refused(first), Duration.ofSeconds(3), "the old user dropped after the grace");
+        // Within 2.5 s of the new pair: before the old lease's own expiry (3 s after it), so mp-secrets revoked it.
+        await(() -> refused(first), Duration.ofMillis(2500), "the old user dropped after the grace");
         assertThat(server.vault().calls("lease:revoke")).isEqualTo(1);
         assertEquals(3, second.orders(url));
         assertEquals(2, server.vault().database().issued(role));
