@@ -221,12 +221,15 @@ final class VaultLeases implements AutoCloseable {
         } catch (SecretNotFoundException | ConfigurationException refused) {
             // Vault answers 400 for a lease it no longer knows or will not renew: lookup tells the two apart.
             if (gone(lease, ref)) {
-                changes.failed(
-                        holder.id,
-                        new SecretNotFoundException(
-                                ref,
-                                "lease " + lease.handle()
-                                        + " is gone from Vault (revoked by an operator): issuing a new one"));
+                SecretNotFoundException lost = new SecretNotFoundException(
+                        ref,
+                        "lease " + lease.handle() + " is gone from Vault ("
+                                + (lease.alive(System.nanoTime())
+                                        ? "revoked by an operator"
+                                        : "expired while it could not be renewed")
+                                + "): issuing a new one");
+                LOG.warning(lost::getMessage);
+                changes.failed(holder.id, lost);
             }
             replace(holder, lease, ref);
             return;
