@@ -23,8 +23,9 @@ import java.util.logging.Logger;
  * The context of {@link RotationScoped}: one instance per bean, created with the secrets it reads captured
  * ({@link SecretReads}); a {@link SecretRotated} for one of them takes the instance out at once (the next call builds
  * a new one) and destroys it after the grace period. Thread-safe: creation is once per bean, under the bean's lock.
+ * The CDI extension registers it on servers and in Weld; the Quarkus extension wraps it for ArC.
  */
-final class RotationContext implements AlterableContext {
+public final class RotationContext implements AlterableContext {
 
     private static final Logger LOG = Logger.getLogger("io.mpsecrets.cdi");
 
@@ -97,12 +98,12 @@ final class RotationContext implements AlterableContext {
     }
 
     /** How long a rotated-out instance lives on for calls under way ({@code mpsecrets.rotation.grace}). */
-    void grace(Duration grace) {
+    public void grace(Duration grace) {
         this.grace = grace;
     }
 
     /** The runtime's events: a rotation takes out the instances built with the rotated property. */
-    void observe(SecretEvent event) {
+    public void observe(SecretEvent event) {
         if (!(event instanceof SecretRotated rotated) || rotated.ref().property() == null) {
             return;
         }
@@ -160,8 +161,15 @@ final class RotationContext implements AlterableContext {
         }
     }
 
+    /** The instances in service, by their beans. */
+    public Map<Contextual<?>, Object> instances() {
+        Map<Contextual<?>, Object> out = new java.util.HashMap<>();
+        instances.forEach((contextual, held) -> out.put(contextual, held.instance()));
+        return out;
+    }
+
     /** At shutdown: every instance, and those waiting out their grace, destroyed now. */
-    void shutdown() {
+    public void shutdown() {
         for (Runnable destroy : Set.copyOf(retired)) {
             destroy.run();
         }

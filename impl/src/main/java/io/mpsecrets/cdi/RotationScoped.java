@@ -15,7 +15,7 @@ import java.lang.annotation.Target;
  * Secrets the instance did not read do not disturb it. Works for {@code @ConfigProperty} fields, constructor and
  * initializer parameters and producer parameters; values read later ({@code Supplier<String>}, {@code Config}) are
  * current anyway. An {@code ENC(...)} value whose text does not change does not rotate. Provided by mp-secrets' CDI
- * extension (servers and Weld); not on Quarkus (ArC runs no portable extensions).
+ * extension (servers and Weld) and, on Quarkus, by its extension's ArC context.
  */
 @NormalScope
 @Inherited

@@ -29,6 +29,7 @@ public class MockServicesResource implements QuarkusTestResourceLifecycleManager
     static final String KMS_SIGNING_KEY = "kms-signing-" + LeakGuard.CANARY;
     static final String PARTNER_KEY = "partner-1-" + LeakGuard.CANARY;
     static final String VENDOR_KEY = "vendor-" + LeakGuard.CANARY;
+    static final String POOL_1 = "{\"user\":\"pool-1\",\"password\":\"pool-1-" + LeakGuard.CANARY + "\"}";
 
     static final String DB_PASSWORD = "db-" + LeakGuard.CANARY;
 
@@ -55,6 +56,7 @@ public class MockServicesResource implements QuarkusTestResourceLifecycleManager
             secrets = Files.createTempDirectory("mpsecrets-quarkus-secrets");
             Files.writeString(secrets.resolve("partner"), PARTNER_KEY);
             Files.writeString(secrets.resolve("vendor"), VENDOR_KEY);
+            Files.writeString(secrets.resolve("pool"), POOL_1);
             Map<String, String> config = new HashMap<>();
             config.put("mpsecrets.kms", "local,aws");
             config.put(
@@ -70,6 +72,10 @@ public class MockServicesResource implements QuarkusTestResourceLifecycleManager
             config.put("mpsecrets.file.ttl", "PT0.1S");
             config.put("mpsecrets.rotation.interval", "PT0.2S");
             config.put("partner.api-key", "${file::partner}");
+            // A @RotationScoped bean's user and password, from one secret; retired instances live 0.5 s.
+            config.put("pool.user", "${file::pool#user}");
+            config.put("pool.password", "${file::pool#password}");
+            config.put("mpsecrets.rotation.grace", "PT0.5S");
             // Secrets Manager: a value kept 0.2 s and served stale 0.01 s past that, so an outage shows at once.
             config.put("mpsecrets.aws.region", "us-east-1");
             config.put("mpsecrets.aws.endpoint", mock.endpoint().toString());

@@ -3,6 +3,7 @@ package io.mpsecrets.quarkus.runtime;
 import io.mpsecrets.api.event.SecretEvent;
 import io.mpsecrets.cdi.ApplicationSecrets;
 import io.mpsecrets.cdi.ContainerTelemetry;
+import io.mpsecrets.settings.Settings;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.runtime.configuration.ConfigurationException;
@@ -13,6 +14,7 @@ import jakarta.enterprise.inject.spi.BeanManager;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import jakarta.interceptor.Interceptor;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.eclipse.microprofile.config.Config;
@@ -45,8 +47,12 @@ public class MpSecretsLifecycle {
     /** Before the application's own start-up observers, so that they find their secrets checked. */
     void start(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent event) {
         secrets = new ApplicationSecrets(config);
+        ArcRotationContext.scope()
+                .grace(new Settings(name -> config.getOptionalValue(name, String.class))
+                        .duration("mpsecrets.rotation.grace", Duration.ofMinutes(5)));
         List<String> problems = secrets.start(
                 secretEvent -> {
+                    ArcRotationContext.scope().observe(secretEvent);
                     events.fire(secretEvent);
                     return true;
                 },
@@ -58,6 +64,7 @@ public class MpSecretsLifecycle {
     }
 
     void stop(@Observes ShutdownEvent event) {
+        ArcRotationContext.scope().shutdown();
         if (secrets != null) {
             secrets.stop();
         }
