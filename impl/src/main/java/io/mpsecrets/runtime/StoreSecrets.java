@@ -254,7 +254,7 @@ public final class StoreSecrets implements AutoCloseable {
         auditing.checkFailed(new SecretCache.Key(store, id.withoutField()), failure);
     }
 
-    /** Stops the watcher, zeroes every cached value and closes the stores. */
+    /** Stops the watcher, closes the stores and zeroes every cached value. */
     @Override
     public void close() {
         RotationWatcher stopping;
@@ -265,10 +265,12 @@ public final class StoreSecrets implements AutoCloseable {
         if (stopping != null) {
             stopping.close();
         }
+        // The stores first: one that moves its secrets on by itself (Vault's leases) stops doing so before the cache
+        // is zeroed, so that no change it reports lands in a closed cache.
+        stores.values().forEach(store -> store.provider().close());
         readers.clear();
         reads.clear();
         cache.close();
-        stores.values().forEach(store -> store.provider().close());
         stores.clear();
     }
 }
