@@ -107,7 +107,12 @@ final class VaultLeases implements AutoCloseable {
     /** The value of the lease in service at {@code path}, issuing one when there is none alive. */
     SecretValue current(SecretId id, String path, SecretRef ref) {
         Lease lease = live(id, path, ref);
-        byte[] bytes = lease.value().bytes();
+        byte[] bytes;
+        try {
+            bytes = lease.value().bytes();
+        } catch (IllegalStateException destroyed) {
+            throw new ClosedException(ref); // revoked by a close that ran while this read was under way
+        }
         try {
             return SecretValue.of(bytes, lease.handle(), lease.issued());
         } finally {

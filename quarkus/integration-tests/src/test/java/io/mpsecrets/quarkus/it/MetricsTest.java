@@ -43,6 +43,10 @@ class MetricsTest {
             assertEquals(MockServicesResource.DB_PASSWORD, config.getValue("orders.db-password", String.class));
         }
 
+        // An export collected before the reads ended may still arrive after this reset: wait one more export interval
+        // and reset again, so that every export seen below was collected after the reads.
+        exporter.reset();
+        Thread.sleep(300);
         exporter.reset();
         List<MetricData> exported = awaitExported(
                 "mpsecrets.decryptions",
@@ -66,7 +70,7 @@ class MetricsTest {
 
     /**
      * The newest export that holds every named metric, waiting for the SDK's 100 ms export interval; the exporter was
-     * reset after the reads, so every export seen was collected after them.
+     * reset after the reads and an export interval later, so every export seen was collected after them.
      */
     private List<MetricData> awaitExported(String... names) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
