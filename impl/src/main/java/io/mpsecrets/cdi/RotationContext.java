@@ -3,6 +3,7 @@ package io.mpsecrets.cdi;
 import io.mpsecrets.api.event.SecretEvent;
 import io.mpsecrets.api.event.SecretRotated;
 import io.mpsecrets.runtime.SecretReads;
+import io.mpsecrets.support.DaemonScheduler;
 import jakarta.enterprise.context.spi.AlterableContext;
 import jakarta.enterprise.context.spi.Contextual;
 import jakarta.enterprise.context.spi.CreationalContext;
@@ -12,7 +13,6 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -140,11 +140,7 @@ public final class RotationContext implements AlterableContext {
 
     private synchronized ScheduledExecutorService destroyer() {
         if (destroyer == null) {
-            destroyer = Executors.newSingleThreadScheduledExecutor(task -> {
-                Thread thread = new Thread(task, "mpsecrets-rotation-scope");
-                thread.setDaemon(true);
-                return thread;
-            });
+            destroyer = DaemonScheduler.start("mpsecrets-rotation-scope");
         }
         return destroyer;
     }

@@ -5,13 +5,13 @@ import io.mpsecrets.api.exception.SecretException;
 import io.mpsecrets.cache.CachePolicy;
 import io.mpsecrets.cache.CachedSecret;
 import io.mpsecrets.cache.SecretCache;
+import io.mpsecrets.support.DaemonScheduler;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -52,15 +52,7 @@ public final class RotationWatcher implements AutoCloseable {
         this.cache = cache;
         this.stores = stores;
         this.interval = interval;
-        ClassLoader loader = Thread.currentThread().getContextClassLoader();
-        ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(1, runnable -> {
-            Thread thread = new Thread(runnable, "mpsecrets-rotation-" + application);
-            thread.setDaemon(true);
-            thread.setContextClassLoader(loader);
-            return thread;
-        });
-        pool.setRemoveOnCancelPolicy(true);
-        this.executor = pool;
+        this.executor = DaemonScheduler.start("mpsecrets-rotation-" + application);
     }
 
     /** Starts watching; the first check is at most one interval from now. */

@@ -11,6 +11,7 @@ import io.mpsecrets.api.exception.SecretNotFoundException;
 import io.mpsecrets.api.spi.SecretChanges;
 import io.mpsecrets.provider.ContentVersion;
 import io.mpsecrets.support.Backoff;
+import io.mpsecrets.support.DaemonScheduler;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.nio.charset.StandardCharsets;
@@ -198,14 +199,7 @@ final class VaultLeases implements AutoCloseable {
 
     private synchronized ScheduledThreadPoolExecutor timer() {
         if (timer == null) {
-            ClassLoader loader = Thread.currentThread().getContextClassLoader();
-            timer = new ScheduledThreadPoolExecutor(1, runnable -> {
-                Thread thread = new Thread(runnable, "mpsecrets-vault-leases-" + application);
-                thread.setDaemon(true);
-                thread.setContextClassLoader(loader);
-                return thread;
-            });
-            timer.setRemoveOnCancelPolicy(true);
+            timer = DaemonScheduler.start("mpsecrets-vault-leases-" + application);
         }
         return timer;
     }

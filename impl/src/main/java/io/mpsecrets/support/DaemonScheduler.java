@@ -1,0 +1,25 @@
+package io.mpsecrets.support;
+
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+
+/**
+ * One daemon thread for an application's timed work (rotation checks, lease renewals, retiring instances): named, so
+ * that a thread dump says whose it is; carrying the class loader of the thread that made it, so that the work sees the
+ * application's classes on servers that run each application in its own loader; a cancelled task leaves its queue.
+ */
+public final class DaemonScheduler {
+
+    private DaemonScheduler() {}
+
+    public static ScheduledThreadPoolExecutor start(String threadName) {
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = new Thread(runnable, threadName);
+            thread.setDaemon(true);
+            thread.setContextClassLoader(loader);
+            return thread;
+        });
+        executor.setRemoveOnCancelPolicy(true);
+        return executor;
+    }
+}
