@@ -5,11 +5,9 @@ import io.mpsecrets.api.SecretRef;
 import io.mpsecrets.api.SecretValue;
 import io.mpsecrets.api.exception.ClosedException;
 import io.mpsecrets.api.exception.ConfigurationException;
-import io.mpsecrets.api.exception.InvalidSecretValueException;
 import io.mpsecrets.api.exception.SecretException;
 import io.mpsecrets.api.exception.SecretNotFoundException;
 import io.mpsecrets.api.spi.SecretChanges;
-import io.mpsecrets.provider.ContentVersion;
 import io.mpsecrets.support.Backoff;
 import io.mpsecrets.support.DaemonScheduler;
 import jakarta.json.Json;
@@ -58,7 +56,10 @@ final class VaultLeases implements AutoCloseable {
     private ScheduledThreadPoolExecutor timer;
     private volatile boolean closed;
 
-    /** A lease in service; {@code expiresAt} is on the {@link System#nanoTime()} scale. */
+    /**
+     * A lease in service; {@code expiresAt} is on the {@link System#nanoTime()} scale. A value read without a lease (a
+     * static role) has a TTL of 0 and never expires.
+     */
     private record Lease(
             String id,
             String handle,
@@ -68,7 +69,7 @@ final class VaultLeases implements AutoCloseable {
             long ttlSeconds,
             boolean renewable) {
         boolean alive(long now) {
-            return now - expiresAt < 0;
+            return ttlSeconds == 0 || now - expiresAt < 0;
         }
 
         Lease renewedUntil(long expiry) {
@@ -148,37 +149,23 @@ final class VaultLeases implements AutoCloseable {
     /** {@code GET /v1/<path>}: a new lease, or a value without one (a static role), which then never expires. */
     private Lease issue(String path, SecretRef ref) {
         JsonObject answer = client.get(path, null, ref);
-        if (!(answer.get("data") instanceof JsonObject data)) {
-            throw new InvalidSecretValueException(ref, "Vault's answer has no data object");
-        }
         String leaseId = VaultJson.string(answer, "lease_id", ref).orElse("");
         long ttl = VaultJson.seconds(answer, "lease_duration", ref);
-        byte[] bytes = data.toString().getBytes(StandardCharsets.UTF_8);
-        try {
-            if (leaseId.isEmpty() || ttl == 0) {
-                return new Lease(
-                        "",
-                        ContentVersion.of(bytes),
-                        SecretValue.of(bytes, null, null),
-                        Instant.now(),
-                        Long.MAX_VALUE,
-                        0,
-                        false);
-            }
-            long now = System.nanoTime();
-            Lease lease = new Lease(
-                    leaseId,
-                    handle(leaseId),
-                    SecretValue.of(bytes, null, null),
-                    Instant.now(),
-                    now + TimeUnit.SECONDS.toNanos(ttl),
-                    ttl,
-                    VaultJson.bool(answer, "renewable", ref));
-            LOG.fine(() -> "mp-secrets: Vault issued lease " + lease.handle() + " for " + path + " (" + ttl + " s)");
-            return lease;
-        } finally {
-            Arrays.fill(bytes, (byte) 0);
+        boolean renewable = VaultJson.bool(answer, "renewable", ref);
+        SecretValue value = VaultSecretProvider.dataValue(answer, ref);
+        if (leaseId.isEmpty() || ttl == 0) {
+            return new Lease("", value.version().orElseThrow(), value, Instant.now(), 0, 0, false);
         }
+        Lease lease = new Lease(
+                leaseId,
+                handle(leaseId),
+                value,
+                Instant.now(),
+                System.nanoTime() + TimeUnit.SECONDS.toNanos(ttl),
+                ttl,
+                renewable);
+        LOG.fine(() -> "mp-secrets: Vault issued lease " + lease.handle() + " for " + path + " (" + ttl + " s)");
+        return lease;
     }
 
     /** Renewal at two thirds of the duration, so that a slow or failing renewal still has a third to recover in. */

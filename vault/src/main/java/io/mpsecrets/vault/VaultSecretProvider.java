@@ -82,7 +82,7 @@ public final class VaultSecretProvider implements SecretProvider {
             if (whole.versionId() != null) {
                 throw new SecretNotFoundException(ref, "a KV version 1 secret has only its current value");
             }
-            return kv1Value(client.get(at.mount() + "/" + at.path(), null, ref), ref);
+            return dataValue(client.get(at.mount() + "/" + at.path(), null, ref), ref);
         }
         String query = null;
         if (whole.versionId() != null) {
@@ -103,8 +103,11 @@ public final class VaultSecretProvider implements SecretProvider {
         return at.mount() + "/" + at.path();
     }
 
-    /** The value in a KV version 1 read's answer: its data object, versioned by a keyed hash of the content. */
-    static SecretValue kv1Value(JsonObject answer, SecretRef ref) {
+    /**
+     * The value in an answer whose data object is the secret (a KV version 1 read, a leased read such as
+     * {@code database/creds/<role>}): the data object, versioned by a keyed hash of the content.
+     */
+    static SecretValue dataValue(JsonObject answer, SecretRef ref) {
         return value(data(answer, ref), null, null);
     }
 

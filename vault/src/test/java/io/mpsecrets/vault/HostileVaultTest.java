@@ -127,4 +127,22 @@ class HostileVaultTest {
         assertEquals(FailureReason.ACCESS_DENIED, e.reason());
         assertThat(e.getMessage()).doesNotContain("\u001b", "\n", "\u2028").contains("permission denied");
     }
+
+    /** A leased mount's answer without a lease (a static role) is a plain value: read once, never expiring. */
+    @Test
+    void aLeasedMountAnswerWithoutALeaseIsServedAsAPlainValueAndNotReadAgain() {
+        server = HostileHttpServer.start(HostileHttpServer.json(
+                        200,
+                        "{\"lease_id\":\"\",\"lease_duration\":0,\"renewable\":false,"
+                                + "\"data\":{\"username\":\"static\",\"password\":\"" + LeakGuard.CANARY + "\"}}"))
+                .on("/v1/auth/token/lookup-self", HostileHttpServer.json(200, LOOKUP_OK));
+        try (VaultSecretProvider vault = vault(server)) {
+            SecretId id = SecretId.of("database/static-creds/orders");
+            String version = vault.fetch(id).version().orElseThrow();
+            assertThat(version).doesNotStartWith("lease-");
+            assertEquals(Optional.of(version), vault.currentVersion(id));
+            assertEquals(version, vault.fetch(id).version().orElseThrow());
+            assertEquals(2, server.requests(), "one token lookup, one read");
+        }
+    }
 }

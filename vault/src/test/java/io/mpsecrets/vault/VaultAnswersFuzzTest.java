@@ -28,7 +28,7 @@ class VaultAnswersFuzzTest {
             // typed
         }
         try {
-            VaultSecretProvider.kv1Value(json, REF).destroy();
+            VaultSecretProvider.dataValue(json, REF).destroy();
         } catch (SecretException expected) {
             // typed
         }
