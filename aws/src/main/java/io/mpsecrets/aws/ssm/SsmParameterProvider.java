@@ -10,9 +10,7 @@ import io.mpsecrets.api.exception.SecretNotFoundException;
 import io.mpsecrets.aws.AwsClientSettings;
 import io.mpsecrets.aws.AwsClients;
 import io.mpsecrets.aws.AwsFailures;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -189,15 +187,10 @@ public final class SsmParameterProvider implements SecretProvider {
         if (parameter == null || parameter.value() == null) {
             throw new InvalidSecretValueException(ref(id), "Parameter Store answered without a value");
         }
-        byte[] bytes = parameter.value().getBytes(StandardCharsets.UTF_8);
-        try {
-            return SecretValue.of(
-                    bytes,
-                    parameter.version() == null ? null : String.valueOf(parameter.version()),
-                    parameter.lastModifiedDate());
-        } finally {
-            Arrays.fill(bytes, (byte) 0);
-        }
+        return SecretValue.ofUtf8(
+                parameter.value(),
+                parameter.version() == null ? null : String.valueOf(parameter.version()),
+                parameter.lastModifiedDate());
     }
 
     private static SecretRef ref(SecretId id) {

@@ -1,13 +1,16 @@
 package io.mpsecrets.testkit.aws;
 
+import jakarta.json.JsonArray;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** Reading AWS JSON 1.1 request members, with the errors AWS gives for bad ones. */
@@ -56,6 +59,25 @@ public final class AwsJson {
         } catch (IllegalArgumentException e) {
             throw AwsError.badRequest("SerializationException", member + " is not base64");
         }
+    }
+
+    /** A list of strings; empty when the member is absent. */
+    public static List<String> stringList(JsonObject request, String member) throws AwsError {
+        JsonValue value = request.get(member);
+        if (value == null || value.getValueType() == JsonValue.ValueType.NULL) {
+            return List.of();
+        }
+        if (!(value instanceof JsonArray array)) {
+            throw AwsError.badRequest("SerializationException", member + " is not a list");
+        }
+        List<String> out = new ArrayList<>();
+        for (JsonValue item : array) {
+            if (!(item instanceof JsonString text)) {
+                throw AwsError.badRequest("SerializationException", member + " holds something other than strings");
+            }
+            out.add(text.getString());
+        }
+        return out;
     }
 
     public static Map<String, String> stringMap(JsonObject request, String member) throws AwsError {

@@ -228,11 +228,7 @@ public final class MockSecretsManager extends AwsJsonService {
             throw AwsError.badRequest(
                     "InvalidParameterException", "You must provide either SecretString or SecretBinary.");
         }
-        List<String> stages = new ArrayList<>();
-        JsonArray requested = request.getJsonArray("VersionStages");
-        if (requested != null) {
-            requested.forEach(s -> stages.add(((JsonString) s).getString()));
-        }
+        List<String> stages = new ArrayList<>(AwsJson.stringList(request, "VersionStages"));
         if (stages.isEmpty()) {
             stages.add(CURRENT);
         }

@@ -9,7 +9,6 @@ import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
-import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -142,7 +141,7 @@ public final class MockSsm extends AwsJsonService {
                         .build();
             }
             case "GetParameters": {
-                List<String> names = strings(request, "Names");
+                List<String> names = AwsJson.stringList(request, "Names");
                 if (names.isEmpty() || names.size() > GET_PARAMETERS_LIMIT) {
                     throw AwsError.validation("1 validation error detected: Value '" + names
                             + "' at 'names' failed to satisfy constraint: Member must have length less than or equal"
@@ -172,7 +171,7 @@ public final class MockSsm extends AwsJsonService {
                 check(name, operation, principal);
                 Parameter parameter = parameter(name);
                 Integer version = AwsJson.integer(request, "ParameterVersion");
-                List<String> labels = strings(request, "Labels");
+                List<String> labels = AwsJson.stringList(request, "Labels");
                 int labelled =
                         label(parameter, version == null ? parameter.latest().number() : version, labels);
                 return Json.createObjectBuilder()
@@ -316,7 +315,7 @@ public final class MockSsm extends AwsJsonService {
         }
         JsonObjectBuilder out = Json.createObjectBuilder().add("Parameters", page);
         if (end < under.size()) {
-            out.add("NextToken", Base64.getEncoder().encodeToString(("page:" + end).getBytes(StandardCharsets.UTF_8)));
+            out.add("NextToken", nextToken(end));
         }
         return out.build();
     }
@@ -329,7 +328,7 @@ public final class MockSsm extends AwsJsonService {
                     if (value instanceof JsonObject filter) {
                         String key = filter.getString("Key", "");
                         String option = filter.getString("Option", "Equals");
-                        filters.add(Map.entry(key + ":" + option, strings(filter, "Values")));
+                        filters.add(Map.entry(key + ":" + option, AwsJson.stringList(filter, "Values")));
                     }
                 }
             }
@@ -372,11 +371,17 @@ public final class MockSsm extends AwsJsonService {
         }
         JsonObjectBuilder out = Json.createObjectBuilder().add("Parameters", page);
         if (end < matching.size()) {
-            out.add("NextToken", Base64.getEncoder().encodeToString(("page:" + end).getBytes(StandardCharsets.UTF_8)));
+            out.add("NextToken", nextToken(end));
         }
         return out.build();
     }
 
+    /** The opaque token of the page that starts at {@code index}. */
+    private static String nextToken(int index) {
+        return Base64.getEncoder().encodeToString(("page:" + index).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Where the page a request's {@code NextToken} names starts; 0 without one. */
     private static int token(JsonObject request) throws AwsError {
         String token = AwsJson.string(request, "NextToken");
         if (token == null) {
@@ -418,24 +423,6 @@ public final class MockSsm extends AwsJsonService {
 
     private String arn(String name) {
         return "arn:aws:ssm:" + region + ":" + account + ":parameter" + (name.startsWith("/") ? name : "/" + name);
-    }
-
-    private static List<String> strings(JsonObject request, String member) throws AwsError {
-        JsonValue value = request.get(member);
-        if (value == null || value == JsonValue.NULL) {
-            return List.of();
-        }
-        if (!(value instanceof JsonArray array)) {
-            throw AwsError.badRequest("SerializationException", member + " is not a list");
-        }
-        List<String> out = new ArrayList<>();
-        for (JsonValue item : array) {
-            if (!(item instanceof JsonString text)) {
-                throw AwsError.badRequest("SerializationException", member + " holds something other than strings");
-            }
-            out.add(text.getString());
-        }
-        return out;
     }
 
     /** For logs: parameter names and versions, never values. */
