@@ -10,6 +10,7 @@ import io.mpsecrets.runtime.MpSecretsSettings;
 import io.mpsecrets.runtime.SecretsRuntime;
 import io.mpsecrets.runtime.StoreSettings;
 import io.mpsecrets.settings.Settings;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -23,9 +24,13 @@ import org.eclipse.microprofile.config.spi.ConfigSource;
  * it answers only where the value the other sources hold needs mp-secrets: an {@code ENC(...)} value, decrypted for
  * the property it is read as, or a value with {@code ${store::id}} references, each replaced by the store's current
  * value. For anything else it answers nothing, and the implementation reads the property from its own source as
- * usual. It reads the other sources itself, through the config it belongs to; a thread-local guard makes it absent
- * from its own reads. Decryption, caching, audit and rotation are the same {@link SecretsRuntime} the SmallRye path
- * uses, and it answers {@link ConfigRegistry#LOOKUP} so that the CDI extension and the tools find that runtime.
+ * usual. It reads the other sources itself, through the config it belongs to. Where it must read a setting through
+ * the implementation (to have it expanded), it is absent for that one name on that thread while it does, and for
+ * nothing else: a read that comes back in while it answers (an observer of an audit event, a converter, a
+ * {@code Supplier}, a producer) is answered as any read is, with the plaintext or an error, never with the
+ * ciphertext a lower source holds. Decryption, caching, audit and rotation are the same {@link SecretsRuntime} the
+ * SmallRye path uses, and it answers {@link ConfigRegistry#LOOKUP} so that the CDI extension and the tools find that
+ * runtime.
  *
  * <p>What differs from SmallRye, because it is the implementation's: {@code ${...}} expansion runs after this source
  * answers, so a plaintext is escaped the way {@link ExpansionEscaping a probe} showed the implementation unescapes
@@ -47,7 +52,8 @@ final class PortableSecretsSource implements ConfigSource {
      */
     private static final String IMPLEMENTATION_SETTINGS = "mp.config.";
 
-    private static final ThreadLocal<Boolean> READING = new ThreadLocal<>();
+    /** The names this source is reading through the implementation on a thread, for which it is absent. */
+    private final ThreadLocal<Set<String>> readingThrough = new ThreadLocal<>();
 
     private final Supplier<Config> config;
     private final ClassLoader loader;
@@ -56,6 +62,10 @@ final class PortableSecretsSource implements ConfigSource {
     private volatile ConfigBinding binding;
     private volatile ExpansionEscaping escaping;
     private volatile RuntimeException failure;
+    /** The thread building the runtime and the setting it is reading, so that a setting naming a secret is caught. */
+    private Thread building;
+
+    private String buildingSetting;
 
     PortableSecretsSource(Supplier<Config> config, ClassLoader loader) {
         this.config = config;
@@ -64,18 +74,42 @@ final class PortableSecretsSource implements ConfigSource {
 
     @Override
     public String getValue(String name) {
-        if (READING.get() != null) {
-            // This source's own reads through the config: absent, except for the probes it reads once.
-            return ExpansionEscaping.probeAnswer(name);
+        String probe = ExpansionEscaping.probeAnswer(name);
+        if (probe != null) {
+            return probe;
         }
-        if (name.startsWith(IMPLEMENTATION_SETTINGS)) {
+        if (name.startsWith(IMPLEMENTATION_SETTINGS) || isReadingThrough(name)) {
             return null;
         }
-        READING.set(Boolean.TRUE);
+        return answer(name);
+    }
+
+    private boolean isReadingThrough(String name) {
+        Set<String> names = readingThrough.get();
+        return names != null && names.contains(name);
+    }
+
+    /**
+     * Reads {@code name} through the implementation with this source absent for that name only: the implementation
+     * takes it from the other sources and expands it, and an expression in it that names a secret property is
+     * answered here as any read is.
+     */
+    private Optional<String> throughImplementation(String name) {
+        Set<String> names = readingThrough.get();
+        if (names == null) {
+            names = new HashSet<>();
+            readingThrough.set(names);
+        }
+        boolean added = names.add(name);
         try {
-            return answer(name);
+            return config().getOptionalValue(name, String.class);
         } finally {
-            READING.remove();
+            if (added) {
+                names.remove(name);
+            }
+            if (names.isEmpty()) {
+                readingThrough.remove();
+            }
         }
     }
 
@@ -170,7 +204,7 @@ final class PortableSecretsSource implements ConfigSource {
         return new Settings(name -> {
             String raw = raw(name);
             String resolved = raw == null ? null : resolve(withoutProfile(name), raw, false);
-            return resolved != null ? Optional.of(resolved) : config().getOptionalValue(name, String.class);
+            return resolved != null ? Optional.of(resolved) : throughImplementation(name);
         });
     }
 
@@ -181,7 +215,16 @@ final class PortableSecretsSource implements ConfigSource {
             throw new ConfigurationException(
                     name + " cannot be an ENC(...) value or a secret reference: mp-secrets needs it to decrypt");
         }
-        return config().getOptionalValue(name, String.class);
+        if (building != Thread.currentThread()) {
+            return throughImplementation(name);
+        }
+        String outer = buildingSetting;
+        buildingSetting = name;
+        try {
+            return throughImplementation(name);
+        } finally {
+            buildingSetting = outer;
+        }
     }
 
     private Config config() {
@@ -217,7 +260,7 @@ final class PortableSecretsSource implements ConfigSource {
 
     private String probe(String name) {
         try {
-            return config().getOptionalValue(name, String.class).orElse(null);
+            return throughImplementation(name).orElse(null);
         } catch (RuntimeException e) {
             // An implementation that cannot read it (no escapes, say): the probe's answer is that nothing is known.
             return null;
@@ -234,7 +277,14 @@ final class PortableSecretsSource implements ConfigSource {
             if (failure != null) {
                 throw failure;
             }
+            if (building == Thread.currentThread()) {
+                // A setting read while the runtime is built expands to a secret property, which needs the runtime.
+                throw new ConfigurationException((buildingSetting == null ? "a setting of mp-secrets" : buildingSetting)
+                        + " refers through a ${...} expression to a property that is an ENC(...) value or holds a "
+                        + "secret reference: mp-secrets needs its settings to decrypt, so they cannot be secrets");
+            }
             if (current.runtime() == null) {
+                building = Thread.currentThread();
                 try {
                     MpSecretsSettings settings = MpSecretsSettings.read(this::plainSetting);
                     if (!new Settings(this::plainSetting)
@@ -248,6 +298,8 @@ final class PortableSecretsSource implements ConfigSource {
                 } catch (RuntimeException e) {
                     failure = e;
                     throw e;
+                } finally {
+                    building = null;
                 }
             }
         }

@@ -87,10 +87,18 @@ public final class EncryptedValues implements AutoCloseable {
             throw named;
         }
         SecretRef ref = SecretRef.property(property).withKeyId(value.keyId());
-        auditor.emitForAccess(new SecretDecrypted(Instant.now(), ref, auditor.workerContext()));
         LongAdder count = reads.computeIfAbsent(property, p -> new LongAdder());
+        Decrypted decrypted = new Decrypted(encrypted, plaintext, ref, count);
         if (cachePlaintext) {
-            byProperty.put(property, new Decrypted(encrypted, plaintext, ref, count));
+            // Cached before the event: an observer that reads this property again (events are delivered on this
+            // thread) gets the plaintext from the cache rather than decrypting, and announcing, it once more.
+            byProperty.put(property, decrypted);
+        }
+        try {
+            auditor.emitForAccess(new SecretDecrypted(Instant.now(), ref, auditor.workerContext()));
+        } catch (RuntimeException refused) {
+            byProperty.remove(property, decrypted);
+            throw refused;
         }
         count.increment();
         decryptions.increment();
