@@ -43,11 +43,10 @@ final class KeygenCommand implements Callable<Integer> {
                 throw new MpSecretsCommand.UsageException(
                         "no keyring at " + file + " to rotate; create one without --rotate");
             }
-            result = LocalKeyring.load(file).rotate();
-            result.writeTo(file, true);
+            // Read again under the writers' lock: a concurrent rotation's version is kept, never overwritten.
+            result = LocalKeyring.rotate(file, LocalKeyring.LOCK_WAIT);
         } else {
-            result = LocalKeyring.generate(name);
-            result.writeTo(file, false);
+            result = LocalKeyring.create(file, name, LocalKeyring.LOCK_WAIT);
         }
         int version = result.primary().version();
         parent.io().out().println(result.keyId(version));

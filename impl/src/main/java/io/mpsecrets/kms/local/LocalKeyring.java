@@ -5,6 +5,7 @@ import io.mpsecrets.crypto.AesGcm;
 import io.mpsecrets.support.AtomicFiles;
 import io.mpsecrets.support.JsonLimits;
 import io.mpsecrets.support.Sizes;
+import io.mpsecrets.support.WriterLock;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonException;
@@ -22,6 +23,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
@@ -40,7 +42,7 @@ import java.util.TreeMap;
  * data keys); old versions stay so values made under them keep decrypting.
  *
  * <pre>
- * {"format": "mpsecrets-keyring/1", "name": "dev", "primary": 2,
+ * {"format": "mpsecrets-keyring/1", "name": "dev", "primary": 2, "issued": 2,
  *  "keys": [{"version": 1, "created": "2026-11-22T10:00:00Z", "material": "&lt;base64, 32 bytes&gt;"}, ...]}
  * </pre>
  */
@@ -53,12 +55,18 @@ public final class LocalKeyring implements AutoCloseable {
     private final String name;
     private final int primary;
     private final SortedMap<Integer, MasterKey> keys;
+    /** The highest version this keyring ever issued, kept when versions are removed so that none is issued twice. */
+    private final int issued;
 
-    private LocalKeyring(String name, int primary, SortedMap<Integer, MasterKey> keys) {
+    private LocalKeyring(String name, int primary, SortedMap<Integer, MasterKey> keys, int issued) {
         this.name = name;
         this.primary = primary;
         this.keys = Collections.unmodifiableSortedMap(keys);
+        this.issued = Math.max(issued, keys.lastKey());
     }
+
+    /** How long a writer waits for another to finish with the same keyring file. */
+    public static final Duration LOCK_WAIT = Duration.ofSeconds(30);
 
     /** A new keyring with one fresh key, version 1. */
     public static LocalKeyring generate(String name) {
@@ -68,16 +76,79 @@ public final class LocalKeyring implements AutoCloseable {
         }
         SortedMap<Integer, MasterKey> keys = new TreeMap<>();
         keys.put(1, new MasterKey(1, now(), AesGcm.randomKey()));
-        return new LocalKeyring(name, 1, keys);
+        return new LocalKeyring(name, 1, keys, 1);
     }
 
-    /** This keyring plus a fresh key that becomes the primary; older versions stay for decryption. */
+    /**
+     * Creates the keyring file {@code file} with one fresh key, under the writers' lock.
+     *
+     * @throws ConfigurationException when the file exists, or the lock was held by another writer for {@code wait}
+     */
+    public static LocalKeyring create(Path file, String name, Duration wait) {
+        LocalKeyring created = generate(name);
+        try (WriterLock lock = lock(file, wait)) {
+            created.write(file, false);
+            return created;
+        } catch (RuntimeException e) {
+            created.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Adds a fresh primary version to the keyring file {@code file}: under the writers' lock, the file is read again,
+     * rotated and written, so that concurrent rotations each add their own version and none is lost.
+     *
+     * @throws ConfigurationException when the file cannot be read or written, or the lock was held by another writer
+     *     for {@code wait}
+     */
+    public static LocalKeyring rotate(Path file, Duration wait) {
+        try (WriterLock lock = lock(file, wait);
+                LocalKeyring current = load(file)) {
+            LocalKeyring rotated = current.rotate();
+            try {
+                rotated.write(file, true);
+                return rotated;
+            } catch (RuntimeException e) {
+                rotated.close();
+                throw e;
+            }
+        }
+    }
+
+    /** The writers' lock of {@code file}, in its directory, which is made (owner-only) if there is none yet. */
+    private static WriterLock lock(Path file, Duration wait) {
+        try {
+            Path dir = file.toAbsolutePath().getParent();
+            if (!Files.isDirectory(dir)) {
+                if (dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+                    Files.createDirectories(
+                            dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                } else {
+                    Files.createDirectories(dir);
+                }
+            }
+            return WriterLock.acquire(file, wait);
+        } catch (WriterLock.LockTimeoutException e) {
+            throw new ConfigurationException("keyring file " + file + " is being written by another writer: "
+                    + e.getMessage() + "; try again when it is done");
+        } catch (IOException e) {
+            throw new ConfigurationException("cannot lock keyring file " + file + " for writing: "
+                    + e.getClass().getSimpleName());
+        }
+    }
+
+    /**
+     * This keyring plus a fresh key that becomes the primary; older versions stay for decryption. Its version follows
+     * the highest ever issued, so a version removed from the file (a retired key) is never issued again with other
+     * key material.
+     */
     public LocalKeyring rotate() {
         SortedMap<Integer, MasterKey> next = new TreeMap<>();
         keys.forEach((version, key) -> next.put(version, key.copy()));
-        int version = keys.lastKey() + 1;
+        int version = Math.addExact(issued, 1);
         next.put(version, new MasterKey(version, now(), AesGcm.randomKey()));
-        return new LocalKeyring(name, version, next);
+        return new LocalKeyring(name, version, next, version);
     }
 
     private static Instant now() {
@@ -229,26 +300,26 @@ public final class LocalKeyring implements AutoCloseable {
         if (keys.isEmpty() || primary == null || !keys.containsKey(primary.intValueExact())) {
             throw new ConfigurationException("keyring file " + file + " has no keys or no valid primary version");
         }
-        return new LocalKeyring(name, primary.intValueExact(), keys);
+        JsonNumber issued = json.getJsonNumber("issued");
+        return new LocalKeyring(name, primary.intValueExact(), keys, issued == null ? 0 : issued.intValueExact());
     }
 
     /**
      * Writes the keyring to {@code file}, readable and writable by its owner only (on POSIX file systems),
-     * atomically: a temporary file in the same directory is written, flushed and renamed over the target.
+     * atomically (a temporary file in the same directory is written, flushed and renamed over the target), under the
+     * writers' lock. To add a version to a keyring file use {@link #rotate(Path, Duration)}, which reads it again
+     * under the lock: a keyring loaded earlier, rotated and written here would drop versions another writer added.
      *
-     * @param replace whether an existing file may be replaced (rotation); otherwise an existing file is an error
+     * @param replace whether an existing file may be replaced; otherwise an existing file is an error
      */
     public void writeTo(Path file, boolean replace) {
-        Path dir = file.toAbsolutePath().getParent();
+        try (WriterLock lock = lock(file, LOCK_WAIT)) {
+            write(file, replace);
+        }
+    }
+
+    private void write(Path file, boolean replace) {
         try {
-            if (!Files.isDirectory(dir)) {
-                if (dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-                    Files.createDirectories(
-                            dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-                } else {
-                    Files.createDirectories(dir);
-                }
-            }
             java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
             try (JsonWriter writer = Json.createWriterFactory(Map.of(JsonGenerator.PRETTY_PRINTING, true))
                     .createWriter(out)) {
@@ -281,6 +352,7 @@ public final class LocalKeyring implements AutoCloseable {
                 .add("format", FORMAT)
                 .add("name", name)
                 .add("primary", primary)
+                .add("issued", issued)
                 .add("keys", array)
                 .build();
     }

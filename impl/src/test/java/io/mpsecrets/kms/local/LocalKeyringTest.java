@@ -33,9 +33,13 @@ class LocalKeyringTest {
         LocalKeyring.generate("dev").writeTo(file, false);
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file.getParent())));
+        Path lock = dir.resolve("nested/keyring.json.lock");
         try (var listing = Files.list(file.getParent())) {
-            assertThat(listing).containsExactly(file); // no temporary file left behind
+            // No temporary file left behind; the writers' lock file stays (empty, owner-only) for the next writer.
+            assertThat(listing).containsExactlyInAnyOrder(file, lock);
         }
+        assertEquals(0, Files.size(lock));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(lock)));
         LocalKeyring loaded = LocalKeyring.load(file);
         assertEquals("dev", loaded.name());
         assertEquals(1, loaded.primary().version());
@@ -60,6 +64,44 @@ class LocalKeyringTest {
         assertEquals(2, rotated.primary().version());
         assertThat(rotated.keys().keySet()).containsExactly(1, 2);
         assertThat(rotated.keyId(1)).isEqualTo("local:dev-1");
+    }
+
+    @Test
+    void aVersionRemovedFromTheFileIsNeverIssuedAgain() throws IOException {
+        Path file = dir.resolve("keyring.json");
+        LocalKeyring.create(file, "dev", LocalKeyring.LOCK_WAIT).close();
+        LocalKeyring.rotate(file, LocalKeyring.LOCK_WAIT).close();
+        LocalKeyring.rotate(file, LocalKeyring.LOCK_WAIT).close();
+        // An operator retires version 3 by editing the file (the runbook's breach response), primary back to 2.
+        jakarta.json.JsonObject json;
+        try (var reader = jakarta.json.Json.createReader(Files.newInputStream(file))) {
+            json = reader.readObject();
+        }
+        var keys = jakarta.json.Json.createArrayBuilder();
+        json.getJsonArray("keys").stream()
+                .filter(key -> key.asJsonObject().getInt("version") != 3)
+                .forEach(keys::add);
+        Files.writeString(
+                file,
+                jakarta.json.Json.createObjectBuilder(json)
+                        .add("primary", 2)
+                        .add("keys", keys)
+                        .build()
+                        .toString());
+        try (LocalKeyring rotated = LocalKeyring.rotate(file, LocalKeyring.LOCK_WAIT)) {
+            assertEquals(4, rotated.primary().version(), "version 3 was issued once, to other key material");
+            assertThat(rotated.keys().keySet()).containsExactly(1, 2, 4);
+        }
+        // A keyring written before the high-water mark was kept: the next version follows the highest present.
+        Files.writeString(
+                file,
+                jakarta.json.Json.createObjectBuilder(json)
+                        .remove("issued")
+                        .build()
+                        .toString());
+        try (LocalKeyring rotated = LocalKeyring.rotate(file, LocalKeyring.LOCK_WAIT)) {
+            assertEquals(4, rotated.primary().version());
+        }
     }
 
     @Test
