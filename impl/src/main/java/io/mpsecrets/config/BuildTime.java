@@ -1,10 +1,17 @@
 package io.mpsecrets.config;
 
+import io.mpsecrets.backend.Backends;
+import io.mpsecrets.runtime.SecretReference;
 import io.smallrye.config.ConfigSourceInterceptor;
 import io.smallrye.config.ConfigSourceInterceptorContext;
 import io.smallrye.config.ConfigValue;
 import io.smallrye.config.Priorities;
+import io.smallrye.config.SecretKeysHandler;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.OptionalInt;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * A config built while an application is built rather than run (Quarkus reads every property at build time to
@@ -38,6 +45,32 @@ public final class BuildTime {
     static boolean building(ConfigSourceInterceptorContext context) {
         ConfigValue value = context.proceed(PHASE);
         return value != null && value.getValue() != null;
+    }
+
+    /**
+     * The handlers a build tool registers for the stores' names in SmallRye's secret-handler expressions, for
+     * configs that expand {@code ${store::id}} while the application is built (Quarkus maps build-time properties
+     * then): each leaves the reference as it was written, never fetching, so the build can find it and refuse it on
+     * a property it fixes ({@link FixedAtBuild}) rather than fail on a handler it does not know.
+     */
+    public static List<SecretKeysHandler> referenceHandlers(ClassLoader loader) {
+        Set<String> stores = new TreeSet<>(SecretReference.SHIPPED_STORES);
+        stores.addAll(Backends.discover(loader).storeNames());
+        List<SecretKeysHandler> handlers = new ArrayList<>();
+        for (String store : stores) {
+            handlers.add(new SecretKeysHandler() {
+                @Override
+                public String decode(String secret) {
+                    return "${" + store + "::" + secret + "}";
+                }
+
+                @Override
+                public String getName() {
+                    return store;
+                }
+            });
+        }
+        return handlers;
     }
 
     /** What mp-secrets' interceptors are while a config is built for a build: nothing. */

@@ -4,6 +4,7 @@ import io.mpsecrets.config.BuildTime;
 import io.smallrye.config.ConfigSourceInterceptor;
 import io.smallrye.config.ConfigSourceInterceptorContext;
 import io.smallrye.config.ConfigSourceInterceptorFactory;
+import io.smallrye.config.SecretKeysHandler;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import io.smallrye.config.SmallRyeConfigBuilderCustomizer;
 import java.util.OptionalInt;
@@ -19,6 +20,10 @@ public final class BuildTimeGuardCustomizer implements SmallRyeConfigBuilderCust
 
     @Override
     public void configBuilder(SmallRyeConfigBuilder builder) {
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        builder.withSecretKeysHandlers(
+                BuildTime.referenceHandlers(loader != null ? loader : BuildTimeGuardCustomizer.class.getClassLoader())
+                        .toArray(SecretKeysHandler[]::new));
         builder.withInterceptorFactories(new ConfigSourceInterceptorFactory() {
             @Override
             public ConfigSourceInterceptor getInterceptor(ConfigSourceInterceptorContext context) {

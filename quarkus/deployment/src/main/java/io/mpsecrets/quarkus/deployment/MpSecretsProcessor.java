@@ -1,7 +1,9 @@
 package io.mpsecrets.quarkus.deployment;
 
 import io.mpsecrets.cdi.RotationScoped;
+import io.mpsecrets.config.FixedAtBuild;
 import io.mpsecrets.quarkus.runtime.ArcRotationContext;
+import io.mpsecrets.quarkus.runtime.FixedAtBuildConfigBuilder;
 import io.mpsecrets.quarkus.runtime.MpSecretsLifecycle;
 import io.mpsecrets.quarkus.runtime.ReadinessCheck;
 import io.mpsecrets.quarkus.runtime.RotationCheck;
@@ -13,12 +15,23 @@ import io.quarkus.deployment.Capabilities;
 import io.quarkus.deployment.Capability;
 import io.quarkus.deployment.annotations.BuildProducer;
 import io.quarkus.deployment.annotations.BuildStep;
+import io.quarkus.deployment.builditem.ConfigurationBuildItem;
 import io.quarkus.deployment.builditem.FeatureBuildItem;
+import io.quarkus.deployment.builditem.GeneratedResourceBuildItem;
+import io.quarkus.deployment.builditem.RunTimeConfigBuilderBuildItem;
+import io.quarkus.deployment.builditem.StaticInitConfigBuilderBuildItem;
+import io.quarkus.deployment.configuration.BuildTimeConfigurationReader;
+import io.smallrye.config.ConfigValue;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.jboss.jandex.DotName;
 
 /**
- * The build steps: the feature's name, the bean that starts and stops the application's secrets, and
- * {@code @RotationScoped}.
+ * The build steps: the feature's name, the refusal of secrets on properties fixed at build time, the bean that starts
+ * and stops the application's secrets, and {@code @RotationScoped}.
  */
 class MpSecretsProcessor {
 
@@ -27,6 +40,41 @@ class MpSecretsProcessor {
     @BuildStep
     FeatureBuildItem feature() {
         return new FeatureBuildItem(FEATURE);
+    }
+
+    /**
+     * Properties the build fixes cannot be secrets: the build records them as written (ciphertext, reference), and
+     * at run time Quarkus prints a value set later next to the recorded one. A secret there fails the build, naming
+     * the properties; the names of the build-and-run-time-fixed ones go to the running application, which refuses
+     * to decrypt or fetch a secret set on one at run time ({@link FixedAtBuildConfigBuilder}).
+     */
+    @BuildStep
+    void fixedAtBuild(
+            ConfigurationBuildItem configuration,
+            BuildProducer<GeneratedResourceBuildItem> resources,
+            BuildProducer<RunTimeConfigBuilderBuildItem> runTimeBuilders,
+            BuildProducer<StaticInitConfigBuilderBuildItem> staticInitBuilders) {
+        BuildTimeConfigurationReader.ReadResult read = configuration.getReadResult();
+        Set<String> secrets = new TreeSet<>();
+        for (Map<String, ConfigValue> values :
+                List.of(read.getAllBuildTimeValues(), read.getBuildTimeRunTimeValues())) {
+            values.forEach((name, value) -> {
+                if (value != null
+                        && (FixedAtBuild.isSecret(value.getRawValue()) || FixedAtBuild.isSecret(value.getValue()))) {
+                    secrets.add(name);
+                }
+            });
+        }
+        RuntimeException refusal = FixedAtBuild.refusal(secrets);
+        if (refusal != null) {
+            throw refusal;
+        }
+        String names =
+                String.join("\n", new TreeSet<>(read.getBuildTimeRunTimeValues().keySet()));
+        resources.produce(new GeneratedResourceBuildItem(
+                FixedAtBuildConfigBuilder.RESOURCE, names.getBytes(StandardCharsets.UTF_8)));
+        runTimeBuilders.produce(new RunTimeConfigBuilderBuildItem(FixedAtBuildConfigBuilder.class));
+        staticInitBuilders.produce(new StaticInitConfigBuilderBuildItem(FixedAtBuildConfigBuilder.class));
     }
 
     @BuildStep
