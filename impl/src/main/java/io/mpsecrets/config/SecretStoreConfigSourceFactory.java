@@ -86,6 +86,13 @@ public final class SecretStoreConfigSourceFactory implements ConfigSourceFactory
         StoreSecrets.Store handle;
         try {
             handle = secrets.store(store.store(), StoreSettings.SOURCES, settings);
+            if (store.secrets().isEmpty() && !handle.can(Capability.LIST)) {
+                // A store that cannot list serves only what is listed: with nothing listed it would add nothing.
+                throw new ConfigurationException(StoreSettings.SOURCES + " names the store '" + store.store()
+                        + "', which serves only the secrets it is given, and mpsecrets." + store.store()
+                        + ".secrets names none: add mpsecrets." + store.store() + ".secrets=<id>,... (or mpsecrets."
+                        + store.store() + ".secrets.<prefix>=<id>,...), or take it out of " + StoreSettings.SOURCES);
+            }
             listed = listed(handle, store);
             if (listed.isEmpty()) {
                 return Map.of();
@@ -101,7 +108,8 @@ public final class SecretStoreConfigSourceFactory implements ConfigSourceFactory
                             () -> progress.set(System.nanoTime())),
                     store.store());
         } catch (SecretException e) {
-            if (store.required()) {
+            // A configuration error is the operator's to fix, not an outage an optional store may ride out.
+            if (store.required() || e instanceof ConfigurationException) {
                 throw e;
             }
             LOG.warning("mp-secrets: the optional store '" + LogSafe.escape(store.store())
@@ -110,6 +118,8 @@ public final class SecretStoreConfigSourceFactory implements ConfigSourceFactory
         }
         Map<String, String> references = new LinkedHashMap<>();
         Map<String, SecretId> origin = new LinkedHashMap<>();
+        // Refused, not skipped, even for an optional store: whoever can write one secret could otherwise point
+        // mp-secrets (its Vault address, its KMS) or the config itself elsewhere.
         for (StoreSettings.Listed secret : listed) {
             SecretValue value = values.get(secret.id());
             if (value == null) {
@@ -151,6 +161,13 @@ public final class SecretStoreConfigSourceFactory implements ConfigSourceFactory
 
     private static void add(
             Map<String, String> references, Map<String, SecretId> origin, String property, SecretId id, String store) {
+        if (ConfigurationSettings.isOne(property)) {
+            throw new ConfigurationException("store " + LogSafe.escape(store) + " would serve the property '"
+                    + LogSafe.escape(property) + "' (from " + LogSafe.escape(id.toString()) + "), a setting of "
+                    + "mp-secrets or of MicroProfile Config itself: settings come from the application's "
+                    + "configuration, never from a secret store. Remove it from the store, or list the store's "
+                    + "secrets under a prefix (mpsecrets." + store + ".secrets.<prefix>=...)");
+        }
         SecretId first = origin.putIfAbsent(property, id);
         if (first != null) {
             LOG.warning(LogSafe.escape("mp-secrets: property '" + property + "' comes from both " + first.withoutField()

@@ -239,6 +239,35 @@ class SecretStoreConfigTest {
     }
 
     @Test
+    void aStoreNeverServesMpSecretsOwnSettingsOrTheConfigs() throws IOException {
+        mount("db.password", LeakGuard.CANARY);
+        Map<String, String> values = new HashMap<>(Map.of(
+                "mpsecrets.sources", "file",
+                "mpsecrets.file.dir", dir.toString(),
+                "mpsecrets.file.required", "false"));
+        for (String setting : new String[] {
+            "mpsecrets.vault.address", "MPSECRETS_KMS", "mp.config.profile", "smallrye.config.profile", "config_ordinal"
+        }) {
+            Path planted = mount(setting, "https://attacker.example");
+            ConfigurationException refused = assertThrows(ConfigurationException.class, () -> config(values));
+            assertThat(refused.getMessage())
+                    .as("even from an optional store")
+                    .contains("store file", "'" + setting + "'", "never from a secret store")
+                    .doesNotContain("attacker");
+            Files.delete(planted);
+        }
+        assertEquals(LeakGuard.CANARY, config(values).getValue("db.password", String.class));
+    }
+
+    @Test
+    void aListedStoreThatCanServeNothingSaysWhatToAdd() {
+        ConfigurationException refused = assertThrows(
+                ConfigurationException.class,
+                () -> config(Map.of("mpsecrets.sources", "env", "mpsecrets.env.required", "false")));
+        assertThat(refused.getMessage()).contains("mpsecrets.env.secrets=<id>", "mpsecrets.sources");
+    }
+
+    @Test
     void unknownStoresAreRefused() {
         assertThat(assertThrows(ConfigurationException.class, () -> config(Map.of("mpsecrets.sources", "consul")))
                         .getMessage())
