@@ -13,6 +13,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -46,6 +47,8 @@ public final class RotationContext implements AlterableContext {
     private final Set<Runnable> retired = ConcurrentHashMap.newKeySet();
     private volatile Duration grace = Duration.ofMinutes(5);
     private volatile ScheduledExecutorService destroyer;
+    /** Set once by {@link #shutdown}: nothing is scheduled after it, and an instance retired then goes at once. */
+    private boolean shutDown;
 
     @Override
     public Class<? extends Annotation> getScope() {
@@ -54,7 +57,9 @@ public final class RotationContext implements AlterableContext {
 
     @Override
     public boolean isActive() {
-        return true;
+        synchronized (this) {
+            return !shutDown;
+        }
     }
 
     @Override
@@ -135,10 +140,23 @@ public final class RotationContext implements AlterableContext {
             }
         };
         retired.add(destroy);
-        destroyer().schedule(destroy, grace.toNanos(), TimeUnit.NANOSECONDS);
+        ScheduledExecutorService executor = destroyer();
+        if (executor == null) {
+            destroy.run(); // shut down: no grace left to wait out, and no thread to wait on
+            return;
+        }
+        try {
+            executor.schedule(destroy, grace.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException shutDownMeanwhile) {
+            destroy.run();
+        }
     }
 
+    /** The scheduler of destructions, started on first use; null once shut down. */
     private synchronized ScheduledExecutorService destroyer() {
+        if (shutDown) {
+            return null;
+        }
         if (destroyer == null) {
             destroyer = DaemonScheduler.start("mpsecrets-rotation-scope");
         }
@@ -164,19 +182,24 @@ public final class RotationContext implements AlterableContext {
         return out;
     }
 
-    /** At shutdown: every instance, and those waiting out their grace, destroyed now. */
+    /**
+     * At shutdown: every instance, and those waiting out their grace, destroyed now. The scheduler stops first, so
+     * that an instance retired meanwhile (a rotation arriving, or a {@code @PreDestroy} that reads a secret) is
+     * destroyed at once rather than scheduled on a scheduler started after shutdown or dropped with the old one.
+     */
     public void shutdown() {
-        for (Runnable destroy : Set.copyOf(retired)) {
-            destroy.run();
-        }
-        instances.keySet().forEach(this::destroy);
         ScheduledExecutorService executor;
         synchronized (this) {
+            shutDown = true;
             executor = destroyer;
             destroyer = null;
         }
         if (executor != null) {
             executor.shutdownNow();
         }
+        for (Runnable destroy : Set.copyOf(retired)) {
+            destroy.run();
+        }
+        instances.keySet().forEach(this::destroy);
     }
 }

@@ -67,4 +67,64 @@ class RotationContextTest {
             context.shutdown();
         }
     }
+
+    /** A bean that reads {@code property} and, when destroyed, runs {@code onDestroy} (a rotation arriving). */
+    private static final class Bean implements Contextual<Object> {
+        private final String property;
+        private Runnable onDestroy = () -> {};
+        private final java.util.concurrent.atomic.AtomicInteger destroyed =
+                new java.util.concurrent.atomic.AtomicInteger();
+
+        Bean(String property) {
+            this.property = property;
+        }
+
+        @Override
+        public Object create(CreationalContext<Object> creational) {
+            SecretReads.read(property);
+            return new Object();
+        }
+
+        @Override
+        public void destroy(Object instance, CreationalContext<Object> creational) {
+            destroyed.incrementAndGet();
+            onDestroy.run();
+        }
+    }
+
+    @Test
+    void anInstanceRetiredWhileTheContextShutsDownIsDestroyedAndNothingOutlivesIt() throws InterruptedException {
+        java.util.Set<Thread> before = schedulerThreads();
+        RotationContext context = new RotationContext();
+        context.grace(Duration.ofHours(1));
+        Bean first = new Bean("a.password");
+        Bean second = new Bean("b.password");
+        // Whichever shutdown destroys first, a rotation of the other's secret arrives meanwhile.
+        first.onDestroy = () -> context.observe(rotated("b.password", "v2"));
+        second.onDestroy = () -> context.observe(rotated("a.password", "v2"));
+        context.get(first, CREATIONAL);
+        context.get(second, CREATIONAL);
+        context.get(new Bean("c.password"), CREATIONAL);
+        context.observe(rotated("c.password", "v2")); // one waiting out its grace: the scheduler is running
+
+        context.shutdown();
+
+        org.junit.jupiter.api.Assertions.assertEquals(1, first.destroyed.get(), "destroyed once, at shutdown");
+        org.junit.jupiter.api.Assertions.assertEquals(1, second.destroyed.get(), "destroyed once, at shutdown");
+        org.junit.jupiter.api.Assertions.assertFalse(context.isActive());
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        java.util.Set<Thread> started = schedulerThreads();
+        started.removeAll(before);
+        while (!started.isEmpty() && System.nanoTime() - deadline < 0) {
+            Thread.sleep(10);
+            started.removeIf(thread -> !thread.isAlive());
+        }
+        org.junit.jupiter.api.Assertions.assertEquals(java.util.Set.of(), started, "no scheduler outlives shutdown");
+    }
+
+    private static java.util.Set<Thread> schedulerThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> thread.isAlive() && thread.getName().startsWith("mpsecrets-rotation-scope"))
+                .collect(java.util.stream.Collectors.toCollection(java.util.HashSet::new));
+    }
 }
