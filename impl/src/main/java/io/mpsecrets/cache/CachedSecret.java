@@ -73,10 +73,24 @@ public final class CachedSecret {
                 ref, "the secret is not a JSON object, so it has no field '" + name + "'"));
         String field = all.get(name);
         if (field == null) {
-            throw new io.mpsecrets.api.exception.SecretNotFoundException(ref, "the secret has no field '" + name + "'");
+            throw new io.mpsecrets.api.exception.SecretNotFoundException(
+                    ref, "the secret has no field '" + name + "'; " + fieldNames(all));
         }
         return field;
     }
+
+    /** The names of a secret's fields (never their values), the first few, for an error that says which exist. */
+    private static String fieldNames(Map<String, String> fields) {
+        if (fields.isEmpty()) {
+            return "it has no fields";
+        }
+        java.util.List<String> names =
+                fields.keySet().stream().sorted().limit(MAX_NAMES).toList();
+        return "its fields are " + String.join(", ", names)
+                + (fields.size() > MAX_NAMES ? " and " + (fields.size() - MAX_NAMES) + " more" : "");
+    }
+
+    private static final int MAX_NAMES = 20;
 
     @Override
     public String toString() {

@@ -93,7 +93,14 @@ public final class StoreSecrets implements AutoCloseable {
         SecretReads.read(property);
         gate.enter(property);
         try {
-            Store store = store(reference.store(), "the reference ${" + reference + "}", lookup);
+            Store store;
+            try {
+                store = store(reference.store(), "the reference ${" + reference + "}", lookup);
+            } catch (SecretException e) {
+                // A store that cannot be opened (a login misconfigured, a setting missing) fails every read: each
+                // is audited, as a failed fetch would be.
+                throw failed(e, ref);
+            }
             SecretId whole = reference.id().withoutField();
             SecretCache.Key key = new SecretCache.Key(reference.store(), whole);
             CachedSecret secret = cache.get(
@@ -105,9 +112,15 @@ public final class StoreSecrets implements AutoCloseable {
             // After the read: a reference that never resolves leaves nothing behind (a config that changes keeps
             // no trail of every id it once named).
             readers.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(property);
-            String value = reference.id().field() == null
-                    ? secret.text(ref)
-                    : secret.field(reference.id().field(), ref);
+            String value;
+            try {
+                value = reference.id().field() == null
+                        ? secret.text(ref)
+                        : secret.field(reference.id().field(), ref);
+            } catch (SecretException e) {
+                // The fetch was audited as a success; that this value has no such field (or is not text) is not.
+                throw failed(e, ref);
+            }
             reads.computeIfAbsent(property, p -> new LongAdder()).increment();
             auditor.accessed(ref);
             return value;
@@ -116,6 +129,13 @@ public final class StoreSecrets implements AutoCloseable {
         } finally {
             gate.exit();
         }
+    }
+
+    /** Audits a failure to serve {@code ref} and returns it, named after the property. */
+    private SecretException failed(SecretException failure, SecretRef ref) {
+        SecretException named = failure.ref().property() == null ? failure.withRef(ref) : failure;
+        auditor.failed(named, false);
+        return named;
     }
 
     /**

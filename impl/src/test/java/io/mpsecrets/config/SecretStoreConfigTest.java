@@ -268,6 +268,31 @@ class SecretStoreConfigTest {
     }
 
     @Test
+    void aMissingFieldAndAStoreThatCannotOpenAreAuditedFailures() {
+        SmallRyeConfig config = config(Map.of(
+                "db.password", "${env::MPS_TEST_JSON#db_password}",
+                "token", "${file::token}"));
+        SecretNotFoundException missing =
+                assertThrows(SecretNotFoundException.class, () -> config.getValue("db.password", String.class));
+        assertThat(missing.getMessage())
+                .contains("no field 'db_password'", "its fields are password, port, user")
+                .doesNotContain("orders", "5432");
+        assertThat(audit.events("failure"))
+                .singleElement()
+                .asString()
+                .contains("property=db.password", "reason=NOT_FOUND");
+
+        assertThrows(ConfigurationException.class, () -> config.getValue("token", String.class));
+        assertThrows(ConfigurationException.class, () -> config.getValue("token", String.class));
+        assertThat(audit.events("failure"))
+                .as("each read of a store that cannot open")
+                .filteredOn(line -> line.contains("property=token"))
+                .hasSize(2)
+                .allSatisfy(line -> assertThat(line).contains("reason=CONFIGURATION"));
+        LeakGuard.assertNoLeak(missing);
+    }
+
+    @Test
     void unknownStoresAreRefused() {
         assertThat(assertThrows(ConfigurationException.class, () -> config(Map.of("mpsecrets.sources", "consul")))
                         .getMessage())
