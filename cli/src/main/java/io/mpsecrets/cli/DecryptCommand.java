@@ -1,7 +1,6 @@
 package io.mpsecrets.cli;
 
 import io.mpsecrets.api.EncryptionContext;
-import io.mpsecrets.api.KeyManagementService;
 import io.mpsecrets.api.SecretRef;
 import io.mpsecrets.backend.KmsRegistry;
 import io.mpsecrets.envelope.DataKeyCache;
@@ -20,6 +19,7 @@ import picocli.CommandLine.ParentCommand;
         mixinStandardHelpOptions = true,
         description = {
             "Check the ENC(...) value on standard input: does it decrypt as --property NAME?",
+            "The value's key id names its KMS (local, aws, vault-transit); --kms is not needed.",
             "Prints the plaintext only with --reveal."
         })
 final class DecryptCommand implements Callable<Integer> {
@@ -51,12 +51,11 @@ final class DecryptCommand implements Callable<Integer> {
     public Integer call() {
         EncryptedValue value =
                 EncryptedValue.parse(StandardInput.readValue(parent.io().in()), SecretRef.property(property));
-        try (KeyManagementService service = kms.open(parent.io().env());
+        // The value names its key, and its key its KMS: every KMS in the jar may read it (opened only if the value's
+        // key id is its), so a value made under vault-transit decrypts without --kms.
+        try (KmsRegistry readers = kms.readers(parent.io().env());
                 DataKeyCache cache = new DataKeyCache(1)) {
-            EnvelopeDecryptor decryptor = new EnvelopeDecryptor(
-                    KmsRegistry.builder().add(service, keyId -> true).build(),
-                    cache,
-                    EncryptionContext.forApplication(app));
+            EnvelopeDecryptor decryptor = new EnvelopeDecryptor(readers, cache, EncryptionContext.forApplication(app));
             byte[] plaintext = decryptor.decrypt(property, value);
             try {
                 if (reveal) {

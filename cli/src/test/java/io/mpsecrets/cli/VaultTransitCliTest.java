@@ -69,6 +69,11 @@ class VaultTransitCliTest {
         assertEquals(0, revealed.status(), revealed.err());
         assertEquals(SECRET, revealed.out().trim());
 
+        CliRun.Result withoutKms =
+                CliRun.run(vaultEnv(), value, "decrypt", "--app", "orders", "--property", "db.password", "--reveal");
+        assertEquals(0, withoutKms.status(), "the value names its KMS: " + withoutKms.err());
+        assertEquals(SECRET, withoutKms.out().trim());
+
         CliRun.Result otherApp = CliRun.run(
                 vaultEnv(),
                 value,
