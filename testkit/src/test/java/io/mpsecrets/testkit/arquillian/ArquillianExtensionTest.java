@@ -21,6 +21,7 @@ import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.asset.StringAsset;
 import org.jboss.shrinkwrap.api.spec.JavaArchive;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,6 +35,12 @@ class ArquillianExtensionTest {
 
     @TempDir
     Path dir;
+
+    /** The mocks this class started, and the AWS test profiles with them, end with it (as at the end of a suite). */
+    @AfterAll
+    static void stopTheMocks() {
+        MpSecretsArquillian.stop();
+    }
 
     private static Properties config(WebArchive war) throws IOException {
         Properties properties = new Properties();
