@@ -32,7 +32,7 @@ public final class MockSecretsExtension implements BeforeAllCallback, AfterAllCa
             settings.set(wanted);
             releaseConfig();
         } catch (RuntimeException | Error e) {
-            // what was done is undone here: the next class must not find the settings held by a class that failed
+            // undone here, not only in afterAll (which Jupiter also calls): the next class must not find them held
             undo(context);
             throw e;
         }

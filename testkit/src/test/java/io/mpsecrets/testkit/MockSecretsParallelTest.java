@@ -134,6 +134,15 @@ class MockSecretsParallelTest {
         }
     }
 
+    /** A declaration the mock refuses: the class fails before its tests, after taking the settings. */
+    @MockSecrets
+    @MockKey(alias = "orders")
+    @MockSecret(name = "broken/db", value = FIRST_VALUE, property = "first.password", field = "password")
+    static class Broken {
+        @Test
+        void neverRuns() {}
+    }
+
     /**
      * What a test whose code builds its config from the system properties sees: the settings name this class's mock,
      * whose secret the real AWS SDK client reads with the installed test profile; its declared property is set and
@@ -307,6 +316,19 @@ class MockSecretsParallelTest {
                     .contains("@MockSecrets")
                     .contains("Resources.SYSTEM_PROPERTIES");
             LeakGuard.assertNoLeak(refused.getValue().getMessage());
+        });
+    }
+
+    @Test
+    void aClassThatFailsBeforeItsTestsLetsGoOfTheSettings() {
+        asTheUser(() -> {
+            Outcome broken = runInParallel(Duration.ZERO, Broken.class);
+            assertThat(broken.failed()).containsOnlyKeys(Broken.class.getName());
+            assertThat(broken.failed().get(Broken.class.getName())).hasMessageContaining("alias/");
+            assertEquals(USERS_REGION, System.getProperty("mpsecrets.aws.region"));
+            Outcome next = runInParallel(Duration.ZERO, First.class);
+            assertTrue(next.failed().isEmpty(), report(next));
+            assertThat(next.passed()).containsExactly("First#readsItsOwnSecretThroughTheSettings");
         });
     }
 
