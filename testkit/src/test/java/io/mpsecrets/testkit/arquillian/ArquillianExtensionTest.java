@@ -20,7 +20,10 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.jboss.arquillian.container.spi.event.StartContainer;
+import org.jboss.arquillian.core.api.annotation.Observes;
 import org.jboss.arquillian.core.spi.EventContext;
+import org.jboss.arquillian.core.spi.Manager;
+import org.jboss.arquillian.core.spi.ManagerBuilder;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.asset.StringAsset;
 import org.jboss.shrinkwrap.api.spec.JavaArchive;
@@ -147,6 +150,32 @@ class ArquillianExtensionTest {
             ChildProcess.stop(after);
             ChildProcess.stop(servers[0]);
             ChildProcess.stop(servers[1]);
+        }
+    }
+
+    /** A container adapter whose server process starts when its container is told to start. */
+    public static final class Adapter {
+
+        static volatile Process server;
+
+        public void start(@Observes StartContainer event) {
+            server = ChildProcess.start();
+        }
+    }
+
+    @Test
+    void arquillianRecordsTheProcessAnAdapterStartsForItsContainer() throws Exception {
+        Manager manager = ManagerBuilder.from()
+                .extension(MockServices.class)
+                .extension(Adapter.class)
+                .create();
+        manager.start();
+        try {
+            manager.fire(new StartContainer(null));
+            assertThat(ServerProcesses.running()).contains(Adapter.server.toHandle());
+        } finally {
+            manager.shutdown();
+            ChildProcess.stop(Adapter.server);
         }
     }
 }
