@@ -1,7 +1,7 @@
 package io.mpsecrets.testkit;
 
 import io.mpsecrets.testkit.aws.TestProfiles;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -18,16 +18,24 @@ public final class MockSecretsExtension implements BeforeAllCallback, AfterAllCa
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        servers.beforeAll(context);
-        MockServer server = MockServerExtension.server(context);
-        TestProfiles.install();
-        MockDeclarations.apply(server, context.getRequiredTestClass());
-        Map<String, String> previous = new HashMap<>();
-        Map<String, String> settings = new java.util.LinkedHashMap<>(MockSettings.of(server));
-        settings.putAll(MockDeclarations.properties(context.getRequiredTestClass()));
-        settings.forEach((name, value) -> previous.put(name, System.setProperty(name, value)));
-        context.getStore(NAMESPACE).put("previous", previous);
-        releaseConfig();
+        Class<?> testClass = context.getRequiredTestClass();
+        SystemSettings settings = SystemSettings.claim(context); // refused while another class holds them
+        ExtensionContext.Store store = context.getStore(NAMESPACE);
+        store.put(SystemSettings.class, settings);
+        try {
+            store.put(TestProfiles.Installed.class, TestProfiles.open());
+            servers.beforeAll(context);
+            MockServer server = MockServerExtension.server(context);
+            MockDeclarations.apply(server, testClass);
+            Map<String, String> wanted = new LinkedHashMap<>(MockSettings.of(server));
+            wanted.putAll(MockDeclarations.properties(testClass));
+            settings.set(wanted);
+            releaseConfig();
+        } catch (RuntimeException | Error e) {
+            // undone here, not only in afterAll (which Jupiter also calls): the next class must not find them held
+            undo(context);
+            throw e;
+        }
     }
 
     /**
@@ -45,20 +53,30 @@ public final class MockSecretsExtension implements BeforeAllCallback, AfterAllCa
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public void afterAll(ExtensionContext context) {
-        Map<String, String> previous = context.getStore(NAMESPACE).remove("previous", Map.class);
-        if (previous != null) {
-            previous.forEach((name, value) -> {
-                if (value == null) {
-                    System.clearProperty(name);
-                } else {
-                    System.setProperty(name, value);
-                }
-            });
+        undo(context);
+    }
+
+    /**
+     * Puts the system properties back before the mock stops (no moment with a stopped mock's endpoint set), then
+     * stops it. A class that was refused holds nothing: another class's settings and config are left alone.
+     */
+    private void undo(ExtensionContext context) {
+        ExtensionContext.Store store = context.getStore(NAMESPACE);
+        SystemSettings settings = store.remove(SystemSettings.class, SystemSettings.class);
+        if (settings == null) {
+            return;
         }
-        releaseConfig();
-        servers.afterAll(context);
+        try {
+            settings.release();
+            TestProfiles.Installed profiles = store.remove(TestProfiles.Installed.class, TestProfiles.Installed.class);
+            if (profiles != null) {
+                profiles.close();
+            }
+            releaseConfig();
+        } finally {
+            servers.afterAll(context);
+        }
     }
 
     @Override

@@ -16,10 +16,12 @@ import java.util.List;
 import java.util.Map;
 import org.jboss.arquillian.config.descriptor.api.ArquillianDescriptor;
 import org.jboss.arquillian.container.spi.client.deployment.DeploymentDescription;
+import org.jboss.arquillian.container.spi.event.StartContainer;
 import org.jboss.arquillian.container.spi.event.container.BeforeDeploy;
 import org.jboss.arquillian.core.api.Instance;
 import org.jboss.arquillian.core.api.annotation.Inject;
 import org.jboss.arquillian.core.api.annotation.Observes;
+import org.jboss.arquillian.core.spi.EventContext;
 import org.jboss.arquillian.test.spi.TestClass;
 import org.jboss.arquillian.test.spi.event.suite.AfterClass;
 import org.jboss.arquillian.test.spi.event.suite.AfterSuite;
@@ -68,26 +70,20 @@ public final class MockServices {
     }
 
     /**
+     * Around each container's start: the processes its adapter starts are recorded, the only ones the exit hook
+     * stops.
+     */
+    public void startContainer(@Observes EventContext<StartContainer> start) {
+        ServerProcesses.recordWhile(start::proceed);
+    }
+
+    /**
      * At the test JVM's exit, after the adapters stopped their containers: a server process an adapter started and did
      * not stop is stopped (Payara Micro's adapter signals its process and does not wait; the servers outlived the
-     * build), so that a test run leaves no server behind.
+     * build), so that a test run leaves no server behind. Other children of the test JVM are left alone.
      */
     static void stopLeftoverServers() {
-        List<ProcessHandle> left = ProcessHandle.current()
-                .descendants()
-                .filter(ProcessHandle::isAlive)
-                .toList();
-        left.forEach(ProcessHandle::destroy);
-        for (ProcessHandle process : left) {
-            try {
-                process.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
-            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
-                process.destroyForcibly();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                process.destroyForcibly();
-            }
-        }
+        ServerProcesses.stopLeftovers();
     }
 
     static void scan(Path logs) {

@@ -11,24 +11,38 @@ import io.mpsecrets.testkit.aws.TestProfiles;
 public final class MpSecretsArquillian {
 
     private static MockServer server;
+    private static TestProfiles.Installed profiles;
 
     private MpSecretsArquillian() {}
 
-    /** The test run's mock server, started on first use; the AWS test profiles are installed in this JVM. */
+    /**
+     * The test run's mock server, started on first use; the AWS test profiles are installed in this JVM until the
+     * suite ends.
+     */
     public static synchronized MockServer server() {
         if (server == null) {
-            TestProfiles.install();
-            MockServer started = MockServer.start();
+            TestProfiles.Installed installed = TestProfiles.open();
+            MockServer started;
+            try {
+                started = MockServer.start();
+            } catch (RuntimeException | Error e) {
+                installed.close();
+                throw e;
+            }
             Runtime.getRuntime().addShutdownHook(new Thread(started::close, "mpsecrets-mock-stop"));
             server = started;
+            profiles = installed;
         }
         return server;
     }
 
+    /** At the end of the suite: the mock stops and the AWS test profiles' system properties are put back. */
     static synchronized void stop() {
         if (server != null) {
             server.close();
             server = null;
+            profiles.close();
+            profiles = null;
         }
     }
 }

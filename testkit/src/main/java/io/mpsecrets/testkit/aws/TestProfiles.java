@@ -4,13 +4,16 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * Named AWS credential profiles for tests against the mock services, which identify the caller by the access key
- * id: {@value #WORKER1} ({@value #WORKER1_KEY}) and {@value #WORKER2} ({@value #WORKER2_KEY}). {@link #install()}
+ * id: {@value #WORKER1} ({@value #WORKER1_KEY}) and {@value #WORKER2} ({@value #WORKER2_KEY}). {@link #open()}
  * writes a credentials file and points the AWS SDK at it (system properties {@code aws.sharedCredentialsFile} and
- * {@code aws.configFile}), so no developer's {@code ~/.aws} reaches a test; code under test picks a profile the
- * way users do ({@code mpsecrets.kms.aws.profile=worker2}, {@code --profile worker1}).
+ * {@code aws.configFile}) until it is closed ({@link #install()}: for the rest of the JVM), so no developer's
+ * {@code ~/.aws} reaches a test; code under test picks a profile the way users do
+ * ({@code mpsecrets.kms.aws.profile=worker2}, {@code --profile worker1}).
  */
 public final class TestProfiles {
 
@@ -19,7 +22,14 @@ public final class TestProfiles {
     public static final String WORKER2 = "worker2";
     public static final String WORKER2_KEY = "AKIDWORKER2";
 
-    private static Path credentials;
+    /** The SDK's system properties for its credentials file and its config file. */
+    private static final String[] PROPERTIES = {"aws.sharedCredentialsFile", "aws.configFile"};
+
+    // Guarded by the class's lock.
+    private static Path[] files;
+    private static int holders;
+    private static Map<String, String> previous; // before the first open installation; a null value: absent
+    private static boolean forTheJvm;
 
     private TestProfiles() {}
 
@@ -47,22 +57,97 @@ public final class TestProfiles {
         };
     }
 
-    /** Writes the files once per JVM and sets the SDK's system properties; returns the credentials file. */
+    /**
+     * Points the AWS SDK at the test profiles for the rest of this JVM (a server's, a benchmark's): the files are
+     * written once per JVM and the system properties set, and nothing restores them. A test uses {@link #open()}.
+     */
     public static synchronized Path install() {
-        if (credentials == null) {
+        Path[] written = files();
+        point(written);
+        forTheJvm = true;
+        return written[0];
+    }
+
+    /**
+     * Points the AWS SDK at the test profiles until the returned handle is closed: while any handle is open the two
+     * system properties name the test profiles (set again if something changed them), and when the last one closes
+     * they are what they were before the first (set again, or cleared if they were absent), unless {@link #install()}
+     * made them the JVM's. Classes that overlap (JUnit's parallel execution) share one installation.
+     */
+    public static synchronized Installed open() {
+        Path[] written = files();
+        if (holders == 0) {
+            previous = new LinkedHashMap<>();
+            for (String property : PROPERTIES) {
+                previous.put(property, System.getProperty(property));
+            }
+        }
+        point(written);
+        holders++;
+        return new Installed(written[0]);
+    }
+
+    /** An {@link #open()} installation of the test profiles; closing it (once counts) lets go of them. */
+    public static final class Installed implements AutoCloseable {
+
+        private final Path credentials;
+        private boolean closed;
+
+        private Installed(Path credentials) {
+            this.credentials = credentials;
+        }
+
+        /** The credentials file. */
+        public Path credentials() {
+            return credentials;
+        }
+
+        @Override
+        public void close() {
+            synchronized (TestProfiles.class) {
+                if (!closed) {
+                    closed = true;
+                    release();
+                }
+            }
+        }
+    }
+
+    private static void release() {
+        holders--;
+        if (holders == 0 && !forTheJvm) {
+            previous.forEach((property, value) -> {
+                if (value == null) {
+                    System.clearProperty(property);
+                } else {
+                    System.setProperty(property, value);
+                }
+            });
+        }
+        if (holders == 0) {
+            previous = null;
+        }
+    }
+
+    private static void point(Path[] written) {
+        System.setProperty(PROPERTIES[0], written[0].toString());
+        System.setProperty(PROPERTIES[1], written[1].toString());
+    }
+
+    /** The two files, written into a temporary directory the first time and deleted when the JVM exits. */
+    private static Path[] files() {
+        if (files == null) {
             try {
                 Path dir = Files.createTempDirectory("mpsecrets-aws-profiles");
                 dir.toFile().deleteOnExit(); // registered first, deleted last
-                Path[] files = write(dir);
-                files[0].toFile().deleteOnExit();
-                files[1].toFile().deleteOnExit();
-                System.setProperty("aws.sharedCredentialsFile", files[0].toString());
-                System.setProperty("aws.configFile", files[1].toString());
-                credentials = files[0];
+                Path[] written = write(dir);
+                written[0].toFile().deleteOnExit();
+                written[1].toFile().deleteOnExit();
+                files = written;
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         }
-        return credentials;
+        return files;
     }
 }

@@ -3,6 +3,7 @@ package io.mpsecrets.testkit.arquillian;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mpsecrets.testkit.MockDeclarations;
 import io.mpsecrets.testkit.MockKey;
@@ -17,10 +18,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.jboss.arquillian.container.spi.event.StartContainer;
+import org.jboss.arquillian.core.api.annotation.Observes;
+import org.jboss.arquillian.core.spi.EventContext;
+import org.jboss.arquillian.core.spi.Manager;
+import org.jboss.arquillian.core.spi.ManagerBuilder;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.asset.StringAsset;
 import org.jboss.shrinkwrap.api.spec.JavaArchive;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,6 +42,12 @@ class ArquillianExtensionTest {
 
     @TempDir
     Path dir;
+
+    /** The mocks this class started, and the AWS test profiles with them, end with it (as at the end of a suite). */
+    @AfterAll
+    static void stopTheMocks() {
+        MpSecretsArquillian.stop();
+    }
 
     private static Properties config(WebArchive war) throws IOException {
         Properties properties = new Properties();
@@ -88,5 +102,80 @@ class ArquillianExtensionTest {
         AssertionError leaked = assertThrows(AssertionError.class, () -> MockServices.scan(dir.resolve("logs")));
         assertThat(leaked.getMessage()).contains("trace.log");
         MockServices.scan(dir.resolve("absent"));
+    }
+
+    /** A container starting: its adapter runs {@code start}. */
+    private static EventContext<StartContainer> starting(Runnable start) {
+        return new EventContext<>() {
+            @Override
+            public StartContainer getEvent() {
+                return null;
+            }
+
+            @Override
+            public void proceed() {
+                start.run();
+            }
+        };
+    }
+
+    @Test
+    void theExitHookStopsTheServersTheAdaptersStartedAndNoOtherChildOfTheTestJvm() throws Exception {
+        MockServices services = new MockServices();
+        Process before = null;
+        Process after = null;
+        Process[] servers = new Process[2];
+        try {
+            before = ChildProcess.start(); // the user's own helper, started before the containers
+            services.startContainer(starting(() -> servers[0] = ChildProcess.start()));
+            assertThrows(
+                    IllegalStateException.class,
+                    () -> services.startContainer(starting(() -> {
+                        servers[1] = ChildProcess.start();
+                        throw new IllegalStateException("the server did not start in time"); // and runs on
+                    })));
+            after = ChildProcess.start(); // another helper, started after them
+            assertThat(ServerProcesses.running())
+                    .as("the processes recorded as the containers' servers")
+                    .containsExactlyInAnyOrder(servers[0].toHandle(), servers[1].toHandle());
+
+            MockServices.stopLeftoverServers();
+
+            assertTrue(servers[0].waitFor(60, TimeUnit.SECONDS), "a server an adapter started runs on");
+            assertTrue(servers[1].waitFor(60, TimeUnit.SECONDS), "a server that failed to start runs on");
+            assertTrue(before.isAlive(), "the user's helper started before the servers was stopped");
+            assertTrue(after.isAlive(), "the user's helper started after the servers was stopped");
+        } finally {
+            ChildProcess.stop(before);
+            ChildProcess.stop(after);
+            ChildProcess.stop(servers[0]);
+            ChildProcess.stop(servers[1]);
+        }
+    }
+
+    /** A container adapter whose server process starts when its container is told to start. */
+    public static final class Adapter {
+
+        static volatile Process server;
+
+        public void start(@Observes StartContainer event) {
+            server = ChildProcess.start();
+        }
+    }
+
+    @Test
+    void arquillianRecordsTheProcessAnAdapterStartsForItsContainer() throws Exception {
+        Manager manager = ManagerBuilder.from()
+                .extension(MockServices.class)
+                .extension(Adapter.class)
+                .create();
+        manager.start();
+        try {
+            manager.fire(new StartContainer(null));
+            assertThat(ServerProcesses.running()).contains(Adapter.server.toHandle());
+        } finally {
+            manager.shutdown();
+            ChildProcess.stop(Adapter.server);
+        }
     }
 }
