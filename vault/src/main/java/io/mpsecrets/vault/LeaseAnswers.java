@@ -9,9 +9,9 @@ import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.Optional;
 
@@ -110,7 +110,7 @@ final class LeaseAnswers {
         if (text.length() <= MAX_TIME_LENGTH) {
             try {
                 return OffsetDateTime.parse(text).toInstant();
-            } catch (DateTimeParseException e) {
+            } catch (DateTimeException e) {
                 // below
             }
         }
