@@ -8,30 +8,42 @@ import java.util.Optional;
 import javax.security.auth.Destroyable;
 
 /**
- * A secret's bytes with the store's version id and creation time. It never prints itself, compares in constant
- * time, and {@link #destroy()} zeroes the bytes it holds. Accessors hand out copies, so destroying this value does
- * not reach strings the application already made from it (Java strings cannot be zeroed).
+ * A secret's bytes with the store's version id and creation time, and, for a value that stops being valid at a known
+ * time (a lease's end, a credential's next rotation), that time. It never prints itself, compares in constant time,
+ * and {@link #destroy()} zeroes the bytes it holds. Accessors hand out copies, so destroying this value does not reach
+ * strings the application already made from it (Java strings cannot be zeroed).
  */
 public final class SecretValue implements Destroyable {
 
     private final byte[] bytes;
     private final String version;
     private final Instant created;
+    private final Instant expiresAt;
     private volatile boolean destroyed;
 
-    private SecretValue(byte[] bytes, String version, Instant created) {
+    private SecretValue(byte[] bytes, String version, Instant created, Instant expiresAt) {
         this.bytes = bytes;
         this.version = version;
         this.created = created;
+        this.expiresAt = expiresAt;
     }
 
     /** Copies {@code bytes}; the caller may zero its own array afterwards. */
     public static SecretValue of(byte[] bytes, String version, Instant created) {
-        return new SecretValue(bytes.clone(), version, created);
+        return new SecretValue(bytes.clone(), version, created, null);
+    }
+
+    /**
+     * A value that stops being valid at {@code expiresAt} (null: it does not); copies {@code bytes}.
+     *
+     * @see #expiresAt()
+     */
+    public static SecretValue of(byte[] bytes, String version, Instant created, Instant expiresAt) {
+        return new SecretValue(bytes.clone(), version, created, expiresAt);
     }
 
     public static SecretValue ofUtf8(String text, String version, Instant created) {
-        return new SecretValue(text.getBytes(StandardCharsets.UTF_8), version, created);
+        return new SecretValue(text.getBytes(StandardCharsets.UTF_8), version, created, null);
     }
 
     /**
@@ -63,6 +75,14 @@ public final class SecretValue implements Destroyable {
     /** When the store created this version, when it says. */
     public Optional<Instant> created() {
         return Optional.ofNullable(created);
+    }
+
+    /**
+     * When the store says this value stops being valid: a leased credential's lease ends, a static credential is
+     * rotated. A cache never serves the value after it, neither as fresh nor as a stale value while the store fails.
+     */
+    public Optional<Instant> expiresAt() {
+        return Optional.ofNullable(expiresAt);
     }
 
     /** Constant-time comparison of the bytes; versions are not compared. */

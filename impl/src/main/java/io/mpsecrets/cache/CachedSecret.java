@@ -8,18 +8,32 @@ import java.util.Optional;
 
 /**
  * One fetched version of a secret, with its text and JSON fields decoded once and kept (reads are frequent,
- * versions are not).
+ * versions are not). A value the store said expires ({@link SecretValue#expiresAt()}) is fresh no longer than until
+ * then, and unusable after it: the cache serves it neither fresh nor stale.
  */
 public final class CachedSecret {
 
     private final SecretValue value;
     private final long freshUntil;
+    private final boolean expires;
+    private final long expiresAt;
     private volatile String text;
     private volatile Optional<Map<String, String>> fields;
 
+    /** A value that does not expire. */
     CachedSecret(SecretValue value, long freshUntil) {
+        this(value, freshUntil, false, 0);
+    }
+
+    /**
+     * @param freshUntil the end of its TTL, on the cache's {@link Ticker} scale
+     * @param expires whether it expires at {@code expiresAt} (same scale); its freshness is capped there
+     */
+    CachedSecret(SecretValue value, long freshUntil, boolean expires, long expiresAt) {
         this.value = value;
-        this.freshUntil = freshUntil;
+        this.freshUntil = expires && freshUntil - expiresAt > 0 ? expiresAt : freshUntil;
+        this.expires = expires;
+        this.expiresAt = expiresAt;
     }
 
     public SecretValue value() {
@@ -35,9 +49,16 @@ public final class CachedSecret {
         return freshUntil - now > 0;
     }
 
-    /** The same value (and its decoded text and fields), fresh until {@code until}. */
+    /**
+     * Whether the value may be served at all at {@code now}: false once the store's expiry has passed, stale or not.
+     */
+    boolean usableAt(long now) {
+        return !expires || expiresAt - now > 0;
+    }
+
+    /** The same value (and its decoded text and fields), fresh until {@code until} but never past its expiry. */
     CachedSecret freshUntil(long until) {
-        CachedSecret renewed = new CachedSecret(value, until);
+        CachedSecret renewed = new CachedSecret(value, until, expires, expiresAt);
         renewed.text = text;
         renewed.fields = fields;
         return renewed;

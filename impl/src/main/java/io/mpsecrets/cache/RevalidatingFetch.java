@@ -18,7 +18,8 @@ public final class RevalidatingFetch {
 
     /**
      * The value for {@code key}: the cached one when {@code cheapVersions} and the store's current version is the
-     * cached one's, else the store's.
+     * cached one's, else the store's. A cached value with an expiry (a lease) is always read from the store again:
+     * the version does not tell that its expiry moved (a renewal), and a copy would carry the old one.
      *
      * @throws io.mpsecrets.api.exception.SecretException as the provider throws it
      */
@@ -26,7 +27,8 @@ public final class RevalidatingFetch {
             SecretCache cache, SecretCache.Key key, SecretProvider provider, boolean cheapVersions) {
         SecretId id = key.id();
         if (cheapVersions && !id.pinned()) {
-            Optional<CachedSecret> cached = cache.peek(key);
+            Optional<CachedSecret> cached =
+                    cache.peek(key).filter(secret -> secret.value().expiresAt().isEmpty());
             Optional<String> version = cached.flatMap(CachedSecret::version);
             if (version.isPresent() && version.equals(provider.currentVersion(id))) {
                 SecretValue kept = cached.get().value();

@@ -4,6 +4,8 @@ import io.mpsecrets.api.SecretId;
 import io.mpsecrets.api.SecretValue;
 import io.mpsecrets.api.exception.SecretException;
 import io.mpsecrets.support.Backoff;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Objects;
@@ -19,7 +21,10 @@ import java.util.function.Supplier;
  * others keep the old value (single flight; a cold secret asked by 100 threads is fetched once). When a store fails
  * with a transient error after start-up, the last good value is served for up to {@link CachePolicy#maxStale()}
  * past its TTL, the store is asked again only after a jittered exponential backoff, and the listener hears of it
- * once per outage. Denials and missing secrets are never papered over. {@link #close()} zeroes every value.
+ * once per outage. Denials and missing secrets are never papered over. A value with an expiry
+ * ({@link SecretValue#expiresAt()}: a lease, a credential rotated on a schedule) is fresh no longer than its expiry,
+ * and never served after it, not even stale: the next read fetches it again, and fails if the store does.
+ * {@link #close()} zeroes every value.
  */
 public final class SecretCache implements AutoCloseable {
 
@@ -51,6 +56,8 @@ public final class SecretCache implements AutoCloseable {
 
         void failed(Key key, SecretException failure, boolean servedStale, String property);
     }
+
+    private static final Duration CENTURY = Duration.ofDays(36_525);
 
     /** A replaced value, zeroed once its grace period is over. */
     private record Retired(CachedSecret secret, long zeroAt) {}
@@ -99,8 +106,8 @@ public final class SecretCache implements AutoCloseable {
             }
         }
         if (mine == null) {
-            if (current != null) {
-                // Someone else is refreshing: the value that just expired is still good for this read.
+            if (current != null && current.usableAt(now)) {
+                // Someone else is refreshing: the value whose TTL just ran out is still good for this read.
                 return current;
             }
             return join(running);
@@ -141,8 +148,7 @@ public final class SecretCache implements AutoCloseable {
             mine.completeExceptionally(unexpected);
             throw unexpected;
         }
-        CachedSecret fresh =
-                new CachedSecret(value, ticker.nanos() + policy.ttl().toNanos());
+        CachedSecret fresh = cached(value, ticker.nanos(), policy);
         synchronized (entry) {
             entry.current = fresh;
             entry.failures = 0;
@@ -169,7 +175,7 @@ public final class SecretCache implements AutoCloseable {
             Key key,
             String property) {
         boolean withinStaleWindow =
-                now - (stale.freshUntil() + policy.maxStale().toNanos()) <= 0;
+                now - (stale.freshUntil() + policy.maxStale().toNanos()) <= 0 && stale.usableAt(now);
         if (failure.reason().transientFailure() && withinStaleWindow) {
             boolean report;
             synchronized (entry) {
@@ -212,14 +218,39 @@ public final class SecretCache implements AutoCloseable {
         }
     }
 
+    /**
+     * {@code value} as cached at {@code now}: fresh for the policy's TTL, or until its expiry if that is sooner. The
+     * expiry, a wall-clock instant, is brought onto the ticker's scale once, here.
+     */
+    private static CachedSecret cached(SecretValue value, long now, CachePolicy policy) {
+        long freshUntil = now + policy.ttl().toNanos();
+        Optional<Instant> expiry = value.expiresAt();
+        if (expiry.isEmpty()) {
+            return new CachedSecret(value, freshUntil);
+        }
+        return new CachedSecret(value, freshUntil, true, now + nanosUntil(expiry.get()));
+    }
+
+    /** Nanoseconds from now until {@code instant}, within a century either way (no overflow on far instants). */
+    private static long nanosUntil(Instant instant) {
+        Instant now = Instant.now();
+        if (instant.isAfter(now.plus(CENTURY))) {
+            return CENTURY.toNanos();
+        }
+        if (instant.isBefore(now.minus(CENTURY))) {
+            return -CENTURY.toNanos();
+        }
+        return Duration.between(now, instant).toNanos();
+    }
+
     /** Stores values fetched together at start-up (a batch call), fresh from now, and reports each fetch. */
     public void putAll(String provider, Map<SecretId, SecretValue> values, CachePolicy policy) {
-        long freshUntil = ticker.nanos() + policy.ttl().toNanos();
+        long now = ticker.nanos();
         values.forEach((id, value) -> {
             Key key = new Key(provider, id);
             Entry entry = entries.computeIfAbsent(key, k -> new Entry());
             synchronized (entry) {
-                entry.current = new CachedSecret(value, freshUntil);
+                entry.current = cached(value, now, policy);
             }
             listener.fetched(key, value, null);
         });
@@ -229,8 +260,7 @@ public final class SecretCache implements AutoCloseable {
     public Optional<CachedSecret> replace(Key key, SecretValue value, CachePolicy policy) {
         Entry entry = entries.computeIfAbsent(key, k -> new Entry());
         CachedSecret previous;
-        CachedSecret fresh =
-                new CachedSecret(value, ticker.nanos() + policy.ttl().toNanos());
+        CachedSecret fresh = cached(value, ticker.nanos(), policy);
         synchronized (entry) {
             previous = entry.current;
             entry.current = fresh;
@@ -244,8 +274,8 @@ public final class SecretCache implements AutoCloseable {
 
     /**
      * The store says {@code version} is still the current one (a rotation check): a cached value of that version
-     * stays fresh for another TTL, so that its TTL does not ask the store again. Nothing changes when the cache holds
-     * another version by now, or a refresh is under way.
+     * stays fresh for another TTL (never past its expiry), so that its TTL does not ask the store again. Nothing
+     * changes when the cache holds another version by now, or a refresh is under way.
      */
     public void renew(Key key, String version, CachePolicy policy) {
         Entry entry = entries.get(key);

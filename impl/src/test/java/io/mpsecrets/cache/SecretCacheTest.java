@@ -64,6 +64,15 @@ class SecretCacheTest {
         };
     }
 
+    /** A value that the store says expires {@code in} from now (a lease). */
+    private Supplier<SecretValue> expiring(String version, Duration in) {
+        return () -> {
+            fetches.incrementAndGet();
+            byte[] bytes = (LeakGuard.CANARY + version).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            return SecretValue.of(bytes, version, null, java.time.Instant.now().plus(in));
+        };
+    }
+
     private Supplier<SecretValue> failing(FailureReason reason) {
         return () -> {
             fetches.incrementAndGet();
@@ -243,5 +252,80 @@ class SecretCacheTest {
         advance(Duration.ofSeconds(3));
         assertEquals("v2", cache.get(KEY, POLICY, store("v2"), "p").version().orElseThrow());
         assertEquals(2, fetches.get(), "the TTL from the renewal ran out");
+    }
+
+    /**
+     * Issue 23: a leased value (Vault's database credentials) was served for the store's TTL (5 minutes) after its
+     * lease ended, and the database refused it. A value is fresh no longer than its expiry.
+     */
+    @Test
+    void aValueIsNeverFreshPastItsExpiry() {
+        assertEquals(LeakGuard.CANARY + "lease-1", read(expiring("lease-1", Duration.ofSeconds(3))));
+        advance(Duration.ofSeconds(2));
+        read(store("lease-2"));
+        assertEquals(1, fetches.get(), "within its expiry and the TTL: from memory");
+        advance(Duration.ofSeconds(2)); // 4 s: within the TTL (10 s), past the expiry
+        assertEquals(LeakGuard.CANARY + "lease-2", read(store("lease-2")));
+        assertEquals(2, fetches.get());
+    }
+
+    /** Issue 23: nor is an expired value served stale while the store fails: the read fails as the store does. */
+    @Test
+    void aValueIsNeverServedStalePastItsExpiry() {
+        read(expiring("lease-1", Duration.ofSeconds(15)));
+        advance(Duration.ofSeconds(11)); // past the TTL, within the expiry: stale is allowed
+        assertEquals(LeakGuard.CANARY + "lease-1", read(failing(FailureReason.UNAVAILABLE)));
+        advance(Duration.ofSeconds(5)); // 16 s: within max-stale (70 s) but past the expiry
+        SecretException e =
+                assertThrows(ServiceUnavailableException.class, () -> read(failing(FailureReason.UNAVAILABLE)));
+        LeakGuard.assertNoLeak(e);
+        assertThat(events).containsExactly("fetched lease-1", "stale UNAVAILABLE", "failed UNAVAILABLE");
+        // Within the backoff the store is not asked again, and the expired value is still not served.
+        assertThrows(ServiceUnavailableException.class, () -> read(store("lease-2")));
+    }
+
+    /** A rotation check that confirms the version renews its TTL, never past its expiry. */
+    @Test
+    void aConfirmedVersionStaysFreshNoLongerThanItsExpiry() {
+        read(expiring("lease-1", Duration.ofSeconds(12)));
+        advance(Duration.ofSeconds(8));
+        cache.renew(KEY, "lease-1", POLICY); // another TTL would reach 18 s; the expiry is at 12 s
+        advance(Duration.ofSeconds(5));
+        assertEquals(LeakGuard.CANARY + "lease-2", read(store("lease-2")));
+        assertEquals(2, fetches.get());
+    }
+
+    /** While another reader refreshes, a value past its expiry is not handed out: the reader waits for the new one. */
+    @Test
+    void aReaderDoesNotGetAnExpiredValueWhileAnotherRefreshes() throws Exception {
+        read(expiring("lease-1", Duration.ofSeconds(5)));
+        advance(Duration.ofSeconds(6));
+        CountDownLatch fetching = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Supplier<SecretValue> slow = () -> {
+            fetching.countDown();
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return SecretValue.ofUtf8(LeakGuard.CANARY + "lease-2", "lease-2", null);
+        };
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Future<String> refreshing = pool.submit(() -> read(slow));
+            assertThat(fetching.await(10, TimeUnit.SECONDS)).isTrue();
+            // Released a moment from now: this reader must be waiting for the refresh by then, or see its result.
+            pool.submit(() -> {
+                Thread.sleep(200);
+                release.countDown();
+                return null;
+            });
+            assertEquals(LeakGuard.CANARY + "lease-2", read(store("lease-3")));
+            assertEquals(LeakGuard.CANARY + "lease-2", refreshing.get(10, TimeUnit.SECONDS));
+        } finally {
+            release.countDown();
+            pool.shutdownNow();
+        }
     }
 }

@@ -23,7 +23,9 @@ import java.util.Optional;
  * of the content. The secret's value is its data object as JSON, so its keys are fields
  * ({@code ${vault::secret/orders#api_key}}). On a leased mount ({@link LeaseSettings#mounts()}, {@code database} by
  * default) a read issues a leased secret, e.g. {@code database/creds/orders}, which {@link VaultLeases} keeps: its
- * version is the lease's handle, and a new lease is a rotation.
+ * version is the lease's handle, a new lease is a rotation, and the value expires with its lease. A read there
+ * answered without a lease (a static role's {@code database/static-creds/orders}) is versioned by its
+ * {@code last_vault_rotation} and expires when its {@code ttl} runs out.
  */
 public final class VaultSecretProvider implements SecretProvider {
 

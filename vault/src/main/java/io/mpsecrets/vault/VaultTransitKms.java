@@ -18,6 +18,7 @@ import jakarta.json.JsonObjectBuilder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.regex.Pattern;
 
 /**
  * HashiCorp Vault's Transit engine as the KMS of {@code ENC} values: Vault generates each data key
@@ -28,11 +29,18 @@ import java.util.Base64;
  * ({@code vault:v<version>:...}), so a rotated key ({@code transit/keys/<key>/rotate}) still unwraps older values
  * until {@code min_decryption_version} passes them. Connection and login are the Vault store's
  * ({@code mpsecrets.vault.*}); the engine's mount is {@code mpsecrets.kms.vault-transit.mount} ({@code transit}).
+ *
+ * <p>The key name goes into the request's path, so it is checked first, as Vault's routes match names: a word
+ * character ({@code A-Z a-z 0-9 _}) at each end, word characters, {@code -} and {@code .} between. Any other name
+ * ({@code ../../sys/...}, a slash, a space, a {@code ?}) is an {@link UnknownKeyException}, and nothing is sent.
  */
 public final class VaultTransitKms implements KeyManagementService {
 
     public static final String NAME = "vault-transit";
     static final String PREFIX = NAME + ":";
+
+    /** Vault's {@code framework.GenericNameRegex}, which its Transit routes match key names with. */
+    private static final Pattern KEY_NAME = Pattern.compile("[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?");
 
     private final VaultClient client;
     private final String mount;
@@ -54,8 +62,9 @@ public final class VaultTransitKms implements KeyManagementService {
     @Override
     public GeneratedDataKey generateDataKey(String keyId, EncryptionContext context) {
         SecretRef ref = ref(keyId);
-        JsonObject data = data(
-                call("datakey/plaintext/", keyId, Json.createObjectBuilder().add("bits", 256), context, ref), ref);
+        String key = keyName(keyId, ref);
+        JsonObject data =
+                data(call("datakey/plaintext/", key, Json.createObjectBuilder().add("bits", 256), context, ref), ref);
         String ciphertext = string(data, "ciphertext", ref);
         byte[] plaintext = dataKey(data, ref);
         try {
@@ -68,12 +77,13 @@ public final class VaultTransitKms implements KeyManagementService {
     @Override
     public DataKey decrypt(String keyId, byte[] wrappedKey, EncryptionContext context) {
         SecretRef ref = ref(keyId);
+        String key = keyName(keyId, ref);
         String ciphertext = new String(wrappedKey, StandardCharsets.UTF_8);
         if (!ciphertext.startsWith("vault:v")) {
             throw new DecryptionFailedException(FailureReason.WRONG_KEY, ref, "not a Vault Transit ciphertext", null);
         }
         JsonObject data = data(
-                call("decrypt/", keyId, Json.createObjectBuilder().add("ciphertext", ciphertext), context, ref), ref);
+                call("decrypt/", key, Json.createObjectBuilder().add("ciphertext", ciphertext), context, ref), ref);
         byte[] plaintext = dataKey(data, ref);
         try {
             return DataKey.copyOf(plaintext);
@@ -82,9 +92,25 @@ public final class VaultTransitKms implements KeyManagementService {
         }
     }
 
+    /** The key name in {@code vault-transit:<name>}, when Vault could have a key of that name. */
+    static String keyName(String keyId, SecretRef ref) {
+        if (keyId == null || !keyId.startsWith(PREFIX)) {
+            throw new UnknownKeyException(ref, "not a " + PREFIX + "<key name> key id", null);
+        }
+        String name = keyId.substring(PREFIX.length());
+        if (!KEY_NAME.matcher(name).matches()) {
+            throw new UnknownKeyException(
+                    ref,
+                    "not a Vault Transit key name (Vault's rule: a letter, digit or _ at each end, letters, digits, _,"
+                            + " - and . between)",
+                    null);
+        }
+        return name;
+    }
+
+    /** {@code POST /v1/<mount>/<operation><key>}; {@code key} is a checked name. */
     private JsonObject call(
-            String operation, String keyId, JsonObjectBuilder body, EncryptionContext context, SecretRef ref) {
-        String key = keyId.substring(PREFIX.length());
+            String operation, String key, JsonObjectBuilder body, EncryptionContext context, SecretRef ref) {
         body.add("context", Base64.getEncoder().encodeToString(canonical(context)));
         try {
             return client.post(mount + "/" + operation + key, body.build(), ref);

@@ -5,16 +5,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import io.mpsecrets.api.EncryptionContext;
 import io.mpsecrets.api.FailureReason;
 import io.mpsecrets.api.SecretId;
+import io.mpsecrets.api.SecretValue;
 import io.mpsecrets.api.exception.SecretException;
 import io.mpsecrets.settings.Settings;
 import io.mpsecrets.testkit.hostile.HostileHttpServer;
 import io.mpsecrets.testkit.leak.LeakGuard;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -38,6 +43,10 @@ class HostileVaultTest {
     }
 
     private VaultSecretProvider vault(HostileHttpServer at, String... settings) {
+        return new VaultSecretProvider(settings(at, settings));
+    }
+
+    private static VaultSettings settings(HostileHttpServer at, String... settings) {
         Map<String, String> values = new HashMap<>(Map.of(
                 "mpsecrets.vault.address", at.endpoint().toString(),
                 "mpsecrets.vault.token", "hostile-token",
@@ -46,8 +55,7 @@ class HostileVaultTest {
         for (int i = 0; i < settings.length; i += 2) {
             values.put(settings[i], settings[i + 1]);
         }
-        return new VaultSecretProvider(
-                VaultSettings.read(new Settings(name -> Optional.ofNullable(values.get(name))), Map.of()));
+        return VaultSettings.read(new Settings(name -> Optional.ofNullable(values.get(name))), Map.of());
     }
 
     private SecretException fetchFails(VaultSecretProvider vault, Duration within) {
@@ -128,21 +136,129 @@ class HostileVaultTest {
         assertThat(e.getMessage()).doesNotContain("\u001b", "\n", "\u2028").contains("permission denied");
     }
 
-    /** A leased mount's answer without a lease (a static role) is a plain value: read once, never expiring. */
+    /**
+     * A static role's answer ({@code database/static-creds}) has no lease: it is versioned by
+     * {@code last_vault_rotation}, not by its content (whose {@code ttl} counts down), expires when the ttl runs out,
+     * and a rotation check reads it again.
+     */
     @Test
-    void aLeasedMountAnswerWithoutALeaseIsServedAsAPlainValueAndNotReadAgain() {
-        server = HostileHttpServer.start(HostileHttpServer.json(
-                        200,
-                        "{\"lease_id\":\"\",\"lease_duration\":0,\"renewable\":false,"
-                                + "\"data\":{\"username\":\"static\",\"password\":\"" + LeakGuard.CANARY + "\"}}"))
+    void aStaticRoleIsVersionedByItsLastRotationAndExpiresWithItsTtl() {
+        server = HostileHttpServer.start(
+                        HostileHttpServer.json(200, staticCreds("2026-01-05T10:00:00.123456-05:00", 3600)))
                 .on("/v1/auth/token/lookup-self", HostileHttpServer.json(200, LOOKUP_OK));
         try (VaultSecretProvider vault = vault(server)) {
             SecretId id = SecretId.of("database/static-creds/orders");
-            String version = vault.fetch(id).version().orElseThrow();
-            assertThat(version).doesNotStartWith("lease-");
-            assertEquals(Optional.of(version), vault.currentVersion(id));
-            assertEquals(version, vault.fetch(id).version().orElseThrow());
-            assertEquals(2, server.requests(), "one token lookup, one read");
+            Instant before = Instant.now();
+            SecretValue value = vault.fetch(id);
+            assertEquals(Optional.of("2026-01-05T15:00:00.123456Z"), value.version());
+            assertEquals(Optional.of(Instant.parse("2026-01-05T15:00:00.123456Z")), value.created());
+            assertThat(value.expiresAt().orElseThrow())
+                    .isBetween(before.plusSeconds(3599), Instant.now().plusSeconds(3600));
+
+            server.on(
+                    "/v1/database/",
+                    HostileHttpServer.json(200, staticCreds("2026-01-05T10:00:00.123456-05:00", 3000)));
+            assertEquals(value.version(), vault.currentVersion(id), "the ttl counted down: the same version");
+            server.on("/v1/database/", HostileHttpServer.json(200, staticCreds("2026-01-05T11:00:00Z", 3600)));
+            assertEquals(Optional.of("2026-01-05T11:00:00Z"), vault.currentVersion(id), "rotated");
+            assertEquals(4, server.requests(), "a token lookup, a read, a read per rotation check");
+        }
+    }
+
+    private static String staticCreds(String lastRotation, long ttl) {
+        return "{\"lease_id\":\"\",\"lease_duration\":0,\"renewable\":false,\"data\":{\"username\":\"static\","
+                + "\"password\":\"" + LeakGuard.CANARY + "\",\"last_vault_rotation\":\"" + lastRotation
+                + "\",\"rotation_period\":3600,\"ttl\":" + ttl + "}}";
+    }
+
+    /**
+     * Issue 23: a lease whose answer mp-secrets cannot keep (no {@code lease_duration}, a duration or flag of the
+     * wrong type, no or malformed data) was never revoked: the first kind was even served as a value without a lease,
+     * the others failed and left the lease (a database user) to Vault's TTL. Each is refused, and revoked at once.
+     */
+    @Test
+    void aLeaseWhoseAnswerCannotBeKeptIsRefusedAndRevokedAtOnce() {
+        String data = "\"data\":{\"username\":\"u\",\"password\":\"" + LeakGuard.CANARY + "\"}";
+        String[] answers = {
+            "{\"lease_id\":\"database/creds/orders/1\",\"renewable\":true," + data + "}",
+            "{\"lease_id\":\"database/creds/orders/2\",\"lease_duration\":0,\"renewable\":true," + data + "}",
+            "{\"lease_id\":\"database/creds/orders/3\",\"lease_duration\":\"60s\"," + data + "}",
+            "{\"lease_id\":\"database/creds/orders/4\",\"lease_duration\":60,\"renewable\":\"yes\"," + data + "}",
+            "{\"lease_id\":\"database/creds/orders/5\",\"lease_duration\":60,\"data\":\"x\"}",
+            "{\"lease_id\":\"database/creds/orders/6\",\"lease_duration\":60}"
+        };
+        for (int i = 0; i < answers.length; i++) {
+            String answer = answers[i];
+            String which = "answer " + (i + 1);
+            AtomicInteger revoked = new AtomicInteger();
+            server = HostileHttpServer.start(HostileHttpServer.json(200, answer))
+                    .on("/v1/auth/token/lookup-self", HostileHttpServer.json(200, LOOKUP_OK))
+                    .on("/v1/sys/leases/revoke", out -> {
+                        revoked.incrementAndGet();
+                        HostileHttpServer.json(200, "{}").write(out);
+                    });
+            try (VaultSecretProvider vault = vault(server)) {
+                SecretException e = assertThrows(
+                        SecretException.class, () -> vault.fetch(SecretId.of("database/creds/orders")), which);
+                assertEquals(FailureReason.INVALID_VALUE, e.reason(), which);
+                assertThat(e.getMessage())
+                        .contains("revoked")
+                        .doesNotContain(LeakGuard.CANARY, "database/creds/orders/");
+                assertEquals(1, revoked.get(), which);
+            }
+            assertEquals(1, revoked.get(), "not revoked again at close: " + which);
+            server.close();
+        }
+    }
+
+    /**
+     * Issue 23: a Transit key id went into the URL path unchecked, so {@code vault-transit:../../sys/...} sent a
+     * request to another path of Vault (a proxy in front normalises it), and a name with a space failed with an
+     * unchecked IllegalArgumentException. Key names are checked as Vault's routes match them, before any request.
+     */
+    @Test
+    void aTransitKeyIdIsNeverAPathIntoVault() {
+        byte[] key = new byte[32];
+        server = HostileHttpServer.start(HostileHttpServer.json(
+                        200,
+                        "{\"data\":{\"ciphertext\":\"vault:v1:AAAA\",\"plaintext\":\""
+                                + java.util.Base64.getEncoder().encodeToString(key) + "\"}}"))
+                .on("/v1/auth/token/lookup-self", HostileHttpServer.json(200, LOOKUP_OK));
+        VaultTransitKms kms = new VaultTransitKms(settings(server), "transit");
+        EncryptionContext context = EncryptionContext.forApplication("orders");
+        for (String name : new String[] {
+            "a b",
+            "../../sys/seal",
+            "..",
+            "orders/../../../sys/raw",
+            "orders/rotate",
+            "orders?x=1",
+            "orders#x",
+            "-orders",
+            "orders.",
+            "%2e%2e",
+            "orders\n",
+            "ordérs",
+            ""
+        }) {
+            String keyId = VaultTransitKms.PREFIX + name;
+            SecretException generate =
+                    assertThrows(SecretException.class, () -> kms.generateDataKey(keyId, context), name);
+            assertEquals(FailureReason.UNKNOWN_KEY, generate.reason(), name);
+            assertThat(generate.getMessage())
+                    .contains("not a Vault Transit key name")
+                    .doesNotContain("\n");
+            SecretException decrypt = assertThrows(
+                    SecretException.class,
+                    () -> kms.decrypt(keyId, "vault:v1:AAAA".getBytes(StandardCharsets.UTF_8), context),
+                    name);
+            assertEquals(FailureReason.UNKNOWN_KEY, decrypt.reason(), name);
+        }
+        assertEquals(0, server.requests(), "nothing was sent");
+        for (String name : new String[] {"orders", "orders-2024.v1", "_", "a1", "A_b-c.d"}) {
+            kms.generateDataKey(VaultTransitKms.PREFIX + name, context)
+                    .dataKey()
+                    .destroy();
         }
     }
 }

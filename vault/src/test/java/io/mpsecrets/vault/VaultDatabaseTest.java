@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.mpsecrets.api.FailureReason;
+import io.mpsecrets.api.exception.SecretException;
 import io.mpsecrets.testing.AuditRecorder;
 import io.mpsecrets.testing.MpConfigs;
 import io.mpsecrets.testkit.MockServer;
@@ -82,13 +84,31 @@ class VaultDatabaseTest {
     }
 
     private SmallRyeConfig config(Map<String, String> extra) {
+        return config("creds", extra);
+    }
+
+    /** A config reading {@code db.user} and {@code db.password} from {@code database/<endpoint>/<role>}. */
+    private SmallRyeConfig config(String endpoint, Map<String, String> extra) {
         Map<String, String> all = new HashMap<>(extra);
         all.put("mpsecrets.vault.address", server.endpoint().toString());
         all.put("mpsecrets.vault.token", "root");
         all.put("mpsecrets.app", "orders");
-        all.put("db.user", "${vault::database/creds/" + role + "#username}");
-        all.put("db.password", "${vault::database/creds/" + role + "#password}");
+        all.put("db.user", "${vault::database/" + endpoint + "/" + role + "#username}");
+        all.put("db.password", "${vault::database/" + endpoint + "/" + role + "#password}");
         return configs.build(all);
+    }
+
+    /** A user made by hand, and a static role of Vault's that owns its password. */
+    private void staticRole(Duration rotationPeriod) throws SQLException {
+        String user = "STATIC_" + role.toUpperCase(java.util.Locale.ROOT);
+        try (Statement statement = admin.createStatement()) {
+            statement.execute("CREATE USER " + user + " PASSWORD 'set-by-hand'");
+            statement.execute("GRANT SELECT ON TABLE orders TO " + user);
+        }
+        server.vault()
+                .database()
+                .staticRole(
+                        role, role, user, List.of("ALTER USER {{name}} SET PASSWORD '{{password}}'"), rotationPeriod);
     }
 
     private record Login(String user, String password) {
@@ -116,6 +136,15 @@ class VaultDatabaseTest {
         while (!condition.getAsBoolean()) {
             assertThat(System.nanoTime() - end).as(what).isNegative();
             Thread.sleep(20);
+        }
+    }
+
+    /** Whether the config serves a pair the database accepts now. */
+    private boolean works(SmallRyeConfig config) {
+        try {
+            return Login.of(config).orders(url) == 3;
+        } catch (RuntimeException | SQLException e) {
+            return false;
         }
     }
 
@@ -210,13 +239,14 @@ class VaultDatabaseTest {
 
     @Test
     void aRenewalThatFailsIsReportedAndTriedAgainWhileTheLeaseLives() throws Exception {
-        role(Duration.ofSeconds(3), Duration.ofMinutes(10));
+        role(Duration.ofSeconds(6), Duration.ofMinutes(10));
         SmallRyeConfig config = config(Map.of());
         Login login = Login.of(config);
-        // The first renewal (at 2 s) fails: its three attempts all answer 500.
+        // The first renewal (at 4 s) fails: its three attempts all answer 500. The next try, within half the time
+        // left, finds more than a tenth of the lease left, so it renews rather than replaces.
         server.vault().faults().only("lease:renew").failNext(3);
 
-        await(() -> server.vault().database().renewed(role) >= 1, Duration.ofSeconds(4), "a renewal after the failure");
+        await(() -> server.vault().database().renewed(role) >= 1, Duration.ofSeconds(7), "a renewal after the failure");
         assertThat(audit.events("failure")).singleElement().asString().contains("provider=vault", "reason=UNAVAILABLE");
         assertEquals(login, Login.of(config));
         assertEquals(3, login.orders(url));
@@ -247,5 +277,106 @@ class VaultDatabaseTest {
         SmallRyeConfig config = config(Map.of("pinned", "${vault::database/creds/" + role + "?version=1#username}"));
         RuntimeException failure = assertThrows(RuntimeException.class, () -> config.getValue("pinned", String.class));
         assertThat(failure.getMessage()).contains("no versions to pin");
+    }
+
+    /**
+     * Issue 23: Vault answers every renewal with 500 but still issues. The renewal loop used to retry renewal to the
+     * lease's end and beyond; it now issues a new pair when the lease is about to expire, and reports it, without a
+     * read.
+     */
+    @Test
+    void aLeaseWhoseRenewalsFailIsReplacedOnItsOwnBeforeItEnds() throws Exception {
+        role(Duration.ofSeconds(4), Duration.ofMinutes(10));
+        SmallRyeConfig config = config(Map.of());
+        Login first = Login.of(config);
+        server.vault().faults().only("lease:renew").errorRate(1.0);
+
+        List<String> rotated = audit.awaitEvents("rotated", 2, Duration.ofSeconds(8));
+        assertThat(rotated).anySatisfy(line -> assertThat(line).contains("property=db.password", "previous=lease-"));
+        server.vault().faults().reset();
+        Login second = Login.of(config);
+        assertThat(second.user()).isNotEqualTo(first.user());
+        assertEquals(3, second.orders(url));
+        assertEquals(2, server.vault().database().issued(role));
+        assertThat(audit.events("failure")).first().asString().contains("reason=UNAVAILABLE");
+    }
+
+    /**
+     * Issue 23: with Vault failing renewals and issues alike, the expired lease's pair was served from the store's
+     * cache until its TTL (5 minutes), and the database refused it. A leased value is never served past its lease:
+     * the read fails as the store does, and once Vault answers again a read issues a new pair.
+     */
+    @Test
+    void anExpiredLeaseIsNeverServedAndAReadAfterItIssuesANewPair() throws Exception {
+        role(Duration.ofSeconds(3), Duration.ofMinutes(10));
+        SmallRyeConfig config = config(Map.of());
+        Login first = Login.of(config);
+        server.vault().faults().errorRate(1.0);
+
+        await(() -> refused(first), Duration.ofSeconds(6), "the lease expired and Vault dropped its user");
+        SecretException failure =
+                assertThrows(SecretException.class, () -> config.getValue("db.password", String.class));
+        assertEquals(FailureReason.UNAVAILABLE, failure.reason());
+        assertThat(failure.getMessage()).doesNotContain(first.password());
+
+        server.vault().faults().reset();
+        await(() -> works(config), Duration.ofSeconds(5), "a new pair once Vault answers");
+        assertThat(Login.of(config).user()).isNotEqualTo(first.user());
+    }
+
+    /**
+     * Issue 23: closing the application while a renewal was under way interrupted it, and the interrupted call was
+     * audited as Vault being unavailable. A close is not a failure.
+     */
+    @Test
+    void closingWhileARenewalIsUnderWayAuditsNoFailure() throws Exception {
+        role(Duration.ofSeconds(2), Duration.ofMinutes(10));
+        server.vault().faults().only("lease:renew").latency(Duration.ofSeconds(3));
+        Login.of(config(Map.of()));
+        await(() -> server.vault().calls("lease:renew") >= 1, Duration.ofSeconds(4), "a renewal under way");
+
+        configs.close();
+        assertThat(audit.events("failure")).isEmpty();
+        assertThat(server.vault().database().leases(role)).isEmpty();
+    }
+
+    /**
+     * Issue 23: a static role ({@code database/static-creds}) was read once, so the application kept the password
+     * Vault had rotated away until it restarted. It is read again when its ttl (the time to Vault's next rotation)
+     * runs out, versioned by {@code last_vault_rotation}, and the new password is reported as a rotation, without a
+     * read, so that {@code @RotationScoped} pools follow.
+     */
+    @Test
+    void aStaticRoleIsReadAgainWhenVaultRotatesItAndTheRotationIsReported() throws Exception {
+        staticRole(Duration.ofSeconds(2));
+        SmallRyeConfig config = config("static-creds", Map.of());
+        Login first = Login.of(config);
+        assertEquals(3, first.orders(url));
+
+        List<String> rotated = audit.awaitEvents("rotated", 2, Duration.ofSeconds(6));
+        assertThat(rotated)
+                .anySatisfy(line -> assertThat(line)
+                        .contains("property=db.password", "secret=database/static-creds/" + role)
+                        .containsPattern("version=\\d{4}-\\d\\d-\\d\\dT[^ ]*Z")
+                        .containsPattern("previous=\\d{4}-"));
+        assertThat(refused(first)).isTrue();
+        await(() -> works(config), Duration.ofSeconds(4), "the rotated password served");
+        assertThat(audit.events("failure")).isEmpty();
+    }
+
+    /** A static role rotated by hand ({@code vault write -f database/rotate-role/...}) is found by a rotation check. */
+    @Test
+    void aStaticRoleRotatedByHandIsFoundByTheRotationCheck() throws Exception {
+        staticRole(Duration.ofHours(1));
+        SmallRyeConfig config = config("static-creds", Map.of("mpsecrets.rotation.interval", "PT0.2S"));
+        Login first = Login.of(config);
+        assertEquals(3, first.orders(url));
+
+        server.vault().database().rotateRole(role);
+        await(() -> !Login.of(config).password().equals(first.password()), Duration.ofSeconds(3), "the new password");
+        assertEquals(3, Login.of(config).orders(url));
+        assertThat(audit.awaitEvents("rotated", 2, Duration.ofSeconds(2)))
+                .allSatisfy(line -> assertThat(line).containsPattern("version=\\d{4}-"));
+        assertEquals(2, server.vault().database().rotations(role));
     }
 }

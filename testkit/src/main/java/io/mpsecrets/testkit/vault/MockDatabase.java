@@ -7,6 +7,7 @@ import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import java.security.SecureRandom;
@@ -16,6 +17,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,10 +38,16 @@ import java.util.regex.Pattern;
  * ({@code database/roles/<name>}: {@code db_name}, {@code creation_statements}, {@code revocation_statements},
  * {@code default_ttl}, {@code max_ttl}) and {@code database/creds/<role>}, which runs the creation statements with
  * {@code {{name}}} and {@code {{password}}} filled in and answers with a lease. {@code sys/leases/renew} extends a
- * lease
- * by the increment asked, capped at the role's max TTL from its issue (with Vault's warning); {@code sys/leases/revoke}
- * and expiry run the revocation statements; {@code sys/leases/lookup} describes a lease. TTLs are whole seconds on the
- * wire, as in Vault. The JDBC driver is the test's: the testkit itself depends on none.
+ * lease by the increment asked, capped at the role's max TTL from its issue (with Vault's warning);
+ * {@code sys/leases/revoke} and expiry run the revocation statements; {@code sys/leases/lookup} describes a lease.
+ *
+ * <p>Static roles ({@code database/static-roles/<name>}: {@code db_name}, {@code username},
+ * {@code rotation_statements}, {@code rotation_period}) own an existing user whose password Vault sets: at once when
+ * the role is written, every rotation period, and on {@code database/rotate-role/<name>}. {@code
+ * database/static-creds/<name>} answers without a lease, with {@code last_vault_rotation} and {@code ttl} (seconds to
+ * the next rotation, counting down). Vault refuses rotation periods under 5 s; the mock takes 1 s and more, so that
+ * tests run quickly. TTLs are whole seconds on the wire, as in Vault. The JDBC driver is the test's: the testkit
+ * itself depends on none.
  */
 public final class MockDatabase implements AutoCloseable {
 
@@ -82,7 +92,23 @@ public final class MockDatabase implements AutoCloseable {
         }
     }
 
+    record StaticRole(String name, String database, String username, List<String> rotation, Duration period) {}
+
+    /** A static role's account: the password Vault set last, and when. */
+    static final class StaticAccount {
+        final StaticRole role;
+        String password; // guarded by this
+        Instant lastRotation; // guarded by this
+        Instant nextRotation; // guarded by this
+        long rotations; // guarded by this
+
+        StaticAccount(StaticRole role) {
+            this.role = role;
+        }
+    }
+
     private final Map<String, Database> databases = new ConcurrentHashMap<>();
+    private final Map<String, StaticAccount> staticAccounts = new ConcurrentHashMap<>();
     private final Map<String, Role> roles = new ConcurrentHashMap<>();
     private final Map<String, Lease> leases = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> issued = new ConcurrentHashMap<>();
@@ -113,6 +139,80 @@ public final class MockDatabase implements AutoCloseable {
 
     private synchronized void role(Role role) {
         roles.put(role.name(), role);
+        startTimer();
+    }
+
+    /**
+     * A static role, as {@code vault write database/static-roles/<name> db_name=... username=...
+     * rotation_statements=... rotation_period=...}: Vault sets the user's password now (statements may use
+     * {@code {{name}}} and {@code {{password}}}) and again every {@code rotationPeriod}.
+     *
+     * @throws IllegalStateException when the database refuses the rotation statements
+     */
+    public void staticRole(
+            String name, String connection, String username, List<String> rotation, Duration rotationPeriod) {
+        try {
+            staticRole(new StaticRole(name, connection, username, List.copyOf(rotation), rotationPeriod));
+        } catch (VaultError e) {
+            throw new IllegalStateException("the database refused to set the password: " + e.getMessage());
+        }
+    }
+
+    private void staticRole(StaticRole role) throws VaultError {
+        if (role.period().compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new VaultError(400, "rotation_period must be 1 second or more (Vault: 5 seconds)");
+        }
+        StaticAccount account = new StaticAccount(role);
+        rotate(account);
+        staticAccounts.put(role.name(), account);
+        synchronized (this) {
+            startTimer();
+        }
+    }
+
+    /**
+     * As {@code vault write -f database/rotate-role/<name>}: a new password now, and the next rotation one period
+     * from now.
+     *
+     * @throws IllegalArgumentException when there is no such static role
+     */
+    public void rotateRole(String name) {
+        StaticAccount account = staticAccounts.get(name);
+        if (account == null) {
+            throw new IllegalArgumentException("no static role " + name);
+        }
+        try {
+            rotate(account);
+        } catch (VaultError e) {
+            throw new IllegalStateException("the database refused to set the password: " + e.getMessage());
+        }
+    }
+
+    /** Passwords Vault set for a static role so far (the first, when the role was written, included). */
+    public long rotations(String name) {
+        StaticAccount account = staticAccounts.get(name);
+        if (account == null) {
+            return 0;
+        }
+        synchronized (account) {
+            return account.rotations;
+        }
+    }
+
+    private void rotate(StaticAccount account) throws VaultError {
+        synchronized (account) {
+            String password = passwordPrefix + random(20);
+            run(account.role.database(), account.role.rotation(), account.role.username(), password);
+            Instant now = Instant.now();
+            account.password = password;
+            account.lastRotation = now;
+            account.nextRotation = now.plus(account.role.period());
+            account.rotations++;
+        }
+    }
+
+    /** The timer that expires leases and rotates static roles, started with the first role; the caller holds this. */
+    private void startTimer() {
         if (expiry == null) {
             ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, runnable -> {
                 Thread thread = new Thread(runnable, "mock-vault-lease-expiry");
@@ -172,7 +272,7 @@ public final class MockDatabase implements AutoCloseable {
         if (lease == null) {
             return false;
         }
-        run(lease.role, lease.role.revocation(), lease.username, null);
+        run(lease.role.database(), lease.role.revocation(), lease.username, null);
         return true;
     }
 
@@ -183,6 +283,9 @@ public final class MockDatabase implements AutoCloseable {
         if (path.startsWith("creds/") && method.equals("GET")) {
             return issue(path.substring("creds/".length()));
         }
+        if (path.startsWith("static-creds/") && method.equals("GET")) {
+            return staticCreds(path.substring("static-creds/".length()));
+        }
         if (!method.equals("POST") && !method.equals("PUT")) {
             throw new VaultError(405, "unsupported operation");
         }
@@ -192,6 +295,27 @@ public final class MockDatabase implements AutoCloseable {
                     required(body, "connection_url"),
                     required(body, "username"),
                     required(body, "password"));
+            return null;
+        }
+        if (path.startsWith("static-roles/")) {
+            String database = required(body, "db_name");
+            if (!databases.containsKey(database)) {
+                throw new VaultError(400, "no connection named \"" + database + "\"");
+            }
+            staticRole(new StaticRole(
+                    path.substring("static-roles/".length()),
+                    database,
+                    required(body, "username"),
+                    statements(body, "rotation_statements"),
+                    duration(body.get("rotation_period"), Duration.ofHours(24))));
+            return null;
+        }
+        if (path.startsWith("rotate-role/")) {
+            StaticAccount account = staticAccounts.get(path.substring("rotate-role/".length()));
+            if (account == null) {
+                throw new VaultError(400, "unable to find role");
+            }
+            rotate(account);
             return null;
         }
         if (path.startsWith("roles/")) {
@@ -286,7 +410,7 @@ public final class MockDatabase implements AutoCloseable {
         String username =
                 "V_" + roleName.toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9]", "_") + "_" + random(10);
         String password = passwordPrefix + random(20);
-        run(role, role.creation(), username, password);
+        run(role.database(), role.creation(), username, password);
         String id = MOUNT + "/creds/" + roleName + "/" + random(24);
         Lease lease = new Lease(id, role, username, Instant.now());
         leases.put(id, lease);
@@ -305,12 +429,53 @@ public final class MockDatabase implements AutoCloseable {
                 .build();
     }
 
-    /** Vault's expiration manager: a lease past its expiry is revoked. */
+    /**
+     * {@code database/static-creds/<name>}: no lease; the password Vault set last, {@code last_vault_rotation} as Go
+     * writes a time (RFC 3339 with nanoseconds, in the server's zone) and {@code ttl}, the seconds to the next
+     * rotation, rounded and never below 0.
+     */
+    private JsonObject staticCreds(String name) throws VaultError {
+        StaticAccount account = staticAccounts.get(name);
+        if (account == null) {
+            throw new VaultError(400, "unknown role: " + name);
+        }
+        JsonObjectBuilder data = Json.createObjectBuilder();
+        synchronized (account) {
+            long ttlMillis =
+                    Duration.between(Instant.now(), account.nextRotation).toMillis();
+            data.add(
+                            "last_vault_rotation",
+                            OffsetDateTime.ofInstant(account.lastRotation, ZoneId.systemDefault())
+                                    .format(DateTimeFormatter.ISO_OFFSET_DATE_TIME))
+                    .add("password", account.password)
+                    .add("rotation_period", account.role.period().toSeconds())
+                    .add("ttl", Math.max(0, (ttlMillis + 500) / 1000))
+                    .add("username", account.role.username());
+        }
+        return MockVault.envelope(data.build());
+    }
+
+    /**
+     * Vault's expiration manager and rotation queue: a lease past its expiry is revoked, a static role whose rotation
+     * is due gets a new password (one the database refuses is tried again a second later).
+     */
     void expireDue() {
         Instant now = Instant.now();
         for (Lease lease : List.copyOf(leases.values())) {
             if (!now.isBefore(lease.expires)) {
                 expire(lease);
+            }
+        }
+        for (StaticAccount account : List.copyOf(staticAccounts.values())) {
+            synchronized (account) {
+                if (now.isBefore(account.nextRotation)) {
+                    continue;
+                }
+                try {
+                    rotate(account);
+                } catch (VaultError e) {
+                    account.nextRotation = now.plusSeconds(1);
+                }
             }
         }
     }
@@ -324,10 +489,10 @@ public final class MockDatabase implements AutoCloseable {
         }
     }
 
-    private void run(Role role, List<String> statements, String username, String password) throws VaultError {
-        Database database = databases.get(role.database());
+    private void run(String databaseName, List<String> statements, String username, String password) throws VaultError {
+        Database database = databases.get(databaseName);
         if (database == null) {
-            throw new VaultError(500, "no connection named \"" + role.database() + "\"");
+            throw new VaultError(500, "no connection named \"" + databaseName + "\"");
         }
         try (Connection connection =
                         DriverManager.getConnection(database.url(), database.username(), database.password());
@@ -359,7 +524,7 @@ public final class MockDatabase implements AutoCloseable {
                 }
             }
         }
-        if (out.isEmpty() && member.startsWith("creation")) {
+        if (out.isEmpty() && (member.startsWith("creation") || member.startsWith("rotation"))) {
             throw new VaultError(400, member + " are required");
         }
         return out;

@@ -6,15 +6,18 @@ import static io.mpsecrets.testkit.vault.MockVault.string;
 import io.mpsecrets.testkit.vault.MockVault.VaultError;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 import javax.crypto.Cipher;
 import javax.crypto.Mac;
 import javax.crypto.spec.GCMParameterSpec;
@@ -23,9 +26,13 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * Vault's Transit secrets engine as far as a KMS for data keys needs it, at {@code transit/}: named keys with
  * versions, derived keys ({@code context} required), {@code datakey/plaintext} and {@code datakey/wrapped},
- * {@code decrypt}, {@code keys/<name>/rotate} and {@code keys/<name>/config} ({@code min_decryption_version}). Its
- * ciphertexts look like Vault's ({@code vault:v<version>:<base64>}); inside, AES-256-GCM under a key derived from the
- * version's key and the context with HMAC-SHA256 (the mock's own derivation: a ciphertext is opaque to clients).
+ * {@code decrypt}, {@code keys/<name>} (create, and read: type, derivation, versions with their creation times,
+ * {@code latest_version}, {@code min_decryption_version}, as Vault's Read Key answers; create and rotate answer the
+ * same, as Vault does since it returns the key from writes), {@code keys/<name>/rotate} and {@code keys/<name>/config}
+ * ({@code min_decryption_version}). Key names follow Vault's rule (a word character at each end, word characters,
+ * {@code -} and {@code .} between); a path with another name matches no route (404). Its ciphertexts look like Vault's
+ * ({@code vault:v<version>:<base64>}); inside, AES-256-GCM under a key derived from the version's key and the context
+ * with HMAC-SHA256 (the mock's own derivation: a ciphertext is opaque to clients).
  */
 final class MockTransit {
 
@@ -33,9 +40,23 @@ final class MockTransit {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
+    /** Vault's {@code framework.GenericNameRegex}: the names its Transit routes match. */
+    private static final Pattern NAME = Pattern.compile("\\w(([\\w.-]+)?\\w)?");
+
     private static final class Key {
-        final List<byte[]> versions = new ArrayList<>();
+        final String name;
+        final List<byte[]> versions = new ArrayList<>(); // guarded by this
+        final List<Instant> created = new ArrayList<>(); // guarded by this
         volatile int minDecryptionVersion = 1;
+
+        Key(String name) {
+            this.name = name;
+        }
+
+        synchronized void addVersion() {
+            versions.add(random(32));
+            created.add(Instant.now());
+        }
     }
 
     private final Map<String, Key> keys = new ConcurrentHashMap<>();
@@ -43,17 +64,14 @@ final class MockTransit {
     /** Creates a derived key, as {@code vault write transit/keys/<name> derived=true}. */
     void create(String name) {
         keys.computeIfAbsent(name, n -> {
-            Key key = new Key();
-            key.versions.add(random(32));
+            Key key = new Key(n);
+            key.addVersion();
             return key;
         });
     }
 
     void rotate(String name) throws VaultError {
-        Key key = key(name);
-        synchronized (key) {
-            key.versions.add(random(32));
-        }
+        key(name).addVersion();
     }
 
     int latestVersion(String name) throws VaultError {
@@ -69,29 +87,34 @@ final class MockTransit {
 
     /** Serves {@code path} (below the mount), already authorised. */
     JsonObject route(String path, String method, JsonObject body) throws VaultError {
+        if (path.startsWith("keys/") && method.equals("GET")) {
+            return describe(key(name(path.substring("keys/".length()), path), true));
+        }
         if (!method.equals("POST") && !method.equals("PUT")) {
             throw new VaultError(405, "unsupported operation");
         }
         if (path.startsWith("keys/") && path.endsWith("/rotate")) {
-            rotate(path.substring("keys/".length(), path.length() - "/rotate".length()));
-            return null;
+            String name = name(path.substring("keys/".length(), path.length() - "/rotate".length()), path);
+            rotate(name);
+            return describe(key(name));
         }
         if (path.startsWith("keys/") && path.endsWith("/config")) {
             JsonValue min = body.get("min_decryption_version");
             minDecryptionVersion(
-                    path.substring("keys/".length(), path.length() - "/config".length()),
+                    name(path.substring("keys/".length(), path.length() - "/config".length()), path),
                     min instanceof jakarta.json.JsonNumber n
                             ? n.intValue()
                             : Integer.parseInt(string(body, "min_decryption_version")));
             return null;
         }
         if (path.startsWith("keys/")) {
-            create(path.substring("keys/".length()));
-            return null;
+            String name = name(path.substring("keys/".length()), path);
+            create(name);
+            return describe(key(name));
         }
         if (path.startsWith("datakey/plaintext/") || path.startsWith("datakey/wrapped/")) {
             boolean plaintext = path.startsWith("datakey/plaintext/");
-            String name = path.substring(path.indexOf('/', "datakey/".length()) + 1);
+            String name = name(path.substring(path.indexOf('/', "datakey/".length()) + 1), path);
             byte[] context = context(body);
             byte[] dataKey = random(32);
             String ciphertext = encrypt(name, context, dataKey);
@@ -102,13 +125,57 @@ final class MockTransit {
             return envelope(data.build());
         }
         if (path.startsWith("decrypt/")) {
-            String name = path.substring("decrypt/".length());
+            String name = name(path.substring("decrypt/".length()), path);
             byte[] plaintext = decrypt(name, context(body), string(body, "ciphertext"));
             return envelope(Json.createObjectBuilder()
                     .add("plaintext", Base64.getEncoder().encodeToString(plaintext))
                     .build());
         }
         throw new VaultError(404, "no handler for route \"" + MOUNT + "/" + path + "\". route entry not found.");
+    }
+
+    /** {@code name} when Vault's routes would match it, else the 404 Vault's router answers for {@code path}. */
+    private static String name(String name, String path) throws VaultError {
+        if (!NAME.matcher(name).matches()) {
+            throw new VaultError(404, "1 error occurred:\n\t* unsupported path\n\n");
+        }
+        return name;
+    }
+
+    /**
+     * A key as Vault's Read Key ({@code GET transit/keys/<name>}) describes it: a derived {@code aes256-gcm96} key,
+     * each version with its creation time in Unix seconds.
+     */
+    private static JsonObject describe(Key key) {
+        JsonObjectBuilder versions = Json.createObjectBuilder();
+        int latest;
+        synchronized (key) {
+            for (int i = 0; i < key.created.size(); i++) {
+                versions.add(Integer.toString(i + 1), key.created.get(i).getEpochSecond());
+            }
+            latest = key.versions.size();
+        }
+        return envelope(Json.createObjectBuilder()
+                .add("name", key.name)
+                .add("type", "aes256-gcm96")
+                .add("derived", true)
+                .add("kdf", "hkdf_sha256")
+                .add("convergent_encryption", false)
+                .add("deletion_allowed", false)
+                .add("exportable", false)
+                .add("allow_plaintext_backup", false)
+                .add("imported_key", false)
+                .add("auto_rotate_period", 0)
+                .add("keys", versions)
+                .add("latest_version", latest)
+                .add("min_available_version", 0)
+                .add("min_decryption_version", key.minDecryptionVersion)
+                .add("min_encryption_version", 0)
+                .add("supports_encryption", true)
+                .add("supports_decryption", true)
+                .add("supports_derivation", true)
+                .add("supports_signing", false)
+                .build());
     }
 
     private String encrypt(String name, byte[] context, byte[] plaintext) throws VaultError {
@@ -171,8 +238,16 @@ final class MockTransit {
     }
 
     private Key key(String name) throws VaultError {
+        return key(name, false);
+    }
+
+    /** The key; an unknown one is Vault's 400 to operations, and a 404 with no errors to a read. */
+    private Key key(String name, boolean read) throws VaultError {
         Key key = keys.get(name);
         if (key == null) {
+            if (read) {
+                throw new VaultError(404, null);
+            }
             throw new VaultError(400, "encryption key not found");
         }
         return key;

@@ -29,10 +29,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * HashiCorp Vault's HTTP API as {@code vault server -dev} gives it, for what mp-secrets uses: KV v2 mounted at
  * {@code secret/} (data, metadata, versions), a KV v1 mount at {@code kv/}, Transit at {@code transit/}
- * ({@link MockTransit}), the database engine at {@code database/} with leases ({@link MockDatabase}), a root token,
- * AppRole and Kubernetes
- * logins, token renewal and lookup, path policies (403 with Vault's error JSON), the sealed state (503) and
- * namespaces ({@code X-Vault-Namespace}). Faults and counters as for the AWS mocks.
+ * ({@link MockTransit}), the database engine at {@code database/} with leases and static roles ({@link MockDatabase}),
+ * a root token, AppRole and Kubernetes logins, token renewal and lookup, path policies (403 with Vault's error JSON),
+ * the sealed state (503) and namespaces ({@code X-Vault-Namespace}). Faults and counters as for the AWS mocks.
  */
 public final class MockVault {
 
@@ -293,6 +292,9 @@ public final class MockVault {
         if (path.startsWith(MockDatabase.MOUNT + "/creds/")) {
             return "database:creds";
         }
+        if (path.startsWith(MockDatabase.MOUNT + "/static-creds/")) {
+            return "database:static-creds";
+        }
         if (path.startsWith(MockTransit.MOUNT + "/")) {
             String rest = path.substring(MockTransit.MOUNT.length() + 1);
             return "transit:" + (rest.contains("/") ? rest.substring(0, rest.indexOf('/')) : rest);
@@ -350,7 +352,7 @@ public final class MockVault {
             return database.route(path.substring(slash + 1), method, body);
         }
         if (mount.equals(MockTransit.MOUNT) && slash > 0) {
-            authorize(caller, path, "update");
+            authorize(caller, path, method.equals("GET") ? "read" : "update");
             return transit.route(path.substring(slash + 1), method, body);
         }
         if (kv2Mounts.contains(mount)) {

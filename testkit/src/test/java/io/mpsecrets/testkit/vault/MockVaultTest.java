@@ -14,6 +14,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -265,6 +266,125 @@ class MockVaultTest {
                     200,
                     call("GET", "database/creds/reader", vault.token(Duration.ofMinutes(5), "creds"), null)
                             .status());
+        }
+    }
+
+    /**
+     * Transit's Read Key, as HashiCorp's clients (hvac's {@code read_key}, Spring Vault's {@code getKey}) call it after
+     * creating or rotating a key: type, derivation, versions with creation times, latest and minimum versions.
+     */
+    @Test
+    void transitReadKeyDescribesTheKeyAsVaultDoes() throws Exception {
+        String name = "orders-" + System.nanoTime() + ".v1";
+        Answer created = call("POST", "transit/keys/" + name, "root", "{\"derived\":true}");
+        assertEquals(200, created.status());
+        assertEquals(1, created.json().getJsonObject("data").getInt("latest_version"));
+        Answer rotated = call("POST", "transit/keys/" + name + "/rotate", "root", null);
+        assertEquals(2, rotated.json().getJsonObject("data").getInt("latest_version"));
+        assertEquals(
+                204,
+                call("POST", "transit/keys/" + name + "/config", "root", "{\"min_decryption_version\":2}")
+                        .status());
+
+        Answer read = call("GET", "transit/keys/" + name, "root", null);
+        assertEquals(200, read.status());
+        JsonObject key = read.json().getJsonObject("data");
+        assertEquals(name, key.getString("name"));
+        assertEquals("aes256-gcm96", key.getString("type"));
+        assertThat(key.getBoolean("derived")).isTrue();
+        assertEquals("hkdf_sha256", key.getString("kdf"));
+        assertEquals(2, key.getInt("latest_version"));
+        assertEquals(2, key.getInt("min_decryption_version"));
+        assertEquals(0, key.getInt("min_encryption_version"));
+        assertThat(key.getBoolean("supports_encryption")).isTrue();
+        assertThat(key.getBoolean("supports_derivation")).isTrue();
+        assertThat(key.getJsonObject("keys").keySet()).containsExactly("1", "2");
+        assertThat(key.getJsonObject("keys").getJsonNumber("2").longValue())
+                .isBetween(
+                        java.time.Instant.now().getEpochSecond() - 60,
+                        java.time.Instant.now().getEpochSecond());
+        assertEquals(4, vault.calls("transit:keys"), "create, rotate, config and read");
+
+        Answer absent = call("GET", "transit/keys/absent" + System.nanoTime(), "root", null);
+        assertEquals(404, absent.status());
+        assertThat(absent.json().getJsonArray("errors")).isEmpty();
+        // Names Vault's routes do not match: no route, whatever follows.
+        assertEquals(404, call("GET", "transit/keys/-" + name, "root", null).status());
+        assertEquals(
+                404, call("POST", "transit/datakey/plaintext/a..", "root", "{}").status());
+        // Reading needs read on the path; an update grant does not do.
+        vault.policy("transit-use", "transit/*", "update");
+        assertEquals(
+                403,
+                call("GET", "transit/keys/" + name, vault.token(Duration.ofMinutes(5), "transit-use"), null)
+                        .status());
+    }
+
+    /**
+     * The database engine's static roles: Vault sets the password of a user it does not create when the role is
+     * written, at each rotation period and on {@code rotate-role}; {@code static-creds} answers without a lease,
+     * with {@code last_vault_rotation} and the seconds to the next rotation.
+     */
+    @Test
+    void staticRolesRotateTheirPassword() throws Exception {
+        String url = "jdbc:h2:mem:mockvaultstatic" + System.nanoTime();
+        try (java.sql.Connection admin = java.sql.DriverManager.getConnection(url, "sa", "admin");
+                java.sql.Statement statement = admin.createStatement()) {
+            statement.execute("CREATE USER APP PASSWORD 'set-by-hand'");
+            vault.database().connection("h2static", url, "sa", "admin");
+            assertEquals(
+                    204,
+                    call(
+                                    "POST",
+                                    "database/static-roles/app",
+                                    "root",
+                                    "{\"db_name\":\"h2static\",\"username\":\"APP\",\"rotation_period\":\"1h\","
+                                            + "\"rotation_statements\":[\"ALTER USER {{name}} SET PASSWORD"
+                                            + " '{{password}}'\"]}")
+                            .status());
+            Answer first = call("GET", "database/static-creds/app", "root", null);
+            assertEquals(200, first.status());
+            assertEquals("", first.json().getString("lease_id"));
+            assertEquals(0, first.json().getInt("lease_duration"));
+            JsonObject data = first.json().getJsonObject("data");
+            assertEquals("APP", data.getString("username"));
+            assertEquals(3600, data.getInt("rotation_period"));
+            assertThat(data.getJsonNumber("ttl").longValue()).isBetween(3590L, 3600L);
+            java.time.OffsetDateTime.parse(data.getString("last_vault_rotation"));
+            java.sql.DriverManager.getConnection(url, "APP", data.getString("password"))
+                    .close();
+
+            assertEquals(
+                    204, call("POST", "database/rotate-role/app", "root", null).status());
+            JsonObject second = call("GET", "database/static-creds/app", "root", null)
+                    .json()
+                    .getJsonObject("data");
+            assertThat(second.getString("password")).isNotEqualTo(data.getString("password"));
+            assertThat(second.getString("last_vault_rotation")).isNotEqualTo(data.getString("last_vault_rotation"));
+            java.sql.DriverManager.getConnection(url, "APP", second.getString("password"))
+                    .close();
+            org.junit.jupiter.api.Assertions.assertThrows(
+                    java.sql.SQLException.class,
+                    () -> java.sql.DriverManager.getConnection(url, "APP", data.getString("password")));
+            assertEquals(2, vault.database().rotations("app"));
+            assertEquals(2, vault.calls("database:static-creds"));
+
+            // A short period rotates by itself.
+            vault.database()
+                    .staticRole(
+                            "fast",
+                            "h2static",
+                            "APP",
+                            List.of("ALTER USER {{name}} SET PASSWORD '{{password}}'"),
+                            Duration.ofSeconds(1));
+            long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (vault.database().rotations("fast") < 2) {
+                assertThat(System.nanoTime() - end).as("a rotation within 5 s").isNegative();
+                Thread.sleep(20);
+            }
+            assertEquals(
+                    400,
+                    call("GET", "database/static-creds/absent", "root", null).status());
         }
     }
 }
