@@ -10,12 +10,16 @@ import io.mpsecrets.api.exception.SecretNotFoundException;
 import io.mpsecrets.aws.AwsClientSettings;
 import io.mpsecrets.aws.AwsClients;
 import io.mpsecrets.aws.AwsFailures;
+import io.mpsecrets.settings.Settings;
+import io.mpsecrets.support.Sizes;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.ssm.model.DescribeParametersResponse;
@@ -37,26 +41,58 @@ import software.amazon.awssdk.services.ssm.model.ParameterStringFilter;
 public final class SsmParameterProvider implements SecretProvider {
 
     public static final String NAME = "ssm";
-    /** GetParameters takes at most 10 names. */
+    /** GetParameters takes at most 10 names, and GetParametersByPath answers at most 10 a page. */
     static final int BATCH_LIMIT = 10;
-    /** Listing stops here: 1,000 pages of 10, far beyond a real application's parameters, never an endless walk. */
-    static final int MAX_PAGES = 1_000;
+
+    /**
+     * How much a listing ({@code GetParametersByPath} under {@code mpsecrets.ssm.path}) may hold: at most
+     * {@code maxParameters} names of {@code maxSize} bytes (UTF-8) in all, over at most {@link #maxPages()} pages.
+     * Each page is bounded by {@code max-response-size}; these bound what the pages add up to, which is kept until
+     * the listed parameters are read.
+     *
+     * @param prefix the settings prefix ({@code mpsecrets.ssm.}), named in the errors
+     */
+    public record Listing(String prefix, int maxParameters, long maxSize) {
+
+        /** Parameter Store's quota of standard parameters for an account and region. */
+        public static final int DEFAULT_MAX_PARAMETERS = 10_000;
+        /** 10,000 names of 100 bytes; Parameter Store's longest name is 2,048 bytes. */
+        public static final long DEFAULT_MAX_SIZE = 1024 * 1024;
+        /** Pages that may come short of 10 names (Parameter Store may answer fewer, even none, with a NextToken). */
+        static final int SHORT_PAGES = 1_000;
+
+        /** Reads {@code <prefix>max-parameters} and {@code <prefix>max-list-size}. */
+        public static Listing read(String prefix, Function<String, Optional<String>> lookup) {
+            Settings settings = new Settings(lookup);
+            return new Listing(
+                    prefix,
+                    settings.positiveInt(prefix + "max-parameters", DEFAULT_MAX_PARAMETERS),
+                    settings.bytes(prefix + "max-list-size", DEFAULT_MAX_SIZE));
+        }
+
+        /** Full pages for every parameter allowed, and {@link #SHORT_PAGES} more: never an endless walk. */
+        public int maxPages() {
+            return (maxParameters + BATCH_LIMIT - 1) / BATCH_LIMIT + SHORT_PAGES;
+        }
+    }
 
     private final SsmClient client;
     private final Optional<String> path;
+    private final Listing listing;
 
-    public SsmParameterProvider(SsmClient client, Optional<String> path) {
+    public SsmParameterProvider(SsmClient client, Optional<String> path, Listing listing) {
         this.client = client;
         this.path = path.map(p -> p.endsWith("/") && p.length() > 1 ? p.substring(0, p.length() - 1) : p);
+        this.listing = listing;
     }
 
-    /** A client configured from {@code mpsecrets.ssm.*}; {@code path} is what the store lists. */
-    public static SsmParameterProvider create(AwsClientSettings settings, Optional<String> path) {
+    /** A client configured from {@code mpsecrets.ssm.*}; it lists {@code path} within {@code listing}. */
+    public static SsmParameterProvider create(AwsClientSettings settings, Optional<String> path, Listing listing) {
         path.filter(p -> !p.startsWith("/")).ifPresent(p -> {
             throw new ConfigurationException("mpsecrets.ssm.path must start with '/': " + p);
         });
         return new SsmParameterProvider(
-                AwsClients.configure(SsmClient.builder(), settings).build(), path);
+                AwsClients.configure(SsmClient.builder(), settings).build(), path, listing);
     }
 
     @Override
@@ -146,19 +182,30 @@ public final class SsmParameterProvider implements SecretProvider {
                 });
     }
 
-    /** The parameters under {@code mpsecrets.ssm.path}, recursively, by {@code GetParametersByPath} pages. */
+    /**
+     * The parameters under {@code mpsecrets.ssm.path}, recursively, by {@code GetParametersByPath} pages, within
+     * {@link Listing}'s bounds: over one, the listing fails ({@code INVALID_VALUE}, naming the bound and its setting)
+     * rather than holding what an endpoint that never stops sends. A parameter listed without a name, or outside the
+     * path, is refused likewise.
+     */
     @Override
     public List<String> list() {
         String under = path.orElseThrow(() -> new ConfigurationException(
                 "mpsecrets.ssm.path is not set: it names the parameters the ssm store serves, e.g. /orders/prod"));
+        SecretRef where = SecretRef.secret(NAME, under);
+        // Under "/", every parameter (a name without a leading slash too, which is in no hierarchy).
+        String below = under.equals("/") ? "" : under + "/";
         List<String> names = new ArrayList<>();
+        long size = 0;
         String next = null;
         int pages = 0;
         do {
-            if (++pages > MAX_PAGES) {
+            if (++pages > listing.maxPages()) {
                 throw new InvalidSecretValueException(
-                        SecretRef.secret(NAME, under),
-                        "more than " + MAX_PAGES + " pages of parameters under the path");
+                        where,
+                        "more than " + listing.maxPages() + " pages of parameters under the path (" + BATCH_LIMIT
+                                + " a page for " + listing.prefix() + "max-parameters, " + listing.maxParameters()
+                                + ", and " + Listing.SHORT_PAGES + " more)");
             }
             String token = next;
             GetParametersByPathResponse page;
@@ -166,9 +213,34 @@ public final class SsmParameterProvider implements SecretProvider {
                 page = client.getParametersByPath(
                         b -> b.path(under).recursive(true).withDecryption(false).nextToken(token));
             } catch (SdkException e) {
-                throw AwsFailures.map(e, SecretRef.secret(NAME, under));
+                throw AwsFailures.map(e, where);
             }
-            page.parameters().forEach(p -> names.add(p.name()));
+            for (Parameter parameter : page.parameters()) {
+                String name = parameter.name();
+                if (name == null
+                        || !name.startsWith(below)
+                        || name.substring(below.length()).isBlank()) {
+                    throw new InvalidSecretValueException(
+                            where,
+                            name == null
+                                    ? "Parameter Store listed a parameter without a name"
+                                    : "Parameter Store listed a parameter that is not under the path");
+                }
+                if (names.size() == listing.maxParameters()) {
+                    throw new InvalidSecretValueException(
+                            where,
+                            "more than " + listing.maxParameters() + " parameters under the path (" + listing.prefix()
+                                    + "max-parameters)");
+                }
+                size += name.getBytes(StandardCharsets.UTF_8).length;
+                if (size > listing.maxSize()) {
+                    throw new InvalidSecretValueException(
+                            where,
+                            "the names of the parameters under the path are larger than " + listing.prefix()
+                                    + "max-list-size (" + Sizes.format(listing.maxSize()) + ")");
+                }
+                names.add(name);
+            }
             next = page.nextToken();
         } while (next != null && !next.isEmpty());
         return names;

@@ -26,8 +26,10 @@ import io.smallrye.config.SmallRyeConfig;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,6 +43,8 @@ import org.junit.jupiter.api.Test;
 class HostileAwsTest {
 
     private static final String KEY_ARN = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    private static final SsmParameterProvider.Listing LISTING =
+            SsmParameterProvider.Listing.read("mpsecrets.ssm.", name -> Optional.empty());
     private HostileHttpServer server;
     private final MpConfigs configs = new MpConfigs();
     private final AuditRecorder audit = new AuditRecorder();
@@ -169,7 +173,7 @@ class HostileAwsTest {
         }) {
             server = HostileHttpServer.start(HostileHttpServer.json(200, answer));
             try (SsmParameterProvider store =
-                    SsmParameterProvider.create(settings("mpsecrets.ssm."), Optional.of("/p"))) {
+                    SsmParameterProvider.create(settings("mpsecrets.ssm."), Optional.of("/p"), LISTING)) {
                 SecretException e = assertThrows(SecretException.class, () -> store.fetch(SecretId.of("/p/db")));
                 assertEquals(FailureReason.INVALID_VALUE, e.reason(), answer);
                 assertNothingOfTheAnswer(e);
@@ -178,7 +182,8 @@ class HostileAwsTest {
         }
         server = HostileHttpServer.start(
                 HostileHttpServer.huge(200, "{\"Parameter\":{\"Name\":\"/p/db\",\"Value\":\"", 'a', "\"}}", 20L << 20));
-        try (SsmParameterProvider store = SsmParameterProvider.create(settings("mpsecrets.ssm."), Optional.of("/p"))) {
+        try (SsmParameterProvider store =
+                SsmParameterProvider.create(settings("mpsecrets.ssm."), Optional.of("/p"), LISTING)) {
             SecretException e = assertTimeoutPreemptively(
                     Duration.ofSeconds(10),
                     () -> assertThrows(SecretException.class, () -> store.fetch(SecretId.of("/p/db"))));
@@ -191,11 +196,122 @@ class HostileAwsTest {
         // Every page says there is another: the listing stops at its bound instead of walking forever.
         server = HostileHttpServer.start(HostileHttpServer.json(
                 200, "{\"Parameters\":[{\"Name\":\"/p/a\",\"Value\":\"x\",\"Version\":1}],\"NextToken\":\"more\"}"));
-        try (SsmParameterProvider store = SsmParameterProvider.create(settings("mpsecrets.ssm."), Optional.of("/p"))) {
+        try (SsmParameterProvider store =
+                SsmParameterProvider.create(settings("mpsecrets.ssm."), Optional.of("/p"), LISTING)) {
             SecretException e = assertTimeoutPreemptively(
                     Duration.ofSeconds(60), () -> assertThrows(SecretException.class, store::list));
             assertEquals(FailureReason.INVALID_VALUE, e.reason());
             assertThat(e.getMessage()).contains("pages");
         }
+    }
+
+    /** An application whose only source of properties is Parameter Store's listing of {@code /p}. */
+    private SmallRyeConfig listing(Map<String, String> settings) {
+        Map<String, String> values = new HashMap<>(settings);
+        values.put("mpsecrets.sources", "ssm");
+        values.put("mpsecrets.ssm.path", "/p");
+        values.put("mpsecrets.ssm.region", "us-east-1");
+        values.put("mpsecrets.ssm.endpoint", server.endpoint().toString());
+        values.put("mpsecrets.ssm.profile", TestProfiles.WORKER1);
+        values.put("mpsecrets.ssm.max-attempts", "1");
+        return configs.build(values);
+    }
+
+    /** A {@code GetParametersByPath} page of {@code count} parameters named {@code /p/<i>-aaa...}, with a NextToken. */
+    private static String page(int count, int nameLength) {
+        StringBuilder out = new StringBuilder("{\"Parameters\":[");
+        for (int i = 0; i < count; i++) {
+            String name = "/p/" + i + "-";
+            out.append(i == 0 ? "" : ",")
+                    .append("{\"Name\":\"")
+                    .append(name)
+                    .append("a".repeat(Math.max(1, nameLength - name.length())))
+                    .append("\",\"Type\":\"String\",\"Value\":\"x\",\"Version\":1}");
+        }
+        return out.append("],\"NextToken\":\"more\"}").toString();
+    }
+
+    /**
+     * Issue 23, item 2: the page count of the listing was bounded, the names kept were not. An endpoint answering
+     * ~2 MiB pages with a NextToken ran the heap out (OutOfMemoryError after 73 pages at -Xmx384m), and start-up
+     * failed with an IllegalStateException around it. Pages of 100 names of 1,000 bytes here: the listing stops at
+     * {@code max-list-size} (1 MiB by default), on its 11th page, with a typed error naming the store and the bound.
+     */
+    @Test
+    void aParameterListingLargerThanMaxListSizeFailsStartUpTyped() {
+        server = HostileHttpServer.start(HostileHttpServer.json(200, page(100, 1_000)));
+        SecretException e = assertThrows(SecretException.class, () -> listing(Map.of()));
+        assertEquals(FailureReason.INVALID_VALUE, e.reason());
+        assertThat(e.getMessage()).contains("provider=ssm", "secret=/p", "mpsecrets.ssm.max-list-size", "1 MiB");
+        assertEquals(11, server.requests());
+    }
+
+    @Test
+    void aParameterListingOfMoreThanMaxParametersFailsStartUpTyped() {
+        server = HostileHttpServer.start(HostileHttpServer.json(200, page(10, 10)));
+        SecretException e =
+                assertThrows(SecretException.class, () -> listing(Map.of("mpsecrets.ssm.max-parameters", "25")));
+        assertEquals(FailureReason.INVALID_VALUE, e.reason());
+        assertThat(e.getMessage()).contains("provider=ssm", "secret=/p", "more than 25 parameters", "max-parameters");
+        assertEquals(3, server.requests());
+    }
+
+    @Test
+    void aParameterListingOfAsManyAsTheBoundsAllowIsServedWhole() {
+        // Pages of 10, 10 and 5 parameters, the last without a NextToken: exactly max-parameters.
+        AtomicInteger pages = new AtomicInteger();
+        server = HostileHttpServer.start(out -> {
+            int n = pages.incrementAndGet();
+            String page = page(n < 3 ? 10 : 5, 10).replace("/p/", "/p/page" + n + "/");
+            HostileHttpServer.json(200, n < 3 ? page : page.replace(",\"NextToken\":\"more\"", ""))
+                    .write(out);
+        });
+        SsmParameterProvider.Listing bounds = SsmParameterProvider.Listing.read(
+                "mpsecrets.ssm.",
+                name -> Optional.ofNullable(
+                        Map.of("mpsecrets.ssm.max-parameters", "25").get(name)));
+        try (SsmParameterProvider store =
+                SsmParameterProvider.create(settings("mpsecrets.ssm."), Optional.of("/p"), bounds)) {
+            assertThat(store.list()).hasSize(25).doesNotHaveDuplicates().allMatch(name -> name.startsWith("/p/page"));
+        }
+        assertEquals(3, server.requests());
+    }
+
+    /** A parameter listed without a name (or a blank one, or one outside the path) was a NullPointerException. */
+    @Test
+    void aParameterListedWithoutANameOrOutsideThePathIsTyped() {
+        for (String parameter : new String[] {
+            "{\"Value\":\"x\"}", "{\"Name\":\"\"}", "{\"Name\":\"/p/ \"}", "{\"Name\":\"/elsewhere/db\"}"
+        }) {
+            server = HostileHttpServer.start(HostileHttpServer.json(200, "{\"Parameters\":[" + parameter + "]}"));
+            SecretException e = assertThrows(SecretException.class, () -> listing(Map.of()), parameter);
+            assertEquals(FailureReason.INVALID_VALUE, e.reason(), parameter);
+            assertThat(e.getMessage()).contains("provider=ssm", "secret=/p", "Parameter Store listed a parameter");
+            server.close();
+        }
+    }
+
+    /**
+     * BatchGetSecretValue followed its NextToken for as long as the endpoint gave one: start-up hung until
+     * {@code startup-timeout}, and the fetching thread went on calling. Now a batch of n secrets takes n + 1 pages at
+     * most.
+     */
+    @Test
+    void aSecretsManagerBatchThatNeverEndsIsCutOff() {
+        server = HostileHttpServer.start(
+                HostileHttpServer.json(200, "{\"SecretValues\":[],\"Errors\":[],\"NextToken\":\"more\"}"));
+        SecretException e = assertThrows(
+                SecretException.class,
+                () -> configs.build(Map.of(
+                        "mpsecrets.sources", "aws",
+                        "mpsecrets.aws.secrets", "prod/db,prod/api",
+                        "mpsecrets.aws.region", "us-east-1",
+                        "mpsecrets.aws.endpoint", server.endpoint().toString(),
+                        "mpsecrets.aws.profile", TestProfiles.WORKER1,
+                        "mpsecrets.aws.max-attempts", "1",
+                        "mpsecrets.aws.startup-timeout", "PT5S")));
+        assertEquals(FailureReason.INVALID_VALUE, e.reason());
+        assertThat(e.getMessage()).contains("provider=aws", "more than 3 pages for 2 secrets");
+        assertEquals(3, server.requests());
     }
 }
