@@ -27,12 +27,15 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * AWS answering as a broken or hostile endpoint would. Defect 4: a malformed Secrets Manager answer was quoted, secret
@@ -313,5 +316,57 @@ class HostileAwsTest {
         assertEquals(FailureReason.INVALID_VALUE, e.reason());
         assertThat(e.getMessage()).contains("provider=aws", "more than 3 pages for 2 secrets");
         assertEquals(3, server.requests());
+    }
+
+    private static HostileHttpServer.Answer refusal(String code, int status) {
+        return HostileHttpServer.json(status, "{\"__type\":\"" + code + "\",\"message\":\"refused\"}");
+    }
+
+    /**
+     * Issue 23, item 3: a refusal the error table did not know was {@code UNAVAILABLE}, and a store served the last
+     * value for {@code max-stale} (an hour by default) after the service had refused it. The value is read once, the
+     * TTL passes, and the refresh is refused.
+     */
+    @ParameterizedTest
+    @CsvSource({
+        "InvalidClientTokenId, 403, ACCESS_DENIED",
+        "MissingAuthenticationTokenException, 403, ACCESS_DENIED",
+        "IncompleteSignatureException, 400, ACCESS_DENIED",
+        "SomeFutureRefusalException, 400, CONFIGURATION"
+    })
+    void aRefusalAfterStartUpIsNeverServedStale(String code, int status, FailureReason reason) throws Exception {
+        server = HostileHttpServer.start(HostileHttpServer.json(
+                200,
+                "{\"ARN\":\"arn:aws:secretsmanager:us-east-1:111122223333:secret:prod/db-AbCdEf\",\"Name\":\"prod/db\","
+                        + "\"SecretString\":\"aws-" + LeakGuard.CANARY + "\",\"VersionId\":\"v1\"}"));
+        SmallRyeConfig aws = configs.build(Map.of(
+                "db.password", "${aws::prod/db}",
+                "mpsecrets.aws.region", "us-east-1",
+                "mpsecrets.aws.endpoint", server.endpoint().toString(),
+                "mpsecrets.aws.profile", TestProfiles.WORKER1,
+                "mpsecrets.aws.max-attempts", "1",
+                "mpsecrets.aws.ttl", "PT0.1S"));
+        assertEquals("aws-" + LeakGuard.CANARY, aws.getValue("db.password", String.class));
+
+        server.fallback(HostileHttpServer.json(
+                200, "{\"Parameter\":{\"Name\":\"/p/db\",\"Value\":\"ssm-" + LeakGuard.CANARY + "\",\"Version\":1}}"));
+        SmallRyeConfig ssm = configs.build(Map.of(
+                "db.password", "${ssm::/p/db}",
+                "mpsecrets.ssm.region", "us-east-1",
+                "mpsecrets.ssm.endpoint", server.endpoint().toString(),
+                "mpsecrets.ssm.profile", TestProfiles.WORKER1,
+                "mpsecrets.ssm.max-attempts", "1",
+                "mpsecrets.ssm.ttl", "PT0.1S"));
+        assertEquals("ssm-" + LeakGuard.CANARY, ssm.getValue("db.password", String.class));
+
+        server.fallback(refusal(code, status));
+        Thread.sleep(150); // past the TTL of both
+        for (SmallRyeConfig config : List.of(aws, ssm)) {
+            SecretException e = assertThrows(SecretException.class, () -> config.getValue("db.password", String.class));
+            assertEquals(reason, e.reason());
+            assertThat(e.getMessage()).contains(code);
+            LeakGuard.assertNoLeak(e);
+        }
+        assertThat(audit.events("failure")).noneMatch(line -> line.contains("outcome=stale"));
     }
 }
