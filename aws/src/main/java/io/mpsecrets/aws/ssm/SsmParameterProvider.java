@@ -26,6 +26,7 @@ import software.amazon.awssdk.services.ssm.model.DescribeParametersResponse;
 import software.amazon.awssdk.services.ssm.model.GetParametersByPathResponse;
 import software.amazon.awssdk.services.ssm.model.GetParametersResponse;
 import software.amazon.awssdk.services.ssm.model.Parameter;
+import software.amazon.awssdk.services.ssm.model.ParameterMetadata;
 import software.amazon.awssdk.services.ssm.model.ParameterStringFilter;
 
 /**
@@ -43,6 +44,8 @@ public final class SsmParameterProvider implements SecretProvider {
     public static final String NAME = "ssm";
     /** GetParameters takes at most 10 names, and GetParametersByPath answers at most 10 a page. */
     static final int BATCH_LIMIT = 10;
+    /** The pages of {@code DescribeParameters} followed to find one parameter by its name. */
+    static final int DESCRIBE_PAGES = 10;
 
     /**
      * How much a listing ({@code GetParametersByPath} under {@code mpsecrets.ssm.path}) may hold: at most
@@ -153,7 +156,10 @@ public final class SsmParameterProvider implements SecretProvider {
         return out;
     }
 
-    /** The parameter's version from {@code DescribeParameters}, which returns no value; a label is read through. */
+    /**
+     * The parameter's version from {@code DescribeParameters}, which returns no value, following its
+     * {@code NextToken} for up to {@link #DESCRIBE_PAGES} pages; a label is read through.
+     */
     @Override
     public Optional<String> currentVersion(SecretId id) {
         SecretId whole = id.withoutField();
@@ -163,23 +169,40 @@ public final class SsmParameterProvider implements SecretProvider {
         if (whole.stage() != null) {
             return SecretProvider.super.currentVersion(whole);
         }
-        DescribeParametersResponse response;
-        try {
-            response = client.describeParameters(b -> b.parameterFilters(ParameterStringFilter.builder()
-                    .key("Name")
-                    .option("Equals")
-                    .values(whole.path())
-                    .build()));
-        } catch (SdkException e) {
-            throw AwsFailures.map(e, ref(whole));
+        // Parameter Store answers on a best-effort basis: a page may come short, even empty, with a NextToken.
+        String next = null;
+        for (int pages = 1; ; pages++) {
+            if (pages > DESCRIBE_PAGES) {
+                throw new InvalidSecretValueException(
+                        ref(whole), "DescribeParameters answered " + DESCRIBE_PAGES + " pages without the parameter");
+            }
+            String token = next;
+            DescribeParametersResponse response;
+            try {
+                response = client.describeParameters(b -> b.parameterFilters(ParameterStringFilter.builder()
+                                .key("Name")
+                                .option("Equals")
+                                .values(whole.path())
+                                .build())
+                        .nextToken(token));
+            } catch (SdkException e) {
+                throw AwsFailures.map(e, ref(whole));
+            }
+            Optional<ParameterMetadata> found = response.parameters().stream()
+                    .filter(p -> whole.path().equals(p.name()))
+                    .findFirst();
+            if (found.isPresent()) {
+                if (found.get().version() == null) {
+                    throw new InvalidSecretValueException(
+                            ref(whole), "Parameter Store described the parameter without a version");
+                }
+                return Optional.of(String.valueOf(found.get().version()));
+            }
+            next = response.nextToken();
+            if (next == null || next.isEmpty()) {
+                throw new SecretNotFoundException(ref(whole), "Parameter Store has no such parameter");
+            }
         }
-        return response.parameters().stream()
-                .filter(p -> whole.path().equals(p.name()))
-                .findFirst()
-                .map(p -> String.valueOf(p.version()))
-                .or(() -> {
-                    throw new SecretNotFoundException(ref(whole), "Parameter Store has no such parameter");
-                });
     }
 
     /**

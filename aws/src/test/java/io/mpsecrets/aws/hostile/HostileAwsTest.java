@@ -318,6 +318,32 @@ class HostileAwsTest {
         assertEquals(3, server.requests());
     }
 
+    /**
+     * DescribeParameters answers on a best-effort basis, a page short or empty with a NextToken: only its first page
+     * was read, so a rotation check of a parameter on the second was NOT_FOUND. It is followed for 10 pages now.
+     */
+    @Test
+    void aParameterDescribedOnALaterPageIsFoundAndAnEndlessDescriptionIsCutOff() {
+        AtomicInteger described = new AtomicInteger();
+        server = HostileHttpServer.start(out -> HostileHttpServer.json(
+                        200,
+                        described.incrementAndGet() == 1
+                                ? "{\"Parameters\":[],\"NextToken\":\"more\"}"
+                                : "{\"Parameters\":[{\"Name\":\"/p/db\",\"Type\":\"SecureString\",\"Version\":7}]}")
+                .write(out));
+        try (SsmParameterProvider store =
+                SsmParameterProvider.create(settings("mpsecrets.ssm."), Optional.of("/p"), LISTING)) {
+            assertEquals(Optional.of("7"), store.currentVersion(SecretId.of("/p/db")));
+            assertEquals(2, server.requests());
+
+            server.fallback(HostileHttpServer.json(200, "{\"Parameters\":[],\"NextToken\":\"more\"}"));
+            SecretException e = assertThrows(SecretException.class, () -> store.currentVersion(SecretId.of("/p/db")));
+            assertEquals(FailureReason.INVALID_VALUE, e.reason());
+            assertThat(e.getMessage()).contains("provider=ssm", "secret=/p/db", "10 pages");
+            assertEquals(12, server.requests());
+        }
+    }
+
     private static HostileHttpServer.Answer refusal(String code, int status) {
         return HostileHttpServer.json(status, "{\"__type\":\"" + code + "\",\"message\":\"refused\"}");
     }
