@@ -100,8 +100,8 @@ public final class AwsSecretsManagerProvider implements SecretProvider {
 
     /**
      * One {@code BatchGetSecretValue} of up to 20 ids, following its {@code NextToken}: at most one page per id asked
-     * and one more, as each page answers at least one of them. An endpoint that keeps answering
-     * with a token is cut off there ({@code INVALID_VALUE}) instead of being followed for ever.
+     * and one more, as each page answers at least one of them. An endpoint that keeps answering with a token is cut
+     * off there ({@code INVALID_VALUE}) instead of being followed for ever.
      */
     private void batch(List<SecretId> ids, Map<SecretId, SecretValue> out) {
         List<String> names = ids.stream().map(SecretId::path).toList();

@@ -75,7 +75,7 @@ public final class SsmParameterProvider implements SecretProvider {
 
         /** Full pages for every parameter allowed, and {@link #SHORT_PAGES} more: never an endless walk. */
         public int maxPages() {
-            return (maxParameters + BATCH_LIMIT - 1) / BATCH_LIMIT + SHORT_PAGES;
+            return maxParameters / BATCH_LIMIT + (maxParameters % BATCH_LIMIT == 0 ? 0 : 1) + SHORT_PAGES;
         }
     }
 

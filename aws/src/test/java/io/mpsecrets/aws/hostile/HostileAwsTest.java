@@ -280,6 +280,26 @@ class HostileAwsTest {
         assertEquals(3, server.requests());
     }
 
+    @Test
+    void theListingBoundsAreReadFromTheirSettings() {
+        assertThat(LISTING.maxParameters()).isEqualTo(10_000);
+        assertThat(LISTING.maxSize()).isEqualTo(1024 * 1024);
+        assertThat(LISTING.maxPages()).isEqualTo(2_000);
+        Map<String, String> most = Map.of("mpsecrets.ssm.max-parameters", String.valueOf(Integer.MAX_VALUE));
+        assertThat(SsmParameterProvider.Listing.read("mpsecrets.ssm.", name -> Optional.ofNullable(most.get(name)))
+                        .maxPages())
+                .isEqualTo(Integer.MAX_VALUE / 10 + 1 + 1_000);
+        for (Map<String, String> wrong :
+                List.of(Map.of("mpsecrets.ssm.max-parameters", "0"), Map.of("mpsecrets.ssm.max-list-size", "lots"))) {
+            SecretException e = assertThrows(
+                    SecretException.class,
+                    () -> SsmParameterProvider.Listing.read(
+                            "mpsecrets.ssm.", name -> Optional.ofNullable(wrong.get(name))));
+            assertEquals(FailureReason.CONFIGURATION, e.reason());
+            assertThat(e.getMessage()).contains(wrong.keySet().iterator().next());
+        }
+    }
+
     /** A parameter listed without a name (or a blank one, or one outside the path) was a NullPointerException. */
     @Test
     void aParameterListedWithoutANameOrOutsideThePathIsTyped() {
