@@ -13,15 +13,19 @@ import io.mpsecrets.api.exception.SecretNotFoundException;
 import io.mpsecrets.api.exception.ServiceUnavailableException;
 import io.mpsecrets.api.exception.UnknownKeyException;
 import java.io.IOException;
+import java.util.Map;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /**
- * Turns AWS SDK failures into typed mp-secrets failures, by AWS error code, after the SDK's own retries. The
- * detail names the AWS error code, request id and AWS's message (which names principals and resources, never
- * payloads).
+ * Turns AWS SDK failures into typed mp-secrets failures, after the SDK's own retries: by AWS error code
+ * ({@link #CODES}, one table for KMS, Secrets Manager and Parameter Store), else by HTTP status. Only throttling,
+ * time-outs, 5xx and failures to reach the service are availability ({@code THROTTLED}, {@code TIMEOUT},
+ * {@code UNAVAILABLE}: failover to another region, a stale value within {@code max-stale}); any other answer is a
+ * refusal, whatever its code. The detail names the AWS error code, request id and AWS's message (which names
+ * principals and resources, never payloads).
  */
 public final class AwsFailures {
 
@@ -95,54 +99,154 @@ public final class AwsFailures {
 
     /** A per-item error of a batch answer ({@code BatchGetSecretValue}'s {@code Errors}), by its error code. */
     public static SecretException map(String code, String message, SecretRef ref) {
-        String detail = code + ": " + safe(message);
-        if (code != null && (code.equals("ThrottlingException") || code.equals("TooManyRequestsException"))) {
-            return new ServiceUnavailableException(FailureReason.THROTTLED, ref, detail, null);
+        // No HTTP status of its own: a code the table does not know is a refusal.
+        return byCode(String.valueOf(code), code + ": " + safe(message), 0, ref, null);
+    }
+
+    /**
+     * What an AWS error code says, whichever of KMS, Secrets Manager and Parameter Store sent it. Only
+     * {@link #THROTTLED}, {@link #TIMEOUT} and {@link #UNAVAILABLE} are availability: a Multi-Region key fails over
+     * to the next region on them and a store serves its last good value within {@code max-stale}; every other
+     * meaning is the service's answer, given again wherever and whenever it is asked.
+     */
+    enum Meaning {
+        /** Not authenticated, or not allowed: {@code ACCESS_DENIED}. */
+        DENIED,
+        /** The key cannot decrypt this, or is not a key for this: {@code WRONG_KEY}. */
+        WRONG_KEY,
+        /** The key is disabled, pending deletion or in a state that refuses the call: {@code KEY_DISABLED}. */
+        KEY_DISABLED,
+        /** No such secret, parameter or version ({@code NOT_FOUND}); for a key, {@code UNKNOWN_KEY}. */
+        NOT_FOUND,
+        /** The service refused the request as invalid: {@code CONFIGURATION}. */
+        REFUSED,
+        THROTTLED,
+        TIMEOUT,
+        UNAVAILABLE
+    }
+
+    /**
+     * The error codes of the calls mp-secrets makes, from the AWS API references: the errors common to all AWS
+     * services (and the SDK's throttling codes), KMS's {@code Decrypt} and {@code GenerateDataKey}, Secrets
+     * Manager's {@code GetSecretValue}, {@code BatchGetSecretValue} and {@code DescribeSecret}, Parameter Store's
+     * {@code GetParameter}, {@code GetParameters}, {@code GetParametersByPath} and {@code DescribeParameters}. A code
+     * not here is read by its HTTP status ({@link #byStatus}).
+     */
+    static final Map<String, Meaning> CODES = Map.ofEntries(
+            // Common to all AWS services: who is asking, and is the request well formed.
+            Map.entry("AccessDeniedException", Meaning.DENIED),
+            Map.entry("AccessDenied", Meaning.DENIED),
+            Map.entry("NotAuthorized", Meaning.DENIED),
+            Map.entry("OptInRequired", Meaning.DENIED),
+            Map.entry("UnrecognizedClientException", Meaning.DENIED),
+            Map.entry("InvalidClientTokenId", Meaning.DENIED),
+            Map.entry("MissingAuthenticationToken", Meaning.DENIED),
+            Map.entry("MissingAuthenticationTokenException", Meaning.DENIED),
+            Map.entry("IncompleteSignature", Meaning.DENIED),
+            Map.entry("IncompleteSignatureException", Meaning.DENIED),
+            Map.entry("InvalidSignatureException", Meaning.DENIED),
+            Map.entry("SignatureDoesNotMatch", Meaning.DENIED),
+            Map.entry("ExpiredTokenException", Meaning.DENIED),
+            Map.entry("ExpiredToken", Meaning.DENIED),
+            // A request signed more than 15 minutes ago (or ahead): the clock is wrong, asking again will not do.
+            Map.entry("RequestExpired", Meaning.DENIED),
+            Map.entry("ValidationException", Meaning.REFUSED),
+            Map.entry("ValidationError", Meaning.REFUSED),
+            Map.entry("SerializationException", Meaning.REFUSED),
+            Map.entry("InvalidAction", Meaning.REFUSED),
+            Map.entry("UnknownOperationException", Meaning.REFUSED),
+            Map.entry("MissingAction", Meaning.REFUSED),
+            Map.entry("MissingParameter", Meaning.REFUSED),
+            Map.entry("InvalidParameterValue", Meaning.REFUSED),
+            Map.entry("InvalidParameterCombination", Meaning.REFUSED),
+            Map.entry("InvalidQueryParameter", Meaning.REFUSED),
+            Map.entry("MalformedQueryString", Meaning.REFUSED),
+            Map.entry("MalformedHttpRequestException", Meaning.REFUSED),
+            Map.entry("RequestEntityTooLargeException", Meaning.REFUSED),
+            Map.entry("InternalFailure", Meaning.UNAVAILABLE),
+            Map.entry("ServiceUnavailable", Meaning.UNAVAILABLE),
+            Map.entry("ServiceUnavailableException", Meaning.UNAVAILABLE),
+            Map.entry("RequestTimeoutException", Meaning.TIMEOUT),
+            // Throttling, as the SDK's retries know it (AwsErrorCode.THROTTLING_ERROR_CODES).
+            Map.entry("ThrottlingException", Meaning.THROTTLED),
+            Map.entry("Throttling", Meaning.THROTTLED),
+            Map.entry("ThrottledException", Meaning.THROTTLED),
+            Map.entry("TooManyRequestsException", Meaning.THROTTLED),
+            Map.entry("RequestLimitExceeded", Meaning.THROTTLED),
+            Map.entry("RequestThrottled", Meaning.THROTTLED),
+            Map.entry("RequestThrottledException", Meaning.THROTTLED),
+            Map.entry("SlowDown", Meaning.THROTTLED),
+            Map.entry("ProvisionedThroughputExceededException", Meaning.THROTTLED),
+            Map.entry("BandwidthLimitExceeded", Meaning.THROTTLED),
+            // KMS Decrypt and GenerateDataKey.
+            Map.entry("NotFoundException", Meaning.NOT_FOUND),
+            Map.entry("DisabledException", Meaning.KEY_DISABLED),
+            Map.entry("KMSInvalidStateException", Meaning.KEY_DISABLED),
+            Map.entry("InvalidCiphertextException", Meaning.WRONG_KEY),
+            Map.entry("IncorrectKeyException", Meaning.WRONG_KEY),
+            // A key whose KeyUsage or key spec is not symmetric encryption: not a key for data keys.
+            Map.entry("InvalidKeyUsageException", Meaning.WRONG_KEY),
+            // A grant token is a permission; mp-secrets sends none, so KMS refusing one is a denial.
+            Map.entry("InvalidGrantTokenException", Meaning.DENIED),
+            // mp-secrets never asks for a dry run: an answer that says it did is not one to act on.
+            Map.entry("DryRunOperationException", Meaning.REFUSED),
+            Map.entry("DependencyTimeoutException", Meaning.TIMEOUT),
+            Map.entry("KMSInternalException", Meaning.UNAVAILABLE),
+            // A key in a custom key store whose HSMs or proxy cannot be reached (HTTP 500, "you can retry").
+            Map.entry("KeyUnavailableException", Meaning.UNAVAILABLE),
+            // Secrets Manager GetSecretValue, BatchGetSecretValue, DescribeSecret.
+            Map.entry("ResourceNotFoundException", Meaning.NOT_FOUND),
+            // Answered for a secret scheduled for deletion.
+            Map.entry("InvalidRequestException", Meaning.NOT_FOUND),
+            // Secrets Manager could not decrypt the secret with its KMS key (usually: no kms:Decrypt on it).
+            Map.entry("DecryptionFailure", Meaning.WRONG_KEY),
+            Map.entry("InvalidParameterException", Meaning.REFUSED),
+            Map.entry("InvalidNextTokenException", Meaning.REFUSED),
+            Map.entry("InternalServiceError", Meaning.UNAVAILABLE),
+            // Parameter Store GetParameter(s), GetParametersByPath, DescribeParameters.
+            Map.entry("ParameterNotFound", Meaning.NOT_FOUND),
+            Map.entry("ParameterVersionNotFound", Meaning.NOT_FOUND),
+            // The SecureString's KMS key is not valid (disabled, deleted, not allowed).
+            Map.entry("InvalidKeyId", Meaning.KEY_DISABLED),
+            Map.entry("InvalidFilterKey", Meaning.REFUSED),
+            Map.entry("InvalidFilterOption", Meaning.REFUSED),
+            Map.entry("InvalidFilterValue", Meaning.REFUSED),
+            Map.entry("InvalidNextToken", Meaning.REFUSED),
+            Map.entry("InternalServerError", Meaning.UNAVAILABLE));
+
+    /**
+     * A code the table does not know, by the HTTP status it came with: a 5xx is the service failing, 408 and 429 a
+     * time-out and throttling; any other status (a 4xx, or a 3xx from something that is not AWS) is a refusal, which
+     * neither fails over nor serves a stale value: a denial for 401 and 403, otherwise a request refused as invalid.
+     */
+    static Meaning byStatus(int status) {
+        if (status >= 500) {
+            return Meaning.UNAVAILABLE;
         }
-        return byCode(String.valueOf(code), detail, 400, ref, null);
+        return switch (status) {
+            case 408 -> Meaning.TIMEOUT;
+            case 429 -> Meaning.THROTTLED;
+            case 401, 403 -> Meaning.DENIED;
+            default -> Meaning.REFUSED;
+        };
     }
 
     private static SecretException byCode(String code, String detail, int status, SecretRef ref, Throwable e) {
-        switch (code) {
-            case "AccessDeniedException":
-            case "AccessDenied":
-            case "UnrecognizedClientException":
-            case "InvalidSignatureException":
-            case "ExpiredTokenException":
-                return new SecretAccessDeniedException(ref, detail, e);
-            case "InvalidCiphertextException":
-            case "IncorrectKeyException":
-                return new DecryptionFailedException(FailureReason.WRONG_KEY, ref, detail, e);
-            case "DecryptionFailure":
-                // Secrets Manager could not decrypt the secret with its KMS key (usually: no kms:Decrypt on it).
-                return new DecryptionFailedException(FailureReason.WRONG_KEY, ref, detail, e);
-            case "DisabledException":
-            case "InvalidKeyId":
-            case "KMSInvalidStateException":
-            case "KeyUnavailableException":
-                return new KeyDisabledException(ref, detail, e);
-            case "NotFoundException":
-                return ref.keyId() != null
-                        ? new UnknownKeyException(ref, detail, e)
-                        : new SecretNotFoundException(ref, detail);
-            case "ParameterNotFound":
-            case "ParameterVersionNotFound":
-            case "ResourceNotFoundException":
-            case "InvalidRequestException":
-                // Secrets Manager answers InvalidRequestException for a secret scheduled for deletion.
-                return new SecretNotFoundException(ref, detail);
-            case "ValidationException":
-            case "InvalidParameterException":
-                return new ConfigurationException(ref, detail, e);
-            case "DependencyTimeoutException":
-                return new ServiceUnavailableException(FailureReason.TIMEOUT, ref, detail, e);
-            default:
-                if (status >= 500) {
-                    return new ServiceUnavailableException(FailureReason.UNAVAILABLE, ref, detail, e);
-                }
-                return new ServiceUnavailableException(
-                        FailureReason.UNAVAILABLE, ref, "unexpected answer " + detail, e);
-        }
+        Meaning known = CODES.get(code);
+        Meaning meaning = known != null ? known : byStatus(status);
+        String what =
+                known != null ? detail : "unexpected answer " + detail + (status > 0 ? " (HTTP " + status + ")" : "");
+        return switch (meaning) {
+            case DENIED -> new SecretAccessDeniedException(ref, what, e);
+            case WRONG_KEY -> new DecryptionFailedException(FailureReason.WRONG_KEY, ref, what, e);
+            case KEY_DISABLED -> new KeyDisabledException(ref, what, e);
+            case NOT_FOUND ->
+                ref.keyId() != null ? new UnknownKeyException(ref, what, e) : new SecretNotFoundException(ref, what);
+            case REFUSED -> new ConfigurationException(ref, what, e);
+            case THROTTLED -> new ServiceUnavailableException(FailureReason.THROTTLED, ref, what, e);
+            case TIMEOUT -> new ServiceUnavailableException(FailureReason.TIMEOUT, ref, what, e);
+            case UNAVAILABLE -> new ServiceUnavailableException(FailureReason.UNAVAILABLE, ref, what, e);
+        };
     }
 
     /** AWS text made safe for one log line: control characters out, length capped. */

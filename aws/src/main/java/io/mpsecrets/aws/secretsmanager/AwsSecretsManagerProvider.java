@@ -4,6 +4,7 @@ import io.mpsecrets.api.SecretId;
 import io.mpsecrets.api.SecretProvider;
 import io.mpsecrets.api.SecretRef;
 import io.mpsecrets.api.SecretValue;
+import io.mpsecrets.api.exception.InvalidSecretValueException;
 import io.mpsecrets.api.exception.SecretException;
 import io.mpsecrets.api.exception.SecretNotFoundException;
 import io.mpsecrets.aws.AwsClientSettings;
@@ -97,10 +98,23 @@ public final class AwsSecretsManagerProvider implements SecretProvider {
         return out;
     }
 
+    /**
+     * One {@code BatchGetSecretValue} of up to 20 ids, following its {@code NextToken}: at most one page per id asked
+     * and one more, as each page answers at least one of them. An endpoint that keeps answering with a token is cut
+     * off there ({@code INVALID_VALUE}) instead of being followed for ever.
+     */
     private void batch(List<SecretId> ids, Map<SecretId, SecretValue> out) {
         List<String> names = ids.stream().map(SecretId::path).toList();
+        int maxPages = ids.size() + 1;
         String next = null;
+        int pages = 0;
         do {
+            if (++pages > maxPages) {
+                throw new InvalidSecretValueException(
+                        SecretRef.secret(NAME, String.join(",", names)),
+                        "BatchGetSecretValue answered more than " + maxPages + " pages for " + ids.size()
+                                + " secrets (one a secret, and one more)");
+            }
             String token = next;
             BatchGetSecretValueResponse response;
             try {
@@ -111,9 +125,13 @@ public final class AwsSecretsManagerProvider implements SecretProvider {
             for (SecretValueEntry entry : response.secretValues()) {
                 SecretId id = match(ids, entry.name(), entry.arn());
                 if (id != null) {
-                    out.put(
+                    SecretValue replaced = out.put(
                             id,
                             value(entry.secretString(), entry.secretBinary(), entry.versionId(), entry.createdDate()));
+                    if (replaced != null) {
+                        // The same secret answered twice: the copy not kept is zeroed, not left to the collector.
+                        replaced.destroy();
+                    }
                 }
             }
             for (APIErrorType error : response.errors()) {

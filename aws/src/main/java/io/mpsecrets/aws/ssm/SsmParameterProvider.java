@@ -10,18 +10,23 @@ import io.mpsecrets.api.exception.SecretNotFoundException;
 import io.mpsecrets.aws.AwsClientSettings;
 import io.mpsecrets.aws.AwsClients;
 import io.mpsecrets.aws.AwsFailures;
+import io.mpsecrets.settings.Settings;
+import io.mpsecrets.support.Sizes;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.ssm.model.DescribeParametersResponse;
 import software.amazon.awssdk.services.ssm.model.GetParametersByPathResponse;
 import software.amazon.awssdk.services.ssm.model.GetParametersResponse;
 import software.amazon.awssdk.services.ssm.model.Parameter;
+import software.amazon.awssdk.services.ssm.model.ParameterMetadata;
 import software.amazon.awssdk.services.ssm.model.ParameterStringFilter;
 
 /**
@@ -37,26 +42,60 @@ import software.amazon.awssdk.services.ssm.model.ParameterStringFilter;
 public final class SsmParameterProvider implements SecretProvider {
 
     public static final String NAME = "ssm";
-    /** GetParameters takes at most 10 names. */
+    /** GetParameters takes at most 10 names, and GetParametersByPath answers at most 10 a page. */
     static final int BATCH_LIMIT = 10;
-    /** Listing stops here: 1,000 pages of 10, far beyond a real application's parameters, never an endless walk. */
-    static final int MAX_PAGES = 1_000;
+    /** The pages of {@code DescribeParameters} followed to find one parameter by its name. */
+    static final int DESCRIBE_PAGES = 10;
+
+    /**
+     * How much a listing ({@code GetParametersByPath} under {@code mpsecrets.ssm.path}) may hold: at most
+     * {@code maxParameters} names of {@code maxSize} bytes (UTF-8) in all, over at most {@link #maxPages()} pages.
+     * Each page is bounded by {@code max-response-size}; these bound what the pages add up to, which is kept until
+     * the listed parameters are read.
+     *
+     * @param prefix the settings prefix ({@code mpsecrets.ssm.}), named in the errors
+     */
+    public record Listing(String prefix, int maxParameters, long maxSize) {
+
+        /** Parameter Store's quota of standard parameters for an account and region. */
+        public static final int DEFAULT_MAX_PARAMETERS = 10_000;
+        /** 10,000 names of 100 bytes; Parameter Store's longest name is 2,048 bytes. */
+        public static final long DEFAULT_MAX_SIZE = 1024 * 1024;
+        /** Pages that may come short of 10 names (Parameter Store may answer fewer, even none, with a NextToken). */
+        static final int SHORT_PAGES = 1_000;
+
+        /** Reads {@code <prefix>max-parameters} and {@code <prefix>max-list-size}. */
+        public static Listing read(String prefix, Function<String, Optional<String>> lookup) {
+            Settings settings = new Settings(lookup);
+            return new Listing(
+                    prefix,
+                    settings.positiveInt(prefix + "max-parameters", DEFAULT_MAX_PARAMETERS),
+                    settings.bytes(prefix + "max-list-size", DEFAULT_MAX_SIZE));
+        }
+
+        /** Full pages for every parameter allowed, and {@link #SHORT_PAGES} more: never an endless walk. */
+        public int maxPages() {
+            return maxParameters / BATCH_LIMIT + (maxParameters % BATCH_LIMIT == 0 ? 0 : 1) + SHORT_PAGES;
+        }
+    }
 
     private final SsmClient client;
     private final Optional<String> path;
+    private final Listing listing;
 
-    public SsmParameterProvider(SsmClient client, Optional<String> path) {
+    public SsmParameterProvider(SsmClient client, Optional<String> path, Listing listing) {
         this.client = client;
         this.path = path.map(p -> p.endsWith("/") && p.length() > 1 ? p.substring(0, p.length() - 1) : p);
+        this.listing = listing;
     }
 
-    /** A client configured from {@code mpsecrets.ssm.*}; {@code path} is what the store lists. */
-    public static SsmParameterProvider create(AwsClientSettings settings, Optional<String> path) {
+    /** A client configured from {@code mpsecrets.ssm.*}; it lists {@code path} within {@code listing}. */
+    public static SsmParameterProvider create(AwsClientSettings settings, Optional<String> path, Listing listing) {
         path.filter(p -> !p.startsWith("/")).ifPresent(p -> {
             throw new ConfigurationException("mpsecrets.ssm.path must start with '/': " + p);
         });
         return new SsmParameterProvider(
-                AwsClients.configure(SsmClient.builder(), settings).build(), path);
+                AwsClients.configure(SsmClient.builder(), settings).build(), path, listing);
     }
 
     @Override
@@ -117,7 +156,10 @@ public final class SsmParameterProvider implements SecretProvider {
         return out;
     }
 
-    /** The parameter's version from {@code DescribeParameters}, which returns no value; a label is read through. */
+    /**
+     * The parameter's version from {@code DescribeParameters}, which returns no value, following its
+     * {@code NextToken} for up to {@link #DESCRIBE_PAGES} pages; a label is read through.
+     */
     @Override
     public Optional<String> currentVersion(SecretId id) {
         SecretId whole = id.withoutField();
@@ -127,38 +169,66 @@ public final class SsmParameterProvider implements SecretProvider {
         if (whole.stage() != null) {
             return SecretProvider.super.currentVersion(whole);
         }
-        DescribeParametersResponse response;
-        try {
-            response = client.describeParameters(b -> b.parameterFilters(ParameterStringFilter.builder()
-                    .key("Name")
-                    .option("Equals")
-                    .values(whole.path())
-                    .build()));
-        } catch (SdkException e) {
-            throw AwsFailures.map(e, ref(whole));
+        // Parameter Store answers on a best-effort basis: a page may come short, even empty, with a NextToken.
+        String next = null;
+        for (int pages = 1; ; pages++) {
+            if (pages > DESCRIBE_PAGES) {
+                throw new InvalidSecretValueException(
+                        ref(whole), "DescribeParameters answered " + DESCRIBE_PAGES + " pages without the parameter");
+            }
+            String token = next;
+            DescribeParametersResponse response;
+            try {
+                response = client.describeParameters(b -> b.parameterFilters(ParameterStringFilter.builder()
+                                .key("Name")
+                                .option("Equals")
+                                .values(whole.path())
+                                .build())
+                        .nextToken(token));
+            } catch (SdkException e) {
+                throw AwsFailures.map(e, ref(whole));
+            }
+            Optional<ParameterMetadata> found = response.parameters().stream()
+                    .filter(p -> whole.path().equals(p.name()))
+                    .findFirst();
+            if (found.isPresent()) {
+                if (found.get().version() == null) {
+                    throw new InvalidSecretValueException(
+                            ref(whole), "Parameter Store described the parameter without a version");
+                }
+                return Optional.of(String.valueOf(found.get().version()));
+            }
+            next = response.nextToken();
+            if (next == null || next.isEmpty()) {
+                throw new SecretNotFoundException(ref(whole), "Parameter Store has no such parameter");
+            }
         }
-        return response.parameters().stream()
-                .filter(p -> whole.path().equals(p.name()))
-                .findFirst()
-                .map(p -> String.valueOf(p.version()))
-                .or(() -> {
-                    throw new SecretNotFoundException(ref(whole), "Parameter Store has no such parameter");
-                });
     }
 
-    /** The parameters under {@code mpsecrets.ssm.path}, recursively, by {@code GetParametersByPath} pages. */
+    /**
+     * The parameters under {@code mpsecrets.ssm.path}, recursively, by {@code GetParametersByPath} pages, within
+     * {@link Listing}'s bounds: over one, the listing fails ({@code INVALID_VALUE}, naming the bound and its setting)
+     * rather than holding what an endpoint that never stops sends. A parameter listed without a name, or outside the
+     * path, is refused likewise.
+     */
     @Override
     public List<String> list() {
         String under = path.orElseThrow(() -> new ConfigurationException(
                 "mpsecrets.ssm.path is not set: it names the parameters the ssm store serves, e.g. /orders/prod"));
+        SecretRef where = SecretRef.secret(NAME, under);
+        // Under "/", every parameter (a name without a leading slash too, which is in no hierarchy).
+        String below = under.equals("/") ? "" : under + "/";
         List<String> names = new ArrayList<>();
+        long size = 0;
         String next = null;
         int pages = 0;
         do {
-            if (++pages > MAX_PAGES) {
+            if (++pages > listing.maxPages()) {
                 throw new InvalidSecretValueException(
-                        SecretRef.secret(NAME, under),
-                        "more than " + MAX_PAGES + " pages of parameters under the path");
+                        where,
+                        "more than " + listing.maxPages() + " pages of parameters under the path (" + BATCH_LIMIT
+                                + " a page for " + listing.prefix() + "max-parameters, " + listing.maxParameters()
+                                + ", and " + Listing.SHORT_PAGES + " more)");
             }
             String token = next;
             GetParametersByPathResponse page;
@@ -166,9 +236,34 @@ public final class SsmParameterProvider implements SecretProvider {
                 page = client.getParametersByPath(
                         b -> b.path(under).recursive(true).withDecryption(false).nextToken(token));
             } catch (SdkException e) {
-                throw AwsFailures.map(e, SecretRef.secret(NAME, under));
+                throw AwsFailures.map(e, where);
             }
-            page.parameters().forEach(p -> names.add(p.name()));
+            for (Parameter parameter : page.parameters()) {
+                String name = parameter.name();
+                if (name == null
+                        || !name.startsWith(below)
+                        || name.substring(below.length()).isBlank()) {
+                    throw new InvalidSecretValueException(
+                            where,
+                            name == null
+                                    ? "Parameter Store listed a parameter without a name"
+                                    : "Parameter Store listed a parameter that is not under the path");
+                }
+                if (names.size() == listing.maxParameters()) {
+                    throw new InvalidSecretValueException(
+                            where,
+                            "more than " + listing.maxParameters() + " parameters under the path (" + listing.prefix()
+                                    + "max-parameters)");
+                }
+                size += name.getBytes(StandardCharsets.UTF_8).length;
+                if (size > listing.maxSize()) {
+                    throw new InvalidSecretValueException(
+                            where,
+                            "the names of the parameters under the path are larger than " + listing.prefix()
+                                    + "max-list-size (" + Sizes.format(listing.maxSize()) + ")");
+                }
+                names.add(name);
+            }
             next = page.nextToken();
         } while (next != null && !next.isEmpty());
         return names;

@@ -10,7 +10,8 @@ import java.util.Set;
 
 /**
  * {@code ssm}: AWS Systems Manager Parameter Store through the AWS SDK v2, configured from {@code mpsecrets.ssm.*}
- * (region, endpoint, profile, timeout, max-attempts, and {@code path}, the parameters served as a config source).
+ * (region, endpoint, profile, timeout, max-attempts, and {@code path}, the parameters served as a config source,
+ * listed within {@code max-parameters} and {@code max-list-size}).
  */
 public final class SsmParameterProviderFactory implements SecretProviderFactory {
 
@@ -27,6 +28,8 @@ public final class SsmParameterProviderFactory implements SecretProviderFactory 
     @Override
     public SecretProvider create(BackendContext context) {
         return SsmParameterProvider.create(
-                AwsClientSettings.read(context.prefix(), context::setting), context.setting(context.prefix() + "path"));
+                AwsClientSettings.read(context.prefix(), context::setting),
+                context.setting(context.prefix() + "path"),
+                SsmParameterProvider.Listing.read(context.prefix(), context::setting));
     }
 }

@@ -14,6 +14,7 @@ import io.mpsecrets.runtime.SecretsRuntime;
 import io.mpsecrets.testing.AuditRecorder;
 import io.mpsecrets.testkit.MockServer;
 import io.mpsecrets.testkit.aws.TestProfiles;
+import io.mpsecrets.testkit.hostile.HostileHttpServer;
 import io.mpsecrets.testkit.leak.LeakGuard;
 import io.mpsecrets.testkit.mock.Policy;
 import io.smallrye.config.PropertiesConfigSource;
@@ -30,6 +31,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * AWS KMS across regions: two mock KMS regions (eu-west-1 and eu-central-1, each on its own loopback port) share a
@@ -102,7 +105,8 @@ class AwsKmsRegionsTest {
         all.put("mpsecrets.app", "orders");
         all.putIfAbsent("mpsecrets.kms.aws.regions", CENTRAL + "," + WEST);
         all.put("mpsecrets.kms.aws.endpoint." + WEST, west.endpoint().toString());
-        all.put("mpsecrets.kms.aws.endpoint." + CENTRAL, central.endpoint().toString());
+        all.putIfAbsent(
+                "mpsecrets.kms.aws.endpoint." + CENTRAL, central.endpoint().toString());
         all.put("mpsecrets.kms.aws.profile", TestProfiles.WORKER1);
         all.put("mpsecrets.kms.aws.max-attempts", "1");
         all.put("mpsecrets.kms.aws.timeout", "PT5S");
@@ -159,6 +163,39 @@ class AwsKmsRegionsTest {
         assertEquals(FailureReason.ACCESS_DENIED, denied.reason());
         assertEquals(0, west.kms().calls("Decrypt"));
         assertThat(audit.events("failover")).isEmpty();
+    }
+
+    /**
+     * Issue 23, item 3: a refusal the error table did not know was {@code UNAVAILABLE}, so the next region was asked
+     * and its replica decrypted. The application's region answers each here; eu-west-1 would decrypt.
+     */
+    @ParameterizedTest
+    @CsvSource({
+        "InvalidKeyUsageException, 400, WRONG_KEY",
+        "InvalidGrantTokenException, 400, ACCESS_DENIED",
+        "IncompleteSignatureException, 400, ACCESS_DENIED",
+        "MissingAuthenticationTokenException, 403, ACCESS_DENIED",
+        "InvalidClientTokenId, 403, ACCESS_DENIED",
+        "SomeFutureRefusalException, 400, CONFIGURATION"
+    })
+    void aRefusalIsNotTriedInAnotherRegion(String code, int status, FailureReason reason) {
+        try (HostileHttpServer refusing = HostileHttpServer.start(HostileHttpServer.json(
+                status, "{\"__type\":\"" + code + "\",\"message\":\"refused in " + CENTRAL + "\"}"))) {
+            SmallRyeConfig config = config(Map.of(
+                    "db.password",
+                    encryptInWest("db-" + LeakGuard.CANARY, primaryArn),
+                    "mpsecrets.kms.aws.endpoint." + CENTRAL,
+                    refusing.endpoint().toString()));
+            west.kms().counter().reset();
+
+            SecretException refused =
+                    assertThrows(SecretException.class, () -> config.getValue("db.password", String.class));
+            assertEquals(reason, refused.reason());
+            assertThat(refused.getMessage()).contains(code).doesNotContain(LeakGuard.CANARY);
+            assertEquals(1, refusing.requests());
+            assertEquals(0, west.kms().calls("Decrypt"));
+            assertThat(audit.events("failover")).isEmpty();
+        }
     }
 
     @Test
