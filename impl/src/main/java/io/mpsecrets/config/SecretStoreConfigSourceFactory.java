@@ -236,6 +236,9 @@ public final class SecretStoreConfigSourceFactory implements ConfigSourceFactory
             if (e.getCause() instanceof RuntimeException cause) {
                 throw cause;
             }
+            if (e.getCause() instanceof Error error) {
+                throw error; // not masked as an IllegalStateException: an OutOfMemoryError is one
+            }
             throw new IllegalStateException(e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

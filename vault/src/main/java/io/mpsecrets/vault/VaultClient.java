@@ -189,9 +189,15 @@ final class VaultClient {
             case 412:
                 // Vault Enterprise: a performance standby has not caught up yet.
                 return new ServiceUnavailableException(FailureReason.UNAVAILABLE, ref, detail, null);
+            case 408:
+                return new ServiceUnavailableException(FailureReason.TIMEOUT, ref, detail, null);
             case 429:
                 return new ServiceUnavailableException(FailureReason.THROTTLED, ref, detail, null);
             default:
+                if (status >= 400 && status < 500) {
+                    // A refusal this client does not know: never an outage, so never failed over or served stale.
+                    return new ConfigurationException(ref, "Vault refused the request: " + detail, null);
+                }
                 if (status >= 500) {
                     return new ServiceUnavailableException(
                             FailureReason.UNAVAILABLE,

@@ -115,6 +115,28 @@ class HostileVaultTest {
     }
 
     @Test
+    void aRefusalThisClientDoesNotKnowIsNotAnOutage() {
+        for (int status : new int[] {405, 409, 413, 418, 422}) {
+            server = HostileHttpServer.start(HostileHttpServer.json(status, "{\"errors\":[\"no\"]}"))
+                    .on("/v1/auth/token/lookup-self", HostileHttpServer.json(200, LOOKUP_OK));
+            SecretException e = fetchFails(vault(server), Duration.ofSeconds(5));
+            assertEquals(FailureReason.CONFIGURATION, e.reason(), "status " + status);
+            assertThat(e.reason().transientFailure())
+                    .as("a refusal is never served stale or failed over")
+                    .isFalse();
+            server.close();
+        }
+        for (int status : new int[] {500, 502, 503, 412}) {
+            server = HostileHttpServer.start(HostileHttpServer.json(status, "{\"errors\":[]}"))
+                    .on("/v1/auth/token/lookup-self", HostileHttpServer.json(200, LOOKUP_OK));
+            assertEquals(
+                    FailureReason.UNAVAILABLE,
+                    fetchFails(vault(server), Duration.ofSeconds(5)).reason());
+            server.close();
+        }
+    }
+
+    @Test
     void deeplyNestedJsonIsATypedFailure() {
         String deep = "[".repeat(100_000) + "]".repeat(100_000);
         server = HostileHttpServer.start(HostileHttpServer.json(200, "{\"data\":{\"data\":{\"k\":" + deep + "}}}"))

@@ -113,6 +113,23 @@ class SsmStoreTest {
         assertEquals(0, server.ssm().calls("GetParameter"));
     }
 
+    /** Issue 23, item 6: whoever may write one parameter under the path may not point mp-secrets elsewhere. */
+    @Test
+    void aParameterUnderThePathNeverBecomesASettingOfMpSecrets() {
+        server.ssm().putParameter(root + "/prod/db/password", "db-" + LeakGuard.CANARY, true);
+        server.ssm().putParameter(root + "/prod/mpsecrets/vault/address", "https://attacker.example", false);
+        SecretException refused = assertThrows(
+                SecretException.class,
+                () -> config(Map.of(
+                        "mpsecrets.sources", "ssm",
+                        "mpsecrets.ssm.path", root + "/prod",
+                        "mpsecrets.ssm.required", "false")));
+        assertEquals(FailureReason.CONFIGURATION, refused.reason());
+        assertThat(refused.getMessage())
+                .contains("store ssm", "'mpsecrets.vault.address'", root + "/prod/mpsecrets/vault/address")
+                .doesNotContain("attacker");
+    }
+
     @Test
     void aNewVersionIsSeenThroughDescribeParametersAndRotates() throws Exception {
         String name = root + "/rotating";
