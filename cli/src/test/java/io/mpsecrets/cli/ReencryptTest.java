@@ -317,6 +317,24 @@ class ReencryptTest {
         assertEquals(content, Files.readString(file));
     }
 
+    /**
+     * Issue 34 item 6: a run killed while it wrote the new file left its half-written temporary file beside it, and no
+     * later run removed it.
+     */
+    @Test
+    void aTemporaryFileLeftByAKilledRunIsRemovedByTheNextRun() throws Exception {
+        Path file = dir.resolve("app.properties");
+        Files.writeString(file, "a=" + encrypt("x", "a") + "\n");
+        Path leftover = dir.resolve(".app.properties-4811627191339218.tmp");
+        Files.writeString(leftover, "a=ENC(AQEA");
+        CliRun.Result result = reencrypt(Map.of(), "", file.toString());
+        assertEquals(0, result.status(), result.err());
+        try (var listing = Files.list(dir)) {
+            assertThat(listing.map(p -> p.getFileName().toString()))
+                    .containsExactlyInAnyOrder("keyring.json", "app.properties");
+        }
+    }
+
     @Test
     void usageErrors() {
         assertEquals(
