@@ -62,11 +62,15 @@ public record SecretRef(String property, String provider, String secretId, Strin
         }
     }
 
-    /** The set fields as {@code name=value}, each escaped for one log line ({@link LogSafe}). */
+    /**
+     * The set fields as {@code name=value}, each value one {@link LogSafe#token token}: a plain name as it is
+     * ({@code property=db.password key=local:dev-1}), any other quoted and escaped ({@code property="a key=b"}), so
+     * that a name can neither forge another field nor pass for a name it only looks like.
+     */
     @Override
     public String toString() {
         StringJoiner joiner = new StringJoiner(" ");
-        attributes().forEach((name, value) -> joiner.add(name + "=" + LogSafe.escape(value)));
+        attributes().forEach((name, value) -> joiner.add(name + "=" + LogSafe.token(value)));
         return joiner.length() == 0 ? "(unnamed)" : joiner.toString();
     }
 }

@@ -1,5 +1,6 @@
 package io.mpsecrets.cli;
 
+import io.mpsecrets.api.LogSafe;
 import io.mpsecrets.api.exception.SecretException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -105,9 +106,8 @@ public final class MpSecretsCommand implements Runnable {
             // Not ours: name the type only, its message was not written with secrets in mind.
             message = "unexpected " + e.getClass().getName();
         }
-        return message == null
-                ? e.getClass().getSimpleName()
-                : message.replace('\n', ' ').replace('\r', ' ');
+        // Escaped, not only joined: a file name or property name in it may hold any character (LogSafe).
+        return message == null ? e.getClass().getSimpleName() : LogSafe.escape(message);
     }
 
     /** Bad arguments found after parsing: exit 2. */

@@ -2,6 +2,12 @@ package io.mpsecrets.cli;
 
 import java.io.IOException;
 import java.io.StringReader;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,9 +55,66 @@ final class PropertiesFile {
         this.lines = lines;
     }
 
-    /** Reads a file as UTF-8 (what MicroProfile Config reads microprofile-config.properties as). */
+    /**
+     * Reads a file as UTF-8 (what MicroProfile Config reads microprofile-config.properties as).
+     *
+     * @throws NotUtf8Exception naming the line of the first byte that is not UTF-8 (a Latin-1 file); never the byte,
+     *     which may be part of a plaintext
+     */
     static PropertiesFile read(Path file) throws IOException {
-        return parse(Files.readString(file, StandardCharsets.UTF_8));
+        byte[] bytes = Files.readAllBytes(file);
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        // One UTF-8 byte never makes more than one char, so the output cannot overflow.
+        CharBuffer out = CharBuffer.allocate(bytes.length);
+        CharsetDecoder decoder = StandardCharsets.UTF_8
+                .newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        CoderResult result = decoder.decode(in, out, true);
+        if (!result.isError()) {
+            result = decoder.flush(out);
+        }
+        if (result.isError()) {
+            throw new NotUtf8Exception(file, lineOf(bytes, in.position()));
+        }
+        return parse(out.flip().toString());
+    }
+
+    /** The line (from 1) that byte {@code offset} is on, lines ending as Properties ends them. */
+    private static int lineOf(byte[] bytes, int offset) {
+        int line = 1;
+        for (int i = 0; i < offset && i < bytes.length; i++) {
+            if (bytes[i] == '\n' || (bytes[i] == '\r' && (i + 1 >= bytes.length || bytes[i + 1] != '\n'))) {
+                line++;
+            }
+        }
+        return line;
+    }
+
+    /** A file that is not UTF-8: which line its first bad byte is on. */
+    static final class NotUtf8Exception extends CharacterCodingException {
+        private static final long serialVersionUID = 1L;
+
+        private final transient Path file;
+        private final int line;
+
+        NotUtf8Exception(Path file, int line) {
+            this.file = file;
+            this.line = line;
+        }
+
+        Path file() {
+            return file;
+        }
+
+        int line() {
+            return line;
+        }
+
+        @Override
+        public String getMessage() {
+            return file + " line " + line + " is not UTF-8";
+        }
     }
 
     static PropertiesFile parse(String content) {

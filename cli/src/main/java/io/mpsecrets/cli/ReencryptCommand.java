@@ -108,7 +108,7 @@ final class ReencryptCommand implements Callable<Integer> {
             throw new MpSecretsCommand.UsageException("no such file: " + file);
         }
         String keyId = kms.keyIdForNewKeys();
-        PropertiesFile properties = PropertiesFile.read(file);
+        PropertiesFile properties = read(file);
         JasyptDecryptor jasypt = jasypt();
         SmallRyeAesGcmDecryptor smallrye = smallrye(properties);
         EncryptionContext context = EncryptionContext.forApplication(app);
@@ -140,7 +140,12 @@ final class ReencryptCommand implements Callable<Integer> {
                 }
             }
             if (changed > 0 && !dryRun) {
-                writeAtomically(file, properties.render());
+                try {
+                    writeAtomically(file, properties.render());
+                } catch (IOException e) {
+                    throw new MpSecretsCommand.InputException(
+                            "cannot write " + file + ": " + why(e) + "; the file was not changed");
+                }
             }
             parent.io()
                     .out()
@@ -266,6 +271,36 @@ final class ReencryptCommand implements Callable<Integer> {
             }
         }
         return key == null ? null : new SmallRyeAesGcmDecryptor(key, decode);
+    }
+
+    /** The file as lines; a file that cannot be read, or is not UTF-8, is an error naming it (and the line). */
+    private static PropertiesFile read(Path file) {
+        try {
+            return PropertiesFile.read(file);
+        } catch (PropertiesFile.NotUtf8Exception e) {
+            throw new MpSecretsCommand.InputException(file + " line " + e.line()
+                    + " is not UTF-8 (save the file as UTF-8, as MicroProfile Config reads it); the file was not"
+                    + " changed");
+        } catch (IOException e) {
+            throw new MpSecretsCommand.InputException("cannot read " + file + ": " + why(e));
+        }
+    }
+
+    /**
+     * What an I/O failure was, in words: the system's reason ({@code Read-only file system}, {@code File name too
+     * long}) or the kind of failure; never the exception's message, which names temporary files.
+     */
+    static String why(IOException e) {
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "no such file or directory";
+        }
+        if (e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null) {
+            return fs.getReason();
+        }
+        return e.getClass().getSimpleName();
     }
 
     /** Replaces the file atomically (through a symbolic link, keeping its permissions). */

@@ -1,5 +1,6 @@
 package io.mpsecrets.cli;
 
+import io.mpsecrets.api.LogSafe;
 import io.mpsecrets.config.ConfigRegistry;
 import io.mpsecrets.runtime.SecretsRuntime;
 import io.mpsecrets.settings.Settings;
@@ -74,7 +75,7 @@ final class ValidateCommand implements Callable<Integer> {
             findings.forEach(parent.io().out()::println);
             parent.io()
                     .err()
-                    .println("mpsecrets: validate: " + config + ": "
+                    .println("mpsecrets: validate: " + LogSafe.escape(config.toString()) + ": "
                             + (findings.isEmpty() ? "no findings" : findings.size() + " finding(s)"));
             return findings.isEmpty() ? MpSecretsCommand.OK : MpSecretsCommand.FAILED;
         } finally {

@@ -286,6 +286,56 @@ class ReencryptTest {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(message.array());
     }
 
+    /** Issue 34 item 7: a Latin-1 byte said only "unexpected java.nio.charset.MalformedInputException". */
+    @Test
+    void aFileThatIsNotUtf8IsNamedWithItsLine() throws Exception {
+        Path file = dir.resolve("app.properties");
+        byte[] latin1 = ("a=" + encrypt("x", "a") + "\r\n# caf\u00e9\nb=1\n").getBytes(StandardCharsets.ISO_8859_1);
+        Files.write(file, latin1);
+        CliRun.Result result = reencrypt(Map.of(), "", file.toString());
+        assertEquals(1, result.status());
+        assertEquals(
+                "mpsecrets: " + file + " line 2 is not UTF-8 (save the file as UTF-8, as MicroProfile Config reads it);"
+                        + " the file was not changed\n",
+                result.err());
+        assertArrayEquals(latin1, Files.readAllBytes(file));
+    }
+
+    /**
+     * Issue 34 item 7: a file that could not be written said only "unexpected java.nio.file...". Root writes a
+     * read-only file, so the failure here is one no user escapes: a name so long that the temporary file's name is
+     * over the file system's limit.
+     */
+    @Test
+    void aFileThatCannotBeWrittenIsNamedWithTheReason() throws Exception {
+        Path file = dir.resolve("a".repeat(240) + ".properties");
+        String content = "a=" + encrypt("x", "a") + "\n";
+        Files.writeString(file, content);
+        CliRun.Result result = reencrypt(Map.of(), "", file.toString());
+        assertEquals(1, result.status(), result.err());
+        assertEquals(
+                "mpsecrets: cannot write " + file + ": File name too long; the file was not changed\n", result.err());
+        assertEquals(content, Files.readString(file));
+    }
+
+    /**
+     * Issue 34 item 6: a run killed while it wrote the new file left its half-written temporary file beside it, and no
+     * later run removed it.
+     */
+    @Test
+    void aTemporaryFileLeftByAKilledRunIsRemovedByTheNextRun() throws Exception {
+        Path file = dir.resolve("app.properties");
+        Files.writeString(file, "a=" + encrypt("x", "a") + "\n");
+        Path leftover = dir.resolve(".app.properties-4811627191339218.tmp");
+        Files.writeString(leftover, "a=ENC(AQEA");
+        CliRun.Result result = reencrypt(Map.of(), "", file.toString());
+        assertEquals(0, result.status(), result.err());
+        try (var listing = Files.list(dir)) {
+            assertThat(listing.map(p -> p.getFileName().toString()))
+                    .containsExactlyInAnyOrder("keyring.json", "app.properties");
+        }
+    }
+
     @Test
     void usageErrors() {
         assertEquals(

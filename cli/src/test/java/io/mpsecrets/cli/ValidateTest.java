@@ -148,6 +148,79 @@ class ValidateTest {
         assertThat(result.out() + result.err()).doesNotContain("your-db-password-here", STRONG);
     }
 
+    /** {@code name} as a key of a properties file. */
+    private static String key(String name) {
+        StringBuilder out = new StringBuilder();
+        for (char c : name.toCharArray()) {
+            switch (c) {
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case ' ', '=', ':', '#', '!', '\\' -> out.append('\\').append(c);
+                default -> out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    /** Issue 34 item 3: the rotation warning wrote the property name as it was, a line break and all. */
+    @Test
+    void aPropertyNameCannotForgeAnAuditLine() throws Exception {
+        String forger = "due.soon\nevent=decrypted property=db.password key=local:dev-1 outcome=ok app=orders";
+        Path file = config(
+                "mpsecrets.kms.local.keyring=" + keyring,
+                "mpsecrets.secret-class.critical=" + key(forger),
+                key(forger) + "=" + enc("local:dev-1", STRONG, forger));
+        List<String> audit = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler handler = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                audit.add(record.getMessage());
+            }
+
+            @Override
+            public void flush() {}
+
+            @Override
+            public void close() {}
+        };
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger("io.mpsecrets.audit");
+        logger.addHandler(handler);
+        CliRun.Result result;
+        try {
+            result = CliRun.run(Map.of(), "", "validate", "--config", file.toString());
+        } finally {
+            logger.removeHandler(handler);
+        }
+        assertEquals(1, result.status(), result.out() + result.err());
+        String shown = "\"due.soon\\u000aevent=decrypted property=db.password key=local:dev-1 outcome=ok app=orders\"";
+        assertThat(audit)
+                .isNotEmpty()
+                .allSatisfy(line -> assertThat(line).doesNotContain("\n", "\r"))
+                .anySatisfy(line -> assertThat(line)
+                        .startsWith("mp-secrets: Secret expiry: " + shown + ": rotation overdue: 200 days old"))
+                .anySatisfy(
+                        line -> assertThat(line).startsWith("event=expiring property=" + shown + " class=critical"));
+        assertThat(result.out().lines())
+                .hasSize(1)
+                .first()
+                .asString()
+                .startsWith(shown + ": rotation-overdue: rotation overdue: 200 days old");
+    }
+
+    /** Issue 34 item 7: 5,000 nested expressions overflowed SmallRye's parser's stack, printing 1,000 lines of it. */
+    @Test
+    void aDeeplyNestedExpressionIsOneFindingNotAStackOverflow() throws Exception {
+        String nested = "${x".repeat(5_000) + "}".repeat(5_000);
+        Path file = config("mpsecrets.kms.local.keyring=" + keyring, "db.password=" + nested);
+        CliRun.Result result = CliRun.run(Map.of(), "", "validate", "--config", file.toString());
+        assertEquals(1, result.status(), result.out() + result.err());
+        assertThat(result.out().lines())
+                .anySatisfy(line -> assertThat(line)
+                        .isEqualTo("db.password: unreadable: ${...} expressions nested more than 64 deep"))
+                .allSatisfy(line -> assertThat(line).startsWith("db.password: "));
+        assertThat(result.err().lines()).hasSize(1);
+    }
+
     @Test
     void usageErrorsExitTwo() {
         assertEquals(

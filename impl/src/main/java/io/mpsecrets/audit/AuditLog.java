@@ -1,6 +1,7 @@
 package io.mpsecrets.audit;
 
 import io.mpsecrets.api.AuditSink;
+import io.mpsecrets.api.LogSafe;
 import io.mpsecrets.api.event.Outcome;
 import io.mpsecrets.api.event.SecretEvent;
 import io.mpsecrets.api.exception.AuditFailureException;
@@ -18,11 +19,16 @@ import java.util.logging.Logger;
  * it does.
  *
  * <p>With {@code required}, an access whose event no sink records is refused (fail closed, as Vault does).
+ *
+ * <p>This class is the one writer of the {@code io.mpsecrets.audit} logger: events as {@link AuditLogLine}s, and
+ * warnings ({@link #warning}) escaped here, so that no name anywhere can put a line break or an invisible character
+ * on it and forge a line.
  */
 public final class AuditLog {
 
     public static final String LOGGER_NAME = "io.mpsecrets.audit";
     static final int BACKLOG = 256;
+    private static final Logger LOGGER = Logger.getLogger(LOGGER_NAME);
 
     private final List<AuditSink> sinks = new CopyOnWriteArrayList<>();
     private final boolean required;
@@ -97,29 +103,32 @@ public final class AuditLog {
             return sink.record(event);
         } catch (RuntimeException e) {
             failures.increment();
-            Logger.getLogger(LOGGER_NAME)
-                    .log(
-                            Level.WARNING,
-                            "mp-secrets: audit sink " + sink.getClass().getName() + " failed on a " + event.type()
-                                    + " event: " + e.getClass().getName());
+            warning("mp-secrets: audit sink " + sink.getClass().getName() + " failed on a " + event.type() + " event: "
+                    + e.getClass().getName());
             return false;
         }
     }
 
+    /**
+     * Writes a warning that is not an event (a secret due for rotation: {@link AuditLogLine#notice}) to the audit
+     * logger, escaped ({@link LogSafe#escape}) so that it is one line whatever names it holds.
+     */
+    public static void warning(String line) {
+        LOGGER.warning(LogSafe.escape(line));
+    }
+
     /** The sink that writes one line per event to the {@code io.mpsecrets.audit} logger. */
     static final class LoggingAuditSink implements AuditSink {
-        private final Logger logger = Logger.getLogger(LOGGER_NAME);
-
         @Override
         public boolean record(SecretEvent event) {
             Level level = event.outcome() == Outcome.OK ? Level.INFO : Level.WARNING;
-            if (!logger.isLoggable(level)) {
+            if (!LOGGER.isLoggable(level)) {
                 // Switched off by the operator: not recorded, which matters when audit is required.
                 return false;
             }
             // The source is given, not inferred: a record left to find its caller walks the stack each time it is
             // formatted, which made each audit line cost twice what writing it does.
-            logger.logp(level, LOGGER_NAME, event.type(), AuditLogLine.format(event));
+            LOGGER.logp(level, LOGGER_NAME, event.type(), AuditLogLine.format(event));
             return true;
         }
     }

@@ -6,7 +6,11 @@ import java.util.Map;
 
 /**
  * One audit event as one structured log line: {@code event=decrypted property=db.password key=local:dev-1
- * outcome=ok app=orders thread=main}. Values with spaces, quotes or '=' are quoted, so lines stay parseable.
+ * outcome=ok app=orders thread=main}. Each value is one {@link LogSafe#token token}: a value with spaces, quotes,
+ * '=' or anything beyond printable ASCII is quoted, with every control, separator, invisible and bidirectional
+ * character written as {@code \}{@code uXXXX}, so that one event is one line, parseable, however its names were made.
+ *
+ * <p>Every line on the {@code io.mpsecrets.audit} logger is written by {@link AuditLog}, from this class's lines.
  */
 public final class AuditLogLine {
 
@@ -18,35 +22,16 @@ public final class AuditLogLine {
             if (out.length() > 0) {
                 out.append(' ');
             }
-            out.append(attribute.getKey()).append('=');
-            appendValue(out, attribute.getValue());
+            out.append(attribute.getKey()).append('=').append(LogSafe.token(attribute.getValue()));
         }
         return out.toString();
     }
 
-    private static void appendValue(StringBuilder out, String value) {
-        boolean plain = !value.isEmpty();
-        for (int i = 0; i < value.length() && plain; i++) {
-            char c = value.charAt(i);
-            plain = c > ' ' && c != '"' && c != '=' && c != '\\' && c < 0x7f;
-        }
-        // Quoted: '"' and '\\' escaped, and every control, line separator and bidirectional formatting character
-        // written as \\uXXXX (LogSafe), so that one event is one line however its names were made.
-        if (plain) {
-            out.append(value);
-            return;
-        }
-        out.append('"');
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c == '"' || c == '\\') {
-                out.append('\\').append(c);
-            } else if (LogSafe.unsafe(c)) {
-                out.append(String.format("\\u%04x", (int) c));
-            } else {
-                out.append(c);
-            }
-        }
-        out.append('"');
+    /**
+     * A warning about one property that is not an event ({@code mp-secrets: Secret expiry: db.password: rotation
+     * overdue: ...}): the property is a {@link LogSafe#token token}, the text escaped.
+     */
+    public static String notice(String subject, String property, String text) {
+        return "mp-secrets: " + LogSafe.escape(subject) + ": " + LogSafe.token(property) + ": " + LogSafe.escape(text);
     }
 }

@@ -17,7 +17,29 @@ import org.eclipse.microprofile.config.spi.ConfigSource;
  */
 public final class RawValues {
 
+    /**
+     * How deep {@code ${...}} expressions may nest in a value mp-secrets hands on to be expanded. SmallRye's parser
+     * recurses once per level, so 5,000 levels end in a StackOverflowError; no configuration nests more than a few.
+     */
+    public static final int MAX_NESTING = 64;
+
     private RawValues() {}
+
+    /** How deep {@code ${...}} expressions nest in {@code raw}, counting every {@code ${} (escaped or not). */
+    public static int nesting(String raw) {
+        int depth = 0;
+        int deepest = 0;
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            if (c == '$' && i + 1 < raw.length() && raw.charAt(i + 1) == '{') {
+                deepest = Math.max(deepest, ++depth);
+                i++;
+            } else if (c == '}' && depth > 0) {
+                depth--;
+            }
+        }
+        return deepest;
+    }
 
     /**
      * The highest-ordinal source's {@code %profile.name} for the active profiles (the last profile wins), else its

@@ -1,5 +1,7 @@
 package io.mpsecrets.config;
 
+import io.mpsecrets.api.SecretRef;
+import io.mpsecrets.api.exception.MalformedValueException;
 import io.mpsecrets.envelope.EncryptedValue;
 import io.smallrye.config.ConfigSourceInterceptor;
 import io.smallrye.config.ConfigSourceInterceptorContext;
@@ -82,8 +84,16 @@ public final class SecretMarker implements ConfigSourceInterceptor {
         }
     }
 
-    /** Replaces each {@code ${store::id}} of ours (not escaped as {@code \${} or {@code $${}) by a tag. */
+    /**
+     * Replaces each {@code ${store::id}} of ours (not escaped as {@code \${} or {@code $${}) by a tag. A value nested
+     * deeper than {@link RawValues#MAX_NESTING} is refused before SmallRye's parser, which recurses per level, sees it.
+     */
     private String rewriteReferences(String property, String raw, List<String> given) {
+        if (RawValues.nesting(raw) > RawValues.MAX_NESTING) {
+            throw new MalformedValueException(
+                    SecretRef.property(property),
+                    "${...} expressions nested more than " + RawValues.MAX_NESTING + " deep");
+        }
         return ReferenceScanner.replace(property, raw, binding::isStore, (reference, after) -> {
             String tag = binding.tags().tag(new TagTable.Reference(property, reference));
             given.add(tag);

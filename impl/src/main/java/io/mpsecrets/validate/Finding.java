@@ -36,10 +36,14 @@ public record Finding(String property, Rule rule, Severity severity, String mess
         }
     }
 
-    /** {@code db.password: placeholder: a known placeholder value (class critical)} */
+    /**
+     * {@code db.password: placeholder: a known placeholder value (class critical)}: the property one {@link
+     * LogSafe#token token} (quoted when it holds a space, a quote, '=' or anything beyond printable ASCII), the rest
+     * escaped, so that a name cannot forge a finding or pass for another name.
+     */
     @Override
     public String toString() {
-        return LogSafe.escape(
-                property + ": " + rule.label() + ": " + message + (severity == Severity.WARNING ? " (warning)" : ""));
+        return LogSafe.token(property) + ": "
+                + LogSafe.escape(rule.label() + ": " + message + (severity == Severity.WARNING ? " (warning)" : ""));
     }
 }

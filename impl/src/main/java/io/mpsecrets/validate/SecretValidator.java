@@ -4,6 +4,7 @@ import io.mpsecrets.api.SecretRef;
 import io.mpsecrets.api.event.SecretExpiring;
 import io.mpsecrets.api.exception.SecretException;
 import io.mpsecrets.audit.AuditLog;
+import io.mpsecrets.audit.AuditLogLine;
 import io.mpsecrets.config.RawValues;
 import io.mpsecrets.envelope.EncryptedValue;
 import io.mpsecrets.runtime.SecretsRuntime;
@@ -24,7 +25,6 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.function.Predicate;
-import java.util.logging.Logger;
 import org.eclipse.microprofile.config.Config;
 
 /**
@@ -36,8 +36,6 @@ import org.eclipse.microprofile.config.Config;
  * from a config file whose name says it is one ({@link SecretNames}).
  */
 public final class SecretValidator {
-
-    private static final Logger AUDIT = Logger.getLogger(AuditLog.LOGGER_NAME);
 
     private final Config config;
     private final SecretsRuntime runtime;
@@ -119,6 +117,15 @@ public final class SecretValidator {
                     Severity.ERROR,
                     "a secret in plain text: store it as ENC(...) or a ${store::id} reference" + inClass));
         }
+        if (RawValues.nesting(raw) > RawValues.MAX_NESTING) {
+            // Refused before SmallRye parses it: its parser recurses per level, and 5,000 levels overflow the stack.
+            findings.add(new Finding(
+                    property,
+                    Rule.UNREADABLE,
+                    Severity.ERROR,
+                    "${...} expressions nested more than " + RawValues.MAX_NESTING + " deep"));
+            return;
+        }
         String value;
         try {
             value = config.getValue(property, String.class);
@@ -174,7 +181,7 @@ public final class SecretValidator {
         if (!announce) {
             return;
         }
-        AUDIT.warning("mp-secrets: Secret expiry: " + property + ": " + message);
+        AuditLog.warning(AuditLogLine.notice("Secret expiry", property, message));
         runtime.auditor()
                 .emit(new SecretExpiring(
                         now,
