@@ -135,6 +135,10 @@ class ApiTypesTest {
         assertEquals("db.password", named.ref().property());
         assertTrue(named.getMessage().endsWith("[property=db.password key=local:dev-9]"));
         assertArrayEquals(e.getStackTrace(), named.getStackTrace());
+        assertEquals(
+                "mp-secrets: CONFIGURATION: invalid mp-secrets configuration; mpsecrets.kms is not set",
+                new io.mpsecrets.api.exception.ConfigurationException("mpsecrets.kms is not set").getMessage(),
+                "a failure that names nothing has no empty suffix");
     }
 
     @Test

@@ -67,7 +67,10 @@ public abstract class SecretException extends RuntimeException {
         if (detail != null && !detail.isEmpty()) {
             out.append("; ").append(LogSafe.escape(detail));
         }
-        out.append(" [").append(ref == null ? SecretRef.NONE : ref).append(']');
+        if (ref != null && !ref.attributes().isEmpty()) {
+            // A configuration error that names no property, store or key says so by having no suffix at all.
+            out.append(" [").append(ref).append(']');
+        }
         return out.toString();
     }
 }

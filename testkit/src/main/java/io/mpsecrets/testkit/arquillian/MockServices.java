@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import org.jboss.arquillian.config.descriptor.api.ArquillianDescriptor;
 import org.jboss.arquillian.container.spi.client.deployment.DeploymentDescription;
+import org.jboss.arquillian.container.spi.event.DeployDeployment;
 import org.jboss.arquillian.container.spi.event.StartContainer;
 import org.jboss.arquillian.container.spi.event.container.BeforeDeploy;
 import org.jboss.arquillian.core.api.Instance;
@@ -75,6 +76,14 @@ public final class MockServices {
      */
     public void startContainer(@Observes EventContext<StartContainer> start) {
         ServerProcesses.recordWhile(start::proceed);
+    }
+
+    /**
+     * Around each deployment too: Payara Micro's adapter starts its server process when it deploys (the archive is an
+     * argument of the process), not when the container starts.
+     */
+    public void deploy(@Observes EventContext<DeployDeployment> deploy) {
+        ServerProcesses.recordWhile(deploy::proceed);
     }
 
     /**

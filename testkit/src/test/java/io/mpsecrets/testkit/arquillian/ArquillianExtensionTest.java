@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import org.jboss.arquillian.container.spi.event.DeployDeployment;
 import org.jboss.arquillian.container.spi.event.StartContainer;
 import org.jboss.arquillian.core.api.annotation.Observes;
 import org.jboss.arquillian.core.spi.EventContext;
@@ -176,6 +177,32 @@ class ArquillianExtensionTest {
         } finally {
             manager.shutdown();
             ChildProcess.stop(Adapter.server);
+        }
+    }
+
+    /** An adapter whose server process starts when it deploys, as Payara Micro's does. */
+    public static final class DeployingAdapter {
+
+        static volatile Process server;
+
+        public void deploy(@Observes DeployDeployment event) {
+            server = ChildProcess.start();
+        }
+    }
+
+    @Test
+    void aServerAnAdapterStartsWhenItDeploysIsRecordedToo() throws Exception {
+        Manager manager = ManagerBuilder.from()
+                .extension(MockServices.class)
+                .extension(DeployingAdapter.class)
+                .create();
+        manager.start();
+        try {
+            manager.fire(new DeployDeployment(null, null));
+            assertThat(ServerProcesses.running()).contains(DeployingAdapter.server.toHandle());
+        } finally {
+            manager.shutdown();
+            ChildProcess.stop(DeployingAdapter.server);
         }
     }
 }
