@@ -1,6 +1,6 @@
 package io.mpsecrets.aws;
 
-import io.mpsecrets.settings.Settings;
+import io.mpsecrets.api.backend.Settings;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;

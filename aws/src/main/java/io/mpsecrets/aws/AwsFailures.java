@@ -3,6 +3,7 @@ package io.mpsecrets.aws;
 import io.mpsecrets.api.FailureReason;
 import io.mpsecrets.api.LogSafe;
 import io.mpsecrets.api.SecretRef;
+import io.mpsecrets.api.backend.BoundedReads;
 import io.mpsecrets.api.exception.ConfigurationException;
 import io.mpsecrets.api.exception.DecryptionFailedException;
 import io.mpsecrets.api.exception.InvalidSecretValueException;
@@ -37,9 +38,9 @@ public final class AwsFailures {
      * secret. The detail names the AWS error code, request id and AWS's own error message, or the types of what failed.
      */
     public static SecretException map(SdkException e, SecretRef ref) {
-        BoundedResponses.TooLarge tooLarge = cause(e, BoundedResponses.TooLarge.class);
+        BoundedReads.TooLarge tooLarge = cause(e, BoundedReads.TooLarge.class);
         if (tooLarge != null) {
-            return new InvalidSecretValueException(ref, tooLarge.getMessage());
+            return new InvalidSecretValueException(ref, "the service's answer is " + tooLarge.getMessage());
         }
         if (e instanceof ApiCallTimeoutException || e instanceof ApiCallAttemptTimeoutException) {
             return new ServiceUnavailableException(FailureReason.TIMEOUT, ref, "no answer within the time limit", null);

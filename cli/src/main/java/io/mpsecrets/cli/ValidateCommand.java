@@ -1,9 +1,9 @@
 package io.mpsecrets.cli;
 
 import io.mpsecrets.api.LogSafe;
+import io.mpsecrets.api.backend.Settings;
 import io.mpsecrets.config.ConfigRegistry;
 import io.mpsecrets.runtime.SecretsRuntime;
-import io.mpsecrets.settings.Settings;
 import io.mpsecrets.validate.Finding;
 import io.mpsecrets.validate.SecretValidator;
 import io.mpsecrets.validate.ValidationSettings;

@@ -332,7 +332,7 @@ class ReencryptTest {
         assertEquals(0, result.status(), result.err());
         try (var listing = Files.list(dir)) {
             assertThat(listing.map(p -> p.getFileName().toString()))
-                    .containsExactlyInAnyOrder("keyring.json", "app.properties");
+                    .containsExactlyInAnyOrder("keyring.json", "keyring.json.lock", "app.properties");
         }
     }
 

@@ -32,7 +32,7 @@ class TestingDocTest {
         }
         assertThat(files)
                 .containsExactly(
-                        "aws/src/test/java/io/mpsecrets/aws/samples/FirstSecretTest.java",
+                        "integration-tests/src/test/java/io/mpsecrets/aws/samples/FirstSecretTest.java",
                         "examples/src/test/java/io/mpsecrets/examples/it/FirstLibertyIT.java");
     }
 }

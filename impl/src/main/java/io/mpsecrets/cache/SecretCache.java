@@ -2,8 +2,8 @@ package io.mpsecrets.cache;
 
 import io.mpsecrets.api.SecretId;
 import io.mpsecrets.api.SecretValue;
+import io.mpsecrets.api.backend.Backoff;
 import io.mpsecrets.api.exception.SecretException;
-import io.mpsecrets.support.Backoff;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;

@@ -1,9 +1,9 @@
 package io.mpsecrets.cdi;
 
 import io.mpsecrets.api.LogSafe;
+import io.mpsecrets.api.backend.Settings;
 import io.mpsecrets.config.RawValues;
 import io.mpsecrets.runtime.SecretsRuntime;
-import io.mpsecrets.settings.Settings;
 import io.mpsecrets.validate.SecretNames;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.spi.InjectionPoint;

@@ -1,7 +1,7 @@
 package io.mpsecrets.cdi;
 
+import io.mpsecrets.api.backend.Settings;
 import io.mpsecrets.runtime.SecretsRuntime;
-import io.mpsecrets.settings.Settings;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;

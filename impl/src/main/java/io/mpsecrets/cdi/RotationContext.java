@@ -1,9 +1,9 @@
 package io.mpsecrets.cdi;
 
+import io.mpsecrets.api.backend.DaemonScheduler;
 import io.mpsecrets.api.event.SecretEvent;
 import io.mpsecrets.api.event.SecretRotated;
 import io.mpsecrets.runtime.SecretReads;
-import io.mpsecrets.support.DaemonScheduler;
 import jakarta.enterprise.context.spi.AlterableContext;
 import jakarta.enterprise.context.spi.Contextual;
 import jakarta.enterprise.context.spi.CreationalContext;

@@ -1,6 +1,7 @@
 package io.mpsecrets.config;
 
 import io.mpsecrets.api.SecretRef;
+import io.mpsecrets.api.backend.Settings;
 import io.mpsecrets.api.exception.ConfigurationException;
 import io.mpsecrets.api.exception.InvalidSecretValueException;
 import io.mpsecrets.api.exception.MalformedValueException;
@@ -9,7 +10,6 @@ import io.mpsecrets.envelope.EncryptedValue;
 import io.mpsecrets.runtime.MpSecretsSettings;
 import io.mpsecrets.runtime.SecretsRuntime;
 import io.mpsecrets.runtime.StoreSettings;
-import io.mpsecrets.settings.Settings;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;

@@ -1,9 +1,9 @@
 package io.mpsecrets.config;
 
 import io.mpsecrets.api.SecretRef;
+import io.mpsecrets.api.backend.Settings;
 import io.mpsecrets.api.exception.MalformedValueException;
 import io.mpsecrets.runtime.SecretsRuntime;
-import io.mpsecrets.settings.Settings;
 import io.smallrye.config.ConfigSourceInterceptor;
 import io.smallrye.config.ConfigSourceInterceptorContext;
 import io.smallrye.config.ConfigValue;

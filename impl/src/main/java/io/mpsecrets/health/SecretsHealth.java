@@ -1,8 +1,8 @@
 package io.mpsecrets.health;
 
+import io.mpsecrets.api.backend.Settings;
 import io.mpsecrets.runtime.BackendStates;
 import io.mpsecrets.runtime.SecretsRuntime;
-import io.mpsecrets.settings.Settings;
 import io.mpsecrets.validate.Finding;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,8 +1,8 @@
 package io.mpsecrets.health;
 
+import io.mpsecrets.api.backend.Settings;
 import io.mpsecrets.config.ConfigRegistry;
 import io.mpsecrets.runtime.SecretsRuntime;
-import io.mpsecrets.settings.Settings;
 import jakarta.inject.Inject;
 import java.util.Optional;
 import org.eclipse.microprofile.config.Config;

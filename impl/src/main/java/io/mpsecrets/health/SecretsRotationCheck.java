@@ -1,8 +1,8 @@
 package io.mpsecrets.health;
 
+import io.mpsecrets.api.backend.Settings;
 import io.mpsecrets.config.ConfigRegistry;
 import io.mpsecrets.runtime.SecretsRuntime;
-import io.mpsecrets.settings.Settings;
 import io.mpsecrets.validate.SecretValidator;
 import io.mpsecrets.validate.ValidationSettings;
 import jakarta.inject.Inject;

@@ -1,7 +1,7 @@
 package io.mpsecrets.metrics;
 
+import io.mpsecrets.api.backend.Settings;
 import io.mpsecrets.runtime.SecretsRuntime;
-import io.mpsecrets.settings.Settings;
 import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.logging.Logger;

@@ -2,8 +2,8 @@ package io.mpsecrets.provider;
 
 import io.mpsecrets.api.SecretRef;
 import io.mpsecrets.api.SecretValue;
+import io.mpsecrets.api.backend.JsonLimits;
 import io.mpsecrets.api.exception.InvalidSecretValueException;
-import io.mpsecrets.support.JsonLimits;
 import io.mpsecrets.support.StrictUtf8;
 import jakarta.json.Json;
 import jakarta.json.JsonException;

@@ -1,11 +1,11 @@
 package io.mpsecrets.rotation;
 
 import io.mpsecrets.api.SecretValue;
+import io.mpsecrets.api.backend.DaemonScheduler;
 import io.mpsecrets.api.exception.SecretException;
 import io.mpsecrets.cache.CachePolicy;
 import io.mpsecrets.cache.CachedSecret;
 import io.mpsecrets.cache.SecretCache;
-import io.mpsecrets.support.DaemonScheduler;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;

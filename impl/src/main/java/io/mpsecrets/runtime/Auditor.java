@@ -11,6 +11,7 @@ import io.mpsecrets.api.event.SecretFailover;
 import io.mpsecrets.api.event.SecretFailure;
 import io.mpsecrets.api.exception.SecretException;
 import io.mpsecrets.audit.AuditLog;
+import io.mpsecrets.audit.AuditLogLine;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -112,6 +113,14 @@ public final class Auditor {
     public void emitForAccess(SecretEvent event) {
         notifyObservers(event);
         log.emitForAccess(event);
+    }
+
+    /**
+     * A warning on the audit logger that is no event (validation's "Secret expiry"): escaped, the property one token,
+     * through the audit log's one writer.
+     */
+    public void notice(String subject, String property, String text) {
+        AuditLog.warning(AuditLogLine.notice(subject, property, text));
     }
 
     /** A read (cache hits included): an event only with {@code mpsecrets.audit.every-access} or required audit. */

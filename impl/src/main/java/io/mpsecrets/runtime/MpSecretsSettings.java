@@ -1,6 +1,6 @@
 package io.mpsecrets.runtime;
 
-import io.mpsecrets.settings.Settings;
+import io.mpsecrets.api.backend.Settings;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Optional;

@@ -1,9 +1,9 @@
 package io.mpsecrets.runtime;
 
 import io.mpsecrets.api.SecretId;
+import io.mpsecrets.api.backend.Settings;
 import io.mpsecrets.api.exception.ConfigurationException;
 import io.mpsecrets.cache.CachePolicy;
-import io.mpsecrets.settings.Settings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;

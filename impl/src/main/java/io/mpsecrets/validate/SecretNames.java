@@ -1,6 +1,6 @@
 package io.mpsecrets.validate;
 
-import io.mpsecrets.settings.Settings;
+import io.mpsecrets.api.backend.Settings;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;

@@ -3,8 +3,6 @@ package io.mpsecrets.validate;
 import io.mpsecrets.api.SecretRef;
 import io.mpsecrets.api.event.SecretExpiring;
 import io.mpsecrets.api.exception.SecretException;
-import io.mpsecrets.audit.AuditLog;
-import io.mpsecrets.audit.AuditLogLine;
 import io.mpsecrets.config.RawValues;
 import io.mpsecrets.envelope.EncryptedValue;
 import io.mpsecrets.runtime.SecretsRuntime;
@@ -181,7 +179,7 @@ public final class SecretValidator {
         if (!announce) {
             return;
         }
-        AuditLog.warning(AuditLogLine.notice("Secret expiry", property, message));
+        runtime.auditor().notice("Secret expiry", property, message);
         runtime.auditor()
                 .emit(new SecretExpiring(
                         now,

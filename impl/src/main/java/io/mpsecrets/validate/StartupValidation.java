@@ -1,7 +1,7 @@
 package io.mpsecrets.validate;
 
+import io.mpsecrets.api.backend.Settings;
 import io.mpsecrets.runtime.SecretsRuntime;
-import io.mpsecrets.settings.Settings;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;

@@ -1,7 +1,7 @@
 package io.mpsecrets.validate;
 
+import io.mpsecrets.api.backend.Settings;
 import io.mpsecrets.api.exception.ConfigurationException;
-import io.mpsecrets.settings.Settings;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.LinkedHashMap;

@@ -2,7 +2,7 @@ package io.mpsecrets.validate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mpsecrets.settings.Settings;
+import io.mpsecrets.api.backend.Settings;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,6 @@
 package io.mpsecrets.vault;
 
-import io.mpsecrets.settings.Settings;
+import io.mpsecrets.api.backend.Settings;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;

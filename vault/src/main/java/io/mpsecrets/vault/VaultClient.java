@@ -2,14 +2,14 @@ package io.mpsecrets.vault;
 
 import io.mpsecrets.api.FailureReason;
 import io.mpsecrets.api.SecretRef;
+import io.mpsecrets.api.backend.Backoff;
+import io.mpsecrets.api.backend.BoundedReads;
 import io.mpsecrets.api.exception.ConfigurationException;
 import io.mpsecrets.api.exception.InvalidSecretValueException;
 import io.mpsecrets.api.exception.SecretAccessDeniedException;
 import io.mpsecrets.api.exception.SecretException;
 import io.mpsecrets.api.exception.SecretNotFoundException;
 import io.mpsecrets.api.exception.ServiceUnavailableException;
-import io.mpsecrets.support.Backoff;
-import io.mpsecrets.support.Sizes;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
@@ -44,6 +44,9 @@ import javax.net.ssl.TrustManagerFactory;
  * bodies hold secrets: they are parsed, never logged, and errors carry Vault's error strings only.
  */
 final class VaultClient {
+
+    /** The setting a too large answer is named by. */
+    private static final String MAX_RESPONSE_SIZE = VaultSettings.PREFIX + "max-response-size";
 
     /** 100 ms, doubling per attempt (the attempts are few: {@code mpsecrets.vault.max-attempts}, at most 20). */
     private static final Backoff BACKOFF = new Backoff(Duration.ofMillis(100), Duration.ofMillis(100L << 10));
@@ -141,7 +144,7 @@ final class VaultClient {
         // The time limit covers the whole exchange, body included: the client's own request timeout stops at the
         // headers, and a body trickled a byte at a time would hold the reading thread indefinitely.
         CompletableFuture<HttpResponse<byte[]>> exchange =
-                http.sendAsync(request.build(), BoundedBody.handler(settings.maxResponseSize()));
+                http.sendAsync(request.build(), BoundedReads.httpBody(settings.maxResponseSize(), MAX_RESPONSE_SIZE));
         try {
             HttpResponse<byte[]> response = exchange.get(settings.timeout().toNanos(), TimeUnit.NANOSECONDS);
             return new Answer(response.statusCode(), response.body());
@@ -151,12 +154,11 @@ final class VaultClient {
                     FailureReason.TIMEOUT, where, "Vault did not answer within " + settings.timeout(), null);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
-            if (cause instanceof BoundedBody.TooLarge
-                    || cause != null && cause.getCause() instanceof BoundedBody.TooLarge) {
-                throw new InvalidSecretValueException(
-                        where,
-                        "Vault's answer is larger than " + VaultSettings.PREFIX + "max-response-size ("
-                                + Sizes.format(settings.maxResponseSize()) + ")");
+            BoundedReads.TooLarge tooLarge = cause instanceof BoundedReads.TooLarge large
+                    ? large
+                    : cause != null && cause.getCause() instanceof BoundedReads.TooLarge large ? large : null;
+            if (tooLarge != null) {
+                throw new InvalidSecretValueException(where, "Vault's answer is " + tooLarge.getMessage());
             }
             if (cause instanceof HttpTimeoutException) {
                 throw new ServiceUnavailableException(

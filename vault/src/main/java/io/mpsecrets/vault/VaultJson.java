@@ -2,8 +2,8 @@ package io.mpsecrets.vault;
 
 import io.mpsecrets.api.LogSafe;
 import io.mpsecrets.api.SecretRef;
+import io.mpsecrets.api.backend.JsonLimits;
 import io.mpsecrets.api.exception.InvalidSecretValueException;
-import io.mpsecrets.support.JsonLimits;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonException;

@@ -2,9 +2,9 @@ package io.mpsecrets.vault;
 
 import io.mpsecrets.api.SecretProvider;
 import io.mpsecrets.api.SecretProvider.Capability;
+import io.mpsecrets.api.backend.Settings;
 import io.mpsecrets.api.spi.BackendContext;
 import io.mpsecrets.api.spi.SecretProviderFactory;
-import io.mpsecrets.settings.Settings;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -27,7 +27,7 @@ public final class VaultSecretProviderFactory implements SecretProviderFactory {
 
     @Override
     public SecretProvider create(BackendContext context) {
-        Settings settings = Settings.of(context);
+        Settings settings = context.settings();
         return new VaultSecretProvider(
                 VaultSettings.read(settings, context.environment()),
                 LeaseSettings.read(settings),

@@ -1,7 +1,7 @@
 package io.mpsecrets.vault;
 
+import io.mpsecrets.api.backend.Settings;
 import io.mpsecrets.api.exception.ConfigurationException;
-import io.mpsecrets.settings.Settings;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;

@@ -1,9 +1,9 @@
 package io.mpsecrets.vault;
 
 import io.mpsecrets.api.KeyManagementService;
+import io.mpsecrets.api.backend.Settings;
 import io.mpsecrets.api.spi.BackendContext;
 import io.mpsecrets.api.spi.KeyManagementServiceFactory;
-import io.mpsecrets.settings.Settings;
 
 /**
  * {@code vault-transit}: Vault's Transit engine as a KMS ({@link VaultTransitKms}); key ids
@@ -25,7 +25,7 @@ public final class VaultTransitKmsFactory implements KeyManagementServiceFactory
 
     @Override
     public KeyManagementService create(BackendContext context) {
-        Settings settings = Settings.of(context);
+        Settings settings = context.settings();
         return new VaultTransitKms(
                 VaultSettings.read(new Settings(name -> ownFirst(context, name)), context.environment()),
                 settings.string(context.prefix() + "mount").orElse("transit"));

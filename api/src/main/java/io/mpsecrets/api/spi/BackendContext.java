@@ -1,5 +1,6 @@
 package io.mpsecrets.api.spi;
 
+import io.mpsecrets.api.backend.Settings;
 import java.util.Map;
 import java.util.Optional;
 
@@ -23,6 +24,11 @@ public interface BackendContext {
      * @throws io.mpsecrets.api.exception.ConfigurationException when the setting cannot be read as a setting
      */
     Optional<String> setting(String name);
+
+    /** The same settings, typed: durations, sizes, booleans, lists, each with the same parsing and errors. */
+    default Settings settings() {
+        return new Settings(this::setting);
+    }
 
     /**
      * The process environment (a map standing in for it in tests), for backends that honour a service's own variables.

@@ -1,11 +1,11 @@
 package io.mpsecrets.aws.kms;
 
 import io.mpsecrets.api.KeyManagementService;
+import io.mpsecrets.api.backend.Settings;
 import io.mpsecrets.api.exception.ConfigurationException;
 import io.mpsecrets.api.spi.BackendContext;
 import io.mpsecrets.api.spi.KeyManagementServiceFactory;
 import io.mpsecrets.aws.AwsClientSettings;
-import io.mpsecrets.settings.Settings;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -32,7 +32,7 @@ public final class AwsKmsFactory implements KeyManagementServiceFactory {
     @Override
     public KeyManagementService create(BackendContext context) {
         AwsClientSettings base = AwsClientSettings.read(context.prefix(), context::setting);
-        Settings settings = Settings.of(context);
+        Settings settings = context.settings();
         List<String> regions = settings.list(context.prefix() + "regions");
         if (regions.isEmpty()) {
             return AwsKms.create(base);

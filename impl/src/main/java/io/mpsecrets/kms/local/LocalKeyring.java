@@ -1,10 +1,10 @@
 package io.mpsecrets.kms.local;
 
+import io.mpsecrets.api.backend.JsonLimits;
+import io.mpsecrets.api.backend.Sizes;
 import io.mpsecrets.api.exception.ConfigurationException;
 import io.mpsecrets.crypto.AesGcm;
 import io.mpsecrets.support.AtomicFiles;
-import io.mpsecrets.support.JsonLimits;
-import io.mpsecrets.support.Sizes;
 import io.mpsecrets.support.WriterLock;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;

@@ -3,7 +3,6 @@ package io.mpsecrets.kms.local;
 import io.mpsecrets.api.KeyManagementService;
 import io.mpsecrets.api.spi.BackendContext;
 import io.mpsecrets.api.spi.KeyManagementServiceFactory;
-import io.mpsecrets.settings.Settings;
 import java.nio.file.Path;
 
 /**
@@ -32,7 +31,6 @@ public final class LocalKeyringKmsFactory implements KeyManagementServiceFactory
 
     @Override
     public KeyManagementService create(BackendContext context) {
-        return LocalKeyringKms.open(
-                Settings.of(context).path(KEYRING).orElseGet(LocalKeyringKmsFactory::defaultKeyring));
+        return LocalKeyringKms.open(context.settings().path(KEYRING).orElseGet(LocalKeyringKmsFactory::defaultKeyring));
     }
 }

@@ -4,8 +4,8 @@ import io.mpsecrets.api.SecretId;
 import io.mpsecrets.api.SecretProvider;
 import io.mpsecrets.api.SecretRef;
 import io.mpsecrets.api.SecretValue;
+import io.mpsecrets.api.backend.ContentVersion;
 import io.mpsecrets.api.exception.SecretNotFoundException;
-import io.mpsecrets.provider.ContentVersion;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 

@@ -2,9 +2,9 @@ package io.mpsecrets.provider.file;
 
 import io.mpsecrets.api.SecretProvider;
 import io.mpsecrets.api.SecretProvider.Capability;
+import io.mpsecrets.api.backend.Settings;
 import io.mpsecrets.api.spi.BackendContext;
 import io.mpsecrets.api.spi.SecretProviderFactory;
-import io.mpsecrets.settings.Settings;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -27,7 +27,7 @@ public final class FileSecretProviderFactory implements SecretProviderFactory {
 
     @Override
     public SecretProvider create(BackendContext context) {
-        Settings settings = Settings.of(context);
+        Settings settings = context.settings();
         return new FileSecretProvider(
                 settings.path(context.prefix() + "dir")
                         .orElseThrow(() -> new io.mpsecrets.api.exception.ConfigurationException(

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The layers hold in the built jars (api, impl, aws, vault, cli, testkit): no cycle among mp-secrets packages (the
  * api's own subpackages may refer to each other), no class that reaches into more than six other mp-secrets
- * packages, a core without the AWS SDK, and no backend chosen by testing its name. docs/architecture.md draws them.
+ * packages, backends that use nothing of mp-secrets but the api, a core without the AWS SDK, and no backend chosen by
+ * testing its name. docs/architecture.md draws them.
  */
 class ArchitectureTest {
 
@@ -82,6 +83,48 @@ class ArchitectureTest {
         });
         assertThat(tooWide)
                 .as("classes reaching into more than " + MAX_OTHER_PACKAGES + " other mp-secrets packages")
+                .isEmpty();
+    }
+
+    /** The backend modules' packages; a new backend module adds its own here. */
+    private static final String[] BACKEND_PACKAGES = {"io.mpsecrets.aws", "io.mpsecrets.vault"};
+
+    private static boolean inBackend(String packageName) {
+        for (String backend : BACKEND_PACKAGES) {
+            if (packageName.equals(backend) || packageName.startsWith(backend + ".")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A backend needs the api only: everything of mp-secrets a backend module uses is in {@code mpsecrets-api} (the
+     * SPIs, the values, the backend kit), so a backend written outside the project needs nothing more either.
+     */
+    @Test
+    void backendsNeedOnlyTheApi() {
+        Map<String, Set<String>> outside = new TreeMap<>();
+        long backendClasses = 0;
+        for (JavaClass javaClass : classes) {
+            if (!inBackend(javaClass.getPackageName())) {
+                continue;
+            }
+            backendClasses++;
+            for (Dependency dependency : javaClass.getDirectDependenciesFromSelf()) {
+                JavaClass target = dependency.getTargetClass();
+                String targetPackage = target.getPackageName();
+                if ((targetPackage.equals("io.mpsecrets") || targetPackage.startsWith("io.mpsecrets."))
+                        && !inApi(target)
+                        && !inBackend(targetPackage)) {
+                    outside.computeIfAbsent(javaClass.getName(), n -> new TreeSet<>())
+                            .add(target.getName());
+                }
+            }
+        }
+        assertThat(backendClasses).as("the backend modules were imported").isGreaterThan(20);
+        assertThat(outside)
+                .as("backend classes using mp-secrets classes outside the api")
                 .isEmpty();
     }
 

@@ -1,9 +1,9 @@
 package io.mpsecrets.quarkus.runtime;
 
+import io.mpsecrets.api.backend.Settings;
 import io.mpsecrets.api.event.SecretEvent;
 import io.mpsecrets.cdi.ApplicationSecrets;
 import io.mpsecrets.cdi.ContainerTelemetry;
-import io.mpsecrets.settings.Settings;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.runtime.configuration.ConfigurationException;

@@ -1,7 +1,6 @@
-package io.mpsecrets.settings;
+package io.mpsecrets.api.backend;
 
 import io.mpsecrets.api.exception.ConfigurationException;
-import io.mpsecrets.api.spi.BackendContext;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -23,11 +22,6 @@ public final class Settings {
 
     public Settings(Function<String, Optional<String>> lookup) {
         this.lookup = lookup;
-    }
-
-    /** The settings a backend factory is given. */
-    public static Settings of(BackendContext context) {
-        return new Settings(context::setting);
     }
 
     public Function<String, Optional<String>> lookup() {

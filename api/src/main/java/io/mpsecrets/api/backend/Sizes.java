@@ -1,4 +1,4 @@
-package io.mpsecrets.support;
+package io.mpsecrets.api.backend;
 
 /** Byte counts as people read them in limits and errors: {@code 64 KiB}, {@code 1 MiB}, {@code 300 bytes}. */
 public final class Sizes {

@@ -1,4 +1,4 @@
-package io.mpsecrets.support;
+package io.mpsecrets.api.backend;
 
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 

@@ -1,4 +1,4 @@
-package io.mpsecrets.provider;
+package io.mpsecrets.api.backend;
 
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;

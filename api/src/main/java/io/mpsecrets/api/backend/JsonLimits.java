@@ -1,4 +1,4 @@
-package io.mpsecrets.support;
+package io.mpsecrets.api.backend;
 
 /**
  * Bounds on JSON read from outside (a store's answer, a secret's value, a keyring file) checked before it is parsed:

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.mpsecrets.api.FailureReason;
 import io.mpsecrets.api.SecretId;
+import io.mpsecrets.api.backend.Settings;
 import io.mpsecrets.api.exception.ConfigurationException;
 import io.mpsecrets.api.exception.SecretAccessDeniedException;
 import io.mpsecrets.api.exception.SecretException;
@@ -13,7 +14,6 @@ import io.mpsecrets.api.exception.SecretNotFoundException;
 import io.mpsecrets.config.ConfigRegistry;
 import io.mpsecrets.kms.local.LocalKeyring;
 import io.mpsecrets.runtime.SecretsRuntime;
-import io.mpsecrets.settings.Settings;
 import io.mpsecrets.testing.AuditRecorder;
 import io.mpsecrets.testing.Fixtures;
 import io.mpsecrets.testkit.MockServer;

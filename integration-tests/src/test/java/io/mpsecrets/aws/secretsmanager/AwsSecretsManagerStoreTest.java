@@ -7,13 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.mpsecrets.api.FailureReason;
 import io.mpsecrets.api.SecretId;
+import io.mpsecrets.api.backend.Settings;
 import io.mpsecrets.api.exception.SecretAccessDeniedException;
 import io.mpsecrets.api.exception.SecretException;
 import io.mpsecrets.api.exception.ServiceUnavailableException;
 import io.mpsecrets.cache.SecretCache;
 import io.mpsecrets.config.ConfigRegistry;
 import io.mpsecrets.runtime.SecretsRuntime;
-import io.mpsecrets.settings.Settings;
 import io.mpsecrets.testing.AuditRecorder;
 import io.mpsecrets.testkit.MockServer;
 import io.mpsecrets.testkit.WithMockServer;
