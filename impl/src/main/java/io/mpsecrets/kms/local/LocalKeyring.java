@@ -1,5 +1,6 @@
 package io.mpsecrets.kms.local;
 
+import io.mpsecrets.api.backend.BoundedReads;
 import io.mpsecrets.api.backend.JsonLimits;
 import io.mpsecrets.api.backend.Sizes;
 import io.mpsecrets.api.exception.ConfigurationException;
@@ -242,13 +243,10 @@ public final class LocalKeyring implements AutoCloseable {
                         "keyring file " + file + " is larger than " + Sizes.format(MAX_FILE_SIZE));
             }
             try (InputStream in = Files.newInputStream(file)) {
-                byte[] content = in.readNBytes((int) MAX_FILE_SIZE + 1);
-                if (content.length > MAX_FILE_SIZE) {
-                    Arrays.fill(content, (byte) 0);
-                    throw new ConfigurationException(
-                            "keyring file " + file + " is larger than " + Sizes.format(MAX_FILE_SIZE));
-                }
-                return content;
+                return BoundedReads.readAll(in, MAX_FILE_SIZE, "a keyring's size");
+            } catch (BoundedReads.TooLarge e) {
+                throw new ConfigurationException(
+                        "keyring file " + file + " is larger than " + Sizes.format(MAX_FILE_SIZE));
             }
         } catch (NoSuchFileException e) {
             throw new ConfigurationException("keyring file " + file

@@ -5,6 +5,7 @@ import io.mpsecrets.api.SecretId;
 import io.mpsecrets.api.SecretProvider;
 import io.mpsecrets.api.SecretRef;
 import io.mpsecrets.api.SecretValue;
+import io.mpsecrets.api.backend.BoundedReads;
 import io.mpsecrets.api.backend.ContentVersion;
 import io.mpsecrets.api.backend.Sizes;
 import io.mpsecrets.api.exception.InvalidSecretValueException;
@@ -13,7 +14,7 @@ import io.mpsecrets.api.exception.SecretException;
 import io.mpsecrets.api.exception.SecretNotFoundException;
 import io.mpsecrets.api.exception.ServiceUnavailableException;
 import java.io.IOException;
-import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
@@ -128,17 +129,10 @@ public final class FileSecretProvider implements SecretProvider {
             if (channel.size() > maxSize) {
                 throw tooLarge(ref);
             }
-            ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(maxSize + 1, Math.max(channel.size() + 1, 64)));
-            while (buffer.hasRemaining() && channel.read(buffer) >= 0) {
-                // reads until the end of the file, or one byte past the limit
-            }
-            if (buffer.position() > maxSize) {
-                Arrays.fill(buffer.array(), (byte) 0);
-                throw tooLarge(ref);
-            }
-            byte[] content = Arrays.copyOf(buffer.array(), buffer.position());
-            Arrays.fill(buffer.array(), (byte) 0);
-            return content;
+            // A file that grows after its size was read is still read no further than the limit.
+            return BoundedReads.readAll(Channels.newInputStream(channel), maxSize, "mpsecrets.file.max-size");
+        } catch (BoundedReads.TooLarge e) {
+            throw tooLarge(ref);
         }
     }
 
