@@ -1,6 +1,7 @@
 package io.mpsecrets.cli;
 
 import io.mpsecrets.api.KeyManagementService;
+import io.mpsecrets.api.backend.CommonSettings;
 import io.mpsecrets.backend.BackendSettings;
 import io.mpsecrets.backend.Backends;
 import io.mpsecrets.backend.KmsRegistry;
@@ -85,7 +86,7 @@ final class KmsOptions {
         Map<String, String> settings = new HashMap<>();
         settings.put(LocalKeyringKmsFactory.KEYRING, keyring.resolve(env).toString());
         for (String name : names) {
-            String prefix = "mpsecrets.kms." + name + ".";
+            String prefix = CommonSettings.kmsPrefix(name);
             put(settings, prefix + "region", region);
             put(settings, prefix + "endpoint", endpoint == null ? null : endpoint.toString());
             put(settings, prefix + "profile", profile);

@@ -1,5 +1,6 @@
 package io.mpsecrets.backend;
 
+import io.mpsecrets.api.backend.CommonSettings;
 import io.mpsecrets.api.spi.BackendContext;
 import io.mpsecrets.api.spi.BackendEvents;
 import io.mpsecrets.api.spi.SecretChanges;
@@ -44,7 +45,7 @@ public record BackendSettings(
             Function<String, Optional<String>> lookup,
             Map<String, String> environment,
             String application) {
-        return new BackendSettings(name, "mpsecrets." + name + ".", lookup, environment, application);
+        return new BackendSettings(name, CommonSettings.storePrefix(name), lookup, environment, application);
     }
 
     /** A store's context whose changes go to {@code changes} (the runtime's). */
@@ -55,7 +56,7 @@ public record BackendSettings(
             String application,
             SecretChanges changes) {
         return new BackendSettings(
-                name, "mpsecrets." + name + ".", lookup, environment, application, changes, BackendEvents.NONE);
+                name, CommonSettings.storePrefix(name), lookup, environment, application, changes, BackendEvents.NONE);
     }
 
     /** A KMS's context: settings under {@code mpsecrets.kms.<name>.}. */
@@ -64,7 +65,7 @@ public record BackendSettings(
             Function<String, Optional<String>> lookup,
             Map<String, String> environment,
             String application) {
-        return new BackendSettings(name, "mpsecrets.kms." + name + ".", lookup, environment, application);
+        return new BackendSettings(name, CommonSettings.kmsPrefix(name), lookup, environment, application);
     }
 
     /** A KMS's context whose failovers go to {@code events} (the runtime's auditor). */
@@ -75,7 +76,7 @@ public record BackendSettings(
             String application,
             BackendEvents events) {
         return new BackendSettings(
-                name, "mpsecrets.kms." + name + ".", lookup, environment, application, SecretChanges.NONE, events);
+                name, CommonSettings.kmsPrefix(name), lookup, environment, application, SecretChanges.NONE, events);
     }
 
     @Override

@@ -1,6 +1,5 @@
 package io.mpsecrets.cdi;
 
-import io.mpsecrets.api.backend.Settings;
 import io.mpsecrets.runtime.SecretsRuntime;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
@@ -13,7 +12,6 @@ import jakarta.enterprise.inject.spi.BeforeShutdown;
 import jakarta.enterprise.inject.spi.DeploymentException;
 import jakarta.enterprise.inject.spi.Extension;
 import jakarta.enterprise.inject.spi.ProcessInjectionPoint;
-import java.time.Duration;
 import java.util.Optional;
 import javax.naming.InitialContext;
 import javax.naming.NamingException;
@@ -71,8 +69,7 @@ public class MpSecretsExtension implements Extension {
                 .forEach(problem -> event.addDeploymentProblem(new DeploymentException(problem)));
         secrets.runtime().ifPresent(runtime -> {
             converted.warn(config, runtime);
-            rotationScope.grace(new Settings(name -> config.getOptionalValue(name, String.class))
-                    .duration("mpsecrets.rotation.grace", Duration.ofMinutes(5)));
+            rotationScope.grace(runtime.settings().rotationGrace());
             runtime.auditor().observe(rotationScope::observe);
         });
     }

@@ -3,6 +3,7 @@ package io.mpsecrets.health;
 import io.mpsecrets.api.backend.Settings;
 import io.mpsecrets.runtime.BackendStates;
 import io.mpsecrets.runtime.SecretsRuntime;
+import io.mpsecrets.runtime.StoreSettings;
 import io.mpsecrets.validate.Finding;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,8 +30,7 @@ public final class SecretsHealth {
         Map<String, String> data = new LinkedHashMap<>();
         boolean up = true;
         for (BackendStates.State state : runtime.backendStates().states()) {
-            boolean required = state.kind() == BackendStates.Kind.KMS
-                    || settings.bool("mpsecrets." + state.name() + ".required", true);
+            boolean required = state.kind() == BackendStates.Kind.KMS || StoreSettings.required(state.name(), settings);
             data.put(state.key(), describe(state) + (required ? "" : " (optional)"));
             boolean failing =
                     state.status() == BackendStates.Status.DOWN || state.status() == BackendStates.Status.DENIED;

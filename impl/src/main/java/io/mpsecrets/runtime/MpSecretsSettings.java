@@ -1,5 +1,6 @@
 package io.mpsecrets.runtime;
 
+import io.mpsecrets.api.backend.CommonSettings;
 import io.mpsecrets.api.backend.Settings;
 import java.time.Duration;
 import java.util.LinkedHashSet;
@@ -21,6 +22,8 @@ import java.util.function.Function;
  *        refresh at their TTL)
  * @param auditEveryAccess whether every read, cache hits included, is an audit event (otherwise hits are counted)
  * @param auditRequired whether an access is refused when no audit sink records its event (fail closed)
+ * @param rotationGrace how long a replaced value, a rotated-out {@code @RotationScoped} instance or an old lease
+ *     stays usable ({@link CommonSettings#rotationGrace})
  */
 public record MpSecretsSettings(
         String application,
@@ -29,7 +32,8 @@ public record MpSecretsSettings(
         int dataKeyCacheSize,
         Optional<Duration> rotationInterval,
         boolean auditEveryAccess,
-        boolean auditRequired) {
+        boolean auditRequired,
+        Duration rotationGrace) {
 
     public static final String PREFIX = "mpsecrets.";
     public static final String APP = "mpsecrets.app";
@@ -51,6 +55,7 @@ public record MpSecretsSettings(
                 settings.positiveInt("mpsecrets.cache.data-keys", 1000),
                 settings.duration("mpsecrets.rotation.interval"),
                 settings.bool("mpsecrets.audit.every-access", false),
-                settings.bool("mpsecrets.audit.required", false));
+                settings.bool("mpsecrets.audit.required", false),
+                CommonSettings.rotationGrace(settings));
     }
 }

@@ -1,6 +1,7 @@
 package io.mpsecrets.runtime;
 
 import io.mpsecrets.api.SecretId;
+import io.mpsecrets.api.backend.CommonSettings;
 import io.mpsecrets.api.backend.Settings;
 import io.mpsecrets.api.exception.ConfigurationException;
 import io.mpsecrets.cache.CachePolicy;
@@ -35,7 +36,7 @@ public record StoreSettings(
     public record Listed(SecretId id, String prefix) {}
 
     public static StoreSettings read(String store, Settings settings, Iterator<String> names) {
-        String prefix = "mpsecrets." + store + ".";
+        String prefix = CommonSettings.storePrefix(store);
         CachePolicy cache = cachePolicy(store, settings);
         List<Listed> secrets = new ArrayList<>();
         for (String id : settings.list(prefix + "secrets")) {
@@ -58,9 +59,14 @@ public record StoreSettings(
                 store,
                 settings.positiveInt(prefix + "ordinal", DEFAULT_ORDINAL),
                 cache,
-                settings.bool(prefix + "required", true),
+                required(store, settings),
                 settings.duration(prefix + "startup-timeout", Duration.ofSeconds(10)),
                 List.copyOf(secrets));
+    }
+
+    /** {@code mpsecrets.<store>.required}, default true: whether the application needs the store to start. */
+    public static boolean required(String store, Settings settings) {
+        return settings.bool(CommonSettings.storePrefix(store) + "required", true);
     }
 
     /**
@@ -69,7 +75,7 @@ public record StoreSettings(
      * value is {@code mpsecrets.rotation.grace} (PT5M).
      */
     public static CachePolicy cachePolicy(String store, Settings settings) {
-        String prefix = "mpsecrets." + store + ".";
+        String prefix = CommonSettings.storePrefix(store);
         return new CachePolicy(
                 settings.duration(prefix + "ttl", settings.duration("mpsecrets.cache.ttl", CachePolicy.DEFAULT.ttl())),
                 settings.duration(
@@ -77,7 +83,7 @@ public record StoreSettings(
                         settings.duration("mpsecrets.cache.max-stale", CachePolicy.DEFAULT.maxStale())),
                 CachePolicy.DEFAULT.backoffBase(),
                 CachePolicy.DEFAULT.backoffMax(),
-                settings.duration("mpsecrets.rotation.grace", CachePolicy.DEFAULT.grace()));
+                CommonSettings.rotationGrace(settings));
     }
 
     private static SecretId id(String setting, String text) {

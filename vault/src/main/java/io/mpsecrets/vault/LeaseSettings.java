@@ -1,5 +1,6 @@
 package io.mpsecrets.vault;
 
+import io.mpsecrets.api.backend.CommonSettings;
 import io.mpsecrets.api.backend.Settings;
 import java.time.Duration;
 import java.util.List;
@@ -28,7 +29,7 @@ public record LeaseSettings(Set<String> mounts, Duration grace, boolean revokeOn
         List<String> mounts = settings.list(VaultSettings.PREFIX + "leased-mounts");
         return new LeaseSettings(
                 mounts.isEmpty() ? DEFAULT.mounts() : Set.copyOf(mounts),
-                settings.duration("mpsecrets.rotation.grace", DEFAULT.grace()),
+                CommonSettings.rotationGrace(settings),
                 settings.bool(VaultSettings.PREFIX + "revoke-leases-on-shutdown", true));
     }
 

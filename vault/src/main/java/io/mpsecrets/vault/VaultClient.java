@@ -4,6 +4,7 @@ import io.mpsecrets.api.FailureReason;
 import io.mpsecrets.api.SecretRef;
 import io.mpsecrets.api.backend.Backoff;
 import io.mpsecrets.api.backend.BoundedReads;
+import io.mpsecrets.api.backend.Renewal;
 import io.mpsecrets.api.exception.ConfigurationException;
 import io.mpsecrets.api.exception.InvalidSecretValueException;
 import io.mpsecrets.api.exception.SecretAccessDeniedException;
@@ -345,7 +346,7 @@ final class VaultClient {
         }
         long now = System.nanoTime();
         long ttl = TimeUnit.SECONDS.toNanos(ttlSeconds);
-        return new Token(id, now + ttl * 2 / 3, now + ttl, renewable, Duration.ofSeconds(ttlSeconds));
+        return new Token(id, now + Renewal.dueAfterNanos(ttl), now + ttl, renewable, Duration.ofSeconds(ttlSeconds));
     }
 
     private static String readFile(Path file, String setting) {

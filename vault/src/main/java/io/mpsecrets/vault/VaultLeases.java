@@ -6,6 +6,7 @@ import io.mpsecrets.api.SecretRef;
 import io.mpsecrets.api.SecretValue;
 import io.mpsecrets.api.backend.Backoff;
 import io.mpsecrets.api.backend.DaemonScheduler;
+import io.mpsecrets.api.backend.Renewal;
 import io.mpsecrets.api.exception.ClosedException;
 import io.mpsecrets.api.exception.ConfigurationException;
 import io.mpsecrets.api.exception.InvalidSecretValueException;
@@ -252,9 +253,8 @@ final class VaultLeases implements AutoCloseable {
                 false);
     }
 
-    /** Renewal at two thirds of the duration, so that a slow or failing renewal still has a third to recover in. */
     private static long renewalDelay(long ttlSeconds) {
-        return TimeUnit.SECONDS.toNanos(ttlSeconds) * 2 / 3;
+        return Renewal.dueAfterNanos(TimeUnit.SECONDS.toNanos(ttlSeconds));
     }
 
     /** A lease is renewed at two thirds; a value without a lease is read again when it expires. */

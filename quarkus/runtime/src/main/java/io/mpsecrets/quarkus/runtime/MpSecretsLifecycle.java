@@ -1,6 +1,5 @@
 package io.mpsecrets.quarkus.runtime;
 
-import io.mpsecrets.api.backend.Settings;
 import io.mpsecrets.api.event.SecretEvent;
 import io.mpsecrets.cdi.ApplicationSecrets;
 import io.mpsecrets.cdi.ContainerTelemetry;
@@ -14,7 +13,6 @@ import jakarta.enterprise.inject.spi.BeanManager;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import jakarta.interceptor.Interceptor;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.eclipse.microprofile.config.Config;
@@ -47,9 +45,6 @@ public class MpSecretsLifecycle {
     /** Before the application's own start-up observers, so that they find their secrets checked. */
     void start(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent event) {
         secrets = new ApplicationSecrets(config);
-        ArcRotationContext.scope()
-                .grace(new Settings(name -> config.getOptionalValue(name, String.class))
-                        .duration("mpsecrets.rotation.grace", Duration.ofMinutes(5)));
         List<String> problems = secrets.start(
                 secretEvent -> {
                     ArcRotationContext.scope().observe(secretEvent);
@@ -61,6 +56,9 @@ public class MpSecretsLifecycle {
         if (!problems.isEmpty()) {
             throw new ConfigurationException(String.join("; ", problems));
         }
+        secrets.runtime()
+                .ifPresent(runtime ->
+                        ArcRotationContext.scope().grace(runtime.settings().rotationGrace()));
     }
 
     void stop(@Observes ShutdownEvent event) {
