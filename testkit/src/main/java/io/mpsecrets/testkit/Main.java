@@ -16,12 +16,19 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code java -jar mpsecrets-testkit.jar --port 0 [--policies FILE] [--create-key alias/name]... [--vault-token T]
- * [--region R]}: serves the mocks until stopped, and prints first {@code listening http://127.0.0.1:<port>}.
+ * [--state DIR] [--region R]}: serves the mocks until stopped. It prints first {@code listening
+ * http://127.0.0.1:<port>}, then where each mock is and how to reach it (the Vault token, the region, the mp-secrets
+ * settings), whether the Vault mock keeps its state, then the keys it created; docs/testing.md has the whole output.
  *
  * <p>Policies file: {@code {"kms": {"alias/orders": [statement, ...]}, "secretsmanager": {"prod/db": [...]}}}, with
  * statements as in {@link Policy}; keys and secrets named there must exist (create keys with {@code --create-key}).
+ * The database engine of the Vault mock needs the JDBC driver of its database on the class path:
+ * {@code java -cp mpsecrets-testkit.jar:h2.jar io.mpsecrets.testkit.Main ...}.
  */
 public final class Main {
+
+    static final String USAGE = "usage: java -jar mpsecrets-testkit.jar --port N [--policies FILE]"
+            + " [--create-key alias/NAME]... [--vault-token T] [--state DIR] [--region R]";
 
     private Main() {}
 
@@ -29,39 +36,55 @@ public final class Main {
         int port = 0;
         String region = MockServer.DEFAULT_REGION;
         String vaultToken = "root";
+        Path vaultState = null;
         Path policies = null;
         List<String> keys = new ArrayList<>();
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--port":
-                    port = Integer.parseInt(args[++i]);
-                    break;
-                case "--region":
-                    region = args[++i];
-                    break;
-                case "--vault-token":
-                    vaultToken = args[++i];
-                    break;
-                case "--policies":
-                case "--kms-policies":
-                    policies = Path.of(args[++i]);
-                    break;
-                case "--create-key":
-                    keys.add(args[++i]);
-                    break;
-                default:
-                    System.err.println(
-                            "usage: --port N [--policies FILE] [--create-key alias/NAME]... [--vault-token T] "
-                                    + "[--region R]");
-                    System.exit(2);
+        try {
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--port":
+                        port = Integer.parseInt(args[++i]);
+                        break;
+                    case "--region":
+                        region = args[++i];
+                        break;
+                    case "--vault-token":
+                        vaultToken = args[++i];
+                        break;
+                    case "--state":
+                        vaultState = Path.of(args[++i]);
+                        break;
+                    case "--policies":
+                    case "--kms-policies":
+                        policies = Path.of(args[++i]);
+                        break;
+                    case "--create-key":
+                        keys.add(args[++i]);
+                        break;
+                    default:
+                        throw new IllegalArgumentException(args[i]);
+                }
             }
+        } catch (IllegalArgumentException | ArrayIndexOutOfBoundsException e) {
+            System.err.println(USAGE);
+            System.exit(2);
+            return;
         }
-        MockServer server = MockServer.builder()
-                .port(port)
-                .region(region)
-                .vaultToken(vaultToken)
-                .start();
+        MockServer server;
+        try {
+            server = MockServer.builder()
+                    .port(port)
+                    .region(region)
+                    .vaultToken(vaultToken)
+                    .vaultState(vaultState)
+                    .start();
+        } catch (IllegalStateException e) {
+            System.err.println("mpsecrets-testkit: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
         System.out.println("listening " + server.endpoint());
+        banner(server, region).forEach(System.out::println);
         for (String alias : keys) {
             System.out.println("kms key " + server.kms().createKeyWithAlias(alias) + " " + alias);
         }
@@ -71,6 +94,33 @@ public final class Main {
         System.out.flush();
         Runtime.getRuntime().addShutdownHook(new Thread(server::close));
         new CountDownLatch(1).await();
+    }
+
+    /**
+     * What a developer needs to point a client at each mock: its endpoint, the Vault token (the mock's own, given on
+     * the command line or {@code root}, printed as {@code vault server -dev} prints its root token), the region, and
+     * whether what it holds outlives it.
+     */
+    static List<String> banner(MockServer server, String region) {
+        String endpoint = server.endpoint().toString();
+        String token = server.vault().rootToken();
+        List<String> lines = new ArrayList<>();
+        lines.add("vault " + endpoint + " token " + token);
+        lines.add("  export VAULT_ADDR=" + endpoint + " VAULT_TOKEN=" + token);
+        lines.add("  mpsecrets.vault.address=" + endpoint + " mpsecrets.vault.token=" + token);
+        lines.add("kms " + endpoint + " region " + region);
+        lines.add("secretsmanager " + endpoint + " region " + region);
+        lines.add("ssm " + endpoint + " region " + region);
+        lines.add("  any access key id (it is the caller) and secret key; signatures are not checked");
+        lines.add("  mpsecrets.kms.aws.endpoint=" + endpoint + " mpsecrets.aws.endpoint=" + endpoint
+                + " mpsecrets.ssm.endpoint=" + endpoint);
+        lines.add(server.vault()
+                .stateDirectory()
+                .map(dir -> "vault state " + dir.toAbsolutePath()
+                        + " (mounts, KV values, Transit keys, policies, tokens; the AWS mocks are in memory)")
+                .orElse("state in memory: keys and values are gone when the testkit stops (--state DIR"
+                        + " keeps the Vault mock's)"));
+        return lines;
     }
 
     static void applyPolicies(MockServer server, Path file) throws IOException {

@@ -24,6 +24,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
@@ -57,13 +58,14 @@ public final class MockServer implements AutoCloseable {
     private final MockVault vault;
     private final String scheme;
 
-    private MockServer(HttpServer http, String scheme, String region, String account, String vaultToken) {
+    private MockServer(
+            HttpServer http, String scheme, String region, String account, String vaultToken, Path vaultState) {
         this.http = http;
         this.scheme = scheme;
         this.kms = new MockKms(region, account);
         this.secretsManager = new MockSecretsManager(region, account);
         this.ssm = new MockSsm(region, account);
-        this.vault = new MockVault(vaultToken);
+        this.vault = new MockVault(vaultToken, vaultState);
         this.executor = Executors.newCachedThreadPool(runnable -> {
             Thread thread = new Thread(runnable, "mock-server");
             thread.setDaemon(true);
@@ -87,12 +89,13 @@ public final class MockServer implements AutoCloseable {
         return new Builder();
     }
 
-    /** Options: port, region, account, Vault root token, TLS. */
+    /** Options: port, region, account, Vault root token, Vault state directory, TLS. */
     public static final class Builder {
         private int port;
         private String region = DEFAULT_REGION;
         private String account = DEFAULT_ACCOUNT;
         private String vaultToken = "root";
+        private Path vaultState;
         private SSLContext tls;
 
         public Builder port(int port) {
@@ -115,6 +118,16 @@ public final class MockServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Keep the mock Vault's mounts, KV values, Transit keys, policies and tokens in this directory, so that they
+         * outlive a restart (see {@link MockVault}); without it, everything is in memory. The AWS mocks are in
+         * memory either way.
+         */
+        public Builder vaultState(Path directory) {
+            this.vaultState = directory;
+            return this;
+        }
+
         /** Serve HTTPS with this context (see {@link TestCertificates}). */
         public Builder tls(SSLContext context) {
             this.tls = context;
@@ -127,11 +140,21 @@ public final class MockServer implements AutoCloseable {
                 if (tls != null) {
                     HttpsServer https = HttpsServer.create(address, 0);
                     https.setHttpsConfigurator(new HttpsConfigurator(tls));
-                    return new MockServer(https, "https", region, account, vaultToken);
+                    return started(https, "https");
                 }
-                return new MockServer(HttpServer.create(address, 0), "http", region, account, vaultToken);
+                return started(HttpServer.create(address, 0), "http");
             } catch (IOException e) {
                 throw new IllegalStateException("cannot listen on 127.0.0.1:" + port, e);
+            }
+        }
+
+        /** The server on a bound socket; the socket is let go if the mocks cannot start (an unreadable state). */
+        private MockServer started(HttpServer http, String scheme) {
+            try {
+                return new MockServer(http, scheme, region, account, vaultToken, vaultState);
+            } catch (RuntimeException e) {
+                http.stop(0);
+                throw e;
             }
         }
     }

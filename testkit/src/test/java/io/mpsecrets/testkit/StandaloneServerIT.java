@@ -13,6 +13,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,7 +58,16 @@ class StandaloneServerIT {
             String first = out.readLine();
             assertThat(first).matches("listening http://127\\.0\\.0\\.1:\\d+");
             URI endpoint = URI.create(first.substring("listening ".length()));
-            assertThat(out.readLine())
+            // Where each mock is and the Vault token, then the keys it created.
+            List<String> banner = new ArrayList<>();
+            String line = out.readLine();
+            while (line != null && !line.startsWith("kms key ")) {
+                banner.add(line);
+                line = out.readLine();
+            }
+            assertThat(banner)
+                    .contains("vault " + endpoint + " token dev-root", "kms " + endpoint + " region us-east-1");
+            assertThat(line)
                     .startsWith("kms key arn:aws:kms:us-east-1:111122223333:key/")
                     .endsWith(" alias/orders");
 

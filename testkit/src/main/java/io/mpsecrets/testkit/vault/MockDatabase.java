@@ -33,13 +33,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Vault's database secrets engine at {@code database/}, over a real JDBC database (an H2 in the test JVM, say):
- * connections ({@code database/config/<name>}: {@code connection_url}, {@code username}, {@code password}), roles
- * ({@code database/roles/<name>}: {@code db_name}, {@code creation_statements}, {@code revocation_statements},
- * {@code default_ttl}, {@code max_ttl}) and {@code database/creds/<role>}, which runs the creation statements with
- * {@code {{name}}} and {@code {{password}}} filled in and answers with a lease. {@code sys/leases/renew} extends a
- * lease by the increment asked, capped at the role's max TTL from its issue (with Vault's warning);
- * {@code sys/leases/revoke} and expiry run the revocation statements; {@code sys/leases/lookup} describes a lease.
+ * Vault's database secrets engine at {@code database/} (or wherever it is mounted), over a real JDBC database (an H2 in
+ * the test JVM, say): connections ({@code database/config/<name>}: {@code connection_url}, {@code username}, {@code
+ * password}), roles ({@code database/roles/<name>}: {@code db_name}, {@code creation_statements}, {@code
+ * revocation_statements}, {@code default_ttl}, {@code max_ttl}) and {@code database/creds/<role>}, which runs the
+ * creation statements with {@code {{name}}} and {@code {{password}}} filled in and answers with a lease. {@code
+ * sys/leases/renew} extends a lease by the increment asked, capped at the role's max TTL from its issue (with Vault's
+ * warning); {@code sys/leases/revoke} and expiry run the revocation statements; {@code sys/leases/lookup} describes a
+ * lease.
  *
  * <p>Static roles ({@code database/static-roles/<name>}: {@code db_name}, {@code username},
  * {@code rotation_statements}, {@code rotation_period}) own an existing user whose password Vault sets: at once when
@@ -47,7 +48,10 @@ import java.util.regex.Pattern;
  * database/static-creds/<name>} answers without a lease, with {@code last_vault_rotation} and {@code ttl} (seconds to
  * the next rotation, counting down). Vault refuses rotation periods under 5 s; the mock takes 1 s and more, so that
  * tests run quickly. TTLs are whole seconds on the wire, as in Vault. The JDBC driver is the test's: the testkit
- * itself depends on none.
+ * itself depends on none, so run on its own ({@code java -jar}) it has none, and the driver goes on the class path
+ * beside it ({@code java -cp mpsecrets-testkit.jar:h2.jar io.mpsecrets.testkit.Main}); a connection whose driver is
+ * missing is refused saying so, when it is written (as Vault verifies it) and when it is used. The statements run
+ * from the testkit's JVM, so the {@code connection_url} must be reachable from there.
  */
 public final class MockDatabase implements AutoCloseable {
 
@@ -56,6 +60,7 @@ public final class MockDatabase implements AutoCloseable {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final String ALPHANUMERIC = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
     private static final Pattern GO_DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
+    private static final Pattern JDBC_SCHEME = Pattern.compile("jdbc:[A-Za-z0-9_.-]{1,32}:");
 
     record Database(String url, String username, String password) {
         @Override
@@ -115,6 +120,18 @@ public final class MockDatabase implements AutoCloseable {
     private final Map<String, AtomicLong> renewed = new ConcurrentHashMap<>();
     private volatile String passwordPrefix = "A1a-";
     private ScheduledExecutorService expiry;
+
+    /** Where it is mounted, without the trailing slash: lease ids begin with it. */
+    private final String mount;
+
+    /** The engine at {@code database/}. */
+    public MockDatabase() {
+        this(MOUNT);
+    }
+
+    MockDatabase(String mount) {
+        this.mount = mount;
+    }
 
     // ---- Java API for tests ----
 
@@ -290,11 +307,16 @@ public final class MockDatabase implements AutoCloseable {
             throw new VaultError(405, "unsupported operation");
         }
         if (path.startsWith("config/")) {
-            connection(
-                    path.substring("config/".length()),
-                    required(body, "connection_url"),
-                    required(body, "username"),
-                    required(body, "password"));
+            String url = required(body, "connection_url");
+            if (body.get("verify_connection") != JsonValue.FALSE) {
+                try {
+                    driverFor(url);
+                } catch (VaultError e) {
+                    // Vault verifies a connection when it is written, unless told not to
+                    throw new VaultError(400, "error creating database object: " + e.getMessage());
+                }
+            }
+            connection(path.substring("config/".length()), url, required(body, "username"), required(body, "password"));
             return null;
         }
         if (path.startsWith("static-roles/")) {
@@ -333,7 +355,7 @@ public final class MockDatabase implements AutoCloseable {
                     duration(body.get("max_ttl"), Duration.ofHours(24))));
             return null;
         }
-        throw new VaultError(404, "no handler for route \"database/" + path + "\". route entry not found.");
+        throw new VaultError(404, "no handler for route \"" + mount + "/" + path + "\". route entry not found.");
     }
 
     /** {@code sys/leases/<operation>} with {@code lease_id} in the body. */
@@ -411,7 +433,7 @@ public final class MockDatabase implements AutoCloseable {
                 "V_" + roleName.toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9]", "_") + "_" + random(10);
         String password = passwordPrefix + random(20);
         run(role.database(), role.creation(), username, password);
-        String id = MOUNT + "/creds/" + roleName + "/" + random(24);
+        String id = mount + "/creds/" + roleName + "/" + random(24);
         Lease lease = new Lease(id, role, username, Instant.now());
         leases.put(id, lease);
         count(issued, roleName).incrementAndGet();
@@ -494,6 +516,7 @@ public final class MockDatabase implements AutoCloseable {
         if (database == null) {
             throw new VaultError(500, "no connection named \"" + databaseName + "\"");
         }
+        driverFor(database.url());
         try (Connection connection =
                         DriverManager.getConnection(database.url(), database.username(), database.password());
                 Statement statement = connection.createStatement()) {
@@ -505,6 +528,61 @@ public final class MockDatabase implements AutoCloseable {
         } catch (SQLException e) {
             // Vault reports the plugin's error; the SQL state is enough here and quotes no statement.
             throw new VaultError(500, "database error: SQL state " + e.getSQLState());
+        }
+    }
+
+    /**
+     * Refuses a URL no JDBC driver on the class path takes, saying so: from {@code java -jar} the testkit has none
+     * (DriverManager's own answer is SQL state 08001, "no suitable driver"). Names only the URL's scheme: the rest may
+     * hold a password.
+     */
+    private static void driverFor(String url) throws VaultError {
+        Matcher jdbc = JDBC_SCHEME.matcher(url);
+        if (!jdbc.lookingAt()) {
+            throw new VaultError(
+                    500,
+                    "connection_url must be a JDBC URL (jdbc:...): the mock Vault runs the statements over JDBC,"
+                            + " not through Vault's database plugins");
+        }
+        try {
+            DriverManager.getDriver(url);
+        } catch (SQLException e) {
+            throw new VaultError(
+                    500,
+                    "no JDBC driver for " + jdbc.group() + "...; put it on the class path beside the testkit: java -cp"
+                            + " mpsecrets-testkit.jar" + java.io.File.pathSeparator
+                            + "<driver>.jar io.mpsecrets.testkit.Main ... (the connection_url must be reachable from"
+                            + " the testkit)");
+        }
+    }
+
+    /** Drops the users of every lease now (the engine is being disabled, as Vault revokes a mount's leases). */
+    void revokeAll() {
+        for (String id : List.copyOf(leases.keySet())) {
+            try {
+                drop(id);
+            } catch (VaultError e) {
+                // the database refused; the mount goes all the same
+            }
+        }
+    }
+
+    /** Whether a lease id is one of this engine's. */
+    boolean owns(String leaseId) {
+        return leaseId != null && leaseId.startsWith(mount + "/");
+    }
+
+    /** {@code sys/leases/<operation>} for a lease no database engine issued: Vault's answers for an unknown lease. */
+    static JsonObject unknownLease(String operation) throws VaultError {
+        switch (operation) {
+            case "renew":
+                throw new VaultError(400, "lease not found or lease is not renewable");
+            case "revoke":
+                return null;
+            case "lookup":
+                throw new VaultError(400, "invalid lease");
+            default:
+                throw new VaultError(404, "no handler for route \"sys/leases/" + operation + "\"");
         }
     }
 

@@ -5,6 +5,7 @@ import static io.mpsecrets.testkit.vault.MockVault.string;
 
 import io.mpsecrets.testkit.vault.MockVault.VaultError;
 import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
@@ -24,15 +25,16 @@ import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Vault's Transit secrets engine as far as a KMS for data keys needs it, at {@code transit/}: named keys with
- * versions, derived keys ({@code context} required), {@code datakey/plaintext} and {@code datakey/wrapped},
- * {@code decrypt}, {@code keys/<name>} (create, and read: type, derivation, versions with their creation times,
- * {@code latest_version}, {@code min_decryption_version}, as Vault's Read Key answers; create and rotate answer the
- * same, as Vault does since it returns the key from writes), {@code keys/<name>/rotate} and {@code keys/<name>/config}
- * ({@code min_decryption_version}). Key names follow Vault's rule (a word character at each end, word characters,
- * {@code -} and {@code .} between); a path with another name matches no route (404). Its ciphertexts look like Vault's
- * ({@code vault:v<version>:<base64>}); inside, AES-256-GCM under a key derived from the version's key and the context
- * with HMAC-SHA256 (the mock's own derivation: a ciphertext is opaque to clients).
+ * Vault's Transit secrets engine as far as a KMS for data keys needs it, at {@code transit/} (or wherever it is
+ * mounted): named keys with versions, derived keys ({@code context} required), {@code datakey/plaintext} and
+ * {@code datakey/wrapped}, {@code decrypt}, {@code keys/<name>} (create, and read: type, derivation, versions with
+ * their creation times, {@code latest_version}, {@code min_decryption_version}, as Vault's Read Key answers; create
+ * and rotate answer the same, as Vault does since it returns the key from writes), {@code keys/<name>/rotate} and
+ * {@code keys/<name>/config} ({@code min_decryption_version}). Key names follow Vault's rule (a word character at each
+ * end, word characters, {@code -} and {@code .} between); a path with another name matches no route (404). Its
+ * ciphertexts look like Vault's ({@code vault:v<version>:<base64>}); inside, AES-256-GCM under a key derived from the
+ * version's key and the context with HMAC-SHA256 (the mock's own derivation: a ciphertext is opaque to clients). Its
+ * keys live in memory, or in the mock's state file ({@link #snapshot()}).
  */
 final class MockTransit {
 
@@ -60,6 +62,13 @@ final class MockTransit {
     }
 
     private final Map<String, Key> keys = new ConcurrentHashMap<>();
+
+    /** Where it is mounted, without the trailing slash ({@code transit}). */
+    private final String mount;
+
+    MockTransit(String mount) {
+        this.mount = mount;
+    }
 
     /** Creates a derived key, as {@code vault write transit/keys/<name> derived=true}. */
     void create(String name) {
@@ -131,7 +140,7 @@ final class MockTransit {
                     .add("plaintext", Base64.getEncoder().encodeToString(plaintext))
                     .build());
         }
-        throw new VaultError(404, "no handler for route \"" + MOUNT + "/" + path + "\". route entry not found.");
+        throw new VaultError(404, "no handler for route \"" + mount + "/" + path + "\". route entry not found.");
     }
 
     /** {@code name} when Vault's routes would match it, else the 404 Vault's router answers for {@code path}. */
@@ -176,6 +185,61 @@ final class MockTransit {
                 .add("supports_derivation", true)
                 .add("supports_signing", false)
                 .build());
+    }
+
+    /**
+     * The keys, for the mock's state file: each version's key material (base64) and creation time, and the minimum
+     * decryption version.
+     */
+    JsonObject snapshot() {
+        JsonObjectBuilder out = Json.createObjectBuilder();
+        for (Key key : keys.values()) {
+            JsonArrayBuilder versions = Json.createArrayBuilder();
+            synchronized (key) {
+                for (int i = 0; i < key.versions.size(); i++) {
+                    versions.add(Json.createObjectBuilder()
+                            .add("key", Base64.getEncoder().encodeToString(key.versions.get(i)))
+                            .add("created", key.created.get(i).toString()));
+                }
+            }
+            out.add(
+                    key.name,
+                    Json.createObjectBuilder()
+                            .add("min_decryption_version", key.minDecryptionVersion)
+                            .add("versions", versions));
+        }
+        return out.build();
+    }
+
+    /**
+     * Puts back what {@link #snapshot()} wrote.
+     *
+     * @throws IllegalArgumentException naming what is wrong, never quoting key material
+     */
+    void restore(JsonObject snapshot) {
+        for (Map.Entry<String, JsonValue> entry : snapshot.entrySet()) {
+            String name = entry.getKey();
+            if (!NAME.matcher(name).matches()) {
+                throw new IllegalArgumentException("transit key name " + name + " is not one Vault takes");
+            }
+            JsonObject saved = VaultState.object(entry.getValue(), "transit key " + name);
+            Key key = new Key(name);
+            for (JsonValue version : VaultState.array(saved.get("versions"), "transit key " + name + " versions")) {
+                JsonObject one = VaultState.object(version, "transit key " + name + " version");
+                byte[] material = VaultState.base64(one.get("key"), "transit key " + name + " material");
+                if (material.length != 32) {
+                    throw new IllegalArgumentException("transit key " + name + " has material of another length");
+                }
+                key.versions.add(material);
+                key.created.add(VaultState.instant(one.get("created"), "transit key " + name + " created"));
+            }
+            if (key.versions.isEmpty()) {
+                throw new IllegalArgumentException("transit key " + name + " has no versions");
+            }
+            key.minDecryptionVersion =
+                    VaultState.integer(saved.get("min_decryption_version"), "transit key " + name + " minimum version");
+            keys.put(name, key);
+        }
     }
 
     private String encrypt(String name, byte[] context, byte[] plaintext) throws VaultError {

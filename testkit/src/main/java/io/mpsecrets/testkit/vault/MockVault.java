@@ -3,6 +3,7 @@ package io.mpsecrets.testkit.vault;
 import com.sun.net.httpserver.HttpExchange;
 import io.mpsecrets.testkit.mock.CallCounter;
 import io.mpsecrets.testkit.mock.Faults;
+import io.mpsecrets.testkit.vault.VaultTokens.Token;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonException;
@@ -14,74 +15,128 @@ import jakarta.json.JsonValue;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Pattern;
 
 /**
- * HashiCorp Vault's HTTP API as {@code vault server -dev} gives it, for what mp-secrets uses: KV v2 mounted at
- * {@code secret/} (data, metadata, versions), a KV v1 mount at {@code kv/}, Transit at {@code transit/}
- * ({@link MockTransit}), the database engine at {@code database/} with leases and static roles ({@link MockDatabase}),
- * a root token, AppRole and Kubernetes logins, token renewal and lookup, path policies (403 with Vault's error JSON),
- * the sealed state (503) and namespaces ({@code X-Vault-Namespace}). Faults and counters as for the AWS mocks.
+ * HashiCorp Vault's HTTP API as {@code vault server -dev} gives it, for what mp-secrets uses and what setting it up
+ * with Vault's own CLI takes: KV v2 mounted at {@code secret/} (data, metadata, versions), a KV v1 mount at
+ * {@code kv/}, Transit at {@code transit/} ({@link MockTransit}), the database engine at {@code database/} with leases
+ * and static roles ({@link MockDatabase}); the mount table ({@code sys/mounts}: list, enable, disable; engines at any
+ * path, {@link Mounts}); ACL policies in Vault's policy language ({@code sys/policies/acl}, {@code sys/policy};
+ * {@link VaultPolicy}) applied as Vault applies them ({@link Acl}: 403 with Vault's error JSON); a root token, tokens
+ * with policies ({@code auth/token/create}, lookup, renewal, revocation), AppRole and Kubernetes logins; the sealed
+ * state (503) and namespaces ({@code X-Vault-Namespace}). Faults and counters as for the AWS mocks.
+ *
+ * <p>Everything is in memory unless it is given a state directory, where the mounts, KV values, Transit keys,
+ * policies and tokens are kept across restarts ({@link VaultState}); the database engine's connections, roles and
+ * leases, AppRole and Kubernetes roles, faults and counters never are.
  */
 public final class MockVault {
+
+    /** Vault's default {@code max_request_size}: a larger body is its 413. */
+    static final int MAX_REQUEST_BYTES = 32 << 20;
+
+    /** Bounds on what requests may make. */
+    static final int MAX_POLICIES = 1_000;
+
+    private static final Pattern POLICY_NAME = Pattern.compile("[A-Za-z0-9_.@-]{1,128}");
+
+    /**
+     * Vault's {@code default} policy, the part of it that names what the mock serves: a token may look itself up,
+     * renew and revoke itself, and renew and look up leases.
+     */
+    static final String DEFAULT_POLICY = "# Allow tokens to look up their own properties\n"
+            + "path \"auth/token/lookup-self\" {\n    capabilities = [\"read\"]\n}\n\n"
+            + "# Allow tokens to renew themselves\n"
+            + "path \"auth/token/renew-self\" {\n    capabilities = [\"update\"]\n}\n\n"
+            + "# Allow tokens to revoke themselves\n"
+            + "path \"auth/token/revoke-self\" {\n    capabilities = [\"update\"]\n}\n\n"
+            + "# Allow a token to renew a lease via lease_id in the request body\n"
+            + "path \"sys/renew\" {\n    capabilities = [\"update\"]\n}\n"
+            + "path \"sys/leases/renew\" {\n    capabilities = [\"update\"]\n}\n\n"
+            + "# Allow looking up lease properties\n"
+            + "path \"sys/leases/lookup\" {\n    capabilities = [\"update\"]\n}\n";
 
     private final String rootToken;
     private final Faults faults = new Faults();
     private final CallCounter counter = new CallCounter();
-    private final Set<String> kv2Mounts = ConcurrentHashMap.newKeySet();
-    private final MockTransit transit = new MockTransit();
-    private final MockDatabase database = new MockDatabase();
-    private final Set<String> kv1Mounts = ConcurrentHashMap.newKeySet();
+    private final Mounts mounts = new Mounts();
     private final ConcurrentHashMap<String, List<Version>> kv2 = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Map<String, String>> kv1 = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, List<Rule>> policies = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, Token> tokens = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, VaultPolicy> policies = new ConcurrentHashMap<>();
+    private final VaultTokens tokens;
     private final ConcurrentHashMap<String, AppRole> appRoles = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, KubernetesRole> kubernetesRoles = new ConcurrentHashMap<>();
     private final List<String> namespacesSeen = new CopyOnWriteArrayList<>();
+    private final VaultState state;
     private volatile boolean sealed;
     private volatile String requiredNamespace;
 
     record Version(Map<String, String> data, Instant created, Instant deleted) {}
 
-    record Rule(String path, Set<String> capabilities) {
-        boolean matches(String requestPath) {
-            return path.endsWith("*")
-                    ? requestPath.startsWith(path.substring(0, path.length() - 1))
-                    : requestPath.equals(path);
-        }
-    }
-
-    record Token(String id, List<String> policies, Duration ttl, Expiry expires, boolean renewable) {}
-
-    /** A token's expiry, which renewal moves. */
-    static final class Expiry {
-        volatile Instant value;
-
-        Expiry(Instant value) {
-            this.value = value;
-        }
-    }
-
     record AppRole(String roleId, String secretId, List<String> policies, Duration ttl) {}
 
     record KubernetesRole(String role, String jwt, List<String> policies, Duration ttl) {}
 
+    /** In memory only. */
     public MockVault(String rootToken) {
+        this(rootToken, null);
+    }
+
+    /**
+     * Keeping its mounts, KV values, Transit keys, policies and tokens in {@code stateDirectory} (null: in memory),
+     * starting from what is there.
+     *
+     * @throws IllegalStateException when the directory cannot be used or holds a state the mock cannot read
+     */
+    public MockVault(String rootToken, Path stateDirectory) {
         this.rootToken = rootToken;
-        kv2Mounts.add("secret");
-        kv1Mounts.add("kv");
-        tokens.put(rootToken, new Token(rootToken, List.of("root"), Duration.ZERO, new Expiry(null), false));
+        this.tokens = new VaultTokens(rootToken);
+        policies.put("default", parsed("default", DEFAULT_POLICY));
+        this.state = stateDirectory == null ? null : VaultState.open(stateDirectory);
+        if (state != null) {
+            try {
+                JsonObject saved = state.load();
+                if (saved != null) {
+                    restore(saved);
+                }
+            } catch (IllegalArgumentException e) {
+                state.close();
+                throw new IllegalStateException("cannot start the mock Vault from "
+                        + state.directory().resolve(VaultState.FILE) + ": " + e.getMessage());
+            } catch (RuntimeException e) {
+                state.close();
+                throw e;
+            }
+        }
+    }
+
+    private static VaultPolicy parsed(String name, String text) {
+        try {
+            return VaultPolicy.parse(name, text);
+        } catch (VaultError e) {
+            throw new IllegalStateException(e.getMessage());
+        }
     }
 
     // ---- Java API for tests ----
@@ -90,14 +145,33 @@ public final class MockVault {
         return rootToken;
     }
 
-    /** The database secrets engine at {@code database/}. */
+    /**
+     * The database secrets engine at {@code database/}.
+     *
+     * @throws IllegalStateException when none is mounted there (it was disabled, or replaced by another engine)
+     */
     public MockDatabase database() {
-        return database;
+        Mounts.Mount mount = mounts.at(MockDatabase.MOUNT + "/");
+        if (mount == null || mount.database == null) {
+            throw new IllegalStateException("no database engine is mounted at " + MockDatabase.MOUNT + "/");
+        }
+        return mount.database;
     }
 
-    /** Stops the database engine's expiry timer. */
+    private MockTransit transit() {
+        Mounts.Mount mount = mounts.at(MockTransit.MOUNT + "/");
+        if (mount == null || mount.transit == null) {
+            throw new IllegalStateException("no transit engine is mounted at " + MockTransit.MOUNT + "/");
+        }
+        return mount.transit;
+    }
+
+    /** Stops the database engines' expiry timers and lets go of the state directory. */
     public void close() {
-        database.close();
+        mounts.close();
+        if (state != null) {
+            state.close();
+        }
     }
 
     public Faults faults() {
@@ -114,6 +188,12 @@ public final class MockVault {
 
     /** Writes a new KV v2 version at {@code mount/path} (e.g. {@code secret/orders}); returns its version number. */
     public int putV2(String path, Map<String, String> data) {
+        int number = storeV2(path, data);
+        saved();
+        return number;
+    }
+
+    private int storeV2(String path, Map<String, String> data) {
         List<Version> versions = kv2.computeIfAbsent(path, p -> new CopyOnWriteArrayList<>());
         synchronized (versions) {
             versions.add(new Version(Map.copyOf(data), Instant.now(), null));
@@ -121,54 +201,68 @@ public final class MockVault {
         }
     }
 
-    /** Writes a KV v1 secret at {@code mount/path} (e.g. {@code kv/orders}). */
     /** Creates a derived Transit key at {@code transit/keys/<name>}, as {@code derived=true} does in Vault. */
     public void transitKey(String name) {
-        transit.create(name);
+        transit().create(name);
+        saved();
     }
 
     /** Rotates a Transit key: new data keys are wrapped under its next version, old ones still unwrap. */
     public void rotateTransitKey(String name) {
         try {
-            transit.rotate(name);
+            transit().rotate(name);
         } catch (VaultError e) {
             throw new IllegalArgumentException(e.getMessage());
         }
+        saved();
     }
 
     /** The Transit key's {@code min_decryption_version}: older versions no longer unwrap. */
     public void minDecryptionVersion(String name, int version) {
         try {
-            transit.minDecryptionVersion(name, version);
+            transit().minDecryptionVersion(name, version);
         } catch (VaultError e) {
             throw new IllegalArgumentException(e.getMessage());
         }
+        saved();
     }
 
+    /** Writes a KV v1 secret at {@code mount/path} (e.g. {@code kv/orders}). */
     public void putV1(String path, Map<String, String> data) {
         kv1.put(path, Map.copyOf(data));
+        saved();
     }
 
     /**
-     * A policy: capabilities ({@code read}, {@code create}, {@code update}, {@code delete}, {@code list}) on a path
-     * glob ({@code secret/data/orders*}).
+     * Adds to a policy (made if absent) the capabilities ({@code read}, {@code create}, {@code update},
+     * {@code delete}, {@code list}, {@code deny}, ...) on a path as Vault's policies write it: exact, a prefix glob
+     * ({@code secret/data/orders*}) or with {@code +} segments; applied as Vault applies them ({@link Acl}). As
+     * {@code path "<path>" { capabilities = [...] }} in {@code vault policy write}; names are lower-cased, as Vault
+     * does.
      */
     public void policy(String name, String path, String... capabilities) {
-        policies.computeIfAbsent(name, n -> new CopyOnWriteArrayList<>()).add(new Rule(path, Set.of(capabilities)));
+        Set<String> checked = new LinkedHashSet<>();
+        for (String capability : capabilities) {
+            checked.add(VaultPolicy.capability(capability));
+        }
+        VaultPolicy.PathRule rule = new VaultPolicy.PathRule(path.startsWith("/") ? path.substring(1) : path, checked);
+        policies.compute(
+                name.toLowerCase(Locale.ROOT),
+                (n, existing) -> existing == null ? VaultPolicy.of(n, List.of(rule)) : existing.with(rule));
+        saved();
     }
 
-    /** A token with policies and a TTL (zero: never expires). */
+    /** A token with policies (and Vault's {@code default}) and a TTL (zero: never expires, and not renewable). */
     public String token(Duration ttl, String... policyNames) {
-        String id = "hvs." + UUID.randomUUID().toString().replace("-", "");
-        tokens.put(
-                id,
-                new Token(
-                        id,
-                        List.of(policyNames),
-                        ttl,
-                        new Expiry(ttl.isZero() ? null : Instant.now().plus(ttl)),
-                        !ttl.isZero()));
-        return id;
+        Token token = tokens.issue(
+                VaultTokens.withDefault(List.of(policyNames), false),
+                ttl,
+                !ttl.isZero(),
+                "token",
+                Map.of(),
+                "auth/token/create");
+        saved();
+        return token.id;
     }
 
     public void appRole(String roleId, String secretId, Duration ttl, String... policyNames) {
@@ -199,9 +293,13 @@ public final class MockVault {
     /** Seconds until a token expires; -1 if it never does or does not exist. */
     public long secondsLeft(String token) {
         Token t = tokens.get(token);
-        return t == null || t.expires().value == null
-                ? -1
-                : Duration.between(Instant.now(), t.expires().value).getSeconds();
+        Instant end = t == null ? null : t.expires;
+        return end == null ? -1 : Duration.between(Instant.now(), end).getSeconds();
+    }
+
+    /** The state directory, if it keeps one. */
+    public Optional<Path> stateDirectory() {
+        return state == null ? Optional.empty() : Optional.of(state.directory());
     }
 
     // ---- HTTP ----
@@ -242,14 +340,16 @@ public final class MockVault {
                 throw new VaultError(403, "permission denied");
             }
             JsonObject body = readBody(exchange);
-            respond(
-                    exchange,
-                    route(
-                            path,
-                            method,
-                            body,
-                            exchange.getRequestHeaders().getFirst("X-Vault-Token"),
-                            exchange.getRequestURI().getRawQuery()));
+            JsonObject answer = route(
+                    path,
+                    method,
+                    body,
+                    exchange.getRequestHeaders().getFirst("X-Vault-Token"),
+                    exchange.getRequestURI().getRawQuery());
+            if (changes(operation, method)) {
+                save();
+            }
+            respond(exchange, answer);
         } catch (VaultError e) {
             JsonArrayBuilder errors = Json.createArrayBuilder();
             if (e.getMessage() != null) {
@@ -268,6 +368,17 @@ public final class MockVault {
                             .add("errors", Json.createArrayBuilder().add("interrupted"))
                             .build());
         }
+    }
+
+    /** Whether a request may have changed what the state file keeps (a read, a data key or a lease has not). */
+    private static boolean changes(String operation, String method) {
+        return !method.equals("GET")
+                && !method.equals("LIST")
+                && !method.equals("HEAD")
+                && !operation.equals("transit:datakey")
+                && !operation.equals("transit:decrypt")
+                && !operation.equals("lookup")
+                && !operation.startsWith("lease:");
     }
 
     private String operation(String path, String method) {
@@ -289,14 +400,15 @@ public final class MockVault {
         if (path.startsWith("sys/")) {
             return "sys";
         }
-        if (path.startsWith(MockDatabase.MOUNT + "/creds/")) {
+        Mounts.Mount mount = mounts.resolve(path);
+        String rest = mount == null || path.length() <= mount.path.length() ? "" : path.substring(mount.path.length());
+        if (mount != null && mount.database != null && rest.startsWith("creds/")) {
             return "database:creds";
         }
-        if (path.startsWith(MockDatabase.MOUNT + "/static-creds/")) {
+        if (mount != null && mount.database != null && rest.startsWith("static-creds/")) {
             return "database:static-creds";
         }
-        if (path.startsWith(MockTransit.MOUNT + "/")) {
-            String rest = path.substring(MockTransit.MOUNT.length() + 1);
+        if (mount != null && mount.transit != null && !rest.isEmpty()) {
             return "transit:" + (rest.contains("/") ? rest.substring(0, rest.indexOf('/')) : rest);
         }
         return method.equals("GET") ? "read" : method.equals("DELETE") ? "delete" : "write";
@@ -311,61 +423,310 @@ public final class MockVault {
                     .add("standby", false)
                     .build();
         }
+        if (path.equals("sys/seal-status") && method.equals("GET")) {
+            return Json.createObjectBuilder()
+                    .add("type", "shamir")
+                    .add("initialized", true)
+                    .add("sealed", false)
+                    .add("t", 1)
+                    .add("n", 1)
+                    .add("progress", 0)
+                    .add("nonce", "")
+                    .add("version", "mpsecrets-testkit")
+                    .add("migration", false)
+                    .add("recovery_seal", false)
+                    .add("storage_type", state == null ? "inmem" : "file")
+                    .build();
+        }
         if (path.equals("auth/approle/login") && method.equals("POST")) {
             AppRole role = appRoles.get(string(body, "role_id"));
             if (role == null || !role.secretId().equals(string(body, "secret_id"))) {
                 throw new VaultError(400, "invalid role or secret ID");
             }
-            return login(role.policies(), role.ttl());
+            return login(role.policies(), role.ttl(), "approle", "auth/approle/login");
         }
         if (path.equals("auth/kubernetes/login") && method.equals("POST")) {
             KubernetesRole role = kubernetesRoles.get(string(body, "role"));
             if (role == null || !role.jwt().equals(string(body, "jwt"))) {
                 throw new VaultError(403, "permission denied");
             }
-            return login(role.policies(), role.ttl());
+            return login(role.policies(), role.ttl(), "kubernetes", "auth/kubernetes/login");
         }
         Token caller = authenticate(token);
-        if (path.equals("auth/token/renew-self") && (method.equals("POST") || method.equals("PUT"))) {
-            if (!caller.renewable()) {
-                throw new VaultError(400, "lease is not renewable");
-            }
-            caller.expires().value = Instant.now().plus(caller.ttl());
-            return Json.createObjectBuilder().add("auth", auth(caller)).build();
+        if (path.startsWith("auth/token/")) {
+            return tokenRoute(path, method, body, caller);
         }
-        if (path.equals("auth/token/lookup-self") && method.equals("GET")) {
-            return envelope(Json.createObjectBuilder()
-                    .add("id", caller.id())
-                    .add("ttl", ttlSeconds(caller))
-                    .add("renewable", caller.renewable())
-                    .add("policies", array(caller.policies()))
-                    .build());
+        if (path.startsWith("sys/")) {
+            boolean list = method.equals("LIST") || (method.equals("GET") && "list=true".equals(query));
+            return sys(path, method, body, caller, list);
         }
-        if (path.startsWith("sys/leases/") && (method.equals("POST") || method.equals("PUT"))) {
-            authorize(caller, path, "update");
-            return database.leases(path.substring("sys/leases/".length()), body);
+        Mounts.Mount mount = mounts.resolve(path);
+        if (mount == null) {
+            throw noRoute(path);
         }
-        int slash = path.indexOf('/');
-        String mount = slash < 0 ? path : path.substring(0, slash);
-        if (mount.equals(MockDatabase.MOUNT) && slash > 0) {
-            authorize(caller, path, method.equals("GET") ? "read" : "update");
-            return database.route(path.substring(slash + 1), method, body);
+        String rest = path.length() <= mount.path.length() ? "" : path.substring(mount.path.length());
+        if (mount.type.equals("kv") && mount.kvVersion == 2) {
+            return kv2(path, mount.name(), method, body, caller, query);
         }
-        if (mount.equals(MockTransit.MOUNT) && slash > 0) {
-            authorize(caller, path, method.equals("GET") ? "read" : "update");
-            return transit.route(path.substring(slash + 1), method, body);
-        }
-        if (kv2Mounts.contains(mount)) {
-            return kv2(path, mount, method, body, caller, query);
-        }
-        if (kv1Mounts.contains(mount)) {
+        if (mount.type.equals("kv")) {
             return kv1(path, method, body, caller);
         }
-        throw new VaultError(404, "no handler for route \"" + path + "\". route entry not found.");
+        if (mount.transit != null) {
+            authorize(caller, path, method.equals("GET") ? "read" : "update");
+            return mount.transit.route(rest, method, body);
+        }
+        if (mount.database != null) {
+            authorize(caller, path, method.equals("GET") ? "read" : "update");
+            return mount.database.route(rest, method, body);
+        }
+        throw noRoute(path);
+    }
+
+    private static VaultError noRoute(String path) {
+        return new VaultError(404, "no handler for route \"" + path + "\". route entry not found.");
+    }
+
+    // ---- auth/token ----
+
+    private JsonObject tokenRoute(String path, String method, JsonObject body, Token caller) throws VaultError {
+        boolean write = method.equals("POST") || method.equals("PUT");
+        switch (path.substring("auth/token/".length())) {
+            case "renew-self":
+                if (!write) {
+                    break;
+                }
+                authorize(caller, path, "update");
+                if (!caller.renewable) {
+                    throw new VaultError(400, "lease is not renewable");
+                }
+                caller.expires = Instant.now().plus(caller.ttl);
+                return Json.createObjectBuilder()
+                        .add("auth", VaultTokens.auth(caller))
+                        .build();
+            case "lookup-self":
+                if (!method.equals("GET")) {
+                    break;
+                }
+                authorize(caller, path, "read");
+                return envelope(VaultTokens.describe(caller));
+            case "lookup":
+                if (!write) {
+                    break;
+                }
+                authorize(caller, path, "update");
+                Token other = tokens.get(string(body, "token"));
+                if (other == null || other.expired(Instant.now())) {
+                    throw new VaultError(403, "bad token");
+                }
+                return envelope(VaultTokens.describe(other));
+            case "revoke-self":
+                if (!write) {
+                    break;
+                }
+                authorize(caller, path, "update");
+                tokens.revoke(caller);
+                return null;
+            case "create":
+            case "create-orphan":
+                if (!write) {
+                    break;
+                }
+                authorize(caller, path, "update");
+                return tokens.create(body, caller);
+            default:
+                throw noRoute(path);
+        }
+        throw new VaultError(405, "unsupported operation");
+    }
+
+    // ---- sys/ ----
+
+    private JsonObject sys(String path, String method, JsonObject body, Token caller, boolean list) throws VaultError {
+        boolean write = method.equals("POST") || method.equals("PUT");
+        if (path.startsWith("sys/leases/") && write) {
+            authorize(caller, path, "update");
+            String operation = path.substring("sys/leases/".length());
+            String leaseId = string(body, "lease_id");
+            for (Mounts.Mount mount : mounts.all()) {
+                if (mount.database != null && mount.database.owns(leaseId)) {
+                    return mount.database.leases(operation, body);
+                }
+            }
+            return MockDatabase.unknownLease(operation);
+        }
+        if (path.equals("sys/mounts") && method.equals("GET")) {
+            authorize(caller, path, "read");
+            return sysAnswer(mounts.list());
+        }
+        if (path.startsWith("sys/mounts/")) {
+            return mount(path, path.substring("sys/mounts/".length()), method, body, caller);
+        }
+        if (path.startsWith("sys/internal/ui/mounts/") && method.equals("GET")) {
+            // The CLI's preflight for vault kv: which mount, and which KV version.
+            String under = path.substring("sys/internal/ui/mounts/".length());
+            Mounts.Mount mount = mounts.resolve(under);
+            if (mount == null) {
+                throw new VaultError(
+                        403,
+                        "preflight capability check returned 403, please ensure client's policies grant access to"
+                                + " path \"" + under + "/\"");
+            }
+            JsonObjectBuilder data =
+                    Json.createObjectBuilder(Mounts.describe(mount)).add("path", mount.path);
+            return envelope(data.build());
+        }
+        if ((path.equals("sys/policies/acl") || path.equals("sys/policies/acl/")) && list) {
+            authorize(caller, "sys/policies/acl", "list");
+            List<String> names = new ArrayList<>(new TreeSet<>(policies.keySet()));
+            names.add("root");
+            return sysAnswer(
+                    Json.createObjectBuilder().add("keys", array(names)).build());
+        }
+        if (path.startsWith("sys/policies/acl/")) {
+            return policy(path, path.substring("sys/policies/acl/".length()), method, body, caller, "policy");
+        }
+        if (path.equals("sys/policy") && method.equals("GET")) {
+            authorize(caller, path, "read");
+            List<String> names = new ArrayList<>(new TreeSet<>(policies.keySet()));
+            names.add("root");
+            return sysAnswer(Json.createObjectBuilder()
+                    .add("keys", array(names))
+                    .add("policies", array(names))
+                    .build());
+        }
+        if (path.startsWith("sys/policy/")) {
+            return policy(path, path.substring("sys/policy/".length()), method, body, caller, "rules");
+        }
+        throw noRoute(path);
+    }
+
+    /** {@code sys/mounts/<path>}: enable (POST), read (GET), disable (DELETE). */
+    private JsonObject mount(String path, String mountPath, String method, JsonObject body, Token caller)
+            throws VaultError {
+        if (mountPath.equals("tune") || mountPath.endsWith("/tune")) {
+            throw new VaultError(400, "the mock Vault does not tune mounts");
+        }
+        switch (method) {
+            case "POST":
+            case "PUT":
+                authorize(caller, path, "update");
+                mounts.enable(mountPath, body).forEach(this::dropData);
+                return null;
+            case "GET": {
+                authorize(caller, path, "read");
+                Mounts.Mount mount = mounts.at(Mounts.path(mountPath));
+                if (mount == null) {
+                    throw new VaultError(400, "No secret engine mount at " + Mounts.path(mountPath));
+                }
+                return sysAnswer(Mounts.describe(mount));
+            }
+            case "DELETE": {
+                authorize(caller, path, "delete");
+                Mounts.Mount gone = mounts.disable(mountPath);
+                if (gone != null) {
+                    dropData(gone);
+                }
+                return null;
+            }
+            default:
+                throw new VaultError(405, "unsupported operation");
+        }
+    }
+
+    /** What a mount held goes with it, as in Vault: its KV values, its keys, its leases' users. */
+    private void dropData(Mounts.Mount mount) {
+        kv2.keySet().removeIf(key -> key.startsWith(mount.path));
+        kv1.keySet().removeIf(key -> key.startsWith(mount.path));
+        Mounts.close(mount);
+    }
+
+    /**
+     * {@code sys/policies/acl/<name>} ({@code member} {@code policy}) and the older {@code sys/policy/<name>}
+     * ({@code rules}; it takes either): read, write, delete, with Vault's rules for {@code root} and {@code default}.
+     * A policy's text may come base64-encoded, as Vault allows.
+     */
+    private JsonObject policy(String path, String rawName, String method, JsonObject body, Token caller, String member)
+            throws VaultError {
+        String name = rawName.trim().toLowerCase(Locale.ROOT);
+        if (!POLICY_NAME.matcher(name).matches()) {
+            throw new VaultError(400, "invalid policy name");
+        }
+        switch (method) {
+            case "GET": {
+                authorize(caller, path, "read");
+                VaultPolicy policy = policies.get(name);
+                if (policy == null) {
+                    throw new VaultError(404, null);
+                }
+                return sysAnswer(Json.createObjectBuilder()
+                        .add("name", name)
+                        .add(member, policy.text())
+                        .build());
+            }
+            case "POST":
+            case "PUT": {
+                authorize(caller, path, "update");
+                if (name.equals("root")) {
+                    throw new VaultError(400, "cannot update \"root\" policy");
+                }
+                String text = string(body, "policy");
+                if (text == null && member.equals("rules")) {
+                    text = string(body, "rules");
+                }
+                if (text == null || text.isEmpty()) {
+                    throw new VaultError(400, "'policy' parameter not supplied or empty");
+                }
+                VaultPolicy policy = VaultPolicy.parse(name, decoded(text));
+                if (!policies.containsKey(name) && policies.size() >= MAX_POLICIES) {
+                    throw new VaultError(400, "the mock Vault holds at most " + MAX_POLICIES + " policies");
+                }
+                policies.put(name, policy);
+                return null;
+            }
+            case "DELETE":
+                authorize(caller, path, "delete");
+                if (name.equals("root") || name.equals("default")) {
+                    throw new VaultError(400, "cannot delete \"" + name + "\" policy");
+                }
+                policies.remove(name);
+                return null;
+            default:
+                throw new VaultError(405, "unsupported operation");
+        }
+    }
+
+    /** Vault tries a policy as base64 first; text that is not (HCL never is) stays as it is. */
+    private static String decoded(String text) {
+        try {
+            byte[] bytes = Base64.getDecoder().decode(text);
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
+        } catch (IllegalArgumentException | CharacterCodingException e) {
+            return text;
+        }
+    }
+
+    /** A {@code sys/} answer: Vault puts its data at the top level too, where older clients read it. */
+    private static JsonObject sysAnswer(JsonObject data) {
+        JsonObject envelope = envelope(data);
+        JsonObjectBuilder out = Json.createObjectBuilder(envelope);
+        data.forEach((key, value) -> {
+            if (!envelope.containsKey(key)) {
+                out.add(key, value);
+            }
+        });
+        return out.build();
     }
 
     private JsonObject kv2(String path, String mount, String method, JsonObject body, Token caller, String query)
             throws VaultError {
+        if (path.length() <= mount.length() + 1) {
+            throw new VaultError(404, null);
+        }
         String rest = path.substring(mount.length() + 1);
         boolean data = rest.startsWith("data/");
         boolean metadata = rest.startsWith("metadata/");
@@ -450,7 +811,7 @@ public final class MockVault {
                 if (payload == null) {
                     throw new VaultError(400, "no data provided");
                 }
-                int number = putV2(secretPath, strings(payload));
+                int number = storeV2(secretPath, strings(payload));
                 return envelope(Json.createObjectBuilder()
                         .add("created_time", Instant.now().toString())
                         .add("deletion_time", "")
@@ -495,7 +856,7 @@ public final class MockVault {
             case "POST":
             case "PUT":
                 authorize(caller, path, kv1.containsKey(path) ? "update" : "create");
-                putV1(path, strings(body));
+                kv1.put(path, Map.copyOf(strings(body)));
                 return null;
             case "DELETE":
                 authorize(caller, path, "delete");
@@ -506,64 +867,168 @@ public final class MockVault {
         }
     }
 
-    private JsonObject login(List<String> policyNames, Duration ttl) {
-        String id = token(ttl, policyNames.toArray(String[]::new));
+    private JsonObject login(List<String> policyNames, Duration ttl, String method, String path) throws VaultError {
+        Token token = tokens.login(policyNames, ttl, method, path);
         return Json.createObjectBuilder()
                 .add("request_id", UUID.randomUUID().toString())
                 .add("lease_id", "")
                 .add("renewable", false)
                 .add("lease_duration", 0)
                 .add("data", JsonValue.NULL)
-                .add("auth", auth(tokens.get(id)))
+                .add("auth", VaultTokens.auth(token))
                 .build();
-    }
-
-    private JsonObjectBuilder auth(Token token) {
-        List<String> policyNames = new ArrayList<>(token.policies());
-        policyNames.add(0, "default");
-        return Json.createObjectBuilder()
-                .add("client_token", token.id())
-                .add("accessor", UUID.randomUUID().toString())
-                .add("policies", array(policyNames))
-                .add("token_policies", array(policyNames))
-                .add("lease_duration", ttlSeconds(token))
-                .add("renewable", token.renewable())
-                .add("entity_id", "")
-                .add("token_type", "service")
-                .add("orphan", true);
-    }
-
-    private static long ttlSeconds(Token token) {
-        return token.expires().value == null
-                ? 0
-                : Math.max(
-                        0,
-                        Duration.between(Instant.now(), token.expires().value).getSeconds());
     }
 
     private Token authenticate(String token) throws VaultError {
         Token caller = token == null ? null : tokens.get(token);
-        if (caller == null || (caller.expires().value != null && Instant.now().isAfter(caller.expires().value))) {
+        if (caller == null || caller.expired(Instant.now())) {
             throw new VaultError(403, "permission denied");
         }
         return caller;
     }
 
+    /**
+     * Whether the caller's policies allow {@code capability} on {@code path}, as Vault decides ({@link Acl}). Where
+     * the mock cannot tell a create from an update (an engine without Vault's existence check), either grant does.
+     */
     private void authorize(Token caller, String path, String capability) throws VaultError {
-        if (caller.policies().contains("root")) {
+        Acl acl = Acl.of(caller.policies, policies);
+        if (acl.allows(path, capability) || (capability.equals("update") && acl.allows(path, "create"))) {
             return;
         }
-        for (String name : caller.policies()) {
-            for (Rule rule : policies.getOrDefault(name, List.of())) {
-                if (rule.matches(path)
-                        && (rule.capabilities().contains(capability)
-                                || (capability.equals("update")
-                                        && rule.capabilities().contains("create")))) {
-                    return;
-                }
+        throw new VaultError(403, "1 error occurred:\n\t* permission denied\n\n");
+    }
+
+    // ---- state ----
+
+    /** After a change over HTTP: saved, or the caller is told it was not. */
+    private void save() throws VaultError {
+        if (state == null) {
+            return;
+        }
+        try {
+            synchronized (state) {
+                state.save(snapshot());
+            }
+        } catch (IOException e) {
+            throw new VaultError(
+                    500,
+                    "the mock Vault could not save its state: " + e.getClass().getSimpleName());
+        }
+    }
+
+    /** After a change through the Java API. */
+    private void saved() {
+        try {
+            save();
+        } catch (VaultError e) {
+            throw new IllegalStateException(e.getMessage());
+        }
+    }
+
+    /** What the state file keeps: mounts, KV values, Transit keys, policies, tokens other than the root token. */
+    private JsonObject snapshot() {
+        JsonObjectBuilder kv2Out = Json.createObjectBuilder();
+        kv2.forEach((path, versions) -> {
+            JsonArrayBuilder out = Json.createArrayBuilder();
+            for (Version version : versions) {
+                out.add(Json.createObjectBuilder()
+                        .add("data", object(version.data()))
+                        .add("created", version.created().toString())
+                        .add(
+                                "deleted",
+                                version.deleted() == null
+                                        ? JsonValue.NULL
+                                        : Json.createValue(version.deleted().toString())));
+            }
+            kv2Out.add(path, out);
+        });
+        JsonObjectBuilder kv1Out = Json.createObjectBuilder();
+        kv1.forEach((path, data) -> kv1Out.add(path, object(data)));
+        JsonObjectBuilder transitOut = Json.createObjectBuilder();
+        for (Mounts.Mount mount : mounts.all()) {
+            if (mount.transit != null) {
+                transitOut.add(mount.path, mount.transit.snapshot());
             }
         }
-        throw new VaultError(403, "1 error occurred:\n\t* permission denied\n\n");
+        JsonObjectBuilder policiesOut = Json.createObjectBuilder();
+        policies.forEach((name, policy) -> policiesOut.add(name, policy.text()));
+        return Json.createObjectBuilder()
+                .add("format", 1)
+                .add("mounts", mounts.snapshot())
+                .add("kv2", kv2Out)
+                .add("kv1", kv1Out)
+                .add("transit", transitOut)
+                .add("policies", policiesOut)
+                .add("tokens", tokens.snapshot())
+                .build();
+    }
+
+    /**
+     * Puts back what {@link #snapshot()} wrote, checking all of it.
+     *
+     * @throws IllegalArgumentException naming the first thing that is not as the mock writes it
+     */
+    private void restore(JsonObject saved) {
+        if (VaultState.integer(saved.get("format"), "format") != 1) {
+            throw new IllegalArgumentException("format is not 1");
+        }
+        mounts.restore(VaultState.array(saved.get("mounts"), "mounts"));
+        for (Map.Entry<String, JsonValue> entry :
+                VaultState.object(saved.get("kv2"), "kv2").entrySet()) {
+            Mounts.Mount mount = mounts.resolve(entry.getKey());
+            if (mount == null || !mount.type.equals("kv") || mount.kvVersion != 2) {
+                throw new IllegalArgumentException("a KV v2 value is outside any KV v2 mount");
+            }
+            List<Version> versions = new CopyOnWriteArrayList<>();
+            for (JsonValue value : VaultState.array(entry.getValue(), "kv2 versions")) {
+                JsonObject version = VaultState.object(value, "kv2 version");
+                versions.add(new Version(
+                        Map.copyOf(savedStrings(version.get("data"), "kv2 data")),
+                        VaultState.instant(version.get("created"), "kv2 created"),
+                        VaultState.optionalInstant(version.get("deleted"), "kv2 deleted")));
+            }
+            kv2.put(entry.getKey(), versions);
+        }
+        for (Map.Entry<String, JsonValue> entry :
+                VaultState.object(saved.get("kv1"), "kv1").entrySet()) {
+            Mounts.Mount mount = mounts.resolve(entry.getKey());
+            if (mount == null || !mount.type.equals("kv") || mount.kvVersion != 1) {
+                throw new IllegalArgumentException("a KV v1 value is outside any KV v1 mount");
+            }
+            kv1.put(entry.getKey(), Map.copyOf(savedStrings(entry.getValue(), "kv1 data")));
+        }
+        for (Map.Entry<String, JsonValue> entry :
+                VaultState.object(saved.get("transit"), "transit").entrySet()) {
+            Mounts.Mount mount = mounts.at(entry.getKey());
+            if (mount == null || mount.transit == null) {
+                throw new IllegalArgumentException("transit keys are outside any transit mount");
+            }
+            mount.transit.restore(VaultState.object(entry.getValue(), "transit keys"));
+        }
+        for (Map.Entry<String, JsonValue> entry :
+                VaultState.object(saved.get("policies"), "policies").entrySet()) {
+            if (!POLICY_NAME.matcher(entry.getKey()).matches() || entry.getKey().equals("root")) {
+                throw new IllegalArgumentException("a policy name is not one Vault takes");
+            }
+            try {
+                policies.put(
+                        entry.getKey(),
+                        VaultPolicy.parse(entry.getKey(), VaultState.string(entry.getValue(), "policy")));
+            } catch (VaultError e) {
+                throw new IllegalArgumentException("policy " + entry.getKey() + " does not parse");
+            }
+        }
+        if (policies.size() > MAX_POLICIES) {
+            throw new IllegalArgumentException("more than " + MAX_POLICIES + " policies");
+        }
+        tokens.restore(VaultState.array(saved.get("tokens"), "tokens"));
+    }
+
+    private static Map<String, String> savedStrings(JsonValue value, String what) {
+        Map<String, String> out = new LinkedHashMap<>();
+        VaultState.object(value, what).forEach((k, v) -> out.put(k, VaultState.string(v, what)));
+        return out;
     }
 
     static JsonObject envelope(JsonObject data) {
@@ -604,7 +1069,10 @@ public final class MockVault {
 
     private static JsonObject readBody(HttpExchange exchange) throws VaultError, IOException {
         try (InputStream in = exchange.getRequestBody()) {
-            byte[] bytes = in.readAllBytes();
+            byte[] bytes = in.readNBytes(MAX_REQUEST_BYTES + 1);
+            if (bytes.length > MAX_REQUEST_BYTES) {
+                throw new VaultError(413, "http: request body too large");
+            }
             if (bytes.length == 0) {
                 return JsonValue.EMPTY_JSON_OBJECT;
             }

@@ -387,4 +387,58 @@ class MockVaultTest {
                     call("GET", "database/static-creds/absent", "root", null).status());
         }
     }
+    /**
+     * A connection whose JDBC driver is not on the testkit's class path (from {@code java -jar}, none is) is refused
+     * saying so, where Vault verifies a connection (when it is written) and where the mock uses it (issuing
+     * credentials), naming the URL's scheme only: the rest of a URL may hold a password.
+     */
+    @Test
+    void aConnectionWithoutItsJdbcDriverSaysSo() throws Exception {
+        String url = "jdbc:nosuchdb://db.example:5432/orders?password=" + LeakGuard.CANARY;
+        String config = Json.createObjectBuilder()
+                .add("plugin_name", "nosuchdb")
+                .add("connection_url", url)
+                .add("username", "admin")
+                .add("password", "admin-" + LeakGuard.CANARY)
+                .build()
+                .toString();
+        Answer refused = call("POST", "database/config/nodriver", "root", config);
+        assertEquals(400, refused.status());
+        String message = refused.json().getJsonArray("errors").getString(0);
+        assertThat(message)
+                .startsWith("error creating database object: no JDBC driver for jdbc:nosuchdb:...; put it on the"
+                        + " class path beside the testkit: java -cp mpsecrets-testkit.jar")
+                .contains("io.mpsecrets.testkit.Main", "must be reachable from the testkit")
+                .doesNotContain(LeakGuard.CANARY, "db.example");
+
+        // Not verified when written (verify_connection=false, as Vault allows): refused when used, the same way.
+        String unverified = config.substring(0, config.length() - 1) + ",\"verify_connection\":false}";
+        assertEquals(
+                204,
+                call("POST", "database/config/nodriver", "root", unverified).status());
+        assertEquals(
+                204,
+                call(
+                                "POST",
+                                "database/roles/nodriver",
+                                "root",
+                                "{\"db_name\":\"nodriver\",\"creation_statements\":\"CREATE USER {{name}}\"}")
+                        .status());
+        Answer creds = call("GET", "database/creds/nodriver", "root", null);
+        assertEquals(500, creds.status());
+        assertThat(creds.json().getJsonArray("errors").getString(0))
+                .startsWith("no JDBC driver for jdbc:nosuchdb:...; put it on the class path")
+                .doesNotContain(LeakGuard.CANARY);
+
+        // Vault's plugins take postgresql://... URLs; the mock runs JDBC and says so.
+        Answer notJdbc = call(
+                "POST",
+                "database/config/pg",
+                "root",
+                config.replace(url, "postgresql://admin:" + LeakGuard.CANARY + "@db.example/orders"));
+        assertEquals(400, notJdbc.status());
+        assertThat(notJdbc.json().getJsonArray("errors").getString(0))
+                .contains("connection_url must be a JDBC URL (jdbc:...)")
+                .doesNotContain(LeakGuard.CANARY);
+    }
 }
