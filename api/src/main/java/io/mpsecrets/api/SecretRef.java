@@ -5,11 +5,11 @@ import java.util.Map;
 import java.util.StringJoiner;
 
 /**
- * Names a secret without holding it: which property asked, which provider or KMS served it, the secret id in
- * the store, the key id that protects it and the version. Every field is an identifier; none is ever a value.
+ * Names a secret without holding it: which property asked, which backend (the store or KMS) served it, the secret
+ * id in the store, the key id that protects it and the version. Every field is an identifier; none is ever a value.
  * Exceptions and audit events carry one of these, so "what failed" is always the same shape.
  */
-public record SecretRef(String property, String provider, String secretId, String keyId, String version) {
+public record SecretRef(String property, String backend, String secretId, String keyId, String version) {
 
     public static final SecretRef NONE = new SecretRef(null, null, null, null, null);
 
@@ -21,35 +21,35 @@ public record SecretRef(String property, String provider, String secretId, Strin
         return new SecretRef(null, null, null, keyId, null);
     }
 
-    public static SecretRef secret(String provider, String secretId) {
-        return new SecretRef(null, provider, secretId, null, null);
+    public static SecretRef secret(String store, String secretId) {
+        return new SecretRef(null, store, secretId, null, null);
     }
 
     public SecretRef withProperty(String property) {
-        return new SecretRef(property, provider, secretId, keyId, version);
+        return new SecretRef(property, backend, secretId, keyId, version);
     }
 
-    public SecretRef withProvider(String provider) {
-        return new SecretRef(property, provider, secretId, keyId, version);
+    public SecretRef withBackend(String backend) {
+        return new SecretRef(property, backend, secretId, keyId, version);
     }
 
     public SecretRef withSecretId(String secretId) {
-        return new SecretRef(property, provider, secretId, keyId, version);
+        return new SecretRef(property, backend, secretId, keyId, version);
     }
 
     public SecretRef withKeyId(String keyId) {
-        return new SecretRef(property, provider, secretId, keyId, version);
+        return new SecretRef(property, backend, secretId, keyId, version);
     }
 
     public SecretRef withVersion(String version) {
-        return new SecretRef(property, provider, secretId, keyId, version);
+        return new SecretRef(property, backend, secretId, keyId, version);
     }
 
     /** The fields that are set, in a fixed order, with the names used in audit log lines. */
     public Map<String, String> attributes() {
         Map<String, String> out = new LinkedHashMap<>();
         put(out, "property", property);
-        put(out, "provider", provider);
+        put(out, "backend", backend);
         put(out, "secret", secretId);
         put(out, "key", keyId);
         put(out, "version", version);

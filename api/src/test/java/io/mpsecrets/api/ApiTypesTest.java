@@ -164,7 +164,7 @@ class ApiTypesTest {
                         "rotated",
                         "property",
                         "db.password",
-                        "provider",
+                        "backend",
                         "aws",
                         "secret",
                         "prod/db",
@@ -185,7 +185,7 @@ class ApiTypesTest {
                 List.of(
                         "event",
                         "property",
-                        "provider",
+                        "backend",
                         "secret",
                         "version",
                         "previous",

@@ -5,7 +5,7 @@ import io.mpsecrets.api.EncryptionContext;
 import io.mpsecrets.api.SecretId;
 import io.mpsecrets.api.exception.SecretException;
 import io.mpsecrets.aws.kms.AwsKms;
-import io.mpsecrets.aws.secretsmanager.AwsSecretsManagerProvider;
+import io.mpsecrets.aws.secretsmanager.AwsSecretsManagerStore;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.util.Arrays;
@@ -66,7 +66,7 @@ class AwsAnswersFuzzTest {
     /** Anonymous: no request signing, which is not what is fuzzed here and would only slow each call. */
     private static final AnonymousCredentialsProvider CREDENTIALS = AnonymousCredentialsProvider.create();
 
-    private static final AwsSecretsManagerProvider STORE = new AwsSecretsManagerProvider(SecretsManagerClient.builder()
+    private static final AwsSecretsManagerStore STORE = new AwsSecretsManagerStore(SecretsManagerClient.builder()
             .httpClient(IN_MEMORY)
             .region(Region.US_EAST_1)
             .endpointOverride(URI.create("http://127.0.0.1:1"))

@@ -9,8 +9,8 @@ import io.mpsecrets.api.FailureReason;
 import io.mpsecrets.api.SecretId;
 import io.mpsecrets.api.exception.SecretException;
 import io.mpsecrets.aws.kms.AwsKms;
-import io.mpsecrets.aws.secretsmanager.AwsSecretsManagerProvider;
-import io.mpsecrets.aws.ssm.SsmParameterProvider;
+import io.mpsecrets.aws.secretsmanager.AwsSecretsManagerStore;
+import io.mpsecrets.aws.ssm.SsmParameterStore;
 import io.mpsecrets.testkit.aws.TestProfiles;
 import io.mpsecrets.testkit.hostile.HostileHttpServer;
 import java.util.ArrayList;
@@ -56,8 +56,8 @@ class AwsErrorCodesTest {
 
     private static HostileHttpServer server;
     private static AwsKms kms;
-    private static AwsSecretsManagerProvider secretsManager;
-    private static SsmParameterProvider parameterStore;
+    private static AwsSecretsManagerStore secretsManager;
+    private static SsmParameterStore parameterStore;
 
     private static Answer all(String code, int status, FailureReason reason) {
         return new Answer(code, status, reason, ALL);
@@ -173,11 +173,11 @@ class AwsErrorCodesTest {
         TestProfiles.install();
         server = HostileHttpServer.start(HostileHttpServer.json(500, "{}"));
         kms = AwsKms.create(settings("mpsecrets.kms.aws."));
-        secretsManager = AwsSecretsManagerProvider.create(settings("mpsecrets.aws."));
-        parameterStore = SsmParameterProvider.create(
+        secretsManager = AwsSecretsManagerStore.create(settings("mpsecrets.aws."));
+        parameterStore = SsmParameterStore.create(
                 settings("mpsecrets.ssm."),
                 Optional.of("/p"),
-                SsmParameterProvider.Listing.read("mpsecrets.ssm.", name -> Optional.empty()));
+                SsmParameterStore.Listing.read("mpsecrets.ssm.", name -> Optional.empty()));
     }
 
     @AfterAll

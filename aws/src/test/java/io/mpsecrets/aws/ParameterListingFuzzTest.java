@@ -3,7 +3,7 @@ package io.mpsecrets.aws;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.mpsecrets.api.SecretId;
 import io.mpsecrets.api.exception.SecretException;
-import io.mpsecrets.aws.ssm.SsmParameterProvider;
+import io.mpsecrets.aws.ssm.SsmParameterStore;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -33,7 +33,7 @@ class ParameterListingFuzzTest {
 
     private static final int[] STATUSES = {200, 200, 200, 400, 403, 500};
     private static final String END = "{\"Parameters\":[]}";
-    private static final SsmParameterProvider.Listing BOUNDS = new SsmParameterProvider.Listing("fuzz.", 50, 4096);
+    private static final SsmParameterStore.Listing BOUNDS = new SsmParameterStore.Listing("fuzz.", 50, 4096);
 
     /** The current input's pages: status and body of each answer, in order; past the last, an empty last page. */
     private static List<Integer> statuses = List.of();
@@ -81,8 +81,8 @@ class ParameterListingFuzzTest {
                     .retryStrategy(r -> r.maxAttempts(1))
                     .build())
             .build();
-    private static final SsmParameterProvider UNDER_P = new SsmParameterProvider(CLIENT, Optional.of("/p"), BOUNDS);
-    private static final SsmParameterProvider UNDER_ROOT = new SsmParameterProvider(CLIENT, Optional.of("/"), BOUNDS);
+    private static final SsmParameterStore UNDER_P = new SsmParameterStore(CLIENT, Optional.of("/p"), BOUNDS);
+    private static final SsmParameterStore UNDER_ROOT = new SsmParameterStore(CLIENT, Optional.of("/"), BOUNDS);
 
     /**
      * The input is pages separated by a zero byte; each page's first byte picks its status (that byte modulo 6), the
@@ -106,7 +106,7 @@ class ParameterListingFuzzTest {
         bodies = pageBodies;
         answered = 0;
         boolean root = input.length > 0 && ((input[0] & 0xff) / STATUSES.length) % 2 == 1;
-        SsmParameterProvider store = root ? UNDER_ROOT : UNDER_P;
+        SsmParameterStore store = root ? UNDER_ROOT : UNDER_P;
         List<String> names;
         try {
             names = store.list();

@@ -35,7 +35,7 @@ public class StatusResource {
         for (SecretInventory.Entry entry : SecretInventory.of(config)) {
             JsonObjectBuilder secret =
                     Json.createObjectBuilder().add("property", entry.property()).add("kind", entry.kind());
-            optional(secret, "provider", entry.provider());
+            optional(secret, "backend", entry.backend());
             optional(secret, "secret", entry.secretId());
             optional(secret, "key", entry.keyId());
             optional(secret, "version", entry.version());

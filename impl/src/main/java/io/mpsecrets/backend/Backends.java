@@ -1,10 +1,10 @@
 package io.mpsecrets.backend;
 
-import io.mpsecrets.api.SecretProvider;
+import io.mpsecrets.api.SecretStore;
 import io.mpsecrets.api.exception.ConfigurationException;
 import io.mpsecrets.api.spi.BackendContext;
 import io.mpsecrets.api.spi.KeyManagementServiceFactory;
-import io.mpsecrets.api.spi.SecretProviderFactory;
+import io.mpsecrets.api.spi.SecretStoreFactory;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -24,7 +24,7 @@ import java.util.logging.Logger;
 import java.util.stream.Collectors;
 
 /**
- * The backends on a class path: every {@link KeyManagementServiceFactory} and {@link SecretProviderFactory} that
+ * The backends on a class path: every {@link KeyManagementServiceFactory} and {@link SecretStoreFactory} that
  * {@link ServiceLoader} finds, by name. Finding one uses nothing: the runtime, the CLI, validation and the inventory
  * ask this one registry for a backend by the name configuration gives, and only a KMS that {@code mpsecrets.kms}
  * enables is ever built (a jar planted on the class path receives no key). Two backends of one kind with the same
@@ -35,10 +35,9 @@ public final class Backends {
     private static final Logger LOG = Logger.getLogger("io.mpsecrets.backend");
 
     private final Map<String, List<KeyManagementServiceFactory>> kms;
-    private final Map<String, List<SecretProviderFactory>> stores;
+    private final Map<String, List<SecretStoreFactory>> stores;
 
-    private Backends(
-            Map<String, List<KeyManagementServiceFactory>> kms, Map<String, List<SecretProviderFactory>> stores) {
+    private Backends(Map<String, List<KeyManagementServiceFactory>> kms, Map<String, List<SecretStoreFactory>> stores) {
         this.kms = kms;
         this.stores = stores;
     }
@@ -57,13 +56,13 @@ public final class Backends {
         }
         loaders.add(Backends.class.getClassLoader());
         List<KeyManagementServiceFactory> kms = new ArrayList<>();
-        List<SecretProviderFactory> stores = new ArrayList<>();
+        List<SecretStoreFactory> stores = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         for (ClassLoader from : loaders) {
             load(KeyManagementServiceFactory.class, from).stream()
                     .filter(f -> seen.add(f.getClass().getName()))
                     .forEach(kms::add);
-            load(SecretProviderFactory.class, from).stream()
+            load(SecretStoreFactory.class, from).stream()
                     .filter(f -> seen.add(f.getClass().getName()))
                     .forEach(stores::add);
         }
@@ -72,9 +71,8 @@ public final class Backends {
 
     /** A registry of exactly these factories (tests, tools). */
     public static Backends of(
-            Collection<? extends KeyManagementServiceFactory> kms, Collection<? extends SecretProviderFactory> stores) {
-        return new Backends(
-                byName(kms, KeyManagementServiceFactory::name), byName(stores, SecretProviderFactory::name));
+            Collection<? extends KeyManagementServiceFactory> kms, Collection<? extends SecretStoreFactory> stores) {
+        return new Backends(byName(kms, KeyManagementServiceFactory::name), byName(stores, SecretStoreFactory::name));
     }
 
     private static <T> List<T> load(Class<T> type, ClassLoader loader) {
@@ -124,7 +122,7 @@ public final class Backends {
      * @throws ConfigurationException naming {@code where} (the setting or reference that named it) when no store of
      *         that name is on the class path, or more than one is
      */
-    public SecretProviderFactory store(String name, String where) {
+    public SecretStoreFactory store(String name, String where) {
         return one(stores, name, "secret store", where);
     }
 
@@ -134,9 +132,9 @@ public final class Backends {
      * @throws ConfigurationException as {@link #store} does, or when the store's settings are wrong
      */
     public StoreBackend openStore(String name, String where, BackendContext context) {
-        SecretProviderFactory factory = store(name, where);
-        SecretProvider provider = build("secret store", name, () -> factory.create(context));
-        return new StoreBackend(Guarded.provider(provider), factory.capabilities());
+        SecretStoreFactory factory = store(name, where);
+        SecretStore store = build("secret store", name, () -> factory.create(context));
+        return new StoreBackend(Guarded.store(store), factory.capabilities());
     }
 
     /** The KMS factory called {@code name}; throws as {@link #store} does. */

@@ -5,8 +5,8 @@ import io.mpsecrets.api.EncryptionContext;
 import io.mpsecrets.api.GeneratedDataKey;
 import io.mpsecrets.api.KeyManagementService;
 import io.mpsecrets.api.SecretId;
-import io.mpsecrets.api.SecretProvider;
 import io.mpsecrets.api.SecretRef;
+import io.mpsecrets.api.SecretStore;
 import io.mpsecrets.api.SecretValue;
 import io.mpsecrets.api.exception.InvalidSecretValueException;
 import io.mpsecrets.api.exception.SecretException;
@@ -46,15 +46,15 @@ final class Guarded {
         }
     }
 
-    static SecretProvider provider(SecretProvider provider) {
-        return provider instanceof GuardedProvider ? provider : new GuardedProvider(provider);
+    static SecretStore store(SecretStore store) {
+        return store instanceof GuardedStore ? store : new GuardedStore(store);
     }
 
     static KeyManagementService kms(KeyManagementService kms) {
         return kms instanceof GuardedKms ? kms : new GuardedKms(kms);
     }
 
-    private record GuardedProvider(SecretProvider delegate) implements SecretProvider {
+    private record GuardedStore(SecretStore delegate) implements SecretStore {
         private <T> T call(String operation, SecretId id, Supplier<T> call) {
             return Guarded.call(
                     BackendCalls.Kind.STORE,
@@ -115,7 +115,7 @@ final class Guarded {
                     BackendCalls.Kind.KMS,
                     delegate.name(),
                     operation,
-                    SecretRef.key(keyId).withProvider(delegate.name()),
+                    SecretRef.key(keyId).withBackend(delegate.name()),
                     call);
         }
 

@@ -1,11 +1,11 @@
 package io.mpsecrets.backend;
 
-import io.mpsecrets.api.SecretProvider;
-import io.mpsecrets.api.SecretProvider.Capability;
+import io.mpsecrets.api.SecretStore;
+import io.mpsecrets.api.SecretStore.Capability;
 import java.util.Set;
 
-/** A store built from its factory: the provider and what its factory says it can do. */
-public record StoreBackend(SecretProvider provider, Set<Capability> capabilities) {
+/** A store built from its factory: the store and what its factory says it can do. */
+public record StoreBackend(SecretStore store, Set<Capability> capabilities) {
 
     public StoreBackend {
         capabilities = Set.copyOf(capabilities);

@@ -2,7 +2,6 @@ package io.mpsecrets.cache;
 
 import io.mpsecrets.api.SecretRef;
 import io.mpsecrets.api.SecretValue;
-import io.mpsecrets.provider.SecretFields;
 import java.util.Map;
 import java.util.Optional;
 

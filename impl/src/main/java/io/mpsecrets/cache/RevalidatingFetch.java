@@ -1,7 +1,7 @@
 package io.mpsecrets.cache;
 
 import io.mpsecrets.api.SecretId;
-import io.mpsecrets.api.SecretProvider;
+import io.mpsecrets.api.SecretStore;
 import io.mpsecrets.api.SecretValue;
 import java.util.Arrays;
 import java.util.Optional;
@@ -21,16 +21,15 @@ public final class RevalidatingFetch {
      * cached one's, else the store's. A cached value with an expiry (a lease) is always read from the store again:
      * the version does not tell that its expiry moved (a renewal), and a copy would carry the old one.
      *
-     * @throws io.mpsecrets.api.exception.SecretException as the provider throws it
+     * @throws io.mpsecrets.api.exception.SecretException as the store throws it
      */
-    public static SecretValue fetch(
-            SecretCache cache, SecretCache.Key key, SecretProvider provider, boolean cheapVersions) {
+    public static SecretValue fetch(SecretCache cache, SecretCache.Key key, SecretStore store, boolean cheapVersions) {
         SecretId id = key.id();
         if (cheapVersions && !id.pinned()) {
             Optional<CachedSecret> cached =
                     cache.peek(key).filter(secret -> secret.value().expiresAt().isEmpty());
             Optional<String> version = cached.flatMap(CachedSecret::version);
-            if (version.isPresent() && version.equals(provider.currentVersion(id))) {
+            if (version.isPresent() && version.equals(store.currentVersion(id))) {
                 SecretValue kept = cached.get().value();
                 byte[] bytes = kept.bytes();
                 try {
@@ -40,6 +39,6 @@ public final class RevalidatingFetch {
                 }
             }
         }
-        return provider.fetch(id);
+        return store.fetch(id);
     }
 }

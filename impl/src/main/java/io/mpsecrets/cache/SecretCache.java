@@ -16,7 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
- * Secrets fetched from stores, per application, by provider and secret id (whole secrets: fields are read from a
+ * Secrets fetched from stores, per application, by store and secret id (whole secrets: fields are read from a
  * cached secret). A fresh entry is served from memory; an expired one is fetched again by one caller while the
  * others keep the old value (single flight; a cold secret asked by 100 threads is fetched once). When a store fails
  * with a transient error after start-up, the last good value is served for up to {@link CachePolicy#maxStale()}
@@ -29,21 +29,21 @@ import java.util.function.Supplier;
 public final class SecretCache implements AutoCloseable {
 
     /** A whole secret in a store. */
-    public record Key(String provider, SecretId id) {
+    public record Key(String store, SecretId id) {
         public Key {
-            Objects.requireNonNull(provider, "provider");
+            Objects.requireNonNull(store, "store");
             id = id.withoutField();
         }
 
         // Written out, as SecretId's: a record's generated ones cost tens of milliseconds at start-up.
         @Override
         public boolean equals(Object o) {
-            return o instanceof Key other && provider.equals(other.provider) && id.equals(other.id);
+            return o instanceof Key other && store.equals(other.store) && id.equals(other.id);
         }
 
         @Override
         public int hashCode() {
-            return provider.hashCode() * 31 + id.hashCode();
+            return store.hashCode() * 31 + id.hashCode();
         }
     }
 
@@ -244,10 +244,10 @@ public final class SecretCache implements AutoCloseable {
     }
 
     /** Stores values fetched together at start-up (a batch call), fresh from now, and reports each fetch. */
-    public void putAll(String provider, Map<SecretId, SecretValue> values, CachePolicy policy) {
+    public void putAll(String store, Map<SecretId, SecretValue> values, CachePolicy policy) {
         long now = ticker.nanos();
         values.forEach((id, value) -> {
-            Key key = new Key(provider, id);
+            Key key = new Key(store, id);
             Entry entry = entries.computeIfAbsent(key, k -> new Entry());
             synchronized (entry) {
                 entry.current = cached(value, now, policy);

@@ -3,8 +3,8 @@ package io.mpsecrets.cache;
 import io.mpsecrets.api.FailureReason;
 import io.mpsecrets.api.LogSafe;
 import io.mpsecrets.api.SecretId;
-import io.mpsecrets.api.SecretProvider;
 import io.mpsecrets.api.SecretRef;
+import io.mpsecrets.api.SecretStore;
 import io.mpsecrets.api.SecretValue;
 import io.mpsecrets.api.backend.Backoff;
 import io.mpsecrets.api.exception.SecretException;
@@ -103,7 +103,7 @@ public final class StartupFetch {
     private SecretException lastFailure;
 
     /**
-     * @param canBatch whether the store's {@link SecretProvider#fetchAll} reads many secrets in few calls
+     * @param canBatch whether the store's {@link SecretStore#fetchAll} reads many secrets in few calls
      */
     public StartupFetch(Collection<SecretId> ids, boolean canBatch, Policy policy) {
         this.remaining = new LinkedHashSet<>(ids);
@@ -174,7 +174,7 @@ public final class StartupFetch {
     }
 
     /**
-     * Fetches {@code ids} from {@code provider}, waiting with {@code sleeper} between calls, for as long as the store
+     * Fetches {@code ids} from {@code store}, waiting with {@code sleeper} between calls, for as long as the store
      * answers a call at least every {@code timeout}. A throttling error is an answer: a fleet restart that the store
      * throttles goes on, each instance waiting its turn (failing and restarting would only add calls); a store that
      * does not answer, or answers with errors, fails the start-up within {@code timeout}.
@@ -185,7 +185,7 @@ public final class StartupFetch {
      *         secrets were fetched
      */
     public static Map<SecretId, SecretValue> run(
-            SecretProvider provider,
+            SecretStore store,
             Collection<SecretId> ids,
             boolean canBatch,
             Policy policy,
@@ -201,7 +201,7 @@ public final class StartupFetch {
                     call = fetch.next(ticker.nanos())) {
                 long wait;
                 try {
-                    fetch.succeeded(call.get(), answer(provider, call.get()));
+                    fetch.succeeded(call.get(), answer(store, call.get()));
                     deadline = ticker.nanos() + timeout.toNanos();
                     progressed.run();
                     continue;
@@ -214,7 +214,7 @@ public final class StartupFetch {
                     }
                 }
                 if (ticker.nanos() + wait - deadline >= 0) {
-                    throw timedOut(provider.name(), fetch, timeout);
+                    throw timedOut(store.name(), fetch, timeout);
                 }
                 sleeper.sleep(wait);
             }
@@ -223,23 +223,20 @@ public final class StartupFetch {
             Thread.currentThread().interrupt();
             fetch.fetched().values().forEach(SecretValue::destroy);
             throw new ServiceUnavailableException(
-                    FailureReason.UNAVAILABLE,
-                    SecretRef.secret(provider.name(), null),
-                    "interrupted at start-up",
-                    null);
+                    FailureReason.UNAVAILABLE, SecretRef.secret(store.name(), null), "interrupted at start-up", null);
         } catch (RuntimeException e) {
             fetch.fetched().values().forEach(SecretValue::destroy);
             throw e;
         }
     }
 
-    private static Map<SecretId, SecretValue> answer(SecretProvider provider, Call call) {
+    private static Map<SecretId, SecretValue> answer(SecretStore store, Call call) {
         if (call.batch()) {
-            return provider.fetchAll(call.ids());
+            return store.fetchAll(call.ids());
         }
         SecretId id = call.ids().get(0);
         try {
-            return Map.of(id, provider.fetch(id));
+            return Map.of(id, store.fetch(id));
         } catch (SecretNotFoundException missing) {
             return Map.of();
         }

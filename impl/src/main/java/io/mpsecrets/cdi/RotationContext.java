@@ -117,7 +117,7 @@ public final class RotationContext implements AlterableContext {
             rotations.clear(); // old rotations' events have all come long since
         }
         long stamp = rotations.computeIfAbsent(
-                rotated.ref().provider() + "\u0000" + rotated.ref().secretId() + "\u0000"
+                rotated.ref().backend() + "\u0000" + rotated.ref().secretId() + "\u0000"
                         + rotated.ref().version(),
                 rotation -> clock.incrementAndGet());
         rotatedAt.merge(property, stamp, Math::max);

@@ -27,7 +27,7 @@ public final class SecretInventory {
      * One secret property.
      *
      * @param kind {@code encrypted} (an {@code ENC(...)} value) or {@code reference} (a store secret)
-     * @param provider the store ({@code aws}, {@code vault}, ...) of a reference; the KMS ({@code local}, {@code aws})
+     * @param backend the store ({@code aws}, {@code vault}, ...) of a reference; the KMS ({@code local}, {@code aws})
      *        of an encrypted value
      * @param secretId a reference's secret id ({@code prod/db#password})
      * @param keyId the key an encrypted value is under ({@code local:dev-2}, a KMS key ARN)
@@ -35,7 +35,7 @@ public final class SecretInventory {
      * @param reads how many times the property was read
      */
     public record Entry(
-            String property, String kind, String provider, String secretId, String keyId, String version, long reads) {}
+            String property, String kind, String backend, String secretId, String keyId, String version, long reads) {}
 
     private SecretInventory() {}
 

@@ -3,15 +3,15 @@ package io.mpsecrets.config;
 import io.mpsecrets.api.FailureReason;
 import io.mpsecrets.api.LogSafe;
 import io.mpsecrets.api.SecretId;
-import io.mpsecrets.api.SecretProvider.Capability;
 import io.mpsecrets.api.SecretRef;
+import io.mpsecrets.api.SecretStore.Capability;
 import io.mpsecrets.api.SecretValue;
 import io.mpsecrets.api.backend.Settings;
 import io.mpsecrets.api.exception.ConfigurationException;
 import io.mpsecrets.api.exception.SecretException;
 import io.mpsecrets.api.exception.SecretNotFoundException;
 import io.mpsecrets.api.exception.ServiceUnavailableException;
-import io.mpsecrets.provider.SecretFields;
+import io.mpsecrets.cache.SecretFields;
 import io.mpsecrets.runtime.SecretReference;
 import io.mpsecrets.runtime.SecretsRuntime;
 import io.mpsecrets.runtime.StoreSecrets;
@@ -83,7 +83,7 @@ public final class SecretStoreConfigSourceFactory implements ConfigSourceFactory
     private static Map<String, String> load(StoreSecrets secrets, StoreSettings store, Settings settings) {
         List<StoreSettings.Listed> listed;
         Map<SecretId, SecretValue> values;
-        StoreSecrets.Store handle;
+        StoreSecrets.OpenStore handle;
         try {
             handle = secrets.store(store.store(), StoreSettings.SOURCES, settings);
             if (store.secrets().isEmpty() && !handle.can(Capability.LIST)) {
@@ -151,7 +151,7 @@ public final class SecretStoreConfigSourceFactory implements ConfigSourceFactory
                 }
             } else {
                 String property = secret.prefix().isEmpty()
-                        ? handle.provider().propertyName(secret.id().path())
+                        ? handle.store().propertyName(secret.id().path())
                         : secret.prefix();
                 add(references, origin, property, secret.id(), store.store());
             }
@@ -179,14 +179,14 @@ public final class SecretStoreConfigSourceFactory implements ConfigSourceFactory
     }
 
     /** The listed secrets; for a store that can list and has none listed, every secret it has. */
-    private static List<StoreSettings.Listed> listed(StoreSecrets.Store handle, StoreSettings store) {
+    private static List<StoreSettings.Listed> listed(StoreSecrets.OpenStore handle, StoreSettings store) {
         if (!store.secrets().isEmpty() || !handle.can(Capability.LIST)) {
             return store.secrets();
         }
         return fetchWithin(
                 store.startupTimeout(),
                 new AtomicLong(System.nanoTime()),
-                () -> handle.provider().list().stream()
+                () -> handle.store().list().stream()
                         .map(name -> new StoreSettings.Listed(SecretId.of(name), ""))
                         .toList(),
                 store.store());

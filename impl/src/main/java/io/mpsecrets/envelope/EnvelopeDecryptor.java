@@ -53,7 +53,7 @@ public final class EnvelopeDecryptor {
                     value.wrappedKeyUnsafe(),
                     () -> kms.forKeyId(value.keyId()).decrypt(value.keyId(), value.wrappedKeyUnsafe(), context));
         } catch (SecretException e) {
-            throw e.withRef(refOf(property, value).withProvider(e.ref().provider()));
+            throw e.withRef(refOf(property, value).withBackend(e.ref().backend()));
         }
         try {
             return AesGcm.decrypt(key, value.nonce(), value.ciphertext(), value.associatedData(property));

@@ -28,9 +28,9 @@ public final class RotationWatcher implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger("io.mpsecrets.rotation");
 
-    /** What the watcher needs of a store: its provider and cache policy, if the application opened it. */
+    /** What the watcher needs of a store: its store and cache policy, if the application opened it. */
     public interface Stores {
-        Optional<io.mpsecrets.api.SecretProvider> provider(String store);
+        Optional<io.mpsecrets.api.SecretStore> store(String store);
 
         CachePolicy policy(String store);
 
@@ -106,19 +106,19 @@ public final class RotationWatcher implements AutoCloseable {
             if (key.id().versionId() != null || Thread.currentThread().isInterrupted()) {
                 continue; // a pinned version never changes
             }
-            Optional<io.mpsecrets.api.SecretProvider> provider = stores.provider(key.provider());
-            if (provider.isEmpty()) {
+            Optional<io.mpsecrets.api.SecretStore> store = stores.store(key.store());
+            if (store.isEmpty()) {
                 continue;
             }
             try {
-                Optional<String> current = provider.get().currentVersion(key.id());
+                Optional<String> current = store.get().currentVersion(key.id());
                 Optional<String> cached = cache.peek(key).flatMap(CachedSecret::version);
                 if (current.isPresent() && !Objects.equals(current, cached)) {
-                    SecretValue value = provider.get().fetch(key.id());
-                    cache.replace(key, value, stores.policy(key.provider()));
+                    SecretValue value = store.get().fetch(key.id());
+                    cache.replace(key, value, stores.policy(key.store()));
                 } else if (current.isPresent()) {
                     // Confirmed current: fresh for another TTL, so that the TTL does not ask the store again.
-                    cache.renew(key, current.get(), stores.policy(key.provider()));
+                    cache.renew(key, current.get(), stores.policy(key.store()));
                 }
                 failing.remove(key);
                 stores.checkSucceeded(key);

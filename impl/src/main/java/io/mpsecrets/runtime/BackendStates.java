@@ -136,7 +136,7 @@ public final class BackendStates {
     }
 
     private static Optional<String> storeOf(SecretRef ref) {
-        return Optional.ofNullable(ref.provider());
+        return Optional.ofNullable(ref.backend());
     }
 
     private Optional<String> kmsOf(SecretRef ref) {

@@ -31,7 +31,7 @@ final class CacheAuditing implements SecretCache.Listener {
                 Instant.now(),
                 new SecretRef(
                         property,
-                        key.provider(),
+                        key.store(),
                         key.id().toString(),
                         null,
                         value.version().orElse(null)),
@@ -44,7 +44,7 @@ final class CacheAuditing implements SecretCache.Listener {
         for (String property : properties.isEmpty() ? Collections.<String>singleton(null) : properties) {
             auditor.emit(new SecretRotated(
                     Instant.now(),
-                    new SecretRef(property, key.provider(), key.id().toString(), null, newVersion),
+                    new SecretRef(property, key.store(), key.id().toString(), null, newVersion),
                     previousVersion,
                     auditor.workerContext()));
         }
@@ -52,14 +52,13 @@ final class CacheAuditing implements SecretCache.Listener {
 
     @Override
     public void failed(SecretCache.Key key, SecretException failure, boolean servedStale, String property) {
-        SecretRef ref = new SecretRef(property, key.provider(), key.id().toString(), null, null);
+        SecretRef ref = new SecretRef(property, key.store(), key.id().toString(), null, null);
         auditor.failed(
                 failure.ref().property() == null && property != null ? failure.withRef(ref) : failure, servedStale);
     }
 
     /** A rotation check failed; the cached value stays in service: audited as served stale. */
     void checkFailed(SecretCache.Key key, SecretException failure) {
-        auditor.failed(
-                failure.withRef(new SecretRef(null, key.provider(), key.id().toString(), null, null)), true);
+        auditor.failed(failure.withRef(new SecretRef(null, key.store(), key.id().toString(), null, null)), true);
     }
 }

@@ -87,17 +87,17 @@ public final class SecretCounts {
         if (event instanceof SecretDecrypted decrypted) {
             count(Metric.DECRYPTIONS, kms(decrypted.ref().keyId()), null, null);
         } else if (event instanceof SecretFailure failure) {
-            if (failure.ref().provider() == null && failure.ref().keyId() != null) {
+            if (failure.ref().backend() == null && failure.ref().keyId() != null) {
                 count(Metric.DECRYPTIONS, kms(failure.ref().keyId()), null, failure.reason());
-            } else if (failure.servedStale() && failure.ref().provider() != null) {
-                count(Metric.STALE_SERVED, failure.ref().provider(), null, failure.reason());
+            } else if (failure.servedStale() && failure.ref().backend() != null) {
+                count(Metric.STALE_SERVED, failure.ref().backend(), null, failure.reason());
             }
         } else if (event instanceof SecretAccessDenied denied
-                && denied.ref().provider() == null
+                && denied.ref().backend() == null
                 && denied.ref().keyId() != null) {
             count(Metric.DECRYPTIONS, kms(denied.ref().keyId()), null, FailureReason.ACCESS_DENIED);
-        } else if (event instanceof SecretRotated rotated && rotated.ref().provider() != null) {
-            count(Metric.ROTATIONS, rotated.ref().provider(), null, null);
+        } else if (event instanceof SecretRotated rotated && rotated.ref().backend() != null) {
+            count(Metric.ROTATIONS, rotated.ref().backend(), null, null);
         }
     }
 

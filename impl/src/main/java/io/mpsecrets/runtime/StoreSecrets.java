@@ -1,8 +1,8 @@
 package io.mpsecrets.runtime;
 
 import io.mpsecrets.api.SecretId;
-import io.mpsecrets.api.SecretProvider;
 import io.mpsecrets.api.SecretRef;
+import io.mpsecrets.api.SecretStore;
 import io.mpsecrets.api.SecretValue;
 import io.mpsecrets.api.backend.Settings;
 import io.mpsecrets.api.exception.SecretException;
@@ -35,12 +35,12 @@ import java.util.function.Consumer;
 public final class StoreSecrets implements AutoCloseable {
 
     /** A store in use: its backend and cache policy. */
-    public record Store(String name, StoreBackend backend, CachePolicy policy) {
-        public SecretProvider provider() {
-            return backend.provider();
+    public record OpenStore(String name, StoreBackend backend, CachePolicy policy) {
+        public SecretStore store() {
+            return backend.store();
         }
 
-        public boolean can(SecretProvider.Capability capability) {
+        public boolean can(SecretStore.Capability capability) {
             return backend.can(capability);
         }
     }
@@ -53,7 +53,7 @@ public final class StoreSecrets implements AutoCloseable {
     private final Gate gate;
     private final CacheAuditing auditing;
     private final SecretCache cache;
-    private final ConcurrentHashMap<String, Store> stores = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, OpenStore> stores = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<SecretCache.Key, Set<String>> readers = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, LongAdder> reads = new ConcurrentHashMap<>();
     private RotationWatcher watcher;
@@ -93,9 +93,9 @@ public final class StoreSecrets implements AutoCloseable {
         SecretReads.read(property);
         gate.enter(property);
         try {
-            Store store;
+            OpenStore open;
             try {
-                store = store(reference.store(), "the reference ${" + reference + "}", lookup);
+                open = store(reference.store(), "the reference ${" + reference + "}", lookup);
             } catch (SecretException e) {
                 // A store that cannot be opened (a login misconfigured, a setting missing) fails every read: each
                 // is audited, as a failed fetch would be.
@@ -105,9 +105,9 @@ public final class StoreSecrets implements AutoCloseable {
             SecretCache.Key key = new SecretCache.Key(reference.store(), whole);
             CachedSecret secret = cache.get(
                     key,
-                    store.policy(),
+                    open.policy(),
                     () -> RevalidatingFetch.fetch(
-                            cache, key, store.provider(), store.can(SecretProvider.Capability.ROTATION_CHECK)),
+                            cache, key, open.store(), open.can(SecretStore.Capability.ROTATION_CHECK)),
                     property);
             // After the read: a reference that never resolves leaves nothing behind (a config that changes keeps
             // no trail of every id it once named).
@@ -143,12 +143,12 @@ public final class StoreSecrets implements AutoCloseable {
      *
      * @param where what named the store, for the error when no such store is on the class path
      */
-    public Store store(String name, String where, Settings lookup) {
-        Store store = stores.get(name);
-        if (store == null) {
+    public OpenStore store(String name, String where, Settings lookup) {
+        OpenStore open = stores.get(name);
+        if (open == null) {
             synchronized (stores) {
-                store = stores.get(name);
-                if (store == null) {
+                open = stores.get(name);
+                if (open == null) {
                     StoreBackend backend = backends.openStore(
                             name,
                             where,
@@ -159,15 +159,15 @@ public final class StoreSecrets implements AutoCloseable {
                                     application,
                                     this::changed,
                                     this::changeFailed));
-                    store = new Store(name, backend, StoreSettings.cachePolicy(name, lookup));
-                    stores.put(name, store);
+                    open = new OpenStore(name, backend, StoreSettings.cachePolicy(name, lookup));
+                    stores.put(name, open);
                 }
                 if (watcher == null && rotationInterval.isPresent()) {
                     watcher = RotationWatcher.start(cache, new WatchedStores(), rotationInterval.get(), application);
                 }
             }
         }
-        return store;
+        return open;
     }
 
     /**
@@ -178,17 +178,17 @@ public final class StoreSecrets implements AutoCloseable {
      * @param progressed told each time the store answered
      */
     public Map<SecretId, SecretValue> fetchAtStartup(
-            Store store, List<SecretId> ids, Duration timeout, Runnable progressed) {
+            OpenStore open, List<SecretId> ids, Duration timeout, Runnable progressed) {
         Map<SecretId, SecretValue> values = StartupFetch.run(
-                store.provider(),
+                open.store(),
                 ids,
-                store.can(SecretProvider.Capability.BATCH),
+                open.can(SecretStore.Capability.BATCH),
                 StartupFetch.Policy.DEFAULT,
                 timeout,
                 Ticker.SYSTEM,
                 TimeUnit.NANOSECONDS::sleep,
                 progressed);
-        cache.putAll(store.name(), values, store.policy());
+        cache.putAll(open.name(), values, open.policy());
         return values;
     }
 
@@ -229,15 +229,15 @@ public final class StoreSecrets implements AutoCloseable {
     /** The stores as the rotation watcher sees them: open ones whose secrets can rotate. */
     private final class WatchedStores implements RotationWatcher.Stores {
         @Override
-        public Optional<SecretProvider> provider(String store) {
+        public Optional<SecretStore> store(String store) {
             return Optional.ofNullable(stores.get(store))
-                    .filter(s -> s.can(SecretProvider.Capability.ROTATION_CHECK))
-                    .map(Store::provider);
+                    .filter(s -> s.can(SecretStore.Capability.ROTATION_CHECK))
+                    .map(OpenStore::store);
         }
 
         @Override
         public CachePolicy policy(String store) {
-            Store open = stores.get(store);
+            OpenStore open = stores.get(store);
             return open == null ? CachePolicy.DEFAULT : open.policy();
         }
 
@@ -248,7 +248,7 @@ public final class StoreSecrets implements AutoCloseable {
 
         @Override
         public void checkSucceeded(SecretCache.Key key) {
-            reachable.accept(key.provider());
+            reachable.accept(key.store());
         }
     }
 
@@ -258,12 +258,12 @@ public final class StoreSecrets implements AutoCloseable {
      */
     private void changed(String store, SecretId id) {
         SecretCache.Key key = new SecretCache.Key(store, id.withoutField());
-        Store open = stores.get(store);
+        OpenStore open = stores.get(store);
         if (open == null || cache.peek(key).isEmpty()) {
             return; // not served yet: the first read fetches the current value
         }
         try {
-            cache.replace(key, open.provider().fetch(key.id()), open.policy());
+            cache.replace(key, open.store().fetch(key.id()), open.policy());
         } catch (SecretException e) {
             auditing.checkFailed(key, e);
         }
@@ -287,7 +287,7 @@ public final class StoreSecrets implements AutoCloseable {
         }
         // The stores first: one that moves its secrets on by itself (Vault's leases) stops doing so before the cache
         // is zeroed, so that no change it reports lands in a closed cache.
-        stores.values().forEach(store -> store.provider().close());
+        stores.values().forEach(open -> open.store().close());
         readers.clear();
         reads.clear();
         cache.close();

@@ -5,16 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.mpsecrets.api.KeyManagementService;
-import io.mpsecrets.api.SecretProvider;
-import io.mpsecrets.api.SecretProvider.Capability;
+import io.mpsecrets.api.SecretStore;
+import io.mpsecrets.api.SecretStore.Capability;
 import io.mpsecrets.api.exception.ConfigurationException;
 import io.mpsecrets.api.exception.UnknownKeyException;
 import io.mpsecrets.api.spi.BackendContext;
 import io.mpsecrets.api.spi.KeyManagementServiceFactory;
-import io.mpsecrets.api.spi.SecretProviderFactory;
+import io.mpsecrets.api.spi.SecretStoreFactory;
 import io.mpsecrets.kms.local.LocalKeyringKmsFactory;
-import io.mpsecrets.provider.env.EnvSecretProviderFactory;
-import io.mpsecrets.provider.file.FileSecretProviderFactory;
+import io.mpsecrets.store.env.EnvSecretStoreFactory;
+import io.mpsecrets.store.file.FileSecretStoreFactory;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -53,7 +53,7 @@ class BackendsTest {
         }
     }
 
-    static final class NamedStoreFactory implements SecretProviderFactory {
+    static final class NamedStoreFactory implements SecretStoreFactory {
         final String name;
 
         NamedStoreFactory(String name) {
@@ -71,7 +71,7 @@ class BackendsTest {
         }
 
         @Override
-        public SecretProvider create(BackendContext context) {
+        public SecretStore create(BackendContext context) {
             throw new AssertionError("not built in this test");
         }
     }
@@ -127,8 +127,8 @@ class BackendsTest {
                 List.of(
                         new NamedStoreFactory("twin"),
                         new NamedStoreFactory("twin"),
-                        new FileSecretProviderFactory(),
-                        new EnvSecretProviderFactory()));
+                        new FileSecretStoreFactory(),
+                        new EnvSecretStoreFactory()));
         ConfigurationException kms = assertThrows(
                 ConfigurationException.class, () -> backends.kmsRegistry(List.of("dup"), BackendsTest::context));
         assertThat(kms.getMessage())

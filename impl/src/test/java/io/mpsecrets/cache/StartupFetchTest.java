@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.mpsecrets.api.FailureReason;
 import io.mpsecrets.api.SecretId;
-import io.mpsecrets.api.SecretProvider;
 import io.mpsecrets.api.SecretRef;
+import io.mpsecrets.api.SecretStore;
 import io.mpsecrets.api.SecretValue;
 import io.mpsecrets.api.exception.SecretAccessDeniedException;
 import io.mpsecrets.api.exception.SecretException;
@@ -37,7 +37,7 @@ class StartupFetchTest {
     private final List<String> calls = new ArrayList<>();
 
     /** A store of {@code n} secrets named s0..s(n-1); {@code answer} decides each call's failure (null: answers). */
-    private final class ScriptedStore implements SecretProvider {
+    private final class ScriptedStore implements SecretStore {
         private final BiFunction<String, Integer, FailureReason> answer;
 
         ScriptedStore(BiFunction<String, Integer, FailureReason> answer) {
@@ -86,7 +86,7 @@ class StartupFetchTest {
         return IntStream.range(0, n).mapToObj(i -> SecretId.of("s" + i)).toList();
     }
 
-    private Map<SecretId, SecretValue> run(SecretProvider store, List<SecretId> ids, boolean batch, Duration timeout) {
+    private Map<SecretId, SecretValue> run(SecretStore store, List<SecretId> ids, boolean batch, Duration timeout) {
         return StartupFetch.run(
                 store,
                 ids,

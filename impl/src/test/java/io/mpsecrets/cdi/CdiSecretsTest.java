@@ -251,7 +251,7 @@ class CdiSecretsTest {
         rotate("v2-" + LeakGuard.CANARY);
         SecretRotated rotated = observer.rotations().get(0);
         assertEquals("db-password", rotated.ref().property());
-        assertEquals("file", rotated.ref().provider());
+        assertEquals("file", rotated.ref().backend());
         assertEquals("db-password", rotated.ref().secretId());
         assertThat(rotated.previousVersion())
                 .startsWith("h-")

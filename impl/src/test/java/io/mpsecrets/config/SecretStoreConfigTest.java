@@ -71,7 +71,7 @@ class SecretStoreConfigTest {
         assertEquals(5432, config.getValue("db.port", Integer.class));
         // One fetch per secret: the cache serves the rest.
         assertThat(audit.events("fetched")).hasSize(2);
-        assertThat(audit.events("fetched").get(0)).contains("provider=env", "secret=MPS_TEST_JSON", "version=h-");
+        assertThat(audit.events("fetched").get(0)).contains("backend=env", "secret=MPS_TEST_JSON", "version=h-");
     }
 
     @Test
@@ -91,8 +91,7 @@ class SecretStoreConfigTest {
                 "bad.selector", "${env::X?colour=y}"));
         SecretNotFoundException missing =
                 assertThrows(SecretNotFoundException.class, () -> config.getValue("missing.var", String.class));
-        assertThat(missing.getMessage())
-                .contains("property=missing.var", "provider=env", "secret=MPS_NO_SUCH_VARIABLE");
+        assertThat(missing.getMessage()).contains("property=missing.var", "backend=env", "secret=MPS_NO_SUCH_VARIABLE");
         assertThat(assertThrows(SecretNotFoundException.class, () -> config.getValue("missing.field", String.class))
                         .getMessage())
                 .contains("property=missing.field", "no field 'nope'");
@@ -221,7 +220,7 @@ class SecretStoreConfigTest {
                 dir.resolve("absent").toString());
         SecretException e = assertThrows(SecretException.class, () -> config(values));
         assertEquals(FailureReason.NOT_FOUND, e.reason());
-        assertThat(e.getMessage()).contains("provider=file", "does not exist");
+        assertThat(e.getMessage()).contains("backend=file", "does not exist");
 
         Map<String, String> optional = new HashMap<>(values);
         optional.put("mpsecrets.file.required", "false");

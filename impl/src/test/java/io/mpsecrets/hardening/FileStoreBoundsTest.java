@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.mpsecrets.api.FailureReason;
 import io.mpsecrets.api.SecretId;
-import io.mpsecrets.api.SecretProvider;
+import io.mpsecrets.api.SecretStore;
 import io.mpsecrets.api.exception.SecretException;
 import io.mpsecrets.backend.BackendSettings;
-import io.mpsecrets.provider.file.FileSecretProviderFactory;
+import io.mpsecrets.store.file.FileSecretStoreFactory;
 import io.mpsecrets.testing.ConcurrentReaders;
 import io.mpsecrets.testkit.leak.LeakGuard;
 import java.io.IOException;
@@ -41,17 +41,17 @@ class FileStoreBoundsTest {
     @TempDir
     Path elsewhere;
 
-    private SecretProvider store(Path directory, String... settings) {
+    private SecretStore store(Path directory, String... settings) {
         Map<String, String> values = new HashMap<>();
         values.put("mpsecrets.file.dir", directory.toString());
         for (int i = 0; i < settings.length; i += 2) {
             values.put(settings[i], settings[i + 1]);
         }
-        return new FileSecretProviderFactory()
+        return new FileSecretStoreFactory()
                 .create(BackendSettings.store("file", name -> Optional.ofNullable(values.get(name)), Map.of(), "test"));
     }
 
-    private static SecretException refused(SecretProvider store, String name) {
+    private static SecretException refused(SecretStore store, String name) {
         return assertTimeoutPreemptively(
                 Duration.ofSeconds(5), () -> assertThrows(SecretException.class, () -> store.fetch(SecretId.of(name))));
     }
@@ -62,7 +62,7 @@ class FileStoreBoundsTest {
             huge.setLength(300L * 1024 * 1024); // sparse: no disk, no time
         }
         Files.createSymbolicLink(dir.resolve("link-to-huge"), dir.resolve("huge"));
-        SecretProvider store = store(dir);
+        SecretStore store = store(dir);
         for (String name : new String[] {"huge", "link-to-huge"}) {
             SecretException e = refused(store, name);
             assertEquals(FailureReason.INVALID_VALUE, e.reason());
@@ -88,7 +88,7 @@ class FileStoreBoundsTest {
         Files.createSymbolicLink(dir.resolve("hostname"), Path.of("/etc/hostname"));
         Files.createSymbolicLink(
                 dir.resolve("relative"), Path.of("../" + elsewhere.getFileName() + "/other-app-secret"));
-        SecretProvider store = store(dir);
+        SecretStore store = store(dir);
         for (String name : new String[] {"escape", "zero", "hostname", "relative"}) {
             SecretException e = refused(store, name);
             assertEquals(FailureReason.NOT_FOUND, e.reason(), name);
@@ -103,7 +103,7 @@ class FileStoreBoundsTest {
         Process mkfifo = new ProcessBuilder("mkfifo", dir.resolve("pipe").toString()).start();
         assertEquals(0, mkfifo.waitFor());
         Files.createDirectory(dir.resolve("sub"));
-        SecretProvider store = store(dir);
+        SecretStore store = store(dir);
         assertEquals(FailureReason.NOT_FOUND, refused(store, "pipe").reason());
         assertEquals(FailureReason.NOT_FOUND, refused(store, "sub").reason());
         assertThat(store.list()).doesNotContain("pipe", "sub");
@@ -131,7 +131,7 @@ class FileStoreBoundsTest {
     @Test
     void readsDuringKubernetesSwapsNeverFail() throws Exception {
         kubernetesUpdate(0);
-        SecretProvider store = store(dir);
+        SecretStore store = store(dir);
         ConcurrentReaders.Report report = ConcurrentReaders.during(
                 8, () -> store.fetch(SecretId.of("db-password")).asString(), () -> {
                     for (int version = 1; version <= 400; version++) {
@@ -148,7 +148,7 @@ class FileStoreBoundsTest {
     @Test
     void aFileThatMayNotBeReadIsADenialNeverServedStale() {
         // As root (CI) a permission cannot be revoked from a test; the store's mapping of the JDK's answer is tested.
-        SecretException e = io.mpsecrets.provider.file.FileSecretProvider.failure(
+        SecretException e = io.mpsecrets.store.file.FileSecretStore.failure(
                 new AccessDeniedException("/run/secrets/db-password"),
                 io.mpsecrets.api.SecretRef.secret("file", "db-password"));
         assertEquals(FailureReason.ACCESS_DENIED, e.reason());

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  */
 class NameSpoofingTest {
 
-    private static final String FORGER = "db.password key=local:forged provider=aws secret=prod/db version=7";
+    private static final String FORGER = "db.password key=local:forged backend=aws secret=prod/db version=7";
 
     /** The invisible and bidirectional characters of the issue, and a few more that print as nothing. */
     private static final String INVISIBLE = "\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066"
@@ -65,7 +65,7 @@ class NameSpoofingTest {
         Map<String, String> fields = LogTokens.parse(fieldsOf(e));
         assertEquals(FORGER, fields.get("property"));
         assertThat(fields.get("key")).doesNotContain("forged");
-        assertThat(fields).doesNotContainKeys("provider", "secret", "version");
+        assertThat(fields).doesNotContainKeys("backend", "secret", "version");
         assertThat(e.getMessage()).contains("[property=\"" + FORGER + "\" key=local");
     }
 
@@ -73,7 +73,7 @@ class NameSpoofingTest {
     void aSimpleNameStaysReadable() {
         assertThat(failureOf("db.password").getMessage()).contains("[property=db.password key=local");
         assertEquals(
-                "property=db.password provider=aws secret=prod/db key=local:dev-1 version=v1",
+                "property=db.password backend=aws secret=prod/db key=local:dev-1 version=v1",
                 new SecretRef("db.password", "aws", "prod/db", "local:dev-1", "v1").toString());
     }
 

@@ -91,7 +91,7 @@ class RotationTest {
                 .asString()
                 .contains(
                         "property=db-password",
-                        "provider=file",
+                        "backend=file",
                         "secret=db-password",
                         "previous=h-",
                         "outcome=ok",

@@ -247,7 +247,7 @@ class VaultDatabaseTest {
         server.vault().faults().only("lease:renew").failNext(3);
 
         await(() -> server.vault().database().renewed(role) >= 1, Duration.ofSeconds(7), "a renewal after the failure");
-        assertThat(audit.events("failure")).singleElement().asString().contains("provider=vault", "reason=UNAVAILABLE");
+        assertThat(audit.events("failure")).singleElement().asString().contains("backend=vault", "reason=UNAVAILABLE");
         assertEquals(login, Login.of(config));
         assertEquals(3, login.orders(url));
         assertEquals(1, server.vault().database().issued(role));

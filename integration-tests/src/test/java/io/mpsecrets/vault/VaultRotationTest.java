@@ -65,6 +65,6 @@ class VaultRotationTest {
         assertThat(audit.awaitEvents("rotated", 1, Duration.ofSeconds(2)))
                 .singleElement()
                 .asString()
-                .contains("property=api.key", "provider=vault", "secret=secret/" + name, "version=2", "previous=1");
+                .contains("property=api.key", "backend=vault", "secret=secret/" + name, "version=2", "previous=1");
     }
 }

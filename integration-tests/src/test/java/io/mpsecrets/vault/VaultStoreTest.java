@@ -74,10 +74,10 @@ class VaultStoreTest {
         return config;
     }
 
-    private VaultSecretProvider provider(Map<String, String> values) {
+    private VaultSecretStore provider(Map<String, String> values) {
         Map<String, String> all = new HashMap<>(values);
         all.putIfAbsent("mpsecrets.vault.address", server.endpoint().toString());
-        return new VaultSecretProvider(
+        return new VaultSecretStore(
                 VaultSettings.read(new Settings(name -> Optional.ofNullable(all.get(name))), Map.of()));
     }
 
@@ -101,7 +101,7 @@ class VaultStoreTest {
         assertEquals("two-" + LeakGuard.CANARY, config.getValue("api.key", String.class));
         assertEquals("one-" + LeakGuard.CANARY, config.getValue("api.key.before", String.class));
         assertThat(audit.events("fetched"))
-                .anySatisfy(line -> assertThat(line).contains("provider=vault", "secret=secret/" + app, "version=2"));
+                .anySatisfy(line -> assertThat(line).contains("backend=vault", "secret=secret/" + app, "version=2"));
     }
 
     @Test
@@ -127,7 +127,7 @@ class VaultStoreTest {
     @Test
     void versionsAreReadCheaplyFromMetadataAndCreationTimesKept() {
         server.vault().putV2("secret/" + app, Map.of("k", "v1"));
-        try (VaultSecretProvider vault = provider(Map.of("mpsecrets.vault.token", "root"))) {
+        try (VaultSecretStore vault = provider(Map.of("mpsecrets.vault.token", "root"))) {
             var value = vault.fetch(SecretId.of("secret/" + app));
             assertEquals(Optional.of("1"), value.version());
             assertThat(value.created()).isPresent();
@@ -150,7 +150,7 @@ class VaultStoreTest {
                 "legacy",
                 "${vault::kv/" + app + "#password}"));
         assertEquals("v1-" + LeakGuard.CANARY, config.getValue("legacy", String.class));
-        try (VaultSecretProvider vault =
+        try (VaultSecretStore vault =
                 provider(Map.of("mpsecrets.vault.token", "root", "mpsecrets.vault.kv-version", "1"))) {
             assertThat(vault.currentVersion(SecretId.of("kv/" + app)))
                     .get()
@@ -190,7 +190,7 @@ class VaultStoreTest {
         SecretAccessDeniedException denied =
                 assertThrows(SecretAccessDeniedException.class, () -> wrong.getValue("k", String.class));
         assertThat(denied.getMessage())
-                .contains("property=k", "provider=vault", "approle", "role-" + app)
+                .contains("property=k", "backend=vault", "approle", "role-" + app)
                 .doesNotContain("not-it");
     }
 
@@ -218,7 +218,7 @@ class VaultStoreTest {
         server.vault().putV2("secret/" + app, Map.of("k", "renewed-" + LeakGuard.CANARY));
         server.vault().policy(app, "secret/data/" + app, "read");
         server.vault().appRole("role-" + app, "sid-" + app, Duration.ofSeconds(3), app);
-        try (VaultSecretProvider vault = provider(Map.of(
+        try (VaultSecretStore vault = provider(Map.of(
                 "mpsecrets.vault.auth",
                 "approle",
                 "mpsecrets.vault.approle.role-id",
@@ -246,7 +246,7 @@ class VaultStoreTest {
         server.vault().putV2("secret/" + app, Map.of("k", "v"));
         server.vault().policy(app, "secret/data/" + app, "read");
         String token = server.vault().token(Duration.ofSeconds(3), app);
-        try (VaultSecretProvider vault = provider(Map.of("mpsecrets.vault.token", token))) {
+        try (VaultSecretStore vault = provider(Map.of("mpsecrets.vault.token", token))) {
             vault.fetch(SecretId.of("secret/" + app));
             vault.fetch(SecretId.of("secret/" + app));
             assertEquals(1, server.vault().calls("lookup-self"));
@@ -268,12 +268,12 @@ class VaultStoreTest {
                         "secret/data/" + app + "/absent",
                         "read"); // Vault says 403, not 404, where one may not read
         String token = server.vault().token(Duration.ZERO, app);
-        try (VaultSecretProvider vault =
+        try (VaultSecretStore vault =
                 provider(Map.of("mpsecrets.vault.token", token, "mpsecrets.vault.max-attempts", "2"))) {
             SecretAccessDeniedException denied = assertThrows(
                     SecretAccessDeniedException.class, () -> vault.fetch(SecretId.of("secret/" + app + "/other")));
             assertThat(denied.getMessage())
-                    .contains("provider=vault", "secret=secret/" + app + "/other", "403", "permission denied");
+                    .contains("backend=vault", "secret=secret/" + app + "/other", "403", "permission denied");
             assertThrows(SecretNotFoundException.class, () -> vault.fetch(SecretId.of("secret/" + app + "/absent")));
             assertThrows(
                     SecretNotFoundException.class,
@@ -299,7 +299,7 @@ class VaultStoreTest {
                             .reason());
         }
         server.vault().faults().reset();
-        try (VaultSecretProvider nobody = provider(Map.of("mpsecrets.vault.token", "hvs.not-a-token"))) {
+        try (VaultSecretStore nobody = provider(Map.of("mpsecrets.vault.token", "hvs.not-a-token"))) {
             assertThrows(SecretAccessDeniedException.class, () -> nobody.fetch(SecretId.of("secret/" + app)));
         }
     }
@@ -308,13 +308,13 @@ class VaultStoreTest {
     void theNamespaceHeaderIsSent() {
         server.vault().putV2("secret/" + app, Map.of("k", "ns-" + LeakGuard.CANARY));
         server.vault().requireNamespace("team-" + app);
-        try (VaultSecretProvider vault =
+        try (VaultSecretStore vault =
                 provider(Map.of("mpsecrets.vault.token", "root", "mpsecrets.vault.namespace", "team-" + app))) {
             assertEquals(
                     "{\"k\":\"ns-" + LeakGuard.CANARY + "\"}",
                     vault.fetch(SecretId.of("secret/" + app)).asString());
         }
-        try (VaultSecretProvider vault = provider(Map.of("mpsecrets.vault.token", "root"))) {
+        try (VaultSecretStore vault = provider(Map.of("mpsecrets.vault.token", "root"))) {
             assertThrows(SecretAccessDeniedException.class, () -> vault.fetch(SecretId.of("secret/" + app)));
         }
     }
@@ -332,7 +332,7 @@ class VaultStoreTest {
                     "root",
                     "mpsecrets.vault.ca-bundle",
                     certificates.caBundle().toString());
-            try (VaultSecretProvider vault = provider(settings)) {
+            try (VaultSecretStore vault = provider(settings)) {
                 assertThat(https.endpoint().getScheme()).isEqualTo("https");
                 assertEquals(
                         "{\"k\":\"tls-" + LeakGuard.CANARY + "\"}",
@@ -346,7 +346,7 @@ class VaultStoreTest {
                     "root",
                     "mpsecrets.vault.max-attempts",
                     "1");
-            try (VaultSecretProvider vault = provider(untrusted)) {
+            try (VaultSecretStore vault = provider(untrusted)) {
                 SecretException e = assertThrows(SecretException.class, () -> vault.fetch(SecretId.of("secret/tls")));
                 assertEquals(FailureReason.UNAVAILABLE, e.reason());
             }

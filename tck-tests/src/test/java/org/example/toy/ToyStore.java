@@ -2,15 +2,15 @@ package org.example.toy;
 
 import io.mpsecrets.api.FailureReason;
 import io.mpsecrets.api.SecretId;
-import io.mpsecrets.api.SecretProvider;
 import io.mpsecrets.api.SecretRef;
+import io.mpsecrets.api.SecretStore;
 import io.mpsecrets.api.SecretValue;
 import io.mpsecrets.api.exception.SecretNotFoundException;
 import io.mpsecrets.api.exception.ServiceUnavailableException;
 import java.util.List;
 
 /** The toy store: {@link ToySecrets} of one namespace. */
-final class ToyStore implements SecretProvider {
+final class ToyStore implements SecretStore {
 
     private final String namespace;
 

@@ -1,16 +1,16 @@
 package org.example.toy;
 
-import io.mpsecrets.api.SecretProvider;
-import io.mpsecrets.api.SecretProvider.Capability;
+import io.mpsecrets.api.SecretStore;
+import io.mpsecrets.api.SecretStore.Capability;
 import io.mpsecrets.api.spi.BackendContext;
-import io.mpsecrets.api.spi.SecretProviderFactory;
+import io.mpsecrets.api.spi.SecretStoreFactory;
 import java.util.EnumSet;
 import java.util.Set;
 
 /**
  * {@code toy}: registered in this module's test {@code META-INF/services}, as a third party's jar would register it.
  */
-public final class ToyStoreFactory implements SecretProviderFactory {
+public final class ToyStoreFactory implements SecretStoreFactory {
 
     public static final String NAME = "toy";
 
@@ -25,7 +25,7 @@ public final class ToyStoreFactory implements SecretProviderFactory {
     }
 
     @Override
-    public SecretProvider create(BackendContext context) {
+    public SecretStore create(BackendContext context) {
         return new ToyStore(context.setting(context.prefix() + "namespace").orElse("default"));
     }
 }

@@ -71,7 +71,7 @@ final class LeaseAnswers {
                 throw new InvalidSecretValueException(ref, "Vault issued a lease without a lease_duration");
             }
             boolean renewable = VaultJson.bool(answer, "renewable", ref);
-            return new Issued(leaseId, ttl, renewable, VaultSecretProvider.dataValue(answer, ref));
+            return new Issued(leaseId, ttl, renewable, VaultSecretStore.dataValue(answer, ref));
         } catch (SecretException failure) {
             return new Refused(leaseId, failure);
         }

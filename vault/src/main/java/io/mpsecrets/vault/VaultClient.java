@@ -141,7 +141,7 @@ final class VaultClient {
             request.header("Content-Type", "application/json")
                     .method(method, HttpRequest.BodyPublishers.ofString(body.toString()));
         }
-        SecretRef where = SecretRef.secret(VaultSecretProvider.NAME, path);
+        SecretRef where = SecretRef.secret(VaultSecretStore.NAME, path);
         // The time limit covers the whole exchange, body included: the client's own request timeout stops at the
         // headers, and a body trickled a byte at a time would hold the reading thread indefinitely.
         CompletableFuture<HttpResponse<byte[]>> exchange =
@@ -219,7 +219,7 @@ final class VaultClient {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ServiceUnavailableException(
-                    FailureReason.UNAVAILABLE, SecretRef.secret(VaultSecretProvider.NAME, null), "interrupted", null);
+                    FailureReason.UNAVAILABLE, SecretRef.secret(VaultSecretStore.NAME, null), "interrupted", null);
         }
     }
 
@@ -305,7 +305,7 @@ final class VaultClient {
                     .add("jwt", readFile(kubernetes.jwtFile(), "kubernetes.jwt-file"))
                     .build();
         }
-        SecretRef loginRef = ref.withProvider(VaultSecretProvider.NAME);
+        SecretRef loginRef = ref.withBackend(VaultSecretStore.NAME);
         JsonObject answer;
         try {
             answer = call("POST", "auth/" + mount + "/login", null, body, loginRef, false);

@@ -40,7 +40,7 @@ public record VaultSettings(
     public static final long DEFAULT_MAX_RESPONSE_SIZE = 1024 * 1024;
     static final Path KUBERNETES_JWT = Path.of("/var/run/secrets/kubernetes.io/serviceaccount/token");
 
-    /** How the provider logs in. Every variant prints without its credentials. */
+    /** How the store logs in. Every variant prints without its credentials. */
     public sealed interface Auth permits TokenAuth, AppRoleAuth, KubernetesAuth {}
 
     /** A token given directly or in a file (a Vault agent sink); renewed before expiry when renewable. */

@@ -154,7 +154,7 @@ public final class VaultTransitKms implements KeyManagementService {
     }
 
     private SecretRef ref(String keyId) {
-        return SecretRef.key(keyId).withProvider(NAME);
+        return SecretRef.key(keyId).withBackend(NAME);
     }
 
     @Override

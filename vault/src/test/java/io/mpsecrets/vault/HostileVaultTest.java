@@ -42,8 +42,8 @@ class HostileVaultTest {
         }
     }
 
-    private VaultSecretProvider vault(HostileHttpServer at, String... settings) {
-        return new VaultSecretProvider(settings(at, settings));
+    private VaultSecretStore vault(HostileHttpServer at, String... settings) {
+        return new VaultSecretStore(settings(at, settings));
     }
 
     private static VaultSettings settings(HostileHttpServer at, String... settings) {
@@ -58,7 +58,7 @@ class HostileVaultTest {
         return VaultSettings.read(new Settings(name -> Optional.ofNullable(values.get(name))), Map.of());
     }
 
-    private SecretException fetchFails(VaultSecretProvider vault, Duration within) {
+    private SecretException fetchFails(VaultSecretStore vault, Duration within) {
         return assertTimeoutPreemptively(
                 within, () -> assertThrows(SecretException.class, () -> vault.fetch(SecretId.of("secret/orders"))));
     }
@@ -70,7 +70,7 @@ class HostileVaultTest {
                 .on("/v1/auth/token/lookup-self", HostileHttpServer.json(200, LOOKUP_OK));
         SecretException e = fetchFails(vault(server), Duration.ofSeconds(10));
         assertEquals(FailureReason.INVALID_VALUE, e.reason());
-        assertThat(e.getMessage()).contains("larger than", "mpsecrets.vault.max-response-size", "provider=vault");
+        assertThat(e.getMessage()).contains("larger than", "mpsecrets.vault.max-response-size", "backend=vault");
     }
 
     @Test
@@ -168,7 +168,7 @@ class HostileVaultTest {
         server = HostileHttpServer.start(
                         HostileHttpServer.json(200, staticCreds("2026-01-05T10:00:00.123456-05:00", 3600)))
                 .on("/v1/auth/token/lookup-self", HostileHttpServer.json(200, LOOKUP_OK));
-        try (VaultSecretProvider vault = vault(server)) {
+        try (VaultSecretStore vault = vault(server)) {
             SecretId id = SecretId.of("database/static-creds/orders");
             Instant before = Instant.now();
             SecretValue value = vault.fetch(id);
@@ -219,7 +219,7 @@ class HostileVaultTest {
                         revoked.incrementAndGet();
                         HostileHttpServer.json(200, "{}").write(out);
                     });
-            try (VaultSecretProvider vault = vault(server)) {
+            try (VaultSecretStore vault = vault(server)) {
                 SecretException e = assertThrows(
                         SecretException.class, () -> vault.fetch(SecretId.of("database/creds/orders")), which);
                 assertEquals(FailureReason.INVALID_VALUE, e.reason(), which);

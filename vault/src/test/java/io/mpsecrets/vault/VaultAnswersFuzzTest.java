@@ -23,17 +23,17 @@ class VaultAnswersFuzzTest {
             return;
         }
         try {
-            VaultSecretProvider.kv2Value(json, REF).destroy();
+            VaultSecretStore.kv2Value(json, REF).destroy();
         } catch (SecretException expected) {
             // typed
         }
         try {
-            VaultSecretProvider.dataValue(json, REF).destroy();
+            VaultSecretStore.dataValue(json, REF).destroy();
         } catch (SecretException expected) {
             // typed
         }
         try {
-            VaultSecretProvider.kv2CurrentVersion(json, REF);
+            VaultSecretStore.kv2CurrentVersion(json, REF);
         } catch (SecretException expected) {
             // typed
         }

@@ -6,7 +6,7 @@ import io.mpsecrets.api.SecretRef;
 import java.util.Objects;
 
 /**
- * Base of every mp-secrets failure. The message is built here, from the {@link SecretRef} (property, provider,
+ * Base of every mp-secrets failure. The message is built here, from the {@link SecretRef} (property, backend,
  * secret id, key id, version), the {@link FailureReason} and an optional detail that the library writes itself;
  * it never holds a value or a ciphertext, and every name and detail in it is escaped ({@link LogSafe}) so that it
  * stays one line. Subclasses exist so callers can catch what they can act on.

@@ -117,7 +117,7 @@ public final class AwsKms implements KeyManagementService {
 
     /** Calls KMS in the region(s) that can serve {@code keyId}, failing over for a Multi-Region key. */
     private <T> T call(String keyId, BiFunction<KmsClient, String, T> operation) {
-        SecretRef ref = SecretRef.key(keyId).withProvider(name());
+        SecretRef ref = SecretRef.key(keyId).withBackend(name());
         Optional<MultiRegionKeyId> multiRegion = MultiRegionKeyId.parse(keyId);
         if (multiRegion.isEmpty() || regions.size() == 1) {
             RegionalClient home =
@@ -165,7 +165,7 @@ public final class AwsKms implements KeyManagementService {
                 keyId,
                 (client, id) -> client.generateDataKey(
                         b -> b.keyId(id).keySpec(DataKeySpec.AES_256).encryptionContext(context.entries())));
-        SecretRef ref = SecretRef.key(keyId).withProvider(name());
+        SecretRef ref = SecretRef.key(keyId).withBackend(name());
         if (response.keyId() == null
                 || response.keyId().isEmpty()
                 || response.ciphertextBlob() == null
@@ -190,7 +190,7 @@ public final class AwsKms implements KeyManagementService {
                         .ciphertextBlob(SdkBytes.fromByteArray(wrappedKey))
                         .encryptionContext(context.entries())));
         byte[] plaintext =
-                dataKeyBytes(response.plaintext(), SecretRef.key(keyId).withProvider(name()));
+                dataKeyBytes(response.plaintext(), SecretRef.key(keyId).withBackend(name()));
         try {
             return DataKey.copyOf(plaintext);
         } finally {

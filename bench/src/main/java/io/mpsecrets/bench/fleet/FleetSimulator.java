@@ -2,8 +2,8 @@ package io.mpsecrets.bench.fleet;
 
 import io.mpsecrets.api.FailureReason;
 import io.mpsecrets.api.SecretId;
-import io.mpsecrets.api.SecretProvider;
 import io.mpsecrets.api.SecretRef;
+import io.mpsecrets.api.SecretStore;
 import io.mpsecrets.api.SecretValue;
 import io.mpsecrets.api.backend.Backoff;
 import io.mpsecrets.api.exception.SecretException;
@@ -61,7 +61,7 @@ final class FleetSimulator {
     private final List<SecretId> ids = new ArrayList<>();
     private final CachePolicy cachePolicy;
     private final StartupFetch.Policy startupPolicy;
-    private final SecretProvider store = new SimulatedStore();
+    private final SecretStore store = new SimulatedStore();
     private long now;
     private long seq;
     private long processed;
@@ -239,7 +239,7 @@ final class FleetSimulator {
     }
 
     /** Secrets Manager as an instance's cache sees it after start-up: one call per read, no SDK retries. */
-    private final class SimulatedStore implements SecretProvider {
+    private final class SimulatedStore implements SecretStore {
         @Override
         public String name() {
             return "aws";

@@ -64,7 +64,7 @@ public final class StartupReport {
                 || jar.contains("/jboss-logging/")
                 || jar.contains("/org/ow2/asm/");
         // mp-secrets' own modules are jars in a local repository, or target/classes in a reactor build.
-        Predicate<String> core = smallrye.or(jar -> holds(jar, "io/mpsecrets/api/SecretProvider.class")
+        Predicate<String> core = smallrye.or(jar -> holds(jar, "io/mpsecrets/api/SecretStore.class")
                 || holds(jar, "io/mpsecrets/config/SecretMarker.class")
                 || jar.contains("/jakarta.json-api/")
                 || jar.contains("/parsson/"));

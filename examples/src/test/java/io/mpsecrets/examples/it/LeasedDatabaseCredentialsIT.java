@@ -8,7 +8,7 @@ import io.mpsecrets.examples.leased.OrdersDatabase;
 import io.mpsecrets.testkit.arquillian.MpSecretsArquillian;
 import io.mpsecrets.testkit.leak.LeakGuard;
 import io.mpsecrets.testkit.vault.MockDatabase;
-import io.mpsecrets.vault.VaultSecretProviderFactory;
+import io.mpsecrets.vault.VaultSecretStoreFactory;
 import jakarta.json.JsonObject;
 import java.io.File;
 import java.net.URISyntaxException;
@@ -81,7 +81,7 @@ class LeasedDatabaseCredentialsIT {
                         new StringAsset("<beans xmlns=\"https://jakarta.ee/xml/ns/jakartaee\" version=\"4.0\""
                                 + " bean-discovery-mode=\"all\"/>\n"),
                         "beans.xml")
-                .addAsLibraries(jarOf(VaultSecretProviderFactory.class), jarOf(org.h2.Driver.class));
+                .addAsLibraries(jarOf(VaultSecretStoreFactory.class), jarOf(org.h2.Driver.class));
     }
 
     @AfterAll
@@ -132,7 +132,7 @@ class LeasedDatabaseCredentialsIT {
                     .as("rotations of " + property)
                     .hasSizeGreaterThanOrEqualTo(2)
                     .allSatisfy(event -> {
-                        assertEquals("vault", event.getString("provider"));
+                        assertEquals("vault", event.getString("backend"));
                         assertThat(event.getString("version")).startsWith("lease-");
                     });
         }

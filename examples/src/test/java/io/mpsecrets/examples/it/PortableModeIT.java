@@ -77,7 +77,7 @@ class PortableModeIT {
         assertThat(AppServer.json(status.body()).getJsonArray("events").getValuesAs(JsonObject.class))
                 .anySatisfy(event -> {
                     assertEquals("tokens.signing-key", event.getString("property"));
-                    assertEquals("file", event.getString("provider"));
+                    assertEquals("file", event.getString("backend"));
                 });
         LeakGuard.check(issued.body() + status.body(), "HTTP answers");
     }

@@ -79,7 +79,7 @@ class RotatedStoreSecretIT {
         assertThat(body.getJsonArray("events").getValuesAs(JsonObject.class)).anySatisfy(event -> {
             assertEquals("rotated", event.getString("event"));
             assertEquals("tokens.signing-key", event.getString("property"));
-            assertEquals("aws", event.getString("provider"));
+            assertEquals("aws", event.getString("backend"));
             assertEquals(version, event.getString("version"));
         });
         JsonObject secret = body.getJsonArray("secrets").getJsonObject(0);

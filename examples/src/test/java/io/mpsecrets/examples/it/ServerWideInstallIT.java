@@ -159,7 +159,7 @@ class ServerWideInstallIT {
         List<JsonObject> events = signsWith(orders, VAULT_KEY);
         assertThat(events).anySatisfy(event -> {
             assertEquals("fetched", event.getString("event"));
-            assertEquals("vault", event.getString("provider"));
+            assertEquals("vault", event.getString("backend"));
             assertEquals(VAULT_SECRET, event.getString("secret"));
             assertEquals("1", event.getString("version"));
         });
@@ -173,7 +173,7 @@ class ServerWideInstallIT {
         List<JsonObject> events = signsWith(orders, AWS_KEY);
         assertThat(events).anySatisfy(event -> {
             assertEquals("fetched", event.getString("event"));
-            assertEquals("aws", event.getString("provider"));
+            assertEquals("aws", event.getString("backend"));
             assertEquals(AWS_SECRET, event.getString("secret"));
         });
     }

@@ -13,8 +13,8 @@ import io.mpsecrets.api.KeyManagementService;
 import io.mpsecrets.api.SecretId;
 import io.mpsecrets.api.exception.SecretException;
 import io.mpsecrets.aws.AwsClientSettings;
-import io.mpsecrets.aws.secretsmanager.AwsSecretsManagerProvider;
-import io.mpsecrets.aws.ssm.SsmParameterProvider;
+import io.mpsecrets.aws.secretsmanager.AwsSecretsManagerStore;
+import io.mpsecrets.aws.ssm.SsmParameterStore;
 import io.mpsecrets.crypto.AesGcm;
 import io.mpsecrets.envelope.EnvelopeEncryptor;
 import io.mpsecrets.testing.AuditRecorder;
@@ -46,8 +46,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 class HostileAwsTest {
 
     private static final String KEY_ARN = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
-    private static final SsmParameterProvider.Listing LISTING =
-            SsmParameterProvider.Listing.read("mpsecrets.ssm.", name -> Optional.empty());
+    private static final SsmParameterStore.Listing LISTING =
+            SsmParameterStore.Listing.read("mpsecrets.ssm.", name -> Optional.empty());
     private HostileHttpServer server;
     private final MpConfigs configs = new MpConfigs();
     private final AuditRecorder audit = new AuditRecorder();
@@ -96,7 +96,7 @@ class HostileAwsTest {
                 200,
                 "{\"ARN\":\"arn:x\",\"Name\":\"prod/db\",\"SecretString\":" + LeakGuard.CANARY
                         + "x,\"VersionId\":\"v1\"}"));
-        try (AwsSecretsManagerProvider store = AwsSecretsManagerProvider.create(settings("mpsecrets.aws."))) {
+        try (AwsSecretsManagerStore store = AwsSecretsManagerStore.create(settings("mpsecrets.aws."))) {
             SecretException e = assertThrows(SecretException.class, () -> store.fetch(SecretId.of("prod/db")));
             assertEquals(FailureReason.INVALID_VALUE, e.reason());
             assertNothingOfTheAnswer(e);
@@ -107,7 +107,7 @@ class HostileAwsTest {
     void anAnswerLargerThanTheLimitIsRefusedNotRead() {
         server = HostileHttpServer.start(
                 HostileHttpServer.huge(200, "{\"Name\":\"prod/db\",\"SecretString\":\"", 'a', "\"}", 20L << 20));
-        try (AwsSecretsManagerProvider store = AwsSecretsManagerProvider.create(settings("mpsecrets.aws."))) {
+        try (AwsSecretsManagerStore store = AwsSecretsManagerStore.create(settings("mpsecrets.aws."))) {
             SecretException e = assertTimeoutPreemptively(
                     Duration.ofSeconds(10),
                     () -> assertThrows(SecretException.class, () -> store.fetch(SecretId.of("prod/db"))));
@@ -175,8 +175,8 @@ class HostileAwsTest {
             "{}"
         }) {
             server = HostileHttpServer.start(HostileHttpServer.json(200, answer));
-            try (SsmParameterProvider store =
-                    SsmParameterProvider.create(settings("mpsecrets.ssm."), Optional.of("/p"), LISTING)) {
+            try (SsmParameterStore store =
+                    SsmParameterStore.create(settings("mpsecrets.ssm."), Optional.of("/p"), LISTING)) {
                 SecretException e = assertThrows(SecretException.class, () -> store.fetch(SecretId.of("/p/db")));
                 assertEquals(FailureReason.INVALID_VALUE, e.reason(), answer);
                 assertNothingOfTheAnswer(e);
@@ -185,8 +185,8 @@ class HostileAwsTest {
         }
         server = HostileHttpServer.start(
                 HostileHttpServer.huge(200, "{\"Parameter\":{\"Name\":\"/p/db\",\"Value\":\"", 'a', "\"}}", 20L << 20));
-        try (SsmParameterProvider store =
-                SsmParameterProvider.create(settings("mpsecrets.ssm."), Optional.of("/p"), LISTING)) {
+        try (SsmParameterStore store =
+                SsmParameterStore.create(settings("mpsecrets.ssm."), Optional.of("/p"), LISTING)) {
             SecretException e = assertTimeoutPreemptively(
                     Duration.ofSeconds(10),
                     () -> assertThrows(SecretException.class, () -> store.fetch(SecretId.of("/p/db"))));
@@ -199,8 +199,8 @@ class HostileAwsTest {
         // Every page says there is another: the listing stops at its bound instead of walking forever.
         server = HostileHttpServer.start(HostileHttpServer.json(
                 200, "{\"Parameters\":[{\"Name\":\"/p/a\",\"Value\":\"x\",\"Version\":1}],\"NextToken\":\"more\"}"));
-        try (SsmParameterProvider store =
-                SsmParameterProvider.create(settings("mpsecrets.ssm."), Optional.of("/p"), LISTING)) {
+        try (SsmParameterStore store =
+                SsmParameterStore.create(settings("mpsecrets.ssm."), Optional.of("/p"), LISTING)) {
             SecretException e = assertTimeoutPreemptively(
                     Duration.ofSeconds(60), () -> assertThrows(SecretException.class, store::list));
             assertEquals(FailureReason.INVALID_VALUE, e.reason());
@@ -245,7 +245,7 @@ class HostileAwsTest {
         server = HostileHttpServer.start(HostileHttpServer.json(200, page(100, 1_000)));
         SecretException e = assertThrows(SecretException.class, () -> listing(Map.of()));
         assertEquals(FailureReason.INVALID_VALUE, e.reason());
-        assertThat(e.getMessage()).contains("provider=ssm", "secret=/p", "mpsecrets.ssm.max-list-size", "1 MiB");
+        assertThat(e.getMessage()).contains("backend=ssm", "secret=/p", "mpsecrets.ssm.max-list-size", "1 MiB");
         assertEquals(11, server.requests());
     }
 
@@ -255,7 +255,7 @@ class HostileAwsTest {
         SecretException e =
                 assertThrows(SecretException.class, () -> listing(Map.of("mpsecrets.ssm.max-parameters", "25")));
         assertEquals(FailureReason.INVALID_VALUE, e.reason());
-        assertThat(e.getMessage()).contains("provider=ssm", "secret=/p", "more than 25 parameters", "max-parameters");
+        assertThat(e.getMessage()).contains("backend=ssm", "secret=/p", "more than 25 parameters", "max-parameters");
         assertEquals(3, server.requests());
     }
 
@@ -269,12 +269,12 @@ class HostileAwsTest {
             HostileHttpServer.json(200, n < 3 ? page : page.replace(",\"NextToken\":\"more\"", ""))
                     .write(out);
         });
-        SsmParameterProvider.Listing bounds = SsmParameterProvider.Listing.read(
+        SsmParameterStore.Listing bounds = SsmParameterStore.Listing.read(
                 "mpsecrets.ssm.",
                 name -> Optional.ofNullable(
                         Map.of("mpsecrets.ssm.max-parameters", "25").get(name)));
-        try (SsmParameterProvider store =
-                SsmParameterProvider.create(settings("mpsecrets.ssm."), Optional.of("/p"), bounds)) {
+        try (SsmParameterStore store =
+                SsmParameterStore.create(settings("mpsecrets.ssm."), Optional.of("/p"), bounds)) {
             assertThat(store.list()).hasSize(25).doesNotHaveDuplicates().allMatch(name -> name.startsWith("/p/page"));
         }
         assertEquals(3, server.requests());
@@ -286,14 +286,14 @@ class HostileAwsTest {
         assertThat(LISTING.maxSize()).isEqualTo(1024 * 1024);
         assertThat(LISTING.maxPages()).isEqualTo(2_000);
         Map<String, String> most = Map.of("mpsecrets.ssm.max-parameters", String.valueOf(Integer.MAX_VALUE));
-        assertThat(SsmParameterProvider.Listing.read("mpsecrets.ssm.", name -> Optional.ofNullable(most.get(name)))
+        assertThat(SsmParameterStore.Listing.read("mpsecrets.ssm.", name -> Optional.ofNullable(most.get(name)))
                         .maxPages())
                 .isEqualTo(Integer.MAX_VALUE / 10 + 1 + 1_000);
         for (Map<String, String> wrong :
                 List.of(Map.of("mpsecrets.ssm.max-parameters", "0"), Map.of("mpsecrets.ssm.max-list-size", "lots"))) {
             SecretException e = assertThrows(
                     SecretException.class,
-                    () -> SsmParameterProvider.Listing.read(
+                    () -> SsmParameterStore.Listing.read(
                             "mpsecrets.ssm.", name -> Optional.ofNullable(wrong.get(name))));
             assertEquals(FailureReason.CONFIGURATION, e.reason());
             assertThat(e.getMessage()).contains(wrong.keySet().iterator().next());
@@ -309,7 +309,7 @@ class HostileAwsTest {
             server = HostileHttpServer.start(HostileHttpServer.json(200, "{\"Parameters\":[" + parameter + "]}"));
             SecretException e = assertThrows(SecretException.class, () -> listing(Map.of()), parameter);
             assertEquals(FailureReason.INVALID_VALUE, e.reason(), parameter);
-            assertThat(e.getMessage()).contains("provider=ssm", "secret=/p", "Parameter Store listed a parameter");
+            assertThat(e.getMessage()).contains("backend=ssm", "secret=/p", "Parameter Store listed a parameter");
             server.close();
         }
     }
@@ -334,7 +334,7 @@ class HostileAwsTest {
                         "mpsecrets.aws.max-attempts", "1",
                         "mpsecrets.aws.startup-timeout", "PT5S")));
         assertEquals(FailureReason.INVALID_VALUE, e.reason());
-        assertThat(e.getMessage()).contains("provider=aws", "more than 3 pages for 2 secrets");
+        assertThat(e.getMessage()).contains("backend=aws", "more than 3 pages for 2 secrets");
         assertEquals(3, server.requests());
     }
 
@@ -351,15 +351,15 @@ class HostileAwsTest {
                                 ? "{\"Parameters\":[],\"NextToken\":\"more\"}"
                                 : "{\"Parameters\":[{\"Name\":\"/p/db\",\"Type\":\"SecureString\",\"Version\":7}]}")
                 .write(out));
-        try (SsmParameterProvider store =
-                SsmParameterProvider.create(settings("mpsecrets.ssm."), Optional.of("/p"), LISTING)) {
+        try (SsmParameterStore store =
+                SsmParameterStore.create(settings("mpsecrets.ssm."), Optional.of("/p"), LISTING)) {
             assertEquals(Optional.of("7"), store.currentVersion(SecretId.of("/p/db")));
             assertEquals(2, server.requests());
 
             server.fallback(HostileHttpServer.json(200, "{\"Parameters\":[],\"NextToken\":\"more\"}"));
             SecretException e = assertThrows(SecretException.class, () -> store.currentVersion(SecretId.of("/p/db")));
             assertEquals(FailureReason.INVALID_VALUE, e.reason());
-            assertThat(e.getMessage()).contains("provider=ssm", "secret=/p/db", "10 pages");
+            assertThat(e.getMessage()).contains("backend=ssm", "secret=/p/db", "10 pages");
             assertEquals(12, server.requests());
         }
     }

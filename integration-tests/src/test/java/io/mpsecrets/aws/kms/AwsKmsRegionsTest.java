@@ -145,7 +145,7 @@ class AwsKmsRegionsTest {
                 .asString()
                 .contains(
                         "key=" + primaryArn,
-                        "provider=aws",
+                        "backend=aws",
                         "from=" + CENTRAL,
                         "to=" + WEST,
                         "reason=UNAVAILABLE",

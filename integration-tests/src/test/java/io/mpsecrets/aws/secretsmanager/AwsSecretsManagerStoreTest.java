@@ -127,7 +127,7 @@ class AwsSecretsManagerStoreTest {
         assertThat(source.getPropertyNames()).containsExactlyInAnyOrder("username", "password", "port", "pay.api_key");
         LeakGuard.assertNoLeak(source.getProperties(), source);
         assertThat(audit.events("fetched"))
-                .anySatisfy(line -> assertThat(line).contains("provider=aws", "secret=" + db, "version="));
+                .anySatisfy(line -> assertThat(line).contains("backend=aws", "secret=" + db, "version="));
     }
 
     @Test
@@ -168,17 +168,16 @@ class AwsSecretsManagerStoreTest {
         assertEquals("one-" + LeakGuard.CANARY, config.getValue("previous", String.class));
         assertEquals("one-" + LeakGuard.CANARY, config.getValue("pinned", String.class));
 
-        try (AwsSecretsManagerProvider provider =
-                AwsSecretsManagerProvider.create(io.mpsecrets.aws.AwsClientSettings.read(
-                        "",
-                        name -> java.util.Optional.ofNullable(Map.of(
-                                        "region",
-                                        "us-east-1",
-                                        "endpoint",
-                                        server.endpoint().toString(),
-                                        "profile",
-                                        TestProfiles.WORKER1)
-                                .get(name))))) {
+        try (AwsSecretsManagerStore provider = AwsSecretsManagerStore.create(io.mpsecrets.aws.AwsClientSettings.read(
+                "",
+                name -> java.util.Optional.ofNullable(Map.of(
+                                "region",
+                                "us-east-1",
+                                "endpoint",
+                                server.endpoint().toString(),
+                                "profile",
+                                TestProfiles.WORKER1)
+                        .get(name))))) {
             assertArrayEquals(
                     new byte[] {1, 2, 3, (byte) 0xfe},
                     provider.fetch(SecretId.of(prefix + "keystore")).bytes());
@@ -244,7 +243,7 @@ class AwsSecretsManagerStoreTest {
         assertThat(audit.events("failure"))
                 .singleElement()
                 .asString()
-                .contains("provider=aws", "secret=" + db, "reason=UNAVAILABLE", "outcome=stale", "property=password");
+                .contains("backend=aws", "secret=" + db, "reason=UNAVAILABLE", "outcome=stale", "property=password");
 
         Thread.sleep(1700); // now past TTL + max-stale
         SecretException e = null;
@@ -258,8 +257,7 @@ class AwsSecretsManagerStoreTest {
         }
         assertThat(e).isInstanceOf(ServiceUnavailableException.class);
         assertEquals(FailureReason.UNAVAILABLE, e.reason());
-        assertThat(e.getMessage())
-                .contains("property=password", "provider=aws", "secret=" + db, "InternalServiceError");
+        assertThat(e.getMessage()).contains("property=password", "backend=aws", "secret=" + db, "InternalServiceError");
         LeakGuard.assertNoLeak(e);
 
         server.secretsManager().faults().reset();
@@ -344,7 +342,7 @@ class AwsSecretsManagerStoreTest {
                         "PT1S")));
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
         assertEquals(FailureReason.TIMEOUT, e.reason());
-        assertThat(e.getMessage()).contains("provider=aws", "mpsecrets.aws.startup-timeout");
+        assertThat(e.getMessage()).contains("backend=aws", "mpsecrets.aws.startup-timeout");
     }
 
     @Test
@@ -357,7 +355,7 @@ class AwsSecretsManagerStoreTest {
         SecretAccessDeniedException denied =
                 assertThrows(SecretAccessDeniedException.class, () -> config.getValue("guarded", String.class));
         assertThat(denied.getMessage())
-                .contains("property=guarded", "provider=aws", "secret=" + db, "AccessDeniedException");
+                .contains("property=guarded", "backend=aws", "secret=" + db, "AccessDeniedException");
         assertThat(audit.events("denied"))
                 .singleElement()
                 .asString()

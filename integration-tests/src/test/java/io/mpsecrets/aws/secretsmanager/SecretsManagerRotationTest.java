@@ -85,7 +85,7 @@ class SecretsManagerRotationTest {
                 .asString()
                 .contains(
                         "property=db.password",
-                        "provider=aws",
+                        "backend=aws",
                         "secret=" + name,
                         "version=" + v2,
                         "previous=" + v1,

@@ -72,7 +72,7 @@ class SsmStoreTest {
         assertThat(audit.events("fetched"))
                 .singleElement()
                 .asString()
-                .contains("property=db.password", "provider=ssm", "secret=" + root + "/db-password", "version=1");
+                .contains("property=db.password", "backend=ssm", "secret=" + root + "/db-password", "version=1");
     }
 
     @Test
@@ -143,7 +143,7 @@ class SsmStoreTest {
         assertThat(audit.awaitEvents("rotated", 1, Duration.ofSeconds(1)))
                 .singleElement()
                 .asString()
-                .contains("property=token", "provider=ssm", "version=2", "previous=1");
+                .contains("property=token", "backend=ssm", "version=2", "previous=1");
         // Checks ask DescribeParameters, which returns no value: polling on reads no parameter.
         long reads = server.ssm().calls("GetParameter");
         long checks = server.ssm().calls("DescribeParameters");

@@ -2,7 +2,7 @@ package io.mpsecrets.tck.backend;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mpsecrets.api.spi.SecretProviderFactory;
+import io.mpsecrets.api.spi.SecretStoreFactory;
 import io.mpsecrets.runtime.SecretReference;
 import java.util.ServiceLoader;
 import java.util.Set;
@@ -18,7 +18,7 @@ class ShippedStoresTest {
 
     @Test
     void theShippedStoresAreEveryStoreFactoryMpSecretsShips() {
-        Set<String> shipped = ServiceLoader.load(SecretProviderFactory.class).stream()
+        Set<String> shipped = ServiceLoader.load(SecretStoreFactory.class).stream()
                 .filter(provider -> provider.type().getName().startsWith("io.mpsecrets."))
                 .map(provider -> provider.get().name())
                 .collect(Collectors.toSet());

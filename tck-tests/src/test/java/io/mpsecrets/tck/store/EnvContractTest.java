@@ -1,4 +1,4 @@
-package io.mpsecrets.tck.provider;
+package io.mpsecrets.tck.store;
 
 import io.mpsecrets.api.SecretId;
 import java.util.Locale;
@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** Environment variables (a map standing in for the process environment, which a test cannot change). */
-class EnvContractTest extends SecretProviderContract {
+class EnvContractTest extends SecretStoreContract {
 
     private final Map<String, String> environment = new ConcurrentHashMap<>();
 

@@ -1,4 +1,4 @@
-package io.mpsecrets.tck.provider;
+package io.mpsecrets.tck.store;
 
 import io.mpsecrets.api.SecretId;
 import io.mpsecrets.testkit.MockServer;
@@ -14,7 +14,7 @@ import java.util.Map;
  * HashiCorp Vault's KV engine, mp-secrets' Vault client against the mock Vault. KV data is a JSON object of
  * fields, so the contract hands this store JSON objects only ({@link #plainText()}); an outage is a sealed Vault.
  */
-abstract class VaultContract extends SecretProviderContract {
+abstract class VaultContract extends SecretStoreContract {
 
     protected final MockServer server;
     private final String mount;

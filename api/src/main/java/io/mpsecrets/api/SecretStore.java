@@ -9,12 +9,12 @@ import java.util.Optional;
 
 /**
  * A secret store (AWS Secrets Manager, Vault, a directory of mounted files, the environment). Built by its
- * {@link io.mpsecrets.api.spi.SecretProviderFactory}, which also says what the store can do
+ * {@link io.mpsecrets.api.spi.SecretStoreFactory}, which also says what the store can do
  * ({@link Capability}). Every method fails with a {@link io.mpsecrets.api.exception.SecretException} naming the
- * provider, the secret id and a {@link FailureReason}, never a value; implementations must not let any other
+ * store, the secret id and a {@link FailureReason}, never a value; implementations must not let any other
  * exception escape, and must bound what they read from the store (size and time).
  */
-public interface SecretProvider extends AutoCloseable {
+public interface SecretStore extends AutoCloseable {
 
     /** What a store can do, declared by its factory so that callers never test a store's name. */
     enum Capability {

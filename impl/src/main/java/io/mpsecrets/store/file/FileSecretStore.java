@@ -1,9 +1,9 @@
-package io.mpsecrets.provider.file;
+package io.mpsecrets.store.file;
 
 import io.mpsecrets.api.FailureReason;
 import io.mpsecrets.api.SecretId;
-import io.mpsecrets.api.SecretProvider;
 import io.mpsecrets.api.SecretRef;
+import io.mpsecrets.api.SecretStore;
 import io.mpsecrets.api.SecretValue;
 import io.mpsecrets.api.backend.BoundedReads;
 import io.mpsecrets.api.backend.ContentVersion;
@@ -44,7 +44,7 @@ import java.util.Optional;
  * still exists as a link, is simply tried again; it sees the whole old or the whole new value. Names starting with
  * a dot ({@code ..data}, {@code ..2026_11_22_...}) are not secrets.
  */
-public final class FileSecretProvider implements SecretProvider {
+public final class FileSecretStore implements SecretStore {
 
     public static final String NAME = "file";
     public static final long DEFAULT_MAX_SIZE = 1024 * 1024;
@@ -59,13 +59,13 @@ public final class FileSecretProvider implements SecretProvider {
      *        written by tools usually has it and a password never does
      * @param maxSize the largest file read, in bytes
      */
-    public FileSecretProvider(Path dir, boolean trimNewline, long maxSize) {
+    public FileSecretStore(Path dir, boolean trimNewline, long maxSize) {
         this.dir = dir.toAbsolutePath().normalize();
         this.trimNewline = trimNewline;
         this.maxSize = maxSize;
     }
 
-    public FileSecretProvider(Path dir, boolean trimNewline) {
+    public FileSecretStore(Path dir, boolean trimNewline) {
         this(dir, trimNewline, DEFAULT_MAX_SIZE);
     }
 
@@ -230,6 +230,6 @@ public final class FileSecretProvider implements SecretProvider {
 
     @Override
     public String toString() {
-        return "FileSecretProvider[" + dir + "]";
+        return "FileSecretStore[" + dir + "]";
     }
 }

@@ -1,10 +1,10 @@
-package io.mpsecrets.provider.file;
+package io.mpsecrets.store.file;
 
-import io.mpsecrets.api.SecretProvider;
-import io.mpsecrets.api.SecretProvider.Capability;
+import io.mpsecrets.api.SecretStore;
+import io.mpsecrets.api.SecretStore.Capability;
 import io.mpsecrets.api.backend.Settings;
 import io.mpsecrets.api.spi.BackendContext;
-import io.mpsecrets.api.spi.SecretProviderFactory;
+import io.mpsecrets.api.spi.SecretStoreFactory;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -13,11 +13,11 @@ import java.util.Set;
  * {@code mpsecrets.file.trim-newline} (default true). A file is one value, as Kubernetes and Docker users expect; its
  * fields stay reachable as {@code ${file::name#field}}.
  */
-public final class FileSecretProviderFactory implements SecretProviderFactory {
+public final class FileSecretStoreFactory implements SecretStoreFactory {
 
     @Override
     public String name() {
-        return FileSecretProvider.NAME;
+        return FileSecretStore.NAME;
     }
 
     @Override
@@ -26,13 +26,13 @@ public final class FileSecretProviderFactory implements SecretProviderFactory {
     }
 
     @Override
-    public SecretProvider create(BackendContext context) {
+    public SecretStore create(BackendContext context) {
         Settings settings = context.settings();
-        return new FileSecretProvider(
+        return new FileSecretStore(
                 settings.path(context.prefix() + "dir")
                         .orElseThrow(() -> new io.mpsecrets.api.exception.ConfigurationException(
                                 context.prefix() + "dir is not set; it names the directory of mounted secret files")),
                 settings.bool(context.prefix() + "trim-newline", true),
-                settings.bytes(context.prefix() + "max-size", FileSecretProvider.DEFAULT_MAX_SIZE));
+                settings.bytes(context.prefix() + "max-size", FileSecretStore.DEFAULT_MAX_SIZE));
     }
 }

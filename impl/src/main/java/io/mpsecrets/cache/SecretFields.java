@@ -1,4 +1,4 @@
-package io.mpsecrets.provider;
+package io.mpsecrets.cache;
 
 import io.mpsecrets.api.SecretRef;
 import io.mpsecrets.api.SecretValue;

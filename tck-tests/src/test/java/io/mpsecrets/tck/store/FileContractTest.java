@@ -1,4 +1,4 @@
-package io.mpsecrets.tck.provider;
+package io.mpsecrets.tck.store;
 
 import io.mpsecrets.api.SecretId;
 import java.io.IOException;
@@ -11,7 +11,7 @@ import java.util.Map;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A directory of mounted secret files, written the way Kubernetes and Docker update them (atomic renames). */
-class FileContractTest extends SecretProviderContract {
+class FileContractTest extends SecretStoreContract {
 
     @TempDir
     Path dir;

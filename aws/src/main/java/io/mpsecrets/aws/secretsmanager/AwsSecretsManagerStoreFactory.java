@@ -1,9 +1,9 @@
 package io.mpsecrets.aws.secretsmanager;
 
-import io.mpsecrets.api.SecretProvider;
-import io.mpsecrets.api.SecretProvider.Capability;
+import io.mpsecrets.api.SecretStore;
+import io.mpsecrets.api.SecretStore.Capability;
 import io.mpsecrets.api.spi.BackendContext;
-import io.mpsecrets.api.spi.SecretProviderFactory;
+import io.mpsecrets.api.spi.SecretStoreFactory;
 import io.mpsecrets.aws.AwsClientSettings;
 import java.util.EnumSet;
 import java.util.Set;
@@ -12,11 +12,11 @@ import java.util.Set;
  * {@code aws}: AWS Secrets Manager through the AWS SDK v2, configured from {@code mpsecrets.aws.*} (region, endpoint,
  * profile, timeout, max-attempts).
  */
-public final class AwsSecretsManagerProviderFactory implements SecretProviderFactory {
+public final class AwsSecretsManagerStoreFactory implements SecretStoreFactory {
 
     @Override
     public String name() {
-        return AwsSecretsManagerProvider.NAME;
+        return AwsSecretsManagerStore.NAME;
     }
 
     @Override
@@ -26,7 +26,7 @@ public final class AwsSecretsManagerProviderFactory implements SecretProviderFac
     }
 
     @Override
-    public SecretProvider create(BackendContext context) {
-        return AwsSecretsManagerProvider.create(AwsClientSettings.read(context.prefix(), context::setting));
+    public SecretStore create(BackendContext context) {
+        return AwsSecretsManagerStore.create(AwsClientSettings.read(context.prefix(), context::setting));
     }
 }

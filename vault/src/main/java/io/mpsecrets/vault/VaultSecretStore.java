@@ -1,8 +1,8 @@
 package io.mpsecrets.vault;
 
 import io.mpsecrets.api.SecretId;
-import io.mpsecrets.api.SecretProvider;
 import io.mpsecrets.api.SecretRef;
+import io.mpsecrets.api.SecretStore;
 import io.mpsecrets.api.SecretValue;
 import io.mpsecrets.api.backend.ContentVersion;
 import io.mpsecrets.api.exception.InvalidSecretValueException;
@@ -27,7 +27,7 @@ import java.util.Optional;
  * answered without a lease (a static role's {@code database/static-creds/orders}) is versioned by its
  * {@code last_vault_rotation} and expires when its {@code ttl} runs out.
  */
-public final class VaultSecretProvider implements SecretProvider {
+public final class VaultSecretStore implements SecretStore {
 
     public static final String NAME = "vault";
 
@@ -36,7 +36,7 @@ public final class VaultSecretProvider implements SecretProvider {
     private final VaultClient client;
     private final VaultLeases leases;
 
-    public VaultSecretProvider(VaultSettings settings) {
+    public VaultSecretStore(VaultSettings settings) {
         this(settings, LeaseSettings.DEFAULT, SecretChanges.NONE, "mpsecrets");
     }
 
@@ -44,7 +44,7 @@ public final class VaultSecretProvider implements SecretProvider {
      * @param changes where leases re-issued or lost are reported
      * @param application names the lease timer's thread
      */
-    public VaultSecretProvider(
+    public VaultSecretStore(
             VaultSettings settings, LeaseSettings leaseSettings, SecretChanges changes, String application) {
         this.settings = settings;
         this.leaseSettings = leaseSettings;
@@ -145,7 +145,7 @@ public final class VaultSecretProvider implements SecretProvider {
             return Optional.of(leases.version(whole, leasedPath(at, whole, ref), ref));
         }
         if (at.kvVersion() == 1) {
-            return SecretProvider.super.currentVersion(whole);
+            return SecretStore.super.currentVersion(whole);
         }
         return kv2CurrentVersion(client.get(at.mount() + "/metadata/" + at.path(), null, ref), ref);
     }
@@ -189,6 +189,6 @@ public final class VaultSecretProvider implements SecretProvider {
 
     @Override
     public String toString() {
-        return "VaultSecretProvider[" + settings.address() + "]";
+        return "VaultSecretStore[" + settings.address() + "]";
     }
 }

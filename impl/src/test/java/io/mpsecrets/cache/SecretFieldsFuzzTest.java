@@ -1,4 +1,4 @@
-package io.mpsecrets.provider;
+package io.mpsecrets.cache;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.mpsecrets.api.SecretRef;

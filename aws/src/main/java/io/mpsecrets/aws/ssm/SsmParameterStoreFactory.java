@@ -1,9 +1,9 @@
 package io.mpsecrets.aws.ssm;
 
-import io.mpsecrets.api.SecretProvider;
-import io.mpsecrets.api.SecretProvider.Capability;
+import io.mpsecrets.api.SecretStore;
+import io.mpsecrets.api.SecretStore.Capability;
 import io.mpsecrets.api.spi.BackendContext;
-import io.mpsecrets.api.spi.SecretProviderFactory;
+import io.mpsecrets.api.spi.SecretStoreFactory;
 import io.mpsecrets.aws.AwsClientSettings;
 import java.util.EnumSet;
 import java.util.Set;
@@ -13,11 +13,11 @@ import java.util.Set;
  * (region, endpoint, profile, timeout, max-attempts, and {@code path}, the parameters served as a config source,
  * listed within {@code max-parameters} and {@code max-list-size}).
  */
-public final class SsmParameterProviderFactory implements SecretProviderFactory {
+public final class SsmParameterStoreFactory implements SecretStoreFactory {
 
     @Override
     public String name() {
-        return SsmParameterProvider.NAME;
+        return SsmParameterStore.NAME;
     }
 
     @Override
@@ -26,10 +26,10 @@ public final class SsmParameterProviderFactory implements SecretProviderFactory 
     }
 
     @Override
-    public SecretProvider create(BackendContext context) {
-        return SsmParameterProvider.create(
+    public SecretStore create(BackendContext context) {
+        return SsmParameterStore.create(
                 AwsClientSettings.read(context.prefix(), context::setting),
                 context.setting(context.prefix() + "path"),
-                SsmParameterProvider.Listing.read(context.prefix(), context::setting));
+                SsmParameterStore.Listing.read(context.prefix(), context::setting));
     }
 }

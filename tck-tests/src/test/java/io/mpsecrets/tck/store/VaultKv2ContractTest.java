@@ -1,4 +1,4 @@
-package io.mpsecrets.tck.provider;
+package io.mpsecrets.tck.store;
 
 import io.mpsecrets.testkit.MockServer;
 import io.mpsecrets.testkit.WithMockServer;

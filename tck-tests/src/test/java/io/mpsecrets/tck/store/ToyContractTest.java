@@ -1,11 +1,11 @@
-package io.mpsecrets.tck.provider;
+package io.mpsecrets.tck.store;
 
 import io.mpsecrets.api.SecretId;
 import java.util.Map;
 import org.example.toy.ToySecrets;
 
 /** The toy store, a backend written outside mp-secrets against its api jar only, registered by META-INF/services. */
-class ToyContractTest extends SecretProviderContract {
+class ToyContractTest extends SecretStoreContract {
 
     private static final String NAMESPACE = "contract";
 

@@ -1,10 +1,10 @@
 package io.mpsecrets.vault;
 
-import io.mpsecrets.api.SecretProvider;
-import io.mpsecrets.api.SecretProvider.Capability;
+import io.mpsecrets.api.SecretStore;
+import io.mpsecrets.api.SecretStore.Capability;
 import io.mpsecrets.api.backend.Settings;
 import io.mpsecrets.api.spi.BackendContext;
-import io.mpsecrets.api.spi.SecretProviderFactory;
+import io.mpsecrets.api.spi.SecretStoreFactory;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -13,11 +13,11 @@ import java.util.Set;
  * {@code mpsecrets.vault.*} and Vault's own environment variables ({@code VAULT_ADDR}, {@code VAULT_TOKEN}, ...);
  * leased secrets (the database engine's credentials) are renewed and re-issued as their leases require.
  */
-public final class VaultSecretProviderFactory implements SecretProviderFactory {
+public final class VaultSecretStoreFactory implements SecretStoreFactory {
 
     @Override
     public String name() {
-        return VaultSecretProvider.NAME;
+        return VaultSecretStore.NAME;
     }
 
     @Override
@@ -26,9 +26,9 @@ public final class VaultSecretProviderFactory implements SecretProviderFactory {
     }
 
     @Override
-    public SecretProvider create(BackendContext context) {
+    public SecretStore create(BackendContext context) {
         Settings settings = context.settings();
-        return new VaultSecretProvider(
+        return new VaultSecretStore(
                 VaultSettings.read(settings, context.environment()),
                 LeaseSettings.read(settings),
                 context.changes(),

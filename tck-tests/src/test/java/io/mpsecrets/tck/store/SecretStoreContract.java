@@ -1,4 +1,4 @@
-package io.mpsecrets.tck.provider;
+package io.mpsecrets.tck.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -9,15 +9,15 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.mpsecrets.api.FailureReason;
 import io.mpsecrets.api.SecretId;
-import io.mpsecrets.api.SecretProvider;
-import io.mpsecrets.api.SecretProvider.Capability;
+import io.mpsecrets.api.SecretStore;
+import io.mpsecrets.api.SecretStore.Capability;
 import io.mpsecrets.api.SecretValue;
 import io.mpsecrets.api.exception.SecretException;
 import io.mpsecrets.api.exception.SecretNotFoundException;
 import io.mpsecrets.backend.BackendSettings;
 import io.mpsecrets.backend.Backends;
 import io.mpsecrets.backend.StoreBackend;
-import io.mpsecrets.provider.SecretFields;
+import io.mpsecrets.cache.SecretFields;
 import io.mpsecrets.testkit.leak.LeakGuard;
 import java.util.List;
 import java.util.Map;
@@ -29,20 +29,20 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * What every {@link SecretProvider} must do, whatever the store: fetch a current value with its version, say a
+ * What every {@link SecretStore} must do, whatever the store: fetch a current value with its version, say a
  * missing secret is missing, hand out JSON secrets whose fields the caller reads, tell a new version apart (and
  * read old ones where the store keeps them), serve binary secrets byte for byte, batch-fetch leaving the missing
- * out, fail with typed errors naming the provider and secret, and never show a value in a message or
+ * out, fail with typed errors naming the store and secret, and never show a value in a message or
  * {@code toString()}. The store is built as the runtime builds it: found by name among the backends on the class
  * path, from its settings. What it can do is what its factory declares ({@link Capability}); the contract holds it
  * to those declarations (a store without {@link Capability#VERSIONS} must refuse a pinned version) and skips what a
  * store does not declare.
  */
-abstract class SecretProviderContract {
+abstract class SecretStoreContract {
 
     private static final AtomicInteger NAMES = new AtomicInteger();
 
-    private SecretProvider provider;
+    private SecretStore underTest;
     private Set<Capability> capabilities;
 
     /** The name of the store under test, as configuration names it; it is built through its factory, found by name. */
@@ -56,9 +56,9 @@ abstract class SecretProviderContract {
         return Map.of();
     }
 
-    /** The provider under test: built by its factory, found by name among the backends on the class path. */
-    protected SecretProvider provider() {
-        return backend().provider();
+    /** The store under test: built by its factory, found by name among the backends on the class path. */
+    protected SecretStore storeUnderTest() {
+        return backend().store();
     }
 
     private StoreBackend backend() {
@@ -113,14 +113,14 @@ abstract class SecretProviderContract {
     @BeforeEach
     void open() {
         StoreBackend backend = backend();
-        provider = backend.provider();
+        underTest = backend.store();
         capabilities = backend.capabilities();
     }
 
     @AfterEach
     void close() {
         repairStore();
-        provider.close();
+        underTest.close();
     }
 
     /** A secret every store can hold: a JSON object with one field. */
@@ -135,27 +135,27 @@ abstract class SecretProviderContract {
     @Test
     void fetchesTheCurrentValueWithItsVersion() {
         SecretId id = put(name("fetch"), json("fetched-" + LeakGuard.CANARY));
-        SecretValue value = provider.fetch(id);
+        SecretValue value = underTest.fetch(id);
         assertEquals("fetched-" + LeakGuard.CANARY, field(value));
         assertThat(value.version()).isPresent();
-        assertEquals(value.version(), provider.currentVersion(id));
-        LeakGuard.assertNoLeak(value, provider);
+        assertEquals(value.version(), underTest.currentVersion(id));
+        LeakGuard.assertNoLeak(value, underTest);
     }
 
     @Test
     void plainTextComesBackAsItWasStored() {
         assumeTrue(plainText(), "the store holds JSON objects only");
         SecretId id = put(name("text"), "plain text-" + LeakGuard.CANARY);
-        assertEquals("plain text-" + LeakGuard.CANARY, provider.fetch(id).asString());
-        assertThat(SecretFields.fields(provider.fetch(id))).isEmpty();
+        assertEquals("plain text-" + LeakGuard.CANARY, underTest.fetch(id).asString());
+        assertThat(SecretFields.fields(underTest.fetch(id))).isEmpty();
     }
 
     @Test
     void aMissingSecretIsNotFoundNamingProviderAndSecret() {
         SecretId id = absent(name("missing"));
-        SecretNotFoundException e = assertThrows(SecretNotFoundException.class, () -> provider.fetch(id));
+        SecretNotFoundException e = assertThrows(SecretNotFoundException.class, () -> underTest.fetch(id));
         assertEquals(FailureReason.NOT_FOUND, e.reason());
-        assertEquals(provider.name(), e.ref().provider());
+        assertEquals(underTest.name(), e.ref().backend());
         assertThat(e.ref().secretId()).contains(id.path());
     }
 
@@ -163,7 +163,7 @@ abstract class SecretProviderContract {
     void jsonSecretsHandOutTheirFields() {
         SecretId id = put(
                 name("json"), "{\"username\":\"orders\",\"password\":\"pw-" + LeakGuard.CANARY + "\",\"port\":5432}");
-        Map<String, String> fields = SecretFields.fields(provider.fetch(id)).orElseThrow();
+        Map<String, String> fields = SecretFields.fields(underTest.fetch(id)).orElseThrow();
         assertEquals("orders", fields.get("username"));
         assertEquals("pw-" + LeakGuard.CANARY, fields.get("password"));
         assertEquals("5432", fields.get("port"));
@@ -173,24 +173,24 @@ abstract class SecretProviderContract {
     void aNewVersionIsToldApartAndEarlierOnesStayReadableWhereTheStoreKeepsThem() {
         String name = name("versions");
         SecretId id = put(name, "{\"v\":\"one-" + LeakGuard.CANARY + "\"}");
-        SecretValue first = provider.fetch(id);
+        SecretValue first = underTest.fetch(id);
         String firstVersion = first.version().orElseThrow();
         SecretId again = put(name, "{\"v\":\"two-" + LeakGuard.CANARY + "\"}");
         assertEquals(id, again, "a new version keeps the secret's id");
-        String current = provider.currentVersion(id).orElseThrow();
+        String current = underTest.currentVersion(id).orElseThrow();
         assertNotEquals(firstVersion, current);
         assertEquals(
                 "{\"v\":\"two-" + LeakGuard.CANARY + "\"}",
-                provider.fetch(id).asString().replace(" ", ""));
-        assertEquals(current, provider.fetch(id).version().orElseThrow());
+                underTest.fetch(id).asString().replace(" ", ""));
+        assertEquals(current, underTest.fetch(id).version().orElseThrow());
         SecretId earlier = new SecretId(id.path(), null, firstVersion, null);
         if (keepsVersions()) {
             assertEquals(
                     "{\"v\":\"one-" + LeakGuard.CANARY + "\"}",
-                    provider.fetch(earlier).asString().replace(" ", ""));
+                    underTest.fetch(earlier).asString().replace(" ", ""));
         } else {
             // Without VERSIONS a pinned version is missing, never answered with the current value.
-            assertThrows(SecretNotFoundException.class, () -> provider.fetch(earlier));
+            assertThrows(SecretNotFoundException.class, () -> underTest.fetch(earlier));
         }
     }
 
@@ -199,12 +199,12 @@ abstract class SecretProviderContract {
         assumeTrue(capabilities.contains(Capability.LIST), "the store does not list");
         SecretId a = put(name("list-a"), json("a"));
         SecretId b = put(name("list-b"), json("b"));
-        assertThat(provider.list()).contains(a.path(), b.path());
+        assertThat(underTest.list()).contains(a.path(), b.path());
     }
 
     @Test
     void theNameIsTheOneConfigurationUses() {
-        assertEquals(store(), provider.name());
+        assertEquals(store(), underTest.name());
     }
 
     @Test
@@ -212,7 +212,7 @@ abstract class SecretProviderContract {
         assumeTrue(capabilities.contains(Capability.BINARY), "the store has no binary secrets");
         byte[] bytes = {0, 1, 2, (byte) 0x80, (byte) 0xff, 'k', 'e', 'y'};
         assertArrayEquals(
-                bytes, provider.fetch(putBinary(name("binary"), bytes)).bytes());
+                bytes, underTest.fetch(putBinary(name("binary"), bytes)).bytes());
     }
 
     @Test
@@ -220,7 +220,7 @@ abstract class SecretProviderContract {
         SecretId a = put(name("batch-a"), json("a-" + LeakGuard.CANARY));
         SecretId b = put(name("batch-b"), json("b-" + LeakGuard.CANARY));
         SecretId missing = absent(name("batch-missing"));
-        Map<SecretId, SecretValue> all = provider.fetchAll(List.of(a, missing, b));
+        Map<SecretId, SecretValue> all = underTest.fetchAll(List.of(a, missing, b));
         assertThat(all).containsOnlyKeys(a, b);
         assertEquals("a-" + LeakGuard.CANARY, field(all.get(a)));
         assertEquals("b-" + LeakGuard.CANARY, field(all.get(b)));
@@ -230,20 +230,20 @@ abstract class SecretProviderContract {
     void anOutageIsATransientTypedFailureThatShowsNoValue() {
         SecretId id = put(name("outage"), json("outage-" + LeakGuard.CANARY));
         assumeTrue(breakStore(), "the store cannot be made to fail");
-        SecretException e = assertThrows(SecretException.class, () -> provider.fetch(id));
+        SecretException e = assertThrows(SecretException.class, () -> underTest.fetch(id));
         assertThat(e.reason().transientFailure()).as(e.reason().name()).isTrue();
-        assertEquals(provider.name(), e.ref().provider());
+        assertEquals(underTest.name(), e.ref().backend());
         LeakGuard.assertNoLeak(e);
     }
 
     @Test
     void valuesDestroyThemselves() {
         SecretId id = put(name("destroy"), json("destroy-" + LeakGuard.CANARY));
-        SecretValue value = provider.fetch(id);
+        SecretValue value = underTest.fetch(id);
         value.destroy();
         assertThat(value.isDestroyed()).isTrue();
         assertThrows(IllegalStateException.class, value::bytes);
         assertThat(value.toString()).contains("destroyed").doesNotContain(LeakGuard.CANARY);
-        assertEquals("destroy-" + LeakGuard.CANARY, field(provider.fetch(id)), "the store still has it");
+        assertEquals("destroy-" + LeakGuard.CANARY, field(underTest.fetch(id)), "the store still has it");
     }
 }

@@ -1,8 +1,8 @@
 package io.mpsecrets.aws.ssm;
 
 import io.mpsecrets.api.SecretId;
-import io.mpsecrets.api.SecretProvider;
 import io.mpsecrets.api.SecretRef;
+import io.mpsecrets.api.SecretStore;
 import io.mpsecrets.api.SecretValue;
 import io.mpsecrets.api.backend.Settings;
 import io.mpsecrets.api.backend.Sizes;
@@ -39,7 +39,7 @@ import software.amazon.awssdk.services.ssm.model.ParameterStringFilter;
  * under {@code mpsecrets.ssm.path}, each of which becomes a property named after its path below that prefix, dots for
  * slashes ({@code /orders/prod/db/password} under {@code /orders/prod} is {@code db.password}).
  */
-public final class SsmParameterProvider implements SecretProvider {
+public final class SsmParameterStore implements SecretStore {
 
     public static final String NAME = "ssm";
     /** GetParameters takes at most 10 names, and GetParametersByPath answers at most 10 a page. */
@@ -83,18 +83,18 @@ public final class SsmParameterProvider implements SecretProvider {
     private final Optional<String> path;
     private final Listing listing;
 
-    public SsmParameterProvider(SsmClient client, Optional<String> path, Listing listing) {
+    public SsmParameterStore(SsmClient client, Optional<String> path, Listing listing) {
         this.client = client;
         this.path = path.map(p -> p.endsWith("/") && p.length() > 1 ? p.substring(0, p.length() - 1) : p);
         this.listing = listing;
     }
 
     /** A client configured from {@code mpsecrets.ssm.*}; it lists {@code path} within {@code listing}. */
-    public static SsmParameterProvider create(AwsClientSettings settings, Optional<String> path, Listing listing) {
+    public static SsmParameterStore create(AwsClientSettings settings, Optional<String> path, Listing listing) {
         path.filter(p -> !p.startsWith("/")).ifPresent(p -> {
             throw new ConfigurationException("mpsecrets.ssm.path must start with '/': " + p);
         });
-        return new SsmParameterProvider(
+        return new SsmParameterStore(
                 AwsClients.configure(SsmClient.builder(), settings).build(), path, listing);
     }
 
@@ -167,7 +167,7 @@ public final class SsmParameterProvider implements SecretProvider {
             return Optional.of(whole.versionId());
         }
         if (whole.stage() != null) {
-            return SecretProvider.super.currentVersion(whole);
+            return SecretStore.super.currentVersion(whole);
         }
         // Parameter Store answers on a best-effort basis: a page may come short, even empty, with a NextToken.
         String next = null;
@@ -299,7 +299,7 @@ public final class SsmParameterProvider implements SecretProvider {
 
     @Override
     public String toString() {
-        return "SsmParameterProvider[" + client.serviceClientConfiguration().region()
+        return "SsmParameterStore[" + client.serviceClientConfiguration().region()
                 + path.map(p -> ", " + p).orElse("") + "]";
     }
 }

@@ -1,8 +1,8 @@
-package io.mpsecrets.provider.env;
+package io.mpsecrets.store.env;
 
 import io.mpsecrets.api.SecretId;
-import io.mpsecrets.api.SecretProvider;
 import io.mpsecrets.api.SecretRef;
+import io.mpsecrets.api.SecretStore;
 import io.mpsecrets.api.SecretValue;
 import io.mpsecrets.api.backend.ContentVersion;
 import io.mpsecrets.api.exception.SecretNotFoundException;
@@ -13,13 +13,13 @@ import java.util.Map;
  * Environment variables as a secret store, for development parity with the stores used in production:
  * {@code ${env::DB_CREDENTIALS#password}} reads a field of a JSON value like {@code ${aws::prod/db#password}} does.
  */
-public final class EnvSecretProvider implements SecretProvider {
+public final class EnvSecretStore implements SecretStore {
 
     public static final String NAME = "env";
 
     private final Map<String, String> environment;
 
-    public EnvSecretProvider(Map<String, String> environment) {
+    public EnvSecretStore(Map<String, String> environment) {
         this.environment = environment;
     }
 

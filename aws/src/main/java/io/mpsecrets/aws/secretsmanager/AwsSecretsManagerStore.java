@@ -1,8 +1,8 @@
 package io.mpsecrets.aws.secretsmanager;
 
 import io.mpsecrets.api.SecretId;
-import io.mpsecrets.api.SecretProvider;
 import io.mpsecrets.api.SecretRef;
+import io.mpsecrets.api.SecretStore;
 import io.mpsecrets.api.SecretValue;
 import io.mpsecrets.api.exception.InvalidSecretValueException;
 import io.mpsecrets.api.exception.SecretException;
@@ -35,7 +35,7 @@ import software.amazon.awssdk.services.secretsmanager.model.SecretValueEntry;
  * learn the current version without fetching the value, for rotation polling. {@code SecretString} and
  * {@code SecretBinary} are both served; a JSON {@code SecretString}'s fields are read by the caller.
  */
-public final class AwsSecretsManagerProvider implements SecretProvider {
+public final class AwsSecretsManagerStore implements SecretStore {
 
     public static final String NAME = "aws";
     public static final String CURRENT = "AWSCURRENT";
@@ -44,13 +44,13 @@ public final class AwsSecretsManagerProvider implements SecretProvider {
 
     private final SecretsManagerClient client;
 
-    public AwsSecretsManagerProvider(SecretsManagerClient client) {
+    public AwsSecretsManagerStore(SecretsManagerClient client) {
         this.client = client;
     }
 
     /** A client configured from {@code mpsecrets.aws.*} (region, endpoint, profile, timeout, max-attempts). */
-    public static AwsSecretsManagerProvider create(AwsClientSettings settings) {
-        return new AwsSecretsManagerProvider(
+    public static AwsSecretsManagerStore create(AwsClientSettings settings) {
+        return new AwsSecretsManagerStore(
                 AwsClients.configure(SecretsManagerClient.builder(), settings).build());
     }
 
@@ -210,7 +210,6 @@ public final class AwsSecretsManagerProvider implements SecretProvider {
 
     @Override
     public String toString() {
-        return "AwsSecretsManagerProvider["
-                + client.serviceClientConfiguration().region() + "]";
+        return "AwsSecretsManagerStore[" + client.serviceClientConfiguration().region() + "]";
     }
 }

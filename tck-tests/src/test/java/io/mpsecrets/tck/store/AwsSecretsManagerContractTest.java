@@ -1,4 +1,4 @@
-package io.mpsecrets.tck.provider;
+package io.mpsecrets.tck.store;
 
 import io.mpsecrets.api.SecretId;
 import io.mpsecrets.testkit.MockServer;
@@ -8,7 +8,7 @@ import java.util.Map;
 
 /** AWS Secrets Manager: the real SDK client against the testkit's mock. */
 @WithMockServer
-class AwsSecretsManagerContractTest extends SecretProviderContract {
+class AwsSecretsManagerContractTest extends SecretStoreContract {
 
     private final MockServer server;
 

@@ -1,4 +1,4 @@
-package io.mpsecrets.tck.provider;
+package io.mpsecrets.tck.store;
 
 import io.mpsecrets.api.SecretId;
 import io.mpsecrets.testkit.MockServer;
@@ -10,7 +10,7 @@ import java.util.Map;
  * AWS Systems Manager Parameter Store: the real SDK client against the testkit's mock; parameters are SecureStrings.
  */
 @WithMockServer
-class SsmParameterStoreContractTest extends SecretProviderContract {
+class SsmParameterStoreContractTest extends SecretStoreContract {
 
     private static final String PATH = "/contract";
 
