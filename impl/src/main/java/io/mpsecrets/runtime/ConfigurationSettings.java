@@ -1,4 +1,4 @@
-package io.mpsecrets.config;
+package io.mpsecrets.runtime;
 
 import java.util.Locale;
 
