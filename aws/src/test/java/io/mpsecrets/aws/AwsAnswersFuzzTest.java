@@ -6,18 +6,14 @@ import io.mpsecrets.api.SecretId;
 import io.mpsecrets.api.exception.SecretException;
 import io.mpsecrets.aws.kms.AwsKms;
 import io.mpsecrets.aws.secretsmanager.AwsSecretsManagerStore;
-import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.util.Arrays;
 import java.util.List;
 import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
-import software.amazon.awssdk.http.AbortableInputStream;
 import software.amazon.awssdk.http.ExecutableHttpRequest;
 import software.amazon.awssdk.http.HttpExecuteRequest;
-import software.amazon.awssdk.http.HttpExecuteResponse;
 import software.amazon.awssdk.http.SdkHttpClient;
-import software.amazon.awssdk.http.SdkHttpResponse;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
@@ -37,22 +33,7 @@ class AwsAnswersFuzzTest {
     private static final SdkHttpClient IN_MEMORY = new SdkHttpClient() {
         @Override
         public ExecutableHttpRequest prepareRequest(HttpExecuteRequest request) {
-            return new ExecutableHttpRequest() {
-                @Override
-                public HttpExecuteResponse call() {
-                    return HttpExecuteResponse.builder()
-                            .response(SdkHttpResponse.builder()
-                                    .statusCode(status)
-                                    .putHeader("Content-Type", "application/x-amz-json-1.1")
-                                    .putHeader("x-amzn-RequestId", "fuzz-1")
-                                    .build())
-                            .responseBody(AbortableInputStream.create(new ByteArrayInputStream(body)))
-                            .build();
-                }
-
-                @Override
-                public void abort() {}
-            };
+            return InMemoryAnswers.answer(status, body);
         }
 
         @Override

@@ -4,7 +4,6 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.mpsecrets.api.SecretId;
 import io.mpsecrets.api.exception.SecretException;
 import io.mpsecrets.aws.ssm.SsmParameterStore;
-import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -13,12 +12,9 @@ import java.util.List;
 import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
-import software.amazon.awssdk.http.AbortableInputStream;
 import software.amazon.awssdk.http.ExecutableHttpRequest;
 import software.amazon.awssdk.http.HttpExecuteRequest;
-import software.amazon.awssdk.http.HttpExecuteResponse;
 import software.amazon.awssdk.http.SdkHttpClient;
-import software.amazon.awssdk.http.SdkHttpResponse;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
@@ -48,22 +44,7 @@ class ParameterListingFuzzTest {
             int n = answered++;
             int status = n < statuses.size() ? statuses.get(n) : 200;
             byte[] body = n < bodies.size() ? bodies.get(n) : END.getBytes(StandardCharsets.UTF_8);
-            return new ExecutableHttpRequest() {
-                @Override
-                public HttpExecuteResponse call() {
-                    return HttpExecuteResponse.builder()
-                            .response(SdkHttpResponse.builder()
-                                    .statusCode(status)
-                                    .putHeader("Content-Type", "application/x-amz-json-1.1")
-                                    .putHeader("x-amzn-RequestId", "fuzz-1")
-                                    .build())
-                            .responseBody(AbortableInputStream.create(new ByteArrayInputStream(body)))
-                            .build();
-                }
-
-                @Override
-                public void abort() {}
-            };
+            return InMemoryAnswers.answer(status, body);
         }
 
         @Override
