@@ -5,17 +5,26 @@ import io.mpsecrets.api.SecretId;
 import io.mpsecrets.api.SecretRef;
 import io.mpsecrets.api.SecretStore;
 import io.mpsecrets.api.SecretValue;
+import io.mpsecrets.api.backend.Sizes;
+import io.mpsecrets.api.exception.InvalidSecretValueException;
 import io.mpsecrets.api.exception.SecretNotFoundException;
 import io.mpsecrets.api.exception.ServiceUnavailableException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
-/** The toy store: {@link ToySecrets} of one namespace. */
+/** The toy store: {@link ToySecrets} of one namespace, each value at most {@code max-size} bytes. */
 final class ToyStore implements SecretStore {
 
-    private final String namespace;
+    static final long DEFAULT_MAX_SIZE = 64 * 1024;
 
-    ToyStore(String namespace) {
+    private final String namespace;
+    private final long maxSize;
+    private final String maxSizeSetting;
+
+    ToyStore(String namespace, long maxSize, String maxSizeSetting) {
         this.namespace = namespace;
+        this.maxSize = maxSize;
+        this.maxSizeSetting = maxSizeSetting;
     }
 
     @Override
@@ -47,7 +56,12 @@ final class ToyStore implements SecretStore {
                 throw new SecretNotFoundException(ref, "no such toy version");
             }
         }
-        return SecretValue.ofUtf8(versions.get(version - 1), "v" + version, null);
+        String text = versions.get(version - 1);
+        if (text.getBytes(StandardCharsets.UTF_8).length > maxSize) {
+            throw new InvalidSecretValueException(
+                    ref, "larger than " + maxSizeSetting + " (" + Sizes.format(maxSize) + ")");
+        }
+        return SecretValue.ofUtf8(text, "v" + version, null);
     }
 
     @Override

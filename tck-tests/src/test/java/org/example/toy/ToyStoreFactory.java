@@ -2,6 +2,7 @@ package org.example.toy;
 
 import io.mpsecrets.api.SecretStore;
 import io.mpsecrets.api.SecretStore.Capability;
+import io.mpsecrets.api.backend.Settings;
 import io.mpsecrets.api.spi.BackendContext;
 import io.mpsecrets.api.spi.SecretStoreFactory;
 import java.util.EnumSet;
@@ -26,6 +27,11 @@ public final class ToyStoreFactory implements SecretStoreFactory {
 
     @Override
     public SecretStore create(BackendContext context) {
-        return new ToyStore(context.setting(context.prefix() + "namespace").orElse("default"));
+        // The api's backend kit reads typed settings with the same parsing and errors as mp-secrets' own.
+        Settings settings = context.settings();
+        return new ToyStore(
+                settings.string(context.prefix() + "namespace").orElse("default"),
+                settings.bytes(context.prefix() + "max-size", ToyStore.DEFAULT_MAX_SIZE),
+                context.prefix() + "max-size");
     }
 }

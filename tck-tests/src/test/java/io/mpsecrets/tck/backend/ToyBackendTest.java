@@ -108,4 +108,24 @@ class ToyBackendTest {
         assertEquals("1", config.getValue("a.value", String.class));
         assertEquals("2", config.getValue("b.value", String.class));
     }
+
+    @Test
+    void aThirdPartyStoreReadsItsSettingsWithTheKit() {
+        ToySecrets.put(NAMESPACE, "large", "x".repeat(2048) + LeakGuard.CANARY);
+        SmallRyeConfig config = config(
+                Map.of("mpsecrets.toy.namespace", NAMESPACE, "mpsecrets.toy.max-size", "1KiB", "big", "${toy::large}"));
+        SecretException refused = assertThrows(SecretException.class, () -> config.getValue("big", String.class));
+        assertEquals(FailureReason.INVALID_VALUE, refused.reason());
+        assertThat(refused.getMessage()).contains("larger than mpsecrets.toy.max-size (1 KiB)", "property=big");
+
+        SmallRyeConfig badSize = config(
+                Map.of("mpsecrets.toy.namespace", NAMESPACE, "mpsecrets.toy.max-size", "lots", "big", "${toy::large}"));
+        ConfigurationException misconfigured =
+                assertThrows(ConfigurationException.class, () -> badSize.getValue("big", String.class));
+        assertThat(misconfigured.getMessage())
+                .as("the kit's own parsing and message")
+                .contains("mpsecrets.toy.max-size must be a positive size in bytes, KiB or MiB")
+                .doesNotContain("lots");
+        LeakGuard.assertNoLeak(refused, misconfigured);
+    }
 }
