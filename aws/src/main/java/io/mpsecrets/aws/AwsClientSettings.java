@@ -37,6 +37,17 @@ public record AwsClientSettings(
                 prefix, Optional.of(otherRegion), otherEndpoint, profile, timeout, maxAttempts, maxResponseSize);
     }
 
+    /** The names {@link #read} reads, relative to the prefix. */
+    public static final java.util.Set<String> NAMES =
+            java.util.Set.of("region", "endpoint", "profile", "timeout", "max-attempts", "max-response-size");
+
+    /** {@link #NAMES} and a backend's own {@code more}. */
+    public static java.util.Set<String> names(String... more) {
+        java.util.Set<String> all = new java.util.TreeSet<>(NAMES);
+        all.addAll(java.util.List.of(more));
+        return java.util.Set.copyOf(all);
+    }
+
     /** Reads {@code <prefix>region}, {@code endpoint}, {@code profile}, {@code timeout} and {@code max-attempts}. */
     public static AwsClientSettings read(String prefix, Function<String, Optional<String>> lookup) {
         Settings settings = new Settings(lookup);

@@ -112,6 +112,27 @@ public final class Backends {
         return stores.keySet();
     }
 
+    /** Each store's declared settings (relative to its prefix), by name; two of one name declare both sets. */
+    public Map<String, Set<String>> storeSettingNames() {
+        return settingNames(stores, SecretStoreFactory::settingNames);
+    }
+
+    /** Each KMS's declared settings (relative to its prefix), by name. */
+    public Map<String, Set<String>> kmsSettingNames() {
+        return settingNames(kms, KeyManagementServiceFactory::settingNames);
+    }
+
+    private static <T> Map<String, Set<String>> settingNames(
+            Map<String, List<T>> byName, Function<T, Set<String>> declared) {
+        Map<String, Set<String>> out = new java.util.TreeMap<>();
+        byName.forEach((name, factories) -> {
+            Set<String> names = new java.util.TreeSet<>();
+            factories.forEach(factory -> names.addAll(declared.apply(factory)));
+            out.put(name, Set.copyOf(names));
+        });
+        return out;
+    }
+
     public boolean hasStore(String name) {
         return stores.containsKey(name);
     }

@@ -1,6 +1,8 @@
 package io.mpsecrets.validate;
 
+import io.mpsecrets.api.LogSafe;
 import io.mpsecrets.api.backend.Settings;
+import io.mpsecrets.runtime.KnownSettings;
 import io.mpsecrets.runtime.SecretsRuntime;
 import java.time.Clock;
 import java.util.List;
@@ -20,6 +22,15 @@ public final class StartupValidation {
     public static Optional<String> problem(Config config, SecretsRuntime runtime) {
         ValidationSettings settings = ValidationSettings.read(
                 new Settings(name -> config.getOptionalValue(name, String.class)), config.getPropertyNames());
+        List<KnownSettings.Unknown> unknown =
+                KnownSettings.of(runtime.backends()).unknown(config.getPropertyNames());
+        if (!unknown.isEmpty() && settings.mode() == ValidationSettings.Mode.FAIL) {
+            return Optional.of("mp-secrets: unknown setting(s) (mpsecrets.validate=fail): "
+                    + LogSafe.escape(unknown.stream().map(Object::toString).collect(Collectors.joining("; "))));
+        }
+        // Always said, whatever mpsecrets.validate: a mistyped setting is otherwise silently without effect.
+        unknown.forEach(u -> LOG.warning("mp-secrets: unknown setting " + LogSafe.escape(u.toString())
+                + "; it is not read by mp-secrets or any backend on the class path"));
         if (settings.mode() == ValidationSettings.Mode.OFF) {
             return Optional.empty();
         }

@@ -28,8 +28,8 @@ class StartupValidationTest {
     @jakarta.enterprise.context.Dependent
     public static class SomeBean {}
 
-    private void start(String mode) {
-        Path keyringFile = dir.resolve("keyring.json");
+    private void start(String mode, String... more) {
+        Path keyringFile = dir.resolve("keyring-" + mode + ".json");
         LocalKeyring keyring = LocalKeyring.generate("dev");
         keyring.writeTo(keyringFile, false);
         Map<String, String> values = new HashMap<>(Map.of(
@@ -45,6 +45,9 @@ class StartupValidationTest {
                 "plain-but-" + LeakGuard.CANARY,
                 "mpsecrets.secret-class.high",
                 "mail.password"));
+        for (int i = 0; i < more.length; i += 2) {
+            values.put(more[i], more[i + 1]);
+        }
         SmallRyeConfig config = new SmallRyeConfigBuilder()
                 .addDefaultInterceptors()
                 .addDiscoveredInterceptors()
@@ -103,5 +106,22 @@ class StartupValidationTest {
     void offChecksNothing() {
         start("off");
         assertThat(LeakGuard.capturedOutput()).doesNotContain("secret problem");
+    }
+
+    /** Issue 36, item 1: a mistyped setting was silently without effect. */
+    @Test
+    void aMistypedSettingIsNamedWithTheNearestKnownOneAndStopsTheApplicationUnderFail() {
+        start("off", "mpsecrets.cache.tll", "PT1M", "mpsecrets.file.directory", "/run/secrets");
+        assertThat(LeakGuard.capturedOutput())
+                .contains(
+                        "unknown setting mpsecrets.cache.tll (did you mean mpsecrets.cache.ttl?)",
+                        "unknown setting mpsecrets.file.directory (did you mean mpsecrets.file.dir?)");
+
+        Throwable failure = assertThrows(Throwable.class, () -> start("fail", "mpsecrets.rotation.intervall", "PT1M"));
+        StringWriter printed = new StringWriter();
+        failure.printStackTrace(new PrintWriter(printed));
+        assertThat(printed.toString())
+                .contains("unknown setting(s) (mpsecrets.validate=fail): mpsecrets.rotation.intervall (did you mean "
+                        + "mpsecrets.rotation.interval?)");
     }
 }

@@ -13,6 +13,9 @@ public final class CommonSettings {
 
     public static final Duration DEFAULT_ROTATION_GRACE = Duration.ofMinutes(5);
 
+    /** In a backend's {@code settingNames()}: any name under its prefix (it declares none). */
+    public static final String ANY = "**";
+
     private CommonSettings() {}
 
     /** {@value #ROTATION_GRACE}, default 5 minutes. */

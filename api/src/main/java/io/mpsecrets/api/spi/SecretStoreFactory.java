@@ -24,4 +24,14 @@ public interface SecretStoreFactory {
      * @throws io.mpsecrets.api.exception.ConfigurationException when a setting is missing or wrong, naming it
      */
     SecretStore create(BackendContext context);
+
+    /**
+     * The settings this backend reads, relative to its prefix ({@code address}, {@code kubernetes.role};
+     * {@code *} stands for one name, as in {@code endpoint.*}), so that a mistyped one is reported when the
+     * application starts, with the nearest known name. The default, {@link io.mpsecrets.api.backend.CommonSettings#ANY}
+     * alone, declares nothing: every name under the prefix is taken as the backend's.
+     */
+    default java.util.Set<String> settingNames() {
+        return java.util.Set.of(io.mpsecrets.api.backend.CommonSettings.ANY);
+    }
 }

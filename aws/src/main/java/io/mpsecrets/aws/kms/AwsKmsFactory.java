@@ -53,4 +53,10 @@ public final class AwsKmsFactory implements KeyManagementServiceFactory {
         }
         return AwsKms.create(each, context.events());
     }
+
+    /** The AWS client's settings and the regions', under {@code mpsecrets.kms.aws.}. */
+    @Override
+    public Set<String> settingNames() {
+        return AwsClientSettings.names("regions", "endpoint.*");
+    }
 }

@@ -29,4 +29,10 @@ public final class AwsSecretsManagerStoreFactory implements SecretStoreFactory {
     public SecretStore create(BackendContext context) {
         return AwsSecretsManagerStore.create(AwsClientSettings.read(context.prefix(), context::setting));
     }
+
+    /** The AWS client's settings, under {@code mpsecrets.aws.}. */
+    @Override
+    public Set<String> settingNames() {
+        return AwsClientSettings.NAMES;
+    }
 }

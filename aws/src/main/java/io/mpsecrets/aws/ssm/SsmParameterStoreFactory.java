@@ -32,4 +32,10 @@ public final class SsmParameterStoreFactory implements SecretStoreFactory {
                 context.setting(context.prefix() + "path"),
                 SsmParameterStore.Listing.read(context.prefix(), context::setting));
     }
+
+    /** The AWS client's settings and the listing's, under {@code mpsecrets.ssm.}. */
+    @Override
+    public Set<String> settingNames() {
+        return AwsClientSettings.names("path", "max-parameters", "max-list-size");
+    }
 }

@@ -4,6 +4,7 @@ import io.mpsecrets.api.KeyManagementService;
 import io.mpsecrets.api.spi.BackendContext;
 import io.mpsecrets.api.spi.KeyManagementServiceFactory;
 import java.nio.file.Path;
+import java.util.Set;
 
 /**
  * {@code local}: the keyring file {@code mpsecrets.kms.local.keyring} (default {@code ~/.mpsecrets/keyring.json}),
@@ -32,5 +33,11 @@ public final class LocalKeyringKmsFactory implements KeyManagementServiceFactory
     @Override
     public KeyManagementService create(BackendContext context) {
         return LocalKeyringKms.open(context.settings().path(KEYRING).orElseGet(LocalKeyringKmsFactory::defaultKeyring));
+    }
+
+    /** {@code mpsecrets.kms.local.keyring}. */
+    @Override
+    public Set<String> settingNames() {
+        return Set.of("keyring");
     }
 }

@@ -24,4 +24,10 @@ public final class EnvSecretStoreFactory implements SecretStoreFactory {
     public SecretStore create(BackendContext context) {
         return new EnvSecretStore(context.environment());
     }
+
+    /** None of its own: only those every store has. */
+    @Override
+    public Set<String> settingNames() {
+        return Set.of();
+    }
 }

@@ -35,4 +35,10 @@ public final class FileSecretStoreFactory implements SecretStoreFactory {
                 settings.bool(context.prefix() + "trim-newline", true),
                 settings.bytes(context.prefix() + "max-size", FileSecretStore.DEFAULT_MAX_SIZE));
     }
+
+    /** The file store's settings, under {@code mpsecrets.file.}. */
+    @Override
+    public Set<String> settingNames() {
+        return Set.of("dir", "trim-newline", "max-size");
+    }
 }
