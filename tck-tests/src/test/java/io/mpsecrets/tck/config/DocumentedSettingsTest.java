@@ -1,0 +1,81 @@
+package io.mpsecrets.tck.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mpsecrets.backend.Backends;
+import io.mpsecrets.runtime.KnownSettings;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every setting the README and docs/ show is one mp-secrets or a shipped backend reads (issue 36: the docs told users
+ * to set {@code mpsecrets.vault.role}, which nothing reads). Names with a placeholder are checked with a sample in its
+ * place ({@code <store>} as {@code file}); metric and attribute names, which share the prefix, are taken from the
+ * metrics code and left out.
+ */
+class DocumentedSettingsTest {
+
+    /** {@code mpsecrets.} not preceded by a package, a URL or a variable, up to the end of the name. */
+    private static final Pattern SETTING =
+            Pattern.compile("(?<![\\w.$/-])mpsecrets\\.[a-zA-Z0-9.<>*_\\-]*[a-zA-Z0-9>*]");
+
+    private static final Pattern LITERAL = Pattern.compile("\"(mpsecrets\\.[a-z_.]+)\"");
+
+    @Test
+    void everyDocumentedSettingIsKnown() throws IOException {
+        KnownSettings known = KnownSettings.of(Backends.discover(getClass().getClassLoader()));
+        Set<String> metrics = metricNames();
+        assertThat(metrics).as("the metric names were found").contains("mpsecrets.decryptions");
+        List<String> unknown = new ArrayList<>();
+        int checked = 0;
+        for (Path page : pages()) {
+            String text = Files.readString(page, StandardCharsets.UTF_8);
+            Matcher found = SETTING.matcher(text);
+            while (found.find()) {
+                String name = found.group();
+                boolean prefixOnly = found.end() < text.length() && text.charAt(found.end()) == '.';
+                if (prefixOnly || metrics.contains(name) || name.endsWith("*") || name.endsWith(">")) {
+                    continue; // a family (mpsecrets.vault.*, mpsecrets.kms.<kms>), a prefix or a metric
+                }
+                String sample = name.replace("<store>", "file").replace("<kms>", "local");
+                if (sample.contains("<")) {
+                    sample = sample.replaceAll("<[^>]*>", "x");
+                }
+                checked++;
+                if (!known.known(sample)) {
+                    unknown.add(page.getFileName() + ": " + name);
+                }
+            }
+        }
+        assertThat(checked).as("settings were found on the pages").isGreaterThan(50);
+        assertThat(unknown).as("settings the docs show that nothing reads").isEmpty();
+    }
+
+    private static List<Path> pages() throws IOException {
+        List<Path> pages = new ArrayList<>(List.of(Path.of("../README.md")));
+        try (Stream<Path> docs = Files.list(Path.of("../docs"))) {
+            docs.filter(p -> p.toString().endsWith(".md")).sorted().forEach(pages::add);
+        }
+        return pages;
+    }
+
+    private static Set<String> metricNames() throws IOException {
+        Set<String> names = new TreeSet<>();
+        Matcher literal = LITERAL.matcher(Files.readString(
+                Path.of("../impl/src/main/java/io/mpsecrets/metrics/SecretsMetrics.java"), StandardCharsets.UTF_8));
+        while (literal.find()) {
+            names.add(literal.group(1));
+        }
+        return names;
+    }
+}
