@@ -71,16 +71,14 @@ final class LeaseAnswers {
                 throw new InvalidSecretValueException(ref, "Vault issued a lease without a lease_duration");
             }
             boolean renewable = VaultJson.bool(answer, "renewable", ref);
-            return new Issued(leaseId, ttl, renewable, VaultSecretStore.dataValue(answer, ref));
+            return new Issued(leaseId, ttl, renewable, VaultJson.dataValue(answer, ref));
         } catch (SecretException failure) {
             return new Refused(leaseId, failure);
         }
     }
 
     private static Unleased unleased(JsonObject answer, SecretRef ref) {
-        if (!(answer.get("data") instanceof JsonObject data)) {
-            throw new InvalidSecretValueException(ref, "Vault's answer has no data object");
-        }
+        JsonObject data = VaultJson.data(answer, ref);
         Optional<Long> ttl = VaultJson.number(data, "ttl", ref);
         Optional<Instant> rotated =
                 VaultJson.string(data, "last_vault_rotation", ref).map(text -> instant(text, ref));

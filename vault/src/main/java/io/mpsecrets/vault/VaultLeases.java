@@ -518,7 +518,7 @@ final class VaultLeases implements AutoCloseable {
             client.post(
                     "sys/leases/revoke",
                     Json.createObjectBuilder().add("lease_id", leaseId).build(),
-                    SecretRef.secret(VaultSecretStore.NAME, path));
+                    SecretRef.secret(VaultSettings.STORE, path));
             LOG.info(() -> "mp-secrets: revoked Vault lease " + handle + " of " + path);
         } catch (SecretException e) {
             LOG.log(
@@ -539,7 +539,7 @@ final class VaultLeases implements AutoCloseable {
     }
 
     private static SecretRef ref(Holder holder) {
-        return SecretRef.secret(VaultSecretStore.NAME, holder.id.toString());
+        return SecretRef.secret(VaultSettings.STORE, holder.id.toString());
     }
 
     /** Stops renewing; revokes the leases in service and those retiring, unless the settings keep them. */
