@@ -44,7 +44,7 @@ public final class VaultSecretStore implements SecretStore {
             VaultSettings settings, LeaseSettings leaseSettings, SecretChanges changes, String application) {
         this.settings = settings;
         this.leaseSettings = leaseSettings;
-        this.client = new VaultClient(settings);
+        this.client = VaultToken.client(settings);
         this.leases = new VaultLeases(client, leaseSettings, changes, application);
     }
 
