@@ -176,7 +176,7 @@ class VaultDatabaseTest {
                         .peek("vault", io.mpsecrets.api.SecretId.of("database/creds/" + role))
                         .orElseThrow()
                         .version())
-                .hasValue(VaultLeases.handle(leases.get(0)));
+                .hasValue(LeaseAnswers.handle(leases.get(0)));
     }
 
     @Test

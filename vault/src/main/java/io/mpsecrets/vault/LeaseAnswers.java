@@ -9,10 +9,13 @@ import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.Optional;
 
 /**
@@ -35,7 +38,7 @@ final class LeaseAnswers {
     record Issued(String leaseId, long ttlSeconds, boolean renewable, SecretValue value) implements Read {
         @Override
         public String toString() {
-            return "Issued[" + VaultLeases.handle(leaseId) + ", " + ttlSeconds + " s]";
+            return "Issued[" + handle(leaseId) + ", " + ttlSeconds + " s]";
         }
     }
 
@@ -50,7 +53,7 @@ final class LeaseAnswers {
     record Refused(String leaseId, SecretException failure) implements Read {
         @Override
         public String toString() {
-            return "Refused[" + VaultLeases.handle(leaseId) + ", " + failure.reason() + "]";
+            return "Refused[" + handle(leaseId) + ", " + failure.reason() + "]";
         }
     }
 
@@ -71,16 +74,14 @@ final class LeaseAnswers {
                 throw new InvalidSecretValueException(ref, "Vault issued a lease without a lease_duration");
             }
             boolean renewable = VaultJson.bool(answer, "renewable", ref);
-            return new Issued(leaseId, ttl, renewable, VaultSecretStore.dataValue(answer, ref));
+            return new Issued(leaseId, ttl, renewable, VaultJson.dataValue(answer, ref));
         } catch (SecretException failure) {
             return new Refused(leaseId, failure);
         }
     }
 
     private static Unleased unleased(JsonObject answer, SecretRef ref) {
-        if (!(answer.get("data") instanceof JsonObject data)) {
-            throw new InvalidSecretValueException(ref, "Vault's answer has no data object");
-        }
+        JsonObject data = VaultJson.data(answer, ref);
         Optional<Long> ttl = VaultJson.number(data, "ttl", ref);
         Optional<Instant> rotated =
                 VaultJson.string(data, "last_vault_rotation", ref).map(text -> instant(text, ref));
@@ -115,6 +116,19 @@ final class LeaseAnswers {
             }
         }
         throw new InvalidSecretValueException(ref, "Vault's answer has a 'last_vault_rotation' that is not a time");
+    }
+
+    /**
+     * A lease's printable name, the first 16 hex digits of its id's SHA-256: lease ids are never printed, and logs
+     * and versions carry this instead.
+     */
+    static String handle(String leaseId) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(leaseId.getBytes(StandardCharsets.UTF_8));
+            return "lease-" + HexFormat.of().formatHex(digest, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every JVM", e);
+        }
     }
 
     /** The seconds {@code sys/leases/renew} granted ({@code lease_duration}); 0 when it does not say. */

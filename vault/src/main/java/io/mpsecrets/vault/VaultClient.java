@@ -4,17 +4,13 @@ import io.mpsecrets.api.FailureReason;
 import io.mpsecrets.api.SecretRef;
 import io.mpsecrets.api.backend.Backoff;
 import io.mpsecrets.api.backend.BoundedReads;
-import io.mpsecrets.api.backend.Renewal;
 import io.mpsecrets.api.exception.ConfigurationException;
 import io.mpsecrets.api.exception.InvalidSecretValueException;
 import io.mpsecrets.api.exception.SecretAccessDeniedException;
 import io.mpsecrets.api.exception.SecretException;
 import io.mpsecrets.api.exception.SecretNotFoundException;
 import io.mpsecrets.api.exception.ServiceUnavailableException;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonString;
-import jakarta.json.JsonValue;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -22,7 +18,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -38,11 +33,12 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * Vault's HTTP API as mp-secrets uses it: authenticated GETs under {@code /v1/}, with {@code X-Vault-Token} and
- * {@code X-Vault-Namespace}, TLS trusting a custom CA bundle when one is set, retries with jittered backoff while
- * Vault is throttling, sealed or failing, and the token kept alive: renewed once two thirds of its TTL have passed,
- * and logged in again (AppRole, Kubernetes) when it cannot be renewed or Vault no longer accepts it. Response
- * bodies hold secrets: they are parsed, never logged, and errors carry Vault's error strings only.
+ * Vault's HTTP API as mp-secrets uses it: requests under {@code /v1/} with {@code X-Vault-Namespace}, TLS trusting a
+ * custom CA bundle when one is set, each exchange bounded in size and in time (body included), retries with jittered
+ * backoff while Vault is throttling, sealed or failing, and Vault's status codes as typed failures. An authenticated
+ * client sends the {@code X-Vault-Token} its {@link Credentials} give for each request, and asks them once what to do
+ * when Vault answers 403; how that token is got and kept alive is {@code VaultToken}'s. Response bodies hold secrets:
+ * they are parsed, never logged, and errors carry Vault's error strings only.
  */
 final class VaultClient {
 
@@ -52,46 +48,76 @@ final class VaultClient {
     /** 100 ms, doubling per attempt (the attempts are few: {@code mpsecrets.vault.max-attempts}, at most 20). */
     private static final Backoff BACKOFF = new Backoff(Duration.ofMillis(100), Duration.ofMillis(100L << 10));
 
-    private final VaultSettings settings;
-    private final HttpClient http;
-    private final Object loginLock = new Object();
-    private volatile Token token;
+    /**
+     * Where an authenticated client's token comes from. An interface, so that the token, which logs in through an
+     * unauthenticated client, and the client that sends it do not depend on each other.
+     */
+    interface Credentials {
 
-    /** A token and when to renew it; {@code renewAt} is null for a token that does not expire. */
-    private record Token(String id, Long renewAt, Long expiresAt, boolean renewable, Duration ttl) {
-        @Override
-        public String toString() {
-            return "Token[redacted]";
+        /** The token to send now; getting it may mean logging in or renewing, and fail as those do. */
+        String token(SecretRef ref);
+
+        /**
+         * Vault answered 403 to {@code token}: whether another token may be accepted (then the refused one is
+         * dropped and the request sent again, once).
+         */
+        boolean refused(String token);
+    }
+
+    /** One exchange's status and body. */
+    record Answer(int status, byte[] body) {
+        JsonObject json(SecretRef ref) {
+            return VaultJson.parse(body, ref);
+        }
+
+        String errors() {
+            return VaultJson.errors(body);
         }
     }
 
+    private final VaultSettings settings;
+    private final HttpClient http;
+    private final Credentials credentials; // null: requests carry no token (logins)
+
+    /** An unauthenticated client: for logins, and for requests that carry a token of their own. */
     VaultClient(VaultSettings settings) {
         this.settings = settings;
         HttpClient.Builder builder =
                 HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(settings.timeout());
         settings.caBundle().ifPresent(bundle -> builder.sslContext(trusting(bundle)));
         this.http = builder.build();
+        this.credentials = null;
+    }
+
+    private VaultClient(VaultClient connection, Credentials credentials) {
+        this.settings = connection.settings;
+        this.http = connection.http;
+        this.credentials = credentials;
+    }
+
+    /** A client on the same connection whose requests carry the token {@code credentials} give. */
+    VaultClient authenticated(Credentials credentials) {
+        return new VaultClient(this, credentials);
     }
 
     /** {@code GET /v1/<path>[?query]}: the answer's JSON body. */
     JsonObject get(String path, String query, SecretRef ref) {
-        return call("GET", path, query, null, ref, true);
+        return call("GET", path, query, null, ref);
     }
 
     /** {@code POST /v1/<path>} with a JSON body: the answer's JSON body. */
     JsonObject post(String path, JsonObject body, SecretRef ref) {
-        return call("POST", path, null, body, ref, true);
+        return call("POST", path, null, body, ref);
     }
 
-    private JsonObject call(
-            String method, String path, String query, JsonObject body, SecretRef ref, boolean authenticated) {
-        boolean loggedInAgain = false;
+    private JsonObject call(String method, String path, String query, JsonObject body, SecretRef ref) {
+        boolean triedAnotherToken = false;
         for (int attempt = 1; ; attempt++) {
-            String tokenId = null;
+            String token = null;
             Answer answer;
             try {
-                tokenId = authenticated ? token(ref).id() : null;
-                answer = send(method, path, query, body, tokenId);
+                token = credentials == null ? null : credentials.token(ref);
+                answer = send(method, path, query, body, token);
             } catch (ServiceUnavailableException transientFailure) {
                 if (attempt >= settings.maxAttempts()) {
                     throw transientFailure.withRef(ref);
@@ -103,10 +129,9 @@ final class VaultClient {
             if (status >= 200 && status < 300) {
                 return answer.json(ref);
             }
-            if (status == 403 && authenticated && !loggedInAgain && canLogIn()) {
-                // The token may have been revoked or expired early: one fresh login, then Vault's word stands.
-                loggedInAgain = true;
-                forget(tokenId);
+            if (status == 403 && credentials != null && !triedAnotherToken && credentials.refused(token)) {
+                // The token may have been revoked or expired early: one more token, then Vault's word stands.
+                triedAnotherToken = true;
                 continue;
             }
             SecretException failure = failure(status, answer, ref);
@@ -117,22 +142,16 @@ final class VaultClient {
         }
     }
 
-    private record Answer(int status, byte[] body) {
-        JsonObject json(SecretRef ref) {
-            return VaultJson.parse(body, ref);
-        }
-
-        String errors() {
-            return VaultJson.errors(body);
-        }
-    }
-
-    private Answer send(String method, String path, String query, JsonObject body, String tokenId) {
+    /**
+     * One exchange, not retried, with {@code token} (or none): for the token's own renewal and lookup, whose
+     * failures have a fallback of their own.
+     */
+    Answer send(String method, String path, String query, JsonObject body, String token) {
         URI uri = URI.create(settings.address() + "/v1/" + path + (query == null ? "" : "?" + query));
         HttpRequest.Builder request =
                 HttpRequest.newBuilder(uri).timeout(settings.timeout()).header("Accept", "application/json");
-        if (tokenId != null) {
-            request.header("X-Vault-Token", tokenId);
+        if (token != null) {
+            request.header("X-Vault-Token", token);
         }
         settings.namespace().ifPresent(ns -> request.header("X-Vault-Namespace", ns));
         if (body == null) {
@@ -141,7 +160,7 @@ final class VaultClient {
             request.header("Content-Type", "application/json")
                     .method(method, HttpRequest.BodyPublishers.ofString(body.toString()));
         }
-        SecretRef where = SecretRef.secret(VaultSecretStore.NAME, path);
+        SecretRef where = SecretRef.secret(VaultSettings.STORE, path);
         // The time limit covers the whole exchange, body included: the client's own request timeout stops at the
         // headers, and a body trickled a byte at a time would hold the reading thread indefinitely.
         CompletableFuture<HttpResponse<byte[]>> exchange =
@@ -178,7 +197,8 @@ final class VaultClient {
         }
     }
 
-    private static SecretException failure(int status, Answer answer, SecretRef ref) {
+    /** Vault's error answer as a typed failure, quoting Vault's error strings (escaped) and nothing else of it. */
+    static SecretException failure(int status, Answer answer, SecretRef ref) {
         String errors = answer.errors();
         String detail = "Vault answered " + status + (errors.isEmpty() ? "" : ": " + errors);
         switch (status) {
@@ -219,142 +239,7 @@ final class VaultClient {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ServiceUnavailableException(
-                    FailureReason.UNAVAILABLE, SecretRef.secret(VaultSecretStore.NAME, null), "interrupted", null);
-        }
-    }
-
-    // ---- tokens ----
-
-    private boolean canLogIn() {
-        return !(settings.auth() instanceof VaultSettings.TokenAuth auth)
-                || auth.file().isPresent();
-    }
-
-    private void forget(String tokenId) {
-        synchronized (loginLock) {
-            Token current = token;
-            if (current != null && current.id().equals(tokenId)) {
-                token = null;
-            }
-        }
-    }
-
-    /** A usable token: logs in on first use, renews after two thirds of its TTL, logs in again when it must. */
-    private Token token(SecretRef ref) {
-        Token current = token;
-        long now = System.nanoTime();
-        if (current != null && (current.renewAt() == null || now - current.renewAt() < 0)) {
-            return current;
-        }
-        synchronized (loginLock) {
-            current = token;
-            now = System.nanoTime();
-            if (current != null && (current.renewAt() == null || now - current.renewAt() < 0)) {
-                return current;
-            }
-            if (current != null && current.renewable()) {
-                try {
-                    token = fromAuth(renewSelf(current, ref), current.id(), ref);
-                    return token;
-                } catch (SecretException e) {
-                    if (!canLogIn() && now - current.expiresAt() < 0) {
-                        return current; // renewal failed but the token still lives: try again on the next request
-                    }
-                }
-            } else if (current != null && !canLogIn() && now - current.expiresAt() < 0) {
-                return current; // a fixed, non-renewable token: use it until Vault says no
-            }
-            token = login(ref);
-            return token;
-        }
-    }
-
-    /** One {@code renew-self} with {@code current}; no retry here: the caller falls back to logging in again. */
-    private JsonObject renewSelf(Token current, SecretRef ref) {
-        Answer answer = send("POST", "auth/token/renew-self", null, JsonValue.EMPTY_JSON_OBJECT, current.id());
-        if (answer.status() / 100 != 2) {
-            throw failure(answer.status(), answer, ref);
-        }
-        return answer.json(ref);
-    }
-
-    private Token login(SecretRef ref) {
-        VaultSettings.Auth auth = settings.auth();
-        if (auth instanceof VaultSettings.TokenAuth tokenAuth) {
-            String id =
-                    tokenAuth.token().orElseGet(() -> readFile(tokenAuth.file().orElseThrow(), "token-file"));
-            return lookup(id, ref);
-        }
-        JsonObject body;
-        String mount;
-        if (auth instanceof VaultSettings.AppRoleAuth appRole) {
-            mount = appRole.mount();
-            body = Json.createObjectBuilder()
-                    .add("role_id", appRole.roleId())
-                    .add(
-                            "secret_id",
-                            appRole.secretId()
-                                    .orElseGet(() ->
-                                            readFile(appRole.secretIdFile().orElseThrow(), "approle.secret-id-file")))
-                    .build();
-        } else {
-            VaultSettings.KubernetesAuth kubernetes = (VaultSettings.KubernetesAuth) auth;
-            mount = kubernetes.mount();
-            body = Json.createObjectBuilder()
-                    .add("role", kubernetes.role())
-                    .add("jwt", readFile(kubernetes.jwtFile(), "kubernetes.jwt-file"))
-                    .build();
-        }
-        SecretRef loginRef = ref.withBackend(VaultSecretStore.NAME);
-        JsonObject answer;
-        try {
-            answer = call("POST", "auth/" + mount + "/login", null, body, loginRef, false);
-        } catch (ConfigurationException refused) {
-            // Vault answers a bad role or secret id with 400.
-            throw new SecretAccessDeniedException(
-                    loginRef, "Vault refused the " + auth + " login: " + refused.detail(), null);
-        }
-        JsonObject authBlock = VaultJson.object(answer, "auth", loginRef);
-        if (!(authBlock.get("client_token") instanceof JsonString clientToken)) {
-            throw new SecretAccessDeniedException(loginRef, "Vault's " + auth + " login gave no token", null);
-        }
-        return fromAuth(answer, clientToken.getString(), loginRef);
-    }
-
-    /** A given token: its TTL and renewability from {@code lookup-self}; treated as not expiring if that is refused. */
-    private Token lookup(String id, SecretRef ref) {
-        Answer answer = send("GET", "auth/token/lookup-self", null, null, id);
-        if (answer.status() == 403) {
-            throw new SecretAccessDeniedException(
-                    ref, "Vault does not accept the configured token (" + settings.auth() + ")", null);
-        }
-        if (answer.status() / 100 != 2) {
-            return new Token(id, null, null, false, Duration.ZERO);
-        }
-        JsonObject data = VaultJson.object(answer.json(ref), "data", ref);
-        return token(id, VaultJson.seconds(data, "ttl", ref), VaultJson.bool(data, "renewable", ref));
-    }
-
-    private static Token fromAuth(JsonObject answer, String id, SecretRef ref) {
-        JsonObject auth = VaultJson.object(answer, "auth", ref);
-        return token(id, VaultJson.seconds(auth, "lease_duration", ref), VaultJson.bool(auth, "renewable", ref));
-    }
-
-    private static Token token(String id, long ttlSeconds, boolean renewable) {
-        if (ttlSeconds <= 0) {
-            return new Token(id, null, null, renewable, Duration.ZERO);
-        }
-        long now = System.nanoTime();
-        long ttl = TimeUnit.SECONDS.toNanos(ttlSeconds);
-        return new Token(id, now + Renewal.dueAfterNanos(ttl), now + ttl, renewable, Duration.ofSeconds(ttlSeconds));
-    }
-
-    private static String readFile(Path file, String setting) {
-        try {
-            return Files.readString(file, StandardCharsets.UTF_8).trim();
-        } catch (IOException e) {
-            throw new ConfigurationException(VaultSettings.PREFIX + setting + ": cannot read " + file + " ("
-                    + e.getClass().getSimpleName() + ")");
+                    FailureReason.UNAVAILABLE, SecretRef.secret(VaultSettings.STORE, null), "interrupted", null);
         }
     }
 

@@ -2,6 +2,8 @@ package io.mpsecrets.vault;
 
 import io.mpsecrets.api.LogSafe;
 import io.mpsecrets.api.SecretRef;
+import io.mpsecrets.api.SecretValue;
+import io.mpsecrets.api.backend.ContentVersion;
 import io.mpsecrets.api.backend.JsonLimits;
 import io.mpsecrets.api.exception.InvalidSecretValueException;
 import jakarta.json.Json;
@@ -14,13 +16,16 @@ import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import java.io.ByteArrayInputStream;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.Optional;
 
 /**
  * Typed reads of Vault's answers: a field of another type than Vault documents ({@code "ttl": "abc"},
  * {@code "data": "x"}) is an {@link InvalidSecretValueException} naming the field, never a ClassCastException.
- * Absent and {@code null} fields are empty.
+ * Absent and {@code null} fields are empty. A read's {@code data} object, the secret itself, becomes a
+ * {@link SecretValue} here, where the KV store and the leases both take it from.
  */
 final class VaultJson {
 
@@ -74,6 +79,36 @@ final class VaultJson {
             return LogSafe.escape(out.length() > 200 ? out.substring(0, 200) + "..." : out.toString());
         } catch (RuntimeException e) {
             return "";
+        }
+    }
+
+    /**
+     * The {@code data} object of an answer to a read, which every read has.
+     *
+     * @throws InvalidSecretValueException when there is none, or it is not an object
+     */
+    static JsonObject data(JsonObject answer, SecretRef ref) {
+        if (answer.get("data") instanceof JsonObject data) {
+            return data;
+        }
+        throw new InvalidSecretValueException(ref, "Vault's answer has no data object");
+    }
+
+    /**
+     * The value in an answer whose data object is the secret (a KV version 1 read, a leased read such as
+     * {@code database/creds/<role>}): the data object, versioned by a keyed hash of the content.
+     */
+    static SecretValue dataValue(JsonObject answer, SecretRef ref) {
+        return value(data(answer, ref), null, null);
+    }
+
+    /** A data object as a secret value: its JSON text, versioned by {@code version}, else a keyed hash of the text. */
+    static SecretValue value(JsonObject data, String version, Instant created) {
+        byte[] bytes = data.toString().getBytes(StandardCharsets.UTF_8);
+        try {
+            return SecretValue.of(bytes, version == null ? ContentVersion.of(bytes) : version, created);
+        } finally {
+            Arrays.fill(bytes, (byte) 0);
         }
     }
 

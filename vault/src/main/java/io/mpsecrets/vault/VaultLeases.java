@@ -16,13 +16,9 @@ import io.mpsecrets.api.exception.ServiceUnavailableException;
 import io.mpsecrets.api.spi.SecretChanges;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
@@ -218,7 +214,7 @@ final class VaultLeases implements AutoCloseable {
         JsonObject answer = client.get(path, null, ref);
         LeaseAnswers.Read read = LeaseAnswers.read(answer, ref);
         if (read instanceof LeaseAnswers.Refused refused) {
-            String handle = handle(refused.leaseId());
+            String handle = LeaseAnswers.handle(refused.leaseId());
             revoke(refused.leaseId(), handle, path);
             throw new InvalidSecretValueException(
                     ref, refused.failure().detail() + "; the lease " + handle + " was revoked");
@@ -226,7 +222,7 @@ final class VaultLeases implements AutoCloseable {
         if (read instanceof LeaseAnswers.Issued issued) {
             Lease lease = new Lease(
                     issued.leaseId(),
-                    handle(issued.leaseId()),
+                    LeaseAnswers.handle(issued.leaseId()),
                     issued.value(),
                     Instant.now(),
                     true,
@@ -518,7 +514,7 @@ final class VaultLeases implements AutoCloseable {
             client.post(
                     "sys/leases/revoke",
                     Json.createObjectBuilder().add("lease_id", leaseId).build(),
-                    SecretRef.secret(VaultSecretStore.NAME, path));
+                    SecretRef.secret(VaultSettings.STORE, path));
             LOG.info(() -> "mp-secrets: revoked Vault lease " + handle + " of " + path);
         } catch (SecretException e) {
             LOG.log(
@@ -528,18 +524,8 @@ final class VaultLeases implements AutoCloseable {
         }
     }
 
-    /** A lease's printable name: the first 16 hex digits of its id's SHA-256. */
-    static String handle(String leaseId) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(leaseId.getBytes(StandardCharsets.UTF_8));
-            return "lease-" + HexFormat.of().formatHex(digest, 0, 8);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every JVM", e);
-        }
-    }
-
     private static SecretRef ref(Holder holder) {
-        return SecretRef.secret(VaultSecretStore.NAME, holder.id.toString());
+        return SecretRef.secret(VaultSettings.STORE, holder.id.toString());
     }
 
     /** Stops renewing; revokes the leases in service and those retiring, unless the settings keep them. */

@@ -4,15 +4,11 @@ import io.mpsecrets.api.SecretId;
 import io.mpsecrets.api.SecretRef;
 import io.mpsecrets.api.SecretStore;
 import io.mpsecrets.api.SecretValue;
-import io.mpsecrets.api.backend.ContentVersion;
-import io.mpsecrets.api.exception.InvalidSecretValueException;
 import io.mpsecrets.api.exception.SecretNotFoundException;
 import io.mpsecrets.api.spi.SecretChanges;
 import jakarta.json.JsonObject;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.Arrays;
 import java.util.Optional;
 
 /**
@@ -29,7 +25,7 @@ import java.util.Optional;
  */
 public final class VaultSecretStore implements SecretStore {
 
-    public static final String NAME = "vault";
+    public static final String NAME = VaultSettings.STORE;
 
     private final VaultSettings settings;
     private final LeaseSettings leaseSettings;
@@ -48,7 +44,7 @@ public final class VaultSecretStore implements SecretStore {
             VaultSettings settings, LeaseSettings leaseSettings, SecretChanges changes, String application) {
         this.settings = settings;
         this.leaseSettings = leaseSettings;
-        this.client = new VaultClient(settings);
+        this.client = VaultToken.client(settings);
         this.leases = new VaultLeases(client, leaseSettings, changes, application);
     }
 
@@ -84,7 +80,7 @@ public final class VaultSecretStore implements SecretStore {
             if (whole.versionId() != null) {
                 throw new SecretNotFoundException(ref, "a KV version 1 secret has only its current value");
             }
-            return dataValue(client.get(at.mount() + "/" + at.path(), null, ref), ref);
+            return VaultJson.dataValue(client.get(at.mount() + "/" + at.path(), null, ref), ref);
         }
         String query = null;
         if (whole.versionId() != null) {
@@ -105,23 +101,15 @@ public final class VaultSecretStore implements SecretStore {
         return at.mount() + "/" + at.path();
     }
 
-    /**
-     * The value in an answer whose data object is the secret (a KV version 1 read, a leased read such as
-     * {@code database/creds/<role>}): the data object, versioned by a keyed hash of the content.
-     */
-    static SecretValue dataValue(JsonObject answer, SecretRef ref) {
-        return value(data(answer, ref), null, null);
-    }
-
     /** The value in a KV version 2 read's answer: {@code data.data}, with {@code data.metadata}'s version and time. */
     static SecretValue kv2Value(JsonObject answer, SecretRef ref) {
-        JsonObject outer = data(answer, ref);
+        JsonObject outer = VaultJson.data(answer, ref);
         JsonObject data = VaultJson.optionalObject(outer, "data", ref)
                 .orElseThrow(() -> new SecretNotFoundException(ref, "the version was deleted or destroyed"));
         JsonObject metadata = VaultJson.object(outer, "metadata", ref);
         String version =
                 VaultJson.number(metadata, "version", ref).map(String::valueOf).orElse(null);
-        return value(
+        return VaultJson.value(
                 data,
                 version,
                 instant(VaultJson.string(metadata, "created_time", ref).orElse(null)));
@@ -129,7 +117,8 @@ public final class VaultSecretStore implements SecretStore {
 
     /** {@code current_version} in a KV version 2 metadata answer. */
     static Optional<String> kv2CurrentVersion(JsonObject answer, SecretRef ref) {
-        return VaultJson.number(data(answer, ref), "current_version", ref).map(String::valueOf);
+        return VaultJson.number(VaultJson.data(answer, ref), "current_version", ref)
+                .map(String::valueOf);
     }
 
     /** KV v2: {@code current_version} from the metadata endpoint; KV v1: a keyed hash of the content. */
@@ -148,22 +137,6 @@ public final class VaultSecretStore implements SecretStore {
             return SecretStore.super.currentVersion(whole);
         }
         return kv2CurrentVersion(client.get(at.mount() + "/metadata/" + at.path(), null, ref), ref);
-    }
-
-    private static JsonObject data(JsonObject answer, SecretRef ref) {
-        if (answer.get("data") instanceof JsonObject data) {
-            return data;
-        }
-        throw new InvalidSecretValueException(ref, "Vault's answer has no data object");
-    }
-
-    private static SecretValue value(JsonObject data, String version, Instant created) {
-        byte[] bytes = data.toString().getBytes(StandardCharsets.UTF_8);
-        try {
-            return SecretValue.of(bytes, version == null ? ContentVersion.of(bytes) : version, created);
-        } finally {
-            Arrays.fill(bytes, (byte) 0);
-        }
     }
 
     private static Instant instant(String text) {

@@ -35,7 +35,13 @@ public record VaultSettings(
         int maxAttempts,
         long maxResponseSize) {
 
-    public static final String PREFIX = "mpsecrets.vault.";
+    /**
+     * The store's name ({@code vault}, as in {@code ${vault::secret/orders}}), here rather than on the store so
+     * that the client and the leases name it in their failures without reaching up into the store.
+     */
+    public static final String STORE = "vault";
+
+    public static final String PREFIX = "mpsecrets." + STORE + ".";
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
     public static final long DEFAULT_MAX_RESPONSE_SIZE = 1024 * 1024;
     static final Path KUBERNETES_JWT = Path.of("/var/run/secrets/kubernetes.io/serviceaccount/token");

@@ -46,7 +46,7 @@ public final class VaultTransitKms implements KeyManagementService {
     private final String mount;
 
     VaultTransitKms(VaultSettings settings, String mount) {
-        this.client = new VaultClient(settings);
+        this.client = VaultToken.client(settings);
         this.mount = mount;
     }
 

@@ -28,7 +28,7 @@ class VaultAnswersFuzzTest {
             // typed
         }
         try {
-            VaultSecretStore.dataValue(json, REF).destroy();
+            VaultJson.dataValue(json, REF).destroy();
         } catch (SecretException expected) {
             // typed
         }
