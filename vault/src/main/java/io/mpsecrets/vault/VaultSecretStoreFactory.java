@@ -34,4 +34,10 @@ public final class VaultSecretStoreFactory implements SecretStoreFactory {
                 context.changes(),
                 context.application());
     }
+
+    /** Vault's settings, under {@code mpsecrets.vault.}. */
+    @Override
+    public java.util.Set<String> settingNames() {
+        return VaultSettings.NAMES;
+    }
 }

@@ -42,6 +42,30 @@ public record VaultSettings(
     public static final String STORE = "vault";
 
     public static final String PREFIX = "mpsecrets." + STORE + ".";
+
+    /** Every setting {@link #read} and the lease settings read, relative to {@link #PREFIX}. */
+    public static final Set<String> NAMES = Set.of(
+            "address",
+            "token",
+            "token-file",
+            "namespace",
+            "ca-bundle",
+            "kv-version",
+            "kv1-mounts",
+            "max-attempts",
+            "timeout",
+            "max-response-size",
+            "auth",
+            "approle.mount",
+            "approle.role-id",
+            "approle.secret-id",
+            "approle.secret-id-file",
+            "kubernetes.jwt-file",
+            "kubernetes.mount",
+            "kubernetes.role",
+            "leased-mounts",
+            "revoke-leases-on-shutdown");
+
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
     public static final long DEFAULT_MAX_RESPONSE_SIZE = 1024 * 1024;
     static final Path KUBERNETES_JWT = Path.of("/var/run/secrets/kubernetes.io/serviceaccount/token");

@@ -47,4 +47,17 @@ public final class VaultTransitKmsFactory implements KeyManagementServiceFactory
         }
         return value.or(() -> context.setting(name));
     }
+
+    /** Vault's settings of its own (each falls back to the store's), the engine's mount and the CLI's endpoint. */
+    @Override
+    public java.util.Set<String> settingNames() {
+        return names();
+    }
+
+    private static java.util.Set<String> names() {
+        java.util.Set<String> names = new java.util.TreeSet<>(VaultSettings.NAMES);
+        names.add("mount");
+        names.add("endpoint");
+        return java.util.Set.copyOf(names);
+    }
 }

@@ -44,7 +44,14 @@ class DocumentedSettingsTest {
             while (found.find()) {
                 String name = found.group();
                 boolean prefixOnly = found.end() < text.length() && text.charAt(found.end()) == '.';
-                if (prefixOnly || metrics.contains(name) || name.endsWith("*") || name.endsWith(">")) {
+                int lineStart = text.lastIndexOf('\n', found.start()) + 1;
+                boolean shownAsUnknown =
+                        text.substring(lineStart, found.start()).endsWith("unknown setting ");
+                if (prefixOnly
+                        || shownAsUnknown // the warning for a typo, quoted as an example
+                        || metrics.contains(name)
+                        || name.endsWith("*")
+                        || name.endsWith(">")) {
                     continue; // a family (mpsecrets.vault.*, mpsecrets.kms.<kms>), a prefix or a metric
                 }
                 String sample = name.replace("<store>", "file").replace("<kms>", "local");
