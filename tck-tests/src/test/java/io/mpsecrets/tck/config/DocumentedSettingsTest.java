@@ -68,6 +68,15 @@ class DocumentedSettingsTest {
         assertThat(unknown).as("settings the docs show that nothing reads").isEmpty();
     }
 
+    /** The new user's typo: the nearest known setting is the one the docs meant. */
+    @Test
+    void aMistypedVaultSettingIsNamedWithTheOneItMeant() {
+        KnownSettings known = KnownSettings.of(Backends.discover(getClass().getClassLoader()));
+        assertThat(known.unknown(List.of("mpsecrets.vault.role", "MPSECRETS_KMS_VAULT_TRANSIT_MOUNT")))
+                .singleElement()
+                .hasToString("mpsecrets.vault.role (did you mean mpsecrets.vault.kubernetes.role?)");
+    }
+
     private static List<Path> pages() throws IOException {
         List<Path> pages = new ArrayList<>(List.of(Path.of("../README.md")));
         try (Stream<Path> docs = Files.list(Path.of("../docs"))) {
