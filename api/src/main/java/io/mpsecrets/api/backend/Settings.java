@@ -190,10 +190,18 @@ public final class Settings {
      *
      * @param name the setting's full name
      * @return the path, not checked for existence; empty when the setting is unset or blank
-     * @throws java.nio.file.InvalidPathException when the text cannot be a path on this file system
+     * @throws ConfigurationException naming the setting (never quoting it) when the text cannot be a path on this
+     *     file system (a NUL character, say)
      */
     public Optional<Path> path(String name) {
-        return string(name).map(Settings::expandHome);
+        return string(name).map(text -> {
+            try {
+                return expandHome(text);
+            } catch (java.nio.file.InvalidPathException e) {
+                // The JDK's message quotes the text, which may be anything someone typed: named, not quoted.
+                throw new ConfigurationException(name + " is not a path this file system can hold");
+            }
+        });
     }
 
     /**
