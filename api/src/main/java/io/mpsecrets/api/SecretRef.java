@@ -9,7 +9,6 @@ import java.util.StringJoiner;
  * id in the store, the key id that protects it and the version. Every field is an identifier; none is ever a value.
  * Exceptions and audit events carry one of these, so "what failed" is always the same shape. Any field may be null:
  * each layer names what it knows (a KMS the key id, the store the secret id) and an outer layer adds the rest.
- * Serializable, as the exceptions that carry it must be (a failure crossing a remote EJB call).
  *
  * @param property the configuration property that was read, e.g. {@code db.password}, or null
  * @param backend the name of the store or KMS that served it or failed, e.g. {@code aws}, or null
@@ -17,8 +16,7 @@ import java.util.StringJoiner;
  * @param keyId the id of the key that protects the value, or null
  * @param version the version served, or the one that failed, or null
  */
-public record SecretRef(String property, String backend, String secretId, String keyId, String version)
-        implements java.io.Serializable {
+public record SecretRef(String property, String backend, String secretId, String keyId, String version) {
 
     /**
      * The ref that names nothing, for a failure about no secret in particular (most configuration errors): an exception

@@ -18,8 +18,15 @@ public abstract class SecretException extends RuntimeException {
     /** Why it failed; never null. */
     private final FailureReason reason;
 
-    /** What failed; {@link SecretRef#NONE} when nothing is named, never null. */
-    private final SecretRef ref;
+    /**
+     * What failed; {@link SecretRef#NONE} when nothing is named, never null. Not serialized itself (a record of
+     * names, not {@code Serializable}): {@link #refFields} is, and {@link #readResolve} builds it again, so that a
+     * failure crosses a serialization boundary (a remote EJB call) with its names.
+     */
+    private final transient SecretRef ref;
+
+    /** The ref's fields in their order, for serialization. */
+    private final String[] refFields;
 
     /** The library's own words as given, unescaped, or null. */
     private final String detail;
@@ -38,7 +45,23 @@ public abstract class SecretException extends RuntimeException {
         super(message(reason, ref, detail), cause);
         this.reason = Objects.requireNonNull(reason, "reason");
         this.ref = ref == null ? SecretRef.NONE : ref;
+        this.refFields = new String[] {
+            this.ref.property(), this.ref.backend(), this.ref.secretId(), this.ref.keyId(), this.ref.version()
+        };
         this.detail = detail;
+    }
+
+    /**
+     * After deserialization: the ref, from its serialized fields.
+     *
+     * @return this failure with its ref
+     * @throws java.io.ObjectStreamException never; declared as serialization requires
+     */
+    protected Object readResolve() throws java.io.ObjectStreamException {
+        if (ref != null) {
+            return this;
+        }
+        return withRef(new SecretRef(refFields[0], refFields[1], refFields[2], refFields[3], refFields[4]));
     }
 
     /**
