@@ -32,6 +32,7 @@ public final class EncryptedValues implements AutoCloseable {
     private final boolean cachePlaintext;
     private final Auditor auditor;
     private final Gate gate;
+    private final ServedValues served;
     private final ConcurrentHashMap<String, Decrypted> byProperty = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, LongAdder> reads = new ConcurrentHashMap<>();
     /** Successful decryptions: the plaintext cache's hits are the reads less these, so a hit costs no counter. */
@@ -43,13 +44,15 @@ public final class EncryptedValues implements AutoCloseable {
             EncryptionContext context,
             boolean cachePlaintext,
             Auditor auditor,
-            Gate gate) {
+            Gate gate,
+            ServedValues served) {
         this.kms = kms;
         this.dataKeys = new DataKeyCache(dataKeyCacheSize);
         this.decryptor = new EnvelopeDecryptor(kms, dataKeys, context);
         this.cachePlaintext = cachePlaintext;
         this.auditor = auditor;
         this.gate = gate;
+        this.served = served;
     }
 
     /**
@@ -86,6 +89,8 @@ public final class EncryptedValues implements AutoCloseable {
             auditor.failed(named, false);
             throw named;
         }
+        // Masked from here on: an observer of the event below, or the caller, may log it.
+        served.served(property, plaintext);
         SecretRef ref = SecretRef.property(property).withKeyId(value.keyId());
         LongAdder count = reads.computeIfAbsent(property, p -> new LongAdder());
         Decrypted decrypted = new Decrypted(encrypted, plaintext, ref, count);

@@ -45,6 +45,8 @@ public final class KnownSettings {
             "mpsecrets.secret-class.*.rotate-days",
             "mpsecrets.secret-class.*.min-length",
             "mpsecrets.secret-class.*.min-variety",
+            MpSecretsSettings.MASK_LOGS,
+            MpSecretsSettings.MASK_MIN_LENGTH,
             "mpsecrets.metrics.enabled",
             "mpsecrets.health.rotation.overdue-is-down");
 

@@ -24,6 +24,8 @@ import java.util.function.Function;
  * @param auditRequired whether an access is refused when no audit sink records its event (fail closed)
  * @param rotationGrace how long a replaced value, a rotated-out {@code @RotationScoped} instance or an old lease
  *     stays usable ({@link CommonSettings#rotationGrace})
+ * @param maskLogs whether values served are masked in java.util.logging output ({@code mpsecrets.mask.logs})
+ * @param maskMinLength values shorter than this are not masked: they would mask ordinary words
  */
 public record MpSecretsSettings(
         String application,
@@ -33,13 +35,17 @@ public record MpSecretsSettings(
         Optional<Duration> rotationInterval,
         boolean auditEveryAccess,
         boolean auditRequired,
-        Duration rotationGrace) {
+        Duration rotationGrace,
+        boolean maskLogs,
+        int maskMinLength) {
 
     public static final String PREFIX = "mpsecrets.";
     public static final String APP = "mpsecrets.app";
     public static final String KMS = "mpsecrets.kms";
     public static final String DEFAULT_APPLICATION = "default";
     public static final String DEFAULT_KMS = "local";
+    public static final String MASK_LOGS = "mpsecrets.mask.logs";
+    public static final String MASK_MIN_LENGTH = "mpsecrets.mask.min-length";
 
     /** Reads settings through {@code lookup} (name to raw value, empty when unset). */
     public static MpSecretsSettings read(Function<String, Optional<String>> lookup) {
@@ -56,6 +62,8 @@ public record MpSecretsSettings(
                 settings.duration("mpsecrets.rotation.interval"),
                 settings.bool("mpsecrets.audit.every-access", false),
                 settings.bool("mpsecrets.audit.required", false),
-                CommonSettings.rotationGrace(settings));
+                CommonSettings.rotationGrace(settings),
+                settings.bool(MASK_LOGS, true),
+                settings.positiveInt(MASK_MIN_LENGTH, 6));
     }
 }

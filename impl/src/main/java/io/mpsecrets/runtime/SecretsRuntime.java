@@ -5,9 +5,11 @@ import io.mpsecrets.audit.AuditLog;
 import io.mpsecrets.backend.BackendSettings;
 import io.mpsecrets.backend.Backends;
 import io.mpsecrets.cache.Ticker;
+import io.mpsecrets.mask.SecretMask;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ForkJoinPool;
 import java.util.function.Function;
 
 /**
@@ -27,6 +29,7 @@ public final class SecretsRuntime implements AutoCloseable {
     private final Gate gate;
     private final BackendStates backendStates;
     private final SecretCounts counts;
+    private final SecretMask mask;
 
     private SecretsRuntime(
             MpSecretsSettings settings,
@@ -36,7 +39,8 @@ public final class SecretsRuntime implements AutoCloseable {
             StoreSecrets stores,
             Gate gate,
             BackendStates backendStates,
-            SecretCounts counts) {
+            SecretCounts counts,
+            SecretMask mask) {
         this.settings = settings;
         this.backends = backends;
         this.auditor = auditor;
@@ -45,6 +49,7 @@ public final class SecretsRuntime implements AutoCloseable {
         this.gate = gate;
         this.backendStates = backendStates;
         this.counts = counts;
+        this.mask = mask;
     }
 
     /** What this runtime has done since it was created (metrics report it). */
@@ -72,6 +77,10 @@ public final class SecretsRuntime implements AutoCloseable {
             Ticker ticker) {
         MpSecretsVersion.announce(backends);
         Gate gate = new Gate();
+        SecretMask mask = settings.maskLogs()
+                ? new SecretMask(settings.maskMinLength(), settings.rotationGrace(), ticker, ForkJoinPool.commonPool())
+                : null;
+        ServedValues served = mask == null ? ServedValues.NONE : mask::served;
         Auditor auditor = new Auditor(
                 new AuditLog(settings.auditRequired()), settings.application(), settings.auditEveryAccess());
         EncryptedValues encrypted = new EncryptedValues(
@@ -83,7 +92,8 @@ public final class SecretsRuntime implements AutoCloseable {
                 EncryptionContext.forApplication(settings.application()),
                 settings.cachePlaintext(),
                 auditor,
-                gate);
+                gate,
+                served);
         BackendStates states = new BackendStates(encrypted::kmsNameFor);
         settings.kms().forEach(kms -> states.declare(BackendStates.Kind.KMS, kms));
         auditor.observe(states::observe);
@@ -96,8 +106,9 @@ public final class SecretsRuntime implements AutoCloseable {
                 auditor,
                 gate,
                 ticker,
-                states::reachable);
-        return new SecretsRuntime(settings, backends, auditor, encrypted, stores, gate, states, counts);
+                states::reachable,
+                served);
+        return new SecretsRuntime(settings, backends, auditor, encrypted, stores, gate, states, counts, mask);
     }
 
     /** A runtime on the process' environment and the system clock: what a config builds for its application. */
@@ -160,5 +171,8 @@ public final class SecretsRuntime implements AutoCloseable {
             stores.close();
             encrypted.close();
         });
+        if (mask != null) {
+            mask.close();
+        }
     }
 }

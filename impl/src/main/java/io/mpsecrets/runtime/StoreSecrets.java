@@ -61,6 +61,8 @@ public final class StoreSecrets implements AutoCloseable {
     /** Told of each store that answered a rotation check (health: a store that recovers while nothing reads). */
     private final Consumer<String> reachable;
 
+    private final ServedValues served;
+
     StoreSecrets(
             Backends backends,
             Map<String, String> environment,
@@ -69,8 +71,10 @@ public final class StoreSecrets implements AutoCloseable {
             Auditor auditor,
             Gate gate,
             Ticker ticker,
-            Consumer<String> reachable) {
+            Consumer<String> reachable,
+            ServedValues served) {
         this.reachable = reachable;
+        this.served = served;
         this.backends = backends;
         this.environment = environment;
         this.application = application;
@@ -121,6 +125,7 @@ public final class StoreSecrets implements AutoCloseable {
                 // The fetch was audited as a success; that this value has no such field (or is not text) is not.
                 throw failed(e, ref);
             }
+            served.served(property, value);
             reads.computeIfAbsent(property, p -> new LongAdder()).increment();
             auditor.accessed(ref);
             return value;

@@ -9,12 +9,16 @@ import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Proves that no secret leaves: tests use {@link #CANARY} (or values {@link #watch registered} here) as
  * plaintext, and the guard fails the test when one appears, raw or base64- or hex-encoded, in anything captured
  * while the test ran: System.out, System.err and every java.util.logging record (message, parameters and stack
- * traces), in the exception a test throws, and in whatever a test hands to {@link #assertNoLeak}.
+ * traces), in the exception a test throws, and in whatever a test hands to {@link #assertNoLeak}. A value that
+ * mp-secrets' log mask replaced ({@code ***db.password***}) is a leak too, unless the test {@link #expectMasked()
+ * logs one on purpose}: the mask must not hide a value that mp-secrets' own code let out.
  *
  * <p>{@link LeakGuardExtension} applies it to every JUnit 5 test of a module that has the testkit on its test
  * class path (extension auto-detection is switched on in the parent POM).
@@ -27,7 +31,11 @@ public final class LeakGuard {
     private static final Set<String> WATCHED_TEXT = new LinkedHashSet<>();
     private static final List<byte[]> WATCHED_BYTES = new ArrayList<>();
 
+    /** What the log mask writes in place of a value. */
+    private static final Pattern MASKED = Pattern.compile("\\*\\*\\*([^*\\s]{1,256})\\*\\*\\*");
+
     private static volatile String currentTest = "";
+    private static volatile boolean maskedExpected;
 
     private LeakGuard() {}
 
@@ -38,6 +46,14 @@ public final class LeakGuard {
 
     static void started(String uniqueId) {
         currentTest = uniqueId;
+    }
+
+    /**
+     * The current test logs a secret on purpose, to see it masked: until it ends, the log mask's markers in what the
+     * guard scans are not reported as leaks.
+     */
+    public static void expectMasked() {
+        maskedExpected = true;
     }
 
     /** Also watch {@code secret} until the current test ends. */
@@ -81,6 +97,13 @@ public final class LeakGuard {
                         + " at offset " + at);
             }
         }
+        if (!maskedExpected) {
+            Matcher masked = MASKED.matcher(text);
+            if (masked.find()) {
+                throw new AssertionError("secret leaked: a value of " + masked.group(1)
+                        + " was logged (the log mask replaced it) in " + channel + " at offset " + masked.start());
+            }
+        }
     }
 
     static String printed(Throwable t) {
@@ -90,6 +113,7 @@ public final class LeakGuard {
     }
 
     static synchronized void reset() {
+        maskedExpected = false;
         WATCHED_TEXT.clear();
         WATCHED_BYTES.clear();
     }

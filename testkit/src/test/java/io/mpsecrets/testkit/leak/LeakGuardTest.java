@@ -95,6 +95,18 @@ class LeakGuardTest {
     }
 
     @Test
+    void aValueTheLogMaskReplacedIsStillALeakUnlessTheTestExpectsIt() {
+        LOG.info("connecting with ***db.password***");
+        assertCaught();
+        LeakGuard.expectMasked();
+        LeakGuard.check(LeakGuard.capturedOutput(), "test");
+        LeakGuard.reset();
+        OutputCapture.get().clear();
+        LOG.info("a list: *** not a marker *** and **bold**");
+        LeakGuard.check(LeakGuard.capturedOutput(), "test");
+    }
+
+    @Test
     void catchesExceptionCausesAndToString() {
         Exception wrapped = new RuntimeException("outer", new IllegalArgumentException(LeakGuard.CANARY));
         assertThrows(AssertionError.class, () -> LeakGuard.assertNoLeak(wrapped));

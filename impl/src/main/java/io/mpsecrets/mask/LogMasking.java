@@ -1,0 +1,134 @@
+package io.mpsecrets.mask;
+
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Filter;
+import java.util.logging.Handler;
+import java.util.logging.LogManager;
+import java.util.logging.Logger;
+
+/**
+ * The masks of the applications in this class loader, applied to java.util.logging: a {@link MaskingFilter} is put
+ * in front of the filter of every handler of every logger there is when a mask starts (Open Liberty, WildFly, Payara
+ * and Quarkus route java.util.logging through such handlers, or bridge it to them), and taken out again when the
+ * last mask stops, unless something replaced it meanwhile. A handler added later is not covered; nor is output that
+ * does not go through java.util.logging (System.out, Logback or Log4j 2 used directly: their appenders can call
+ * {@link #mask(String)}).
+ */
+public final class LogMasking {
+
+    private static final List<SecretMask> MASKS = new CopyOnWriteArrayList<>();
+    /** The handlers this class put a filter on, with the filter it replaced; guarded by LogMasking.class. */
+    private static final Map<Handler, MaskingFilter> INSTALLED = Collections.synchronizedMap(new IdentityHashMap<>());
+
+    private static volatile Union UNION;
+
+    private LogMasking() {}
+
+    /**
+     * {@code text} with every value the running applications of this class loader are served replaced by its
+     * property's marker ({@code ***db.password***}), in each of the forms a value commonly takes in a log.
+     */
+    public static String mask(String text) {
+        if (text == null) {
+            return null;
+        }
+        Object[] masks = MASKS.toArray();
+        if (masks.length == 0) {
+            return text;
+        }
+        if (masks.length == 1) {
+            return ((SecretMask) masks[0]).mask(text);
+        }
+        // Several applications' configs in this class loader: one matcher over all their values, rebuilt when any
+        // of theirs was, so the longest value at each position is masked whichever holds it.
+        SecretMatcher[] parts = new SecretMatcher[masks.length];
+        for (int i = 0; i < masks.length; i++) {
+            parts[i] = ((SecretMask) masks[i]).matcher();
+        }
+        Union union = UNION;
+        if (union == null || !union.of(parts)) {
+            union = new Union(parts, SecretMatcher.union(parts));
+            UNION = union;
+        }
+        return union.matcher().mask(text);
+    }
+
+    /** The matchers a union was built from, compared by identity: a rebuilt matcher is a new one. */
+    private record Union(SecretMatcher[] parts, SecretMatcher matcher) {
+        boolean of(SecretMatcher[] others) {
+            if (others.length != parts.length) {
+                return false;
+            }
+            for (int i = 0; i < parts.length; i++) {
+                if (others[i] != parts[i]) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    /** Whether any mask is running (a filter with nothing to mask costs a volatile read). */
+    static boolean active() {
+        return !MASKS.isEmpty();
+    }
+
+    static synchronized void start(SecretMask mask) {
+        if (!MASKS.contains(mask)) {
+            MASKS.add(mask);
+        }
+        install();
+    }
+
+    static synchronized void stop(SecretMask mask) {
+        MASKS.remove(mask);
+        UNION = null;
+        if (MASKS.isEmpty()) {
+            uninstall();
+        }
+    }
+
+    /** Puts a masking filter on each handler that has none yet. */
+    private static void install() {
+        LogManager manager = LogManager.getLogManager();
+        for (String name : Collections.list(manager.getLoggerNames())) {
+            Logger logger = manager.getLogger(name);
+            if (logger == null) {
+                continue;
+            }
+            for (Handler handler : logger.getHandlers()) {
+                Filter filter = handler.getFilter();
+                if (filter instanceof MaskingFilter || INSTALLED.containsKey(handler)) {
+                    continue;
+                }
+                MaskingFilter masking = new MaskingFilter(filter);
+                try {
+                    handler.setFilter(masking);
+                    INSTALLED.put(handler, masking);
+                } catch (RuntimeException refused) {
+                    // A security manager or a handler that does not take filters: its output is not masked (docs).
+                }
+            }
+        }
+    }
+
+    /** Gives each handler its filter back, where ours is still the one it has. */
+    private static void uninstall() {
+        synchronized (INSTALLED) {
+            INSTALLED.forEach((handler, masking) -> {
+                if (handler.getFilter() == masking) {
+                    try {
+                        handler.setFilter(masking.delegate());
+                    } catch (RuntimeException refused) {
+                        // Left in place: with no mask running it only passes records on.
+                    }
+                }
+            });
+            INSTALLED.clear();
+        }
+    }
+}
