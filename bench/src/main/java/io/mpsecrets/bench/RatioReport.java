@@ -1,5 +1,6 @@
 package io.mpsecrets.bench;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -34,7 +35,17 @@ public final class RatioReport {
             new Target("AnchorBenchmark.smallryeLookup", "LookupBenchmark.plainLookup", 0),
             new Target("LookupBenchmark.cachedEncLookup", "AnchorBenchmark.smallryeLookup", 0),
             new Target("LookupBenchmark.uncachedEncLookup", "AnchorBenchmark.smallryeLookup", 0),
-            new Target("DecryptBenchmark.firstDecrypt", "AnchorBenchmark.jasyptDecrypt", 0));
+            new Target("DecryptBenchmark.firstDecrypt", "AnchorBenchmark.jasyptDecrypt", 0),
+            // The log mask on a record that holds no secret, and on one that holds one (docs/masking.md).
+            new Target("MaskBenchmark.maskedAndFormatted[secrets=10]", "MaskBenchmark.formatted[secrets=10]", 0),
+            new Target("MaskBenchmark.maskedAndFormatted[secrets=100]", "MaskBenchmark.formatted[secrets=100]", 1.2),
+            new Target("MaskBenchmark.maskedAndFormatted[secrets=1000]", "MaskBenchmark.formatted[secrets=1000]", 0),
+            new Target("MaskBenchmark.maskedOnly[secrets=100]", "MaskBenchmark.recordOnly[secrets=100]", 0),
+            new Target("MaskBenchmark.maskedOnly[secrets=1000]", "MaskBenchmark.recordOnly[secrets=1000]", 0),
+            new Target(
+                    "MaskBenchmark.maskedAndFormattedWithASecret[secrets=100]",
+                    "MaskBenchmark.formatted[secrets=100]",
+                    0));
 
     private RatioReport() {}
 
@@ -50,6 +61,18 @@ public final class RatioReport {
         Map<String, Double> scores = new HashMap<>();
         for (RunResult result : results) {
             String label = result.getParams().getBenchmark().replaceFirst("^io\\.mpsecrets\\.bench\\.", "");
+            // A parameterised benchmark's cases are told apart by their parameters: Name.method[secrets=100].
+            List<String> keys = new ArrayList<>(result.getParams().getParamsKeys());
+            if (!keys.isEmpty()) {
+                StringBuilder params = new StringBuilder();
+                for (String key : keys) {
+                    params.append(params.length() == 0 ? "" : ",")
+                            .append(key)
+                            .append('=')
+                            .append(result.getParams().getParam(key));
+                }
+                label += "[" + params + "]";
+            }
             scores.put(label, result.getPrimaryResult().getScore());
         }
         boolean missed = false;
