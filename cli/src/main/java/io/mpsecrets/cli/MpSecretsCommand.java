@@ -26,7 +26,8 @@ import picocli.CommandLine.Command;
             EncryptCommand.class,
             DecryptCommand.class,
             ReencryptCommand.class,
-            ValidateCommand.class
+            ValidateCommand.class,
+            ScanCommand.class
         })
 public final class MpSecretsCommand implements Runnable {
 

@@ -7,16 +7,11 @@ import io.mpsecrets.runtime.SecretsRuntime;
 import io.mpsecrets.validate.Finding;
 import io.mpsecrets.validate.SecretValidator;
 import io.mpsecrets.validate.ValidationSettings;
-import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
-import io.smallrye.config.SmallRyeConfigBuilder;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -51,22 +46,7 @@ final class ValidateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (!Files.isRegularFile(config)) {
-            throw new MpSecretsCommand.UsageException("no such file: " + config);
-        }
-        Map<String, String> overrides = new HashMap<>();
-        if (keyring != null) {
-            overrides.put("mpsecrets.kms.local.keyring", keyring.toString());
-        }
-        // The same config an application would build from this file, mp-secrets installed as discovery installs it.
-        SmallRyeConfig smallRye = new SmallRyeConfigBuilder()
-                .addDefaultInterceptors()
-                .addDiscoveredInterceptors()
-                .addDiscoveredSources()
-                .withSources(
-                        new PropertiesConfigSource(config.toUri().toURL(), 100),
-                        new PropertiesConfigSource(overrides, "mpsecrets validate options", 1000))
-                .build();
+        SmallRyeConfig smallRye = ApplicationConfig.build(config, keyring);
         SecretsRuntime runtime = ConfigRegistry.runtimeOf(smallRye).orElseThrow();
         try {
             ValidationSettings settings = ValidationSettings.read(

@@ -14,12 +14,12 @@ import java.util.Set;
  * length are left out, and so is every form of a value itself shorter than it: masking a short value would mask
  * ordinary words.
  */
-final class MaskPatterns {
+public final class MaskPatterns {
 
     private MaskPatterns() {}
 
     /** The forms of {@code value} worth finding in a log, each at least {@code minLength} characters long. */
-    static Set<String> of(String value, int minLength) {
+    public static Set<String> of(String value, int minLength) {
         Set<String> forms = new LinkedHashSet<>();
         if (value.length() < minLength) {
             return forms;

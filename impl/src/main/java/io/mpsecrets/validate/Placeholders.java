@@ -5,7 +5,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /** Values that are somebody's reminder to put a secret there, not a secret. */
-final class Placeholders {
+public final class Placeholders {
 
     private static final Set<String> WORDS = Set.of(
             "changeme",
@@ -39,7 +39,7 @@ final class Placeholders {
 
     private Placeholders() {}
 
-    static boolean isPlaceholder(String value, Set<String> extra) {
+    public static boolean isPlaceholder(String value, Set<String> extra) {
         String normalized = value.trim().toLowerCase(Locale.ROOT);
         return WORDS.contains(normalized)
                 || extra.contains(normalized)
