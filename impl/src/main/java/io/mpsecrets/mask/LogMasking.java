@@ -8,21 +8,28 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Filter;
 import java.util.logging.Handler;
 import java.util.logging.LogManager;
+import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
 /**
- * The masks of the applications in this class loader, applied to java.util.logging: a {@link MaskingFilter} is put
- * in front of the filter of every handler of every logger there is when a mask starts (Open Liberty, WildFly, Payara
- * and Quarkus route java.util.logging through such handlers, or bridge it to them), and taken out again when the
- * last mask stops, unless something replaced it meanwhile. A handler added later is not covered; nor is output that
- * does not go through java.util.logging (System.out, Logback or Log4j 2 used directly: their appenders can call
- * {@link #mask(String)}).
+ * The masks of the applications in this class loader, applied to java.util.logging when a mask starts, on every
+ * handler of every logger there is (Open Liberty, WildFly, Payara and Quarkus route java.util.logging through such
+ * handlers, or bridge it to them): a handler known to consult its filter (the JDK's, JBoss LogManager's, which
+ * WildFly and Quarkus use) gets a {@link MaskingFilter} in front of its own; any other (Open Liberty's root handler
+ * publishes without asking its filter) is replaced on its logger by a {@link MaskingHandler} around it. Both are
+ * taken out again when the last mask stops, unless something replaced them meanwhile. A handler added later is not
+ * covered; nor is output that does not go through java.util.logging (System.out, Logback or Log4j 2 used directly:
+ * their appenders can call {@link #mask(String)}).
  */
 public final class LogMasking {
 
     private static final List<SecretMask> MASKS = new CopyOnWriteArrayList<>();
     /** The handlers this class put a filter on, with the filter it replaced; guarded by LogMasking.class. */
     private static final Map<Handler, MaskingFilter> INSTALLED = Collections.synchronizedMap(new IdentityHashMap<>());
+    /** The loggers on which a handler was replaced by a masking one; guarded by LogMasking.class. */
+    private static final List<Wrapped> WRAPPED = new java.util.ArrayList<>();
+
+    private record Wrapped(Logger logger, MaskingHandler handler) {}
 
     private static volatile Union UNION;
 
@@ -101,19 +108,48 @@ public final class LogMasking {
                 continue;
             }
             for (Handler handler : logger.getHandlers()) {
-                Filter filter = handler.getFilter();
-                if (filter instanceof MaskingFilter || INSTALLED.containsKey(handler)) {
+                if (handler instanceof MaskingHandler || INSTALLED.containsKey(handler)) {
                     continue;
                 }
-                MaskingFilter masking = new MaskingFilter(filter);
                 try {
-                    handler.setFilter(masking);
-                    INSTALLED.put(handler, masking);
+                    if (consultsItsFilter(handler)) {
+                        Filter filter = handler.getFilter();
+                        if (filter instanceof MaskingFilter) {
+                            continue;
+                        }
+                        MaskingFilter masking = new MaskingFilter(filter);
+                        handler.setFilter(masking);
+                        INSTALLED.put(handler, masking);
+                    } else {
+                        MaskingHandler masking = new MaskingHandler(handler);
+                        logger.addHandler(masking);
+                        logger.removeHandler(handler);
+                        WRAPPED.add(new Wrapped(logger, masking));
+                    }
                 } catch (RuntimeException refused) {
                     // A security manager or a handler that does not take filters: its output is not masked (docs).
                 }
             }
         }
+    }
+
+    /**
+     * Whether a handler is known to ask its filter before it publishes: its {@code publish} is the JDK's or JBoss
+     * LogManager's ({@code ExtHandler}'s, by name: it is not on mp-secrets' class path). Any other, a subclass that
+     * publishes its own way included, is wrapped rather than trusted.
+     */
+    static boolean consultsItsFilter(Handler handler) {
+        String publisher;
+        try {
+            publisher = handler.getClass()
+                    .getMethod("publish", LogRecord.class)
+                    .getDeclaringClass()
+                    .getName();
+        } catch (NoSuchMethodException e) {
+            return false;
+        }
+        return (publisher.startsWith("java.util.logging.") && !publisher.equals("java.util.logging.Handler"))
+                || publisher.equals("org.jboss.logmanager.ExtHandler");
     }
 
     /** Gives each handler its filter back, where ours is still the one it has. */
@@ -130,5 +166,18 @@ public final class LogMasking {
             });
             INSTALLED.clear();
         }
+        for (Wrapped wrapped : WRAPPED) {
+            try {
+                for (Handler handler : wrapped.logger().getHandlers()) {
+                    if (handler == wrapped.handler()) {
+                        wrapped.logger().addHandler(wrapped.handler().delegate());
+                        wrapped.logger().removeHandler(wrapped.handler());
+                    }
+                }
+            } catch (RuntimeException refused) {
+                // Left in place: with no mask running it only passes records on.
+            }
+        }
+        WRAPPED.clear();
     }
 }

@@ -33,7 +33,7 @@ final class MaskingFilter implements Filter {
         return true;
     }
 
-    private static boolean own(LogRecord record) {
+    static boolean own(LogRecord record) {
         String logger = record.getLoggerName();
         return logger != null && (logger.equals("io.mpsecrets") || logger.startsWith("io.mpsecrets."));
     }

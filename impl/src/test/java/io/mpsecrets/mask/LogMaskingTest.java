@@ -129,6 +129,43 @@ class LogMaskingTest {
         assertThat(logged()).contains("still holding ***api-token*** and now ***api-token***");
     }
 
+    /** As Open Liberty's root handler: it publishes whatever it is given, without asking its filter. */
+    private static final class FilterIgnoringHandler extends java.util.logging.Handler {
+        final StringBuilder published = new StringBuilder();
+
+        @Override
+        public void publish(java.util.logging.LogRecord record) {
+            published.append(new SimpleFormatter().format(record));
+        }
+
+        @Override
+        public void flush() {}
+
+        @Override
+        public void close() {}
+    }
+
+    @Test
+    void aHandlerThatIgnoresFiltersIsWrappedOnItsLoggerAndGivenBackAtTheEnd() throws IOException {
+        FilterIgnoringHandler ignoring = new FilterIgnoringHandler();
+        Logger root = Logger.getLogger("");
+        root.addHandler(ignoring);
+        try {
+            store("api-token", "tok-" + LeakGuard.CANARY);
+            String token = config(Map.of()).getValue("api-token", String.class);
+            assertThat(root.getHandlers()).doesNotContain(ignoring).anyMatch(h -> h instanceof MaskingHandler);
+
+            APPLICATION.log(Level.SEVERE, "token {0}", token);
+            assertThat(ignoring.published.toString()).contains("token ***api-token***");
+            LeakGuard.check(ignoring.published.toString(), "a handler that ignores filters");
+
+            configs.close();
+            assertThat(root.getHandlers()).contains(ignoring).noneMatch(h -> h instanceof MaskingHandler);
+        } finally {
+            root.removeHandler(ignoring);
+        }
+    }
+
     @Test
     void withMaskingOffNoFilterIsInstalledAndClosingTheLastRuntimeTakesItsFilterOut() throws IOException {
         store("api-token", "tok-" + LeakGuard.CANARY);

@@ -1,6 +1,7 @@
 package io.mpsecrets.testkit.arquillian;
 
 import io.mpsecrets.testkit.MockDeclarations;
+import io.mpsecrets.testkit.leak.ExpectsMaskedLogs;
 import io.mpsecrets.testkit.leak.LeakGuard;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.jboss.arquillian.config.descriptor.api.ArquillianDescriptor;
@@ -37,10 +39,17 @@ public final class MockServices {
     @Inject
     private Instance<TestClass> testClass;
 
+    /** Each server log file's size when the current class started. */
+    private Map<Path, Long> logSizes = Map.of();
+
     /** Before the class's deployments are generated and deployed (a higher precedence runs first). */
     public void beforeClass(@Observes(precedence = 100) BeforeClass event) {
         MockDeclarations.apply(
                 MpSecretsArquillian.server(), event.getTestClass().getJavaClass());
+        logSizes = TestkitSettings.of(descriptor.get())
+                .serverLogs()
+                .map(MockServices::sizes)
+                .orElse(Map.of());
     }
 
     /**
@@ -59,9 +68,14 @@ public final class MockServices {
         }
     }
 
-    /** A watched secret in any of the server's log files fails the class. */
+    /**
+     * A watched secret in what the server logged while the class ran fails the class: each log file from where it
+     * ended when the class started (a new or shorter one, rotated meanwhile, whole), so that a class answers for its
+     * own output and a class that logs masked values on purpose ({@link ExpectsMaskedLogs}) does not fail the next.
+     */
     public void afterClass(@Observes AfterClass event) {
-        TestkitSettings.of(descriptor.get()).serverLogs().ifPresent(MockServices::scan);
+        boolean maskedExpected = event.getTestClass().isAnnotationPresent(ExpectsMaskedLogs.class);
+        TestkitSettings.of(descriptor.get()).serverLogs().ifPresent(logs -> scan(logs, logSizes, maskedExpected));
     }
 
     public void afterSuite(@Observes AfterSuite event) {
@@ -95,9 +109,40 @@ public final class MockServices {
         ServerProcesses.stopLeftovers();
     }
 
-    static void scan(Path logs) {
+    /** The size of each file under {@code logs}. */
+    static Map<Path, Long> sizes(Path logs) {
+        Map<Path, Long> sizes = new HashMap<>();
+        for (Path file : files(logs)) {
+            try {
+                sizes.put(file, Files.size(file));
+            } catch (IOException gone) {
+                // rotated away while we looked: a new file at the end of the class is scanned whole
+            }
+        }
+        return sizes;
+    }
+
+    static void scan(Path logs, Map<Path, Long> from, boolean maskedExpected) {
+        for (Path file : files(logs)) {
+            byte[] bytes;
+            try {
+                bytes = Files.readAllBytes(file);
+            } catch (NoSuchFileException gone) {
+                // A running server rotates its logs and drops its lock files: what is gone holds nothing to scan.
+                continue;
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the server's log " + file, e);
+            }
+            long start = from.getOrDefault(file, 0L);
+            int offset = start > bytes.length ? 0 : (int) start;
+            String text = new String(bytes, offset, bytes.length - offset, StandardCharsets.ISO_8859_1);
+            LeakGuard.check(text, "server log " + file, maskedExpected);
+        }
+    }
+
+    private static List<Path> files(Path logs) {
         if (!Files.isDirectory(logs)) {
-            return;
+            return List.of();
         }
         List<Path> found = new ArrayList<>();
         try {
@@ -121,17 +166,6 @@ public final class MockServices {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot scan the server's logs in " + logs, e);
         }
-        for (Path file : found) {
-            String text;
-            try {
-                text = Files.readString(file, StandardCharsets.ISO_8859_1);
-            } catch (NoSuchFileException gone) {
-                // A running server rotates its logs and drops its lock files: what is gone holds nothing to scan.
-                continue;
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read the server's log " + file, e);
-            }
-            LeakGuard.check(text, "server log " + file);
-        }
+        return found;
     }
 }

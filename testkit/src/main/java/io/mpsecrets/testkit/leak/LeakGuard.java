@@ -89,6 +89,14 @@ public final class LeakGuard {
 
     /** Fails when a watched secret appears in {@code text}; {@code channel} names where the text came from. */
     public static void check(String text, String channel) {
+        check(text, channel, maskedExpected);
+    }
+
+    /**
+     * As {@link #check(String, String)}, with the log mask's markers expected or not whatever the current test said
+     * (a server's log scanned after a class that logs masked values on purpose).
+     */
+    public static void check(String text, String channel, boolean maskedExpected) {
         for (Form form : forms()) {
             int at = text.indexOf(form.text());
             if (at >= 0) {

@@ -17,6 +17,11 @@ public final class LeakGuardExtension implements BeforeEachCallback, AfterEachCa
         capture.attachToDetachedLoggers();
         capture.clear();
         LeakGuard.started(context.getUniqueId());
+        if (context.getTestClass()
+                .map(c -> c.isAnnotationPresent(ExpectsMaskedLogs.class))
+                .orElse(false)) {
+            LeakGuard.expectMasked();
+        }
     }
 
     @Override

@@ -16,6 +16,7 @@ import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -98,11 +99,27 @@ class ArquillianExtensionTest {
     void aWatchedSecretInAServersLogFailsAndACleanLogPasses() throws IOException {
         Path logs = Files.createDirectories(dir.resolve("logs/sub"));
         Files.writeString(logs.resolve("messages.log"), "started\n");
-        MockServices.scan(dir.resolve("logs"));
+        MockServices.scan(dir.resolve("logs"), Map.of(), false);
         Files.writeString(logs.resolve("trace.log"), "value=" + LeakGuard.CANARY);
-        AssertionError leaked = assertThrows(AssertionError.class, () -> MockServices.scan(dir.resolve("logs")));
+        AssertionError leaked =
+                assertThrows(AssertionError.class, () -> MockServices.scan(dir.resolve("logs"), Map.of(), false));
         assertThat(leaked.getMessage()).contains("trace.log");
-        MockServices.scan(dir.resolve("absent"));
+        MockServices.scan(dir.resolve("absent"), Map.of(), false);
+    }
+
+    /** A class answers for what the server logged while it ran: what came before, or a mask it expected, is not. */
+    @Test
+    void onlyWhatTheServerLoggedDuringTheClassIsScannedAndExpectedMarkersPass() throws IOException {
+        Path logs = Files.createDirectories(dir.resolve("logs"));
+        Path messages = logs.resolve("messages.log");
+        Files.writeString(messages, "an earlier class: value=" + LeakGuard.CANARY + "\n");
+        Map<Path, Long> before = MockServices.sizes(logs);
+        Files.writeString(messages, "this class: key ***tokens.signing-key***\n", StandardOpenOption.APPEND);
+        MockServices.scan(logs, before, true);
+        AssertionError masked = assertThrows(AssertionError.class, () -> MockServices.scan(logs, before, false));
+        assertThat(masked.getMessage()).contains("tokens.signing-key");
+        Files.writeString(messages, "rotated: " + LeakGuard.CANARY); // shorter than before: read whole
+        assertThrows(AssertionError.class, () -> MockServices.scan(logs, before, true));
     }
 
     /** A container starting: its adapter runs {@code start}. */
