@@ -49,7 +49,8 @@ import javax.net.ssl.SSLPeerUnverifiedException;
  * path, {@link Mounts}); ACL policies in Vault's policy language ({@code sys/policies/acl}, {@code sys/policy};
  * {@link VaultPolicy}) applied as Vault applies them ({@link Acl}: 403 with Vault's error JSON); a root token, tokens
  * with policies ({@code auth/token/create}, lookup, renewal up to a max TTL, revocation); logins by AppRole (and its
- * {@code secret-id} endpoint), Kubernetes, JWT/OIDC, userpass, LDAP, TLS certificates and AWS IAM ({@link AuthMethods});
+ * {@code secret-id} endpoint), Kubernetes, JWT/OIDC, userpass, LDAP, TLS certificates and AWS IAM
+ * ({@link AuthMethods});
  * response wrapping ({@code X-Vault-Wrap-TTL}, {@code sys/wrapping/wrap|unwrap|lookup}, {@link Wrapping}); the sealed
  * state (503); namespaces ({@code X-Vault-Namespace}: a token is good in the namespace it was made in and below, auth
  * methods may live in a namespace of their own); and an agent mode, where a request without a token carries the
@@ -468,6 +469,34 @@ public final class MockVault {
      */
     public void tokenMaxTtl(Duration maxTtl) {
         this.tokenMaxTtl = maxTtl;
+    }
+
+    /**
+     * The live tokens logins at {@code auth/<mount>/login} gave, oldest first: for a test to watch them with the leak
+     * guard, or to revoke one.
+     */
+    public List<String> loginTokens(String mount) {
+        return tokensMadeAt("auth/" + mount + "/login");
+    }
+
+    /** Revokes every token logins at {@code auth/<mount>/login} gave, as an operator would; how many. */
+    public int revokeLoginTokens(String mount) {
+        return revokeTokensMadeAt("auth/" + mount + "/login");
+    }
+
+    /** The live tokens made at {@code path} ({@code auth/token/create}, a login's path), oldest first. */
+    public List<String> tokensMadeAt(String path) {
+        return tokens.from(path);
+    }
+
+    /** Revokes every token made at {@code path}, as an operator would; how many. */
+    public int revokeTokensMadeAt(String path) {
+        int revoked = 0;
+        for (String token : tokensMadeAt(path)) {
+            revoked += tokens.revoke(token) ? 1 : 0;
+        }
+        saved();
+        return revoked;
     }
 
     /** Revokes a token, as {@code vault token revoke} does; whether there was one. */

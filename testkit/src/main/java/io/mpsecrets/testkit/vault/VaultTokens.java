@@ -167,6 +167,17 @@ final class VaultTokens {
         tokens.remove(token.id);
     }
 
+    /** The ids of the live tokens made at {@code path} (a login's), oldest first. */
+    List<String> from(String path) {
+        Instant now = Instant.now();
+        return tokens.values().stream()
+                .filter(t -> t.path.equals(path) || t.path.startsWith(path + "/"))
+                .filter(t -> !t.expired(now))
+                .sorted(java.util.Comparator.comparing((Token t) -> t.issued))
+                .map(t -> t.id)
+                .toList();
+    }
+
     /** Revokes the token by that id; whether there was one. */
     boolean revoke(String id) {
         return id != null && !id.equals(rootId) && tokens.remove(id) != null;

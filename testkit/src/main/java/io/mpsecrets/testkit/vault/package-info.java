@@ -6,7 +6,8 @@
  * agent mode, and optionally its state kept in a directory. {@link JwtIssuer} signs the JWTs a test logs in with.
  *
  * <p>API: {@link MockVault}, {@link MockDatabase} and {@link JwtIssuer}, the package's only public classes, for
- * applications' tests (docs/testing.md, docs/vault.md); they keep the API promise of docs/architecture.md ("What is API"); what the mocks
- * answer follows the real services and may grow in any release (more operations, errors closer to the real ones).
+ * applications' tests (docs/testing.md, docs/vault.md); they keep the API promise of docs/architecture.md ("What is
+ * API"); what the mocks answer follows the real services and may grow in any release (more operations, errors closer
+ * to the real ones).
  */
 package io.mpsecrets.testkit.vault;
