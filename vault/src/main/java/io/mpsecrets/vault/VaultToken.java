@@ -10,6 +10,7 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * The Vault token a store's (or Transit KMS's) requests carry, through its life: got on first use by the configured
@@ -63,6 +64,7 @@ final class VaultToken implements VaultClient.Credentials {
     private final VaultClient vault;
     private final VaultLogin logins;
     private final BackendEvents events;
+    private final LongSupplier clock;
     private final Object lock = new Object();
     private volatile Held held;
 
@@ -104,7 +106,10 @@ final class VaultToken implements VaultClient.Credentials {
         }
     }
 
-    private VaultToken(VaultSettings settings, VaultClient vault, BackendEvents events) {
+    private VaultToken(VaultSettings settings, VaultClient vault, BackendEvents events, LongSupplier clock) {
+        this.clock = clock;
+        // nanoTime's origin is arbitrary, and may be negative: "no login before" is now, never 0.
+        this.nextLoginAt = clock.getAsLong();
         this.settings = settings;
         this.vault = vault;
         this.events = events;
@@ -121,24 +126,29 @@ final class VaultToken implements VaultClient.Credentials {
      * {@code auth=agent}), which reports refused credentials to {@code events}.
      */
     static VaultClient client(VaultSettings settings, BackendEvents events) {
+        return client(settings, events, System::nanoTime);
+    }
+
+    /** As {@link #client(VaultSettings, BackendEvents)}, timed by {@code clock} (nanoseconds, as System.nanoTime). */
+    static VaultClient client(VaultSettings settings, BackendEvents events, LongSupplier clock) {
         VaultClient connection = new VaultClient(settings);
         if (settings.auth() instanceof VaultSettings.AgentAuth) {
             return connection.authenticated(AGENT);
         }
         VaultClient logins = connection.inNamespace(settings.authNamespace().or(settings::namespace));
-        return connection.authenticated(new VaultToken(settings, logins, events));
+        return connection.authenticated(new VaultToken(settings, logins, events, clock));
     }
 
     /** A usable token: logs in on first use, renews after two thirds of its TTL, logs in again when it must. */
     @Override
     public String token(SecretRef ref) {
         Held current = held;
-        if (current != null && !current.due(System.nanoTime())) {
+        if (current != null && !current.due(clock.getAsLong())) {
             return current.id();
         }
         synchronized (lock) {
             current = held;
-            long now = System.nanoTime();
+            long now = clock.getAsLong();
             if (current != null && !current.due(now)) {
                 return current.id();
             }
@@ -192,7 +202,7 @@ final class VaultToken implements VaultClient.Credentials {
                 return false; // the token lives (a policy denies the request), or Vault cannot say: its 403 stands
             }
             held = null;
-            long now = System.nanoTime();
+            long now = clock.getAsLong();
             if (now - current.since() < YOUNG_NANOS) {
                 youngRefusals++;
                 if (youngRefusals > 1) {
@@ -223,7 +233,7 @@ final class VaultToken implements VaultClient.Credentials {
         long granted = VaultJson.seconds(auth, "lease_duration", ref);
         boolean renewable = VaultJson.bool(auth, "renewable", ref);
         youngRefusals = 0;
-        long now = System.nanoTime();
+        long now = clock.getAsLong();
         if (granted <= 0) {
             // Less than a second left before the max TTL: a new login at the next request.
             return new Held(current.id(), current.since(), now, now + TimeUnit.SECONDS.toNanos(1), false, 0);
@@ -235,7 +245,7 @@ final class VaultToken implements VaultClient.Credentials {
 
     /** A new token, unless a failed login (or a run of refused tokens) asks to wait first. */
     private Held login(SecretRef ref) {
-        long now = System.nanoTime();
+        long now = clock.getAsLong();
         if (now - nextLoginAt < 0) {
             if (lastFailure != null) {
                 throw lastFailure.withRef(ref);
@@ -252,18 +262,18 @@ final class VaultToken implements VaultClient.Credentials {
             loginFailures = 0;
             lastFailure = null;
             return held(
-                    granted.token(), System.nanoTime(), granted.ttlSeconds(), granted.renewable(), granted.renewsFor());
+                    granted.token(), clock.getAsLong(), granted.ttlSeconds(), granted.renewable(), granted.renewsFor());
         } catch (SecretException e) {
             loginFailures++;
-            nextLoginAt = System.nanoTime() + LOGIN_BACKOFF.nanos(loginFailures + youngRefusals);
+            nextLoginAt = clock.getAsLong() + LOGIN_BACKOFF.nanos(loginFailures + youngRefusals);
             lastFailure = e;
             throw e;
         }
     }
 
     /** A token granted {@code ttlSeconds} from now, held since {@code since} (its login). */
-    private static Held held(String id, long since, long ttlSeconds, boolean renewable, long askSeconds) {
-        long now = System.nanoTime();
+    private Held held(String id, long since, long ttlSeconds, boolean renewable, long askSeconds) {
+        long now = clock.getAsLong();
         if (ttlSeconds <= 0) {
             return new Held(id, since, null, null, false, 0);
         }

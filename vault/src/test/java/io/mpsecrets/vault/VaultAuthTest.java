@@ -206,6 +206,26 @@ class VaultAuthTest {
         assertEquals(2, refusals.size());
     }
 
+    /**
+     * A refused login is not sent again with every request: the next waits a backoff, and requests meanwhile fail at
+     * once with the refusal (a password file not yet updated is not a login per request against Vault's limits).
+     */
+    @Test
+    void aRefusedLoginIsNotRepeatedByEveryRequest() throws Exception {
+        vault.userpassUser("userpass", "orders", "right-" + LeakGuard.CANARY, Duration.ofHours(1), "orders");
+        VaultSecretStore store = store(
+                "mpsecrets.vault.auth", "userpass",
+                "mpsecrets.vault.userpass.username", "orders",
+                "mpsecrets.vault.userpass.password-file",
+                        file("password", "wrong-" + LeakGuard.CANARY).toString());
+        for (int i = 0; i < 5; i++) {
+            SecretException e = assertThrows(SecretAccessDeniedException.class, () -> store.fetch(ORDERS));
+            assertThat(e.getMessage()).contains("Vault refused the userpass mount=userpass username=orders");
+            LeakGuard.assertNoLeak(e);
+        }
+        assertEquals(1, vault.calls("login:userpass"), "one login, then a backoff before the next");
+    }
+
     // ---- userpass, LDAP ----
 
     @Test

@@ -142,6 +142,36 @@ class VaultTokenTest {
         }
     }
 
+    /**
+     * System.nanoTime's origin is arbitrary and may be negative (the JDK promises only differences): the first login
+     * is not held back as if a backoff ran until time 0.
+     */
+    @Test
+    void theFirstLoginIsNotHeldBackWhenTheClocksOriginIsNegative() {
+        AtomicInteger logins = new AtomicInteger();
+        try (HostileHttpServer server = HostileHttpServer.start(HostileHttpServer.json(404, "{}"))
+                .on("/v1/auth/approle/login", login(logins))
+                .on("/v1/secret/data/orders", HostileHttpServer.json(200, KV))) {
+            Map<String, String> values = Map.of(
+                    "mpsecrets.vault.address",
+                    server.endpoint().toString(),
+                    "mpsecrets.vault.auth",
+                    "approle",
+                    "mpsecrets.vault.approle.role-id",
+                    "orders",
+                    "mpsecrets.vault.approle.secret-id",
+                    LeakGuard.CANARY);
+            VaultClient client = VaultToken.client(
+                    VaultSettings.read(new Settings(name -> Optional.ofNullable(values.get(name))), Map.of()),
+                    io.mpsecrets.api.spi.BackendEvents.NONE,
+                    () -> System.nanoTime() - Long.MAX_VALUE / 2);
+            assertThat(client.get("secret/data/orders", null, io.mpsecrets.api.SecretRef.NONE)
+                            .toString())
+                    .contains("\"k\":\"v\"");
+            assertEquals(1, logins.get());
+        }
+    }
+
     @Test
     void aTokenFileIsReadAgainWhenVaultRefusesTheTokenItHeld() throws Exception {
         try (MockServer server = MockServer.start()) {
