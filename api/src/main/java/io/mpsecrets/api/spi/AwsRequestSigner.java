@@ -39,7 +39,9 @@ public interface AwsRequestSigner {
          * @param body the body
          */
         public Request {
-            headers = Map.copyOf(headers);
+            headers = headers.entrySet().stream()
+                    .collect(java.util.stream.Collectors.toUnmodifiableMap(
+                            Map.Entry::getKey, header -> List.copyOf(header.getValue())));
             body = body.clone();
         }
 
