@@ -1,5 +1,6 @@
 package io.mpsecrets.vault;
 
+import io.mpsecrets.api.FailureReason;
 import io.mpsecrets.api.SecretRef;
 import io.mpsecrets.api.backend.Backoff;
 import io.mpsecrets.api.backend.Renewal;
@@ -158,7 +159,11 @@ final class VaultToken implements VaultClient.Credentials {
                     held = renewed;
                     return renewed.id();
                 } catch (SecretException e) {
-                    if (!logins.canLogInAgain() && current.alive(now)) {
+                    if (e.reason() == FailureReason.ACCESS_DENIED && logins.canLogInAgain()) {
+                        // Revoked, as a 403 to a request finds it: audited, and a login (rate-limited) replaces it.
+                        drop(current, ref, "refuses to renew the token");
+                        current = null;
+                    } else if (!logins.canLogInAgain() && current.alive(now)) {
                         // Renewal failed but the token still lives, and there is no other: try again later.
                         held = current.dueAgainAt(now + LOGIN_BACKOFF.nanos(1));
                         return current.id();
@@ -201,22 +206,30 @@ final class VaultToken implements VaultClient.Credentials {
             if (lookup.status() != 403) {
                 return false; // the token lives (a policy denies the request), or Vault cannot say: its 403 stands
             }
-            held = null;
-            long now = clock.getAsLong();
-            if (now - current.since() < YOUNG_NANOS) {
-                youngRefusals++;
-                if (youngRefusals > 1) {
-                    nextLoginAt = now + LOGIN_BACKOFF.nanos(youngRefusals - 1);
-                }
-            } else {
-                youngRefusals = 0;
-            }
-            events.credentialsRefused(
-                    ref,
-                    "Vault no longer accepts the token of the " + settings.auth()
-                            + " login (revoked, or ended before its time): logging in again");
+            drop(current, ref, "no longer accepts the token");
             return true;
         }
+    }
+
+    /**
+     * Under the lock: {@code current}, which Vault refused, is dropped and the refusal audited; a second token in a row
+     * refused young holds the next login back.
+     */
+    private void drop(Held current, SecretRef ref, String what) {
+        held = null;
+        long now = clock.getAsLong();
+        if (now - current.since() < YOUNG_NANOS) {
+            youngRefusals++;
+            if (youngRefusals > 1) {
+                nextLoginAt = now + LOGIN_BACKOFF.nanos(youngRefusals - 1);
+            }
+        } else {
+            youngRefusals = 0;
+        }
+        events.credentialsRefused(
+                ref,
+                "Vault " + what + " of the " + settings.auth()
+                        + " login (revoked, or ended before its time): logging in again");
     }
 
     /**

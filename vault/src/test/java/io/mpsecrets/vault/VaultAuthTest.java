@@ -184,6 +184,29 @@ class VaultAuthTest {
         assertThat(refusals).isEmpty();
     }
 
+    /** A token revoked between requests is found at its renewal: audited as a refusal, and one login replaces it. */
+    @Test
+    void aTokenRevokedBeforeItsRenewalIsAuditedAndReplacedByOneLogin() throws Exception {
+        JwtIssuer issuer = JwtIssuer.rsa();
+        vault.jwtAuth("jwt", issuer.issuer(), issuer.publicKey());
+        vault.jwtRole("jwt", "orders", Set.of("vault"), Map.of(), Duration.ofSeconds(2), "orders");
+        VaultSecretStore store = store(
+                "mpsecrets.vault.auth",
+                "jwt",
+                "mpsecrets.vault.jwt.role",
+                "orders",
+                "mpsecrets.vault.jwt.jwt-file",
+                file("token", issuer.issue("orders", "vault", Duration.ofMinutes(10), Map.of()))
+                        .toString());
+        store.fetch(ORDERS);
+        assertEquals(1, vault.revokeLoginTokens("jwt"));
+        Thread.sleep(1_500); // past two thirds of the 2 s the login gave: renewal is due
+        assertEquals(VALUE, store.fetch(ORDERS).asString());
+        assertEquals(1, vault.calls("renew-self"));
+        assertEquals(2, vault.calls("login:jwt"));
+        assertThat(refusals).singleElement().asString().contains("refuses to renew the token", "jwt mount=jwt");
+    }
+
     /** Vault revokes every token it gives: one login after the first refusal, then logins wait, the refusal stands. */
     @Test
     void aVaultThatKeepsRevokingItsTokensIsNotAnsweredWithALoginPerRequest() throws Exception {
