@@ -23,9 +23,9 @@ import java.util.function.LongSupplier;
  * {@code auth=agent} there is no token at all: the agent adds its own ({@link #client}).
  *
  * <p>Vault's 403 is a refused token only if {@code lookup-self} is refused too: a token that still looks itself up is
- * denied by a policy, and another login would change nothing. A refused token is audited
- * ({@link BackendEvents#credentialsRefused}) and replaced by one login. Logins are rate-limited: after a failed login
- * the next waits a jittered backoff (from 1 s, doubling to 1 min; requests meanwhile fail at once with the last
+ * denied by a policy, and another login would change nothing; a 403 to {@code renew-self} is a refused token too. A
+ * refused token is audited ({@link BackendEvents#credentialsRefused}) and replaced by one login. Logins are
+ * rate-limited: after a failed login the next waits a jittered backoff (from 1 s, doubling to 1 min; requests meanwhile fail at once with the last
  * failure), and so does a login after a second token in a row refused within a minute of its login, so that a Vault
  * that keeps revoking what it gives is not answered with a login per request.
  *
