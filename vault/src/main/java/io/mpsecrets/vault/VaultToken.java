@@ -25,9 +25,9 @@ import java.util.function.LongSupplier;
  * <p>Vault's 403 is a refused token only if {@code lookup-self} is refused too: a token that still looks itself up is
  * denied by a policy, and another login would change nothing; a 403 to {@code renew-self} is a refused token too. A
  * refused token is audited ({@link BackendEvents#credentialsRefused}) and replaced by one login. Logins are
- * rate-limited: after a failed login the next waits a jittered backoff (from 1 s, doubling to 1 min; requests meanwhile fail at once with the last
- * failure), and so does a login after a second token in a row refused within a minute of its login, so that a Vault
- * that keeps revoking what it gives is not answered with a login per request.
+ * rate-limited: after a failed login the next waits a jittered backoff (from 1 s, doubling to 1 min; requests meanwhile
+ * fail at once with the last failure), and so does a login after a second token in a row refused within a minute of its
+ * login, so that a Vault that keeps revoking what it gives is not answered with a login per request.
  *
  * <p>Concurrency: the token in use is read without a lock; logins, renewals and refusals are handled under one lock,
  * so that threads finding it due at once log in (or renew) once. The token's id is a secret: it is printed nowhere.
