@@ -54,6 +54,24 @@ class ApiTypesTest {
         assertEquals("SecretValue[version=v3, destroyed]", value.toString());
     }
 
+    /** A request to sign is a copy: neither the backend nor the signer changes the other's. */
+    @Test
+    void anAwsRequestToSignCopiesItsBodyAndHeaders() {
+        byte[] body = "Action=GetCallerIdentity".getBytes(StandardCharsets.UTF_8);
+        List<String> type = new java.util.ArrayList<>(List.of("a"));
+        java.util.Map<String, List<String>> headers = new java.util.HashMap<>(Map.of("Content-Type", type));
+        io.mpsecrets.api.spi.AwsRequestSigner.Request request = new io.mpsecrets.api.spi.AwsRequestSigner.Request(
+                "POST", java.net.URI.create("https://sts.amazonaws.com/"), headers, body);
+        body[0] = 'X';
+        headers.put("X-Added", List.of("b"));
+        type.add("c");
+        request.body()[1] = 'X';
+        assertArrayEquals("Action=GetCallerIdentity".getBytes(StandardCharsets.UTF_8), request.body());
+        assertEquals(Map.of("Content-Type", List.of("a")), request.headers());
+        assertThrows(
+                UnsupportedOperationException.class, () -> request.headers().put("X", List.of()));
+    }
+
     @Test
     void secretValueCopiesWhatItIsGiven() {
         byte[] bytes = "abc".getBytes(StandardCharsets.UTF_8);

@@ -10,6 +10,7 @@ import io.mpsecrets.api.event.SecretEvent;
 import io.mpsecrets.api.event.SecretFailover;
 import io.mpsecrets.api.event.SecretFailure;
 import io.mpsecrets.api.exception.SecretException;
+import io.mpsecrets.api.spi.BackendEvents;
 import io.mpsecrets.audit.AuditLog;
 import io.mpsecrets.audit.AuditLogLine;
 import java.time.Instant;
@@ -133,6 +134,31 @@ public final class Auditor {
     /** A backend's first choice failed and another answered (a KMS region): {@link SecretFailover}. */
     public void failedOver(SecretRef ref, String from, String to, FailureReason reason) {
         emit(new SecretFailover(Instant.now(), ref, from, to, reason, workerContext()));
+    }
+
+    /**
+     * A backend's own credentials refused before their time (a Vault token revoked, a wrapping token used by someone
+     * else): a {@link SecretAccessDenied} for the request under way, and the backend's words as a warning on the audit
+     * logger, whether or not the backend got in again.
+     */
+    public void credentialsRefused(SecretRef ref, String detail) {
+        emit(new SecretAccessDenied(Instant.now(), ref, workerContext()));
+        notice("Credentials refused", ref.property() != null ? ref.property() : String.valueOf(ref.backend()), detail);
+    }
+
+    /** What backends report of their own accord: failovers and refused credentials, audited here. */
+    public BackendEvents backendEvents() {
+        return new BackendEvents() {
+            @Override
+            public void failedOver(SecretRef ref, String from, String to, FailureReason reason) {
+                Auditor.this.failedOver(ref, from, to, reason);
+            }
+
+            @Override
+            public void credentialsRefused(SecretRef ref, String detail) {
+                Auditor.this.credentialsRefused(ref, detail);
+            }
+        };
     }
 
     /** A failure: a denial as {@link SecretAccessDenied}, anything else as {@link SecretFailure}. */

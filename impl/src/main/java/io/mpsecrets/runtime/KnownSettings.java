@@ -5,8 +5,10 @@ import io.mpsecrets.backend.Backends;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 
@@ -108,14 +110,17 @@ public final class KnownSettings {
     }
 
     /**
-     * The known setting {@code name} most likely meant: one that ends with the same name under the same backend
-     * (`vault.role` for `vault.kubernetes.role`), else the one fewest edits away, if it is close.
+     * The known setting {@code name} most likely meant: those that end with the same name under the same backend
+     * (`vault.role` for `vault.kubernetes.role`; where several do, as the roles of Vault's login methods, up to
+     * {@value #MAX_SUGGESTIONS} of them, fewest edits away first: "a, b or c"), else the one fewest edits away, if it
+     * is close.
      */
     Optional<String> nearest(String name) {
         String typed = normalise(withoutProfile(name));
         String last = typed.substring(typed.lastIndexOf('_') + 1);
         String best = null;
         int bestScore = Integer.MAX_VALUE;
+        TreeMap<String, Integer> sameEnds = new TreeMap<>();
         for (String pattern : patterns) {
             if (pattern.contains("*")) {
                 continue;
@@ -123,15 +128,30 @@ public final class KnownSettings {
             String candidate = normalise(pattern);
             int distance = distance(typed, candidate);
             boolean sameEnd = candidate.endsWith("_" + last) && sharedHead(typed, candidate) >= 2;
+            if (sameEnd) {
+                sameEnds.put(pattern, distance);
+            }
             int score = sameEnd ? distance - 1000 : distance;
             if (score < bestScore) {
                 bestScore = score;
                 best = pattern;
             }
         }
+        if (sameEnds.size() > 1) {
+            List<String> suggestions = sameEnds.entrySet().stream()
+                    .sorted(Map.Entry.<String, Integer>comparingByValue().thenComparing(Map.Entry.comparingByKey()))
+                    .limit(MAX_SUGGESTIONS)
+                    .map(Map.Entry::getKey)
+                    .toList();
+            return Optional.of(String.join(", ", suggestions.subList(0, suggestions.size() - 1)) + " or "
+                    + suggestions.get(suggestions.size() - 1));
+        }
         boolean close = bestScore < 0 || bestScore <= Math.max(2, typed.length() / 4);
         return close ? Optional.ofNullable(best) : Optional.empty();
     }
+
+    /** How many names a suggestion lists at most. */
+    private static final int MAX_SUGGESTIONS = 5;
 
     /** How many leading segments two normalised names share. */
     private static int sharedHead(String a, String b) {

@@ -87,7 +87,7 @@ public final class SecretsRuntime implements AutoCloseable {
                 backends.kmsRegistry(
                         settings.kms(),
                         name -> BackendSettings.kms(
-                                name, kmsSettings, environment, settings.application(), auditor::failedOver)),
+                                name, kmsSettings, environment, settings.application(), auditor.backendEvents())),
                 settings.dataKeyCacheSize(),
                 EncryptionContext.forApplication(settings.application()),
                 settings.cachePlaintext(),

@@ -1,7 +1,9 @@
 package io.mpsecrets.runtime;
 
 import io.mpsecrets.api.SecretId;
+import io.mpsecrets.api.backend.CommonSettings;
 import io.mpsecrets.api.exception.SecretException;
+import io.mpsecrets.api.spi.BackendEvents;
 import io.mpsecrets.api.spi.SecretChanges;
 import io.mpsecrets.backend.BackendSettings;
 import java.util.Map;
@@ -26,15 +28,23 @@ final class StoreChanges implements SecretChanges {
         this.failed = failed;
     }
 
-    /** A store's context whose changes reach {@code changed} and {@code failed}. */
+    /** A store's context whose changes reach {@code changed} and {@code failed}, and whose events {@code events}. */
     static BackendSettings context(
             String store,
             Function<String, Optional<String>> lookup,
             Map<String, String> environment,
             String application,
             BiConsumer<String, SecretId> changed,
-            Failed failed) {
-        return BackendSettings.store(store, lookup, environment, application, new StoreChanges(store, changed, failed));
+            Failed failed,
+            BackendEvents events) {
+        return new BackendSettings(
+                store,
+                CommonSettings.storePrefix(store),
+                lookup,
+                environment,
+                application,
+                new StoreChanges(store, changed, failed),
+                events);
     }
 
     @Override

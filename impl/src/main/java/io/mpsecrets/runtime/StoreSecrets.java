@@ -163,7 +163,8 @@ public final class StoreSecrets implements AutoCloseable {
                                     environment,
                                     application,
                                     this::changed,
-                                    this::changeFailed));
+                                    this::changeFailed,
+                                    auditor.backendEvents()));
                     open = new OpenStore(name, backend, StoreSettings.cachePolicy(name, lookup));
                     stores.put(name, open);
                 }

@@ -363,7 +363,7 @@ class VaultStoreTest {
                 .contains("mpsecrets.vault.approle.role-id");
         assertThat(assertThrows(
                                 ConfigurationException.class,
-                                () -> provider(Map.of("mpsecrets.vault.auth", "ldap", "mpsecrets.vault.token", "x")))
+                                () -> provider(Map.of("mpsecrets.vault.auth", "radius", "mpsecrets.vault.token", "x")))
                         .getMessage())
                 .contains("mpsecrets.vault.auth");
         assertThat(assertThrows(

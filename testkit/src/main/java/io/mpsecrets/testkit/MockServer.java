@@ -3,6 +3,7 @@ package io.mpsecrets.testkit;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
 import io.mpsecrets.testkit.aws.AwsError;
 import io.mpsecrets.testkit.aws.AwsJsonService;
@@ -35,6 +36,7 @@ import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 
 /**
  * The mock servers on one loopback port, like LocalStack's single edge port: AWS KMS ({@code X-Amz-Target:
@@ -97,6 +99,7 @@ public final class MockServer implements AutoCloseable {
         private String vaultToken = "root";
         private Path vaultState;
         private SSLContext tls;
+        private boolean wantClientCertificates;
 
         public Builder port(int port) {
             this.port = port;
@@ -134,12 +137,29 @@ public final class MockServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Over HTTPS, ask clients for a certificate (without requiring one), as Vault's listener does for its
+         * {@code cert} auth method; the context must take them ({@link TestCertificates#serverContext()} does).
+         */
+        public Builder wantClientCertificates() {
+            this.wantClientCertificates = true;
+            return this;
+        }
+
         public MockServer start() {
             try {
                 InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
                 if (tls != null) {
                     HttpsServer https = HttpsServer.create(address, 0);
-                    https.setHttpsConfigurator(new HttpsConfigurator(tls));
+                    boolean want = wantClientCertificates;
+                    https.setHttpsConfigurator(new HttpsConfigurator(tls) {
+                        @Override
+                        public void configure(HttpsParameters parameters) {
+                            SSLParameters ssl = getSSLContext().getDefaultSSLParameters();
+                            ssl.setWantClientAuth(want);
+                            parameters.setSSLParameters(ssl);
+                        }
+                    });
                     return started(https, "https");
                 }
                 return started(HttpServer.create(address, 0), "http");

@@ -11,26 +11,17 @@ import io.mpsecrets.api.exception.SecretException;
 import io.mpsecrets.api.exception.SecretNotFoundException;
 import io.mpsecrets.api.exception.ServiceUnavailableException;
 import jakarta.json.JsonObject;
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Vault's HTTP API as mp-secrets uses it: requests under {@code /v1/} with {@code X-Vault-Namespace}, TLS trusting a
@@ -58,10 +49,10 @@ final class VaultClient {
         String token(SecretRef ref);
 
         /**
-         * Vault answered 403 to {@code token}: whether another token may be accepted (then the refused one is
-         * dropped and the request sent again, once).
+         * Vault answered 403 to {@code token} (null: none was sent) for the request of {@code ref}: whether another
+         * token may be accepted (then the refused one is dropped and the request sent again, once).
          */
-        boolean refused(String token);
+        boolean refused(String token, SecretRef ref);
     }
 
     /** One exchange's status and body. */
@@ -78,26 +69,37 @@ final class VaultClient {
     private final VaultSettings settings;
     private final HttpClient http;
     private final Credentials credentials; // null: requests carry no token (logins)
+    private final Optional<String> namespace;
 
-    /** An unauthenticated client: for logins, and for requests that carry a token of their own. */
+    /**
+     * An unauthenticated client, in {@code mpsecrets.vault.namespace}: for logins, and for requests that carry a token
+     * of their own. Its TLS trusts the CA bundle and presents the client certificate, if set ({@link VaultTls}).
+     */
     VaultClient(VaultSettings settings) {
         this.settings = settings;
         HttpClient.Builder builder =
                 HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(settings.timeout());
-        settings.caBundle().ifPresent(bundle -> builder.sslContext(trusting(bundle)));
+        VaultTls.context(settings).ifPresent(builder::sslContext);
         this.http = builder.build();
         this.credentials = null;
+        this.namespace = settings.namespace();
     }
 
-    private VaultClient(VaultClient connection, Credentials credentials) {
+    private VaultClient(VaultClient connection, Credentials credentials, Optional<String> namespace) {
         this.settings = connection.settings;
         this.http = connection.http;
         this.credentials = credentials;
+        this.namespace = namespace;
     }
 
     /** A client on the same connection whose requests carry the token {@code credentials} give. */
     VaultClient authenticated(Credentials credentials) {
-        return new VaultClient(this, credentials);
+        return new VaultClient(this, credentials, namespace);
+    }
+
+    /** A client on the same connection whose requests name {@code namespace} (empty: none) in X-Vault-Namespace. */
+    VaultClient inNamespace(Optional<String> namespace) {
+        return new VaultClient(this, credentials, namespace);
     }
 
     /** {@code GET /v1/<path>[?query]}: the answer's JSON body. */
@@ -129,7 +131,7 @@ final class VaultClient {
             if (status >= 200 && status < 300) {
                 return answer.json(ref);
             }
-            if (status == 403 && credentials != null && !triedAnotherToken && credentials.refused(token)) {
+            if (status == 403 && credentials != null && !triedAnotherToken && credentials.refused(token, ref)) {
                 // The token may have been revoked or expired early: one more token, then Vault's word stands.
                 triedAnotherToken = true;
                 continue;
@@ -153,7 +155,7 @@ final class VaultClient {
         if (token != null) {
             request.header("X-Vault-Token", token);
         }
-        settings.namespace().ifPresent(ns -> request.header("X-Vault-Namespace", ns));
+        namespace.ifPresent(ns -> request.header("X-Vault-Namespace", ns));
         if (body == null) {
             request.method(method, HttpRequest.BodyPublishers.noBody());
         } else {
@@ -243,32 +245,9 @@ final class VaultClient {
         }
     }
 
-    private static SSLContext trusting(Path bundle) {
-        try (InputStream in = Files.newInputStream(bundle)) {
-            KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
-            trusted.load(null, null);
-            int n = 0;
-            for (Certificate certificate :
-                    CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-                trusted.setCertificateEntry("ca-" + n++, certificate);
-            }
-            if (n == 0) {
-                throw new ConfigurationException(
-                        VaultSettings.PREFIX + "ca-bundle " + bundle + " holds no PEM certificate");
-            }
-            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            trust.init(trusted);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, trust.getTrustManagers(), null);
-            return context;
-        } catch (IOException | GeneralSecurityException e) {
-            throw new ConfigurationException(VaultSettings.PREFIX + "ca-bundle: cannot load " + bundle + " ("
-                    + e.getClass().getSimpleName() + ")");
-        }
-    }
-
     @Override
     public String toString() {
-        return "VaultClient[" + settings.address() + ", " + settings.auth() + "]";
+        return "VaultClient[" + settings.address()
+                + namespace.map(ns -> ", namespace " + ns).orElse("") + ", " + settings.auth() + "]";
     }
 }

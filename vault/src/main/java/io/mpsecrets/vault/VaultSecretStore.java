@@ -5,6 +5,7 @@ import io.mpsecrets.api.SecretRef;
 import io.mpsecrets.api.SecretStore;
 import io.mpsecrets.api.SecretValue;
 import io.mpsecrets.api.exception.SecretNotFoundException;
+import io.mpsecrets.api.spi.BackendEvents;
 import io.mpsecrets.api.spi.SecretChanges;
 import jakarta.json.JsonObject;
 import java.time.Instant;
@@ -42,9 +43,23 @@ public final class VaultSecretStore implements SecretStore {
      */
     public VaultSecretStore(
             VaultSettings settings, LeaseSettings leaseSettings, SecretChanges changes, String application) {
+        this(settings, leaseSettings, changes, BackendEvents.NONE, application);
+    }
+
+    /**
+     * @param changes where leases re-issued or lost are reported
+     * @param events where a token Vault stopped accepting, or a wrapping token already used, is reported
+     * @param application names the lease timer's thread
+     */
+    public VaultSecretStore(
+            VaultSettings settings,
+            LeaseSettings leaseSettings,
+            SecretChanges changes,
+            BackendEvents events,
+            String application) {
         this.settings = settings;
         this.leaseSettings = leaseSettings;
-        this.client = VaultToken.client(settings);
+        this.client = VaultToken.client(settings, events);
         this.leases = new VaultLeases(client, leaseSettings, changes, application);
     }
 

@@ -32,6 +32,7 @@ public final class VaultSecretStoreFactory implements SecretStoreFactory {
                 VaultSettings.read(settings, context.environment()),
                 LeaseSettings.read(settings),
                 context.changes(),
+                context.events(),
                 context.application());
     }
 

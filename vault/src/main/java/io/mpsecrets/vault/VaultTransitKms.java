@@ -12,6 +12,7 @@ import io.mpsecrets.api.exception.InvalidSecretValueException;
 import io.mpsecrets.api.exception.KeyDisabledException;
 import io.mpsecrets.api.exception.SecretException;
 import io.mpsecrets.api.exception.UnknownKeyException;
+import io.mpsecrets.api.spi.BackendEvents;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -46,7 +47,11 @@ public final class VaultTransitKms implements KeyManagementService {
     private final String mount;
 
     VaultTransitKms(VaultSettings settings, String mount) {
-        this.client = VaultToken.client(settings);
+        this(settings, mount, BackendEvents.NONE);
+    }
+
+    VaultTransitKms(VaultSettings settings, String mount, BackendEvents events) {
+        this.client = VaultToken.client(settings, events);
         this.mount = mount;
     }
 

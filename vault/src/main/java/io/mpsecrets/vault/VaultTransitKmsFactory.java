@@ -28,7 +28,8 @@ public final class VaultTransitKmsFactory implements KeyManagementServiceFactory
         Settings settings = context.settings();
         return new VaultTransitKms(
                 VaultSettings.read(new Settings(name -> ownFirst(context, name)), context.environment()),
-                settings.string(context.prefix() + "mount").orElse("transit"));
+                settings.string(context.prefix() + "mount").orElse("transit"),
+                context.events());
     }
 
     /**

@@ -14,6 +14,8 @@ import io.mpsecrets.api.exception.SecretException;
 import io.mpsecrets.testkit.hostile.HostileHttpServer;
 import io.mpsecrets.testkit.leak.LeakGuard;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -22,6 +24,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Vault as a broken or hostile server would answer. Defect 5: a 200 MB body ended in OutOfMemoryError. Defect 6: a
@@ -53,7 +56,11 @@ class HostileVaultTest {
                 "mpsecrets.vault.max-attempts", "1",
                 "mpsecrets.vault.timeout", "PT1S"));
         for (int i = 0; i < settings.length; i += 2) {
-            values.put(settings[i], settings[i + 1]);
+            if (settings[i + 1] == null) {
+                values.remove(settings[i]);
+            } else {
+                values.put(settings[i], settings[i + 1]);
+            }
         }
         return VaultSettings.read(new Settings(name -> Optional.ofNullable(values.get(name))), Map.of());
     }
@@ -61,6 +68,76 @@ class HostileVaultTest {
     private SecretException fetchFails(VaultSecretStore vault, Duration within) {
         return assertTimeoutPreemptively(
                 within, () -> assertThrows(SecretException.class, () -> vault.fetch(SecretId.of("secret/orders"))));
+    }
+
+    @TempDir
+    Path dir;
+
+    /**
+     * The new logins' answers from a hostile server: a JWT login and a wrapping token's lookup and unwrap answered
+     * huge, silently or in the wrong shape are typed failures, within the time-out, quoting neither the JWT nor the
+     * wrapping token.
+     */
+    @Test
+    void hostileAnswersToLoginsAndUnwrappingAreTypedFailures() throws Exception {
+        String jwt = "eyJ." + LeakGuard.CANARY + ".sig";
+        String wrapping = "hvs.wrap-" + LeakGuard.CANARY;
+        String[] jwtLogin = {
+            "mpsecrets.vault.auth", "jwt",
+            "mpsecrets.vault.jwt.role", "orders",
+            "mpsecrets.vault.jwt.jwt-file",
+                    Files.writeString(dir.resolve("jwt"), jwt).toString()
+        };
+        String[] wrappedToken = {
+            "mpsecrets.vault.token",
+            null,
+            "mpsecrets.vault.wrapped-token-file",
+            Files.writeString(dir.resolve("wrapped"), wrapping).toString()
+        };
+        String lookupOk = "{\"data\":{\"creation_path\":\"auth/token/create\"}}";
+        Map<String, HostileHttpServer.Answer> answers = new java.util.LinkedHashMap<>();
+        answers.put("huge", HostileHttpServer.huge(200, "{\"auth\":{\"client_token\":\"", 'a', "\"}}", 20L << 20));
+        answers.put("silence", HostileHttpServer.silence());
+        answers.put("no auth", HostileHttpServer.json(200, "{\"data\":{}}"));
+        answers.put("token a number", HostileHttpServer.json(200, "{\"auth\":{\"client_token\":7}}"));
+        answers.put(
+                "ttl a string",
+                HostileHttpServer.json(200, "{\"auth\":{\"client_token\":\"t\",\"lease_duration\":\"x\"}}"));
+        answers.put("an array", HostileHttpServer.json(200, "[1,2]"));
+        for (Map.Entry<String, HostileHttpServer.Answer> answer : answers.entrySet()) {
+            server = HostileHttpServer.start(HostileHttpServer.json(404, "{}"))
+                    .on("/v1/auth/jwt/login", answer.getValue())
+                    .on("/v1/sys/wrapping/lookup", HostileHttpServer.json(200, lookupOk))
+                    .on("/v1/sys/wrapping/unwrap", answer.getValue());
+            for (String[] login : new String[][] {jwtLogin, wrappedToken}) {
+                SecretException e = fetchFails(vault(server, login), Duration.ofSeconds(8));
+                assertThat(e.reason())
+                        .as(answer.getKey() + " " + login[0])
+                        .isIn(FailureReason.INVALID_VALUE, FailureReason.ACCESS_DENIED, FailureReason.TIMEOUT);
+                LeakGuard.assertNoLeak(e);
+            }
+            server.close();
+        }
+        for (String lookup : new String[] {
+            "{\"data\":{\"creation_path\":7}}",
+            "{\"data\":[]}",
+            "{}",
+            "{\"data\":{\"creation_path\":\"sys/wrapping/wrap\"}}"
+        }) {
+            AtomicInteger unwraps = new AtomicInteger();
+            server = HostileHttpServer.start(HostileHttpServer.json(404, "{}"))
+                    .on("/v1/sys/wrapping/lookup", HostileHttpServer.json(200, lookup))
+                    .on("/v1/sys/wrapping/unwrap", out -> {
+                        unwraps.incrementAndGet();
+                        HostileHttpServer.json(200, "{\"auth\":{\"client_token\":\"t\"}}")
+                                .write(out);
+                    });
+            SecretException e = fetchFails(vault(server, wrappedToken), Duration.ofSeconds(8));
+            assertThat(e.reason()).as(lookup).isIn(FailureReason.INVALID_VALUE, FailureReason.ACCESS_DENIED);
+            assertEquals(0, unwraps.get(), "a wrapping token whose origin is not shown is not unwrapped: " + lookup);
+            LeakGuard.assertNoLeak(e);
+            server.close();
+        }
     }
 
     @Test

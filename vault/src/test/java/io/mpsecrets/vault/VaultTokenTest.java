@@ -27,8 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The store's Vault token when Vault stops accepting it before its TTL says (an operator revoked it, the agent
- * rotated its sink): a 403 is answered by one fresh login and the request is sent again, where the configured
- * method can log in again; a fixed token is not looked up again, and Vault's 403 stands.
+ * rotated its sink): a 403 to a token that {@code lookup-self} confirms gone is answered by one fresh login and the
+ * request is sent again, where the configured method can log in again; a 403 to a token that still looks itself up is
+ * a policy's, and stands without a login; a fixed token is not looked up again, and Vault's 403 stands.
  */
 class VaultTokenTest {
 
@@ -76,6 +77,7 @@ class VaultTokenTest {
         AtomicInteger reads = new AtomicInteger();
         try (HostileHttpServer server = HostileHttpServer.start(HostileHttpServer.json(404, "{}"))
                         .on("/v1/auth/approle/login", login(logins))
+                        .on("/v1/auth/token/lookup-self", HostileHttpServer.json(403, DENIED))
                         .on(
                                 "/v1/secret/data/orders",
                                 out -> HostileHttpServer.json(
@@ -103,6 +105,7 @@ class VaultTokenTest {
         AtomicInteger reads = new AtomicInteger();
         try (HostileHttpServer server = HostileHttpServer.start(HostileHttpServer.json(404, "{}"))
                         .on("/v1/auth/approle/login", login(logins))
+                        .on("/v1/auth/token/lookup-self", HostileHttpServer.json(403, DENIED))
                         .on("/v1/secret/data/orders", out -> {
                             reads.incrementAndGet();
                             HostileHttpServer.json(403, DENIED).write(out);
@@ -113,6 +116,59 @@ class VaultTokenTest {
             assertThat(e.getMessage()).contains("403", "permission denied").doesNotContain(LeakGuard.CANARY);
             assertEquals(2, logins.get(), "the first login, and one more after the 403");
             assertEquals(2, reads.get());
+        }
+    }
+
+    @Test
+    void aPolicysRefusalOfATokenThatStillLivesStandsWithoutALogin() {
+        AtomicInteger logins = new AtomicInteger();
+        AtomicInteger lookups = new AtomicInteger();
+        try (HostileHttpServer server = HostileHttpServer.start(HostileHttpServer.json(404, "{}"))
+                        .on("/v1/auth/approle/login", login(logins))
+                        .on("/v1/auth/token/lookup-self", out -> {
+                            lookups.incrementAndGet();
+                            HostileHttpServer.json(200, "{\"data\":{\"ttl\":0,\"renewable\":false}}")
+                                    .write(out);
+                        })
+                        .on("/v1/secret/data/orders", HostileHttpServer.json(403, DENIED));
+                VaultSecretStore vault = appRole(server)) {
+            for (int i = 0; i < 3; i++) {
+                SecretException e =
+                        assertThrows(SecretException.class, () -> vault.fetch(SecretId.of("secret/orders")));
+                assertEquals(FailureReason.ACCESS_DENIED, e.reason());
+            }
+            assertEquals(1, logins.get(), "the token is good: another login would be denied the same");
+            assertEquals(3, lookups.get(), "one lookup-self per refusal tells a policy from a revoked token");
+        }
+    }
+
+    /**
+     * System.nanoTime's origin is arbitrary and may be negative (the JDK promises only differences): the first login
+     * is not held back as if a backoff ran until time 0.
+     */
+    @Test
+    void theFirstLoginIsNotHeldBackWhenTheClocksOriginIsNegative() {
+        AtomicInteger logins = new AtomicInteger();
+        try (HostileHttpServer server = HostileHttpServer.start(HostileHttpServer.json(404, "{}"))
+                .on("/v1/auth/approle/login", login(logins))
+                .on("/v1/secret/data/orders", HostileHttpServer.json(200, KV))) {
+            Map<String, String> values = Map.of(
+                    "mpsecrets.vault.address",
+                    server.endpoint().toString(),
+                    "mpsecrets.vault.auth",
+                    "approle",
+                    "mpsecrets.vault.approle.role-id",
+                    "orders",
+                    "mpsecrets.vault.approle.secret-id",
+                    LeakGuard.CANARY);
+            VaultClient client = VaultToken.client(
+                    VaultSettings.read(new Settings(name -> Optional.ofNullable(values.get(name))), Map.of()),
+                    io.mpsecrets.api.spi.BackendEvents.NONE,
+                    () -> System.nanoTime() - Long.MAX_VALUE / 2);
+            assertThat(client.get("secret/data/orders", null, io.mpsecrets.api.SecretRef.NONE)
+                            .toString())
+                    .contains("\"k\":\"v\"");
+            assertEquals(1, logins.get());
         }
     }
 
@@ -133,7 +189,10 @@ class VaultTokenTest {
                 assertEquals(
                         "{\"k\":\"file-" + LeakGuard.CANARY + "\"}",
                         vault.fetch(id).asString());
-                assertEquals(2, server.vault().calls("lookup-self"), "the file's new token was looked up");
+                assertEquals(
+                        3,
+                        server.vault().calls("lookup-self"),
+                        "the first token at its login and again when refused (gone), then the file's new token");
             }
         }
     }

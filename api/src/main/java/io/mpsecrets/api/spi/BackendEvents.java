@@ -23,4 +23,15 @@ public interface BackendEvents {
      * @see io.mpsecrets.api.event.SecretFailover
      */
     void failedOver(SecretRef ref, String from, String to, FailureReason reason);
+
+    /**
+     * The backend's own credentials were refused before their time: a Vault token an operator revoked, a wrapping token
+     * someone else used. Audited as an access denied for {@code ref} (the request under way), whatever that request's
+     * outcome: the backend may have logged in again, and the trail must still show it. The default does nothing, so
+     * that implementations written before this method keep compiling.
+     *
+     * @param ref the request under way when the refusal was found (its backend names who was refused)
+     * @param detail the backend's own words for what happened and what it does about it; never a credential
+     */
+    default void credentialsRefused(SecretRef ref, String detail) {}
 }

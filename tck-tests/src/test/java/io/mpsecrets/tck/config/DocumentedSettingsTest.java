@@ -68,13 +68,17 @@ class DocumentedSettingsTest {
         assertThat(unknown).as("settings the docs show that nothing reads").isEmpty();
     }
 
-    /** The new user's typo: the nearest known setting is the one the docs meant. */
+    /**
+     * The new user's typo: the known settings it may have meant include the one the docs meant. Every login method
+     * has a role, so all of them are named.
+     */
     @Test
     void aMistypedVaultSettingIsNamedWithTheOneItMeant() {
         KnownSettings known = KnownSettings.of(Backends.discover(getClass().getClassLoader()));
         assertThat(known.unknown(List.of("mpsecrets.vault.role", "MPSECRETS_KMS_VAULT_TRANSIT_MOUNT")))
                 .singleElement()
-                .hasToString("mpsecrets.vault.role (did you mean mpsecrets.vault.kubernetes.role?)");
+                .hasToString("mpsecrets.vault.role (did you mean mpsecrets.vault.aws.role, mpsecrets.vault.jwt.role,"
+                        + " mpsecrets.vault.cert.role or mpsecrets.vault.kubernetes.role?)");
     }
 
     private static List<Path> pages() throws IOException {

@@ -1,6 +1,7 @@
 package io.mpsecrets.testkit.vault;
 
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpsExchange;
 import io.mpsecrets.testkit.mock.CallCounter;
 import io.mpsecrets.testkit.mock.Faults;
 import io.mpsecrets.testkit.vault.VaultTokens.Token;
@@ -20,6 +21,8 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.PublicKey;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -36,6 +39,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
  * HashiCorp Vault's HTTP API as {@code vault server -dev} gives it, for what mp-secrets uses and what setting it up
@@ -44,8 +48,13 @@ import java.util.regex.Pattern;
  * and static roles ({@link MockDatabase}); the mount table ({@code sys/mounts}: list, enable, disable; engines at any
  * path, {@link Mounts}); ACL policies in Vault's policy language ({@code sys/policies/acl}, {@code sys/policy};
  * {@link VaultPolicy}) applied as Vault applies them ({@link Acl}: 403 with Vault's error JSON); a root token, tokens
- * with policies ({@code auth/token/create}, lookup, renewal, revocation), AppRole and Kubernetes logins; the sealed
- * state (503) and namespaces ({@code X-Vault-Namespace}). Faults and counters as for the AWS mocks.
+ * with policies ({@code auth/token/create}, lookup, renewal up to a max TTL, revocation); logins by AppRole (and its
+ * {@code secret-id} endpoint), Kubernetes, JWT/OIDC, userpass, LDAP, TLS certificates and AWS IAM
+ * ({@link AuthMethods});
+ * response wrapping ({@code X-Vault-Wrap-TTL}, {@code sys/wrapping/wrap|unwrap|lookup}, {@link Wrapping}); the sealed
+ * state (503); namespaces ({@code X-Vault-Namespace}: a token is good in the namespace it was made in and below, auth
+ * methods may live in a namespace of their own); and an agent mode, where a request without a token carries the
+ * agent's. Faults and counters as for the AWS mocks.
  *
  * <p>Everything is in memory unless it is given a state directory, where the mounts, KV values, Transit keys,
  * policies and tokens are kept across restarts ({@link VaultState}); the database engine's connections, roles and
@@ -88,13 +97,19 @@ public final class MockVault {
     private final ConcurrentHashMap<String, AppRole> appRoles = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, KubernetesRole> kubernetesRoles = new ConcurrentHashMap<>();
     private final List<String> namespacesSeen = new CopyOnWriteArrayList<>();
+    private final AuthMethods auth = new AuthMethods();
+    private final Wrapping wrapping = new Wrapping();
     private final VaultState state;
     private volatile boolean sealed;
     private volatile String requiredNamespace;
+    private volatile String authNamespace;
+    private volatile Duration tokenMaxTtl;
+    private volatile String agentToken;
 
     record Version(Map<String, String> data, Instant created, Instant deleted) {}
 
-    record AppRole(String roleId, String secretId, List<String> policies, Duration ttl) {}
+    /** A role's secret ids: the one it was made with, and those {@code auth/approle/role/<role id>/secret-id} made. */
+    record AppRole(String roleId, Set<String> secretIds, List<String> policies, Duration ttl) {}
 
     record KubernetesRole(String role, String jwt, List<String> policies, Duration ttl) {}
 
@@ -266,7 +281,245 @@ public final class MockVault {
     }
 
     public void appRole(String roleId, String secretId, Duration ttl, String... policyNames) {
-        appRoles.put(roleId, new AppRole(roleId, secretId, List.of(policyNames), ttl));
+        Set<String> secretIds = ConcurrentHashMap.newKeySet();
+        secretIds.add(secretId);
+        appRoles.put(roleId, new AppRole(roleId, secretIds, List.of(policyNames), ttl));
+    }
+
+    /**
+     * A new secret id of an AppRole, wrapped for {@code wrapTtl}, as {@code vault write -wrap-ttl=<ttl> -f
+     * auth/approle/role/<role>/secret-id} gives it (the mock names a role by its role id): the wrapping token, whose
+     * {@code sys/wrapping/unwrap} gives the secret id once.
+     */
+    public String wrappedSecretId(String roleId, Duration wrapTtl) {
+        try {
+            return wrapInfoToken(
+                    wrapping.wrap(newSecretId(roleId), wrapTtl, "auth/approle/role/" + roleId + "/secret-id"));
+        } catch (VaultError e) {
+            throw new IllegalArgumentException(e.getMessage());
+        }
+    }
+
+    /**
+     * A new token with policies and a TTL, wrapped for {@code wrapTtl}, as {@code vault token create -wrap-ttl=<ttl>}
+     * gives it: the wrapping token, whose {@code sys/wrapping/unwrap} gives the token once.
+     */
+    public String wrappedToken(Duration wrapTtl, Duration ttl, String... policyNames) {
+        Token token = tokens.issue(
+                VaultTokens.withDefault(List.of(policyNames), false),
+                ttl,
+                !ttl.isZero(),
+                "token",
+                Map.of(),
+                "auth/token/create");
+        saved();
+        try {
+            return wrapInfoToken(wrapping.wrap(
+                    Json.createObjectBuilder()
+                            .add("request_id", UUID.randomUUID().toString())
+                            .add("lease_id", "")
+                            .add("renewable", false)
+                            .add("lease_duration", 0)
+                            .add("data", JsonValue.NULL)
+                            .add("auth", VaultTokens.auth(token))
+                            .build(),
+                    wrapTtl,
+                    "auth/token/create"));
+        } catch (VaultError e) {
+            throw new IllegalArgumentException(e.getMessage());
+        }
+    }
+
+    /** {@code data} wrapped for {@code wrapTtl}, as {@code sys/wrapping/wrap} does: the wrapping token. */
+    public String wrap(Map<String, String> data, Duration wrapTtl) {
+        try {
+            return wrapInfoToken(wrapping.wrap(envelope(object(data).build()), wrapTtl, "sys/wrapping/wrap"));
+        } catch (VaultError e) {
+            throw new IllegalArgumentException(e.getMessage());
+        }
+    }
+
+    private static String wrapInfoToken(JsonObject wrapped) {
+        return wrapped.getJsonObject("wrap_info").getString("token");
+    }
+
+    private JsonObject newSecretId(String roleId) throws VaultError {
+        AppRole role = appRoles.get(roleId);
+        if (role == null) {
+            throw new VaultError(400, "role \"" + AuthMethods.printable(roleId) + "\" does not exist");
+        }
+        String secretId = UUID.randomUUID().toString();
+        role.secretIds().add(secretId);
+        return envelope(Json.createObjectBuilder()
+                .add("secret_id", secretId)
+                .add("secret_id_accessor", UUID.randomUUID().toString())
+                .add("secret_id_ttl", 0)
+                .add("secret_id_num_uses", 0)
+                .build());
+    }
+
+    /**
+     * Vault's {@code jwt} auth method (or {@code oidc}, for roles of type {@code jwt}) at {@code auth/<mount>}:
+     * signatures verified with these keys (its {@code jwt_validation_pubkeys}; RS256 for RSA keys, ES256 for P-256
+     * keys), tokens bound to {@code boundIssuer} (null: any).
+     */
+    public void jwtAuth(String mount, String boundIssuer, PublicKey... keys) {
+        AuthMethods.Jwt jwt = auth.jwt(mount);
+        jwt.keys.clear();
+        jwt.keys.addAll(List.of(keys));
+        jwt.boundIssuer = boundIssuer;
+    }
+
+    /**
+     * A role of the {@code jwt} method at {@code mount}: a JWT must name one of {@code boundAudiences} in its
+     * {@code aud} (none: it must have no {@code aud}), and have each of {@code boundClaims}; its {@code sub} is the
+     * user. The role's tokens live {@code ttl}.
+     */
+    public void jwtRole(
+            String mount,
+            String role,
+            Set<String> boundAudiences,
+            Map<String, String> boundClaims,
+            Duration ttl,
+            String... policyNames) {
+        auth.jwt(mount)
+                .roles
+                .put(
+                        role.toLowerCase(Locale.ROOT),
+                        new AuthMethods.JwtRole(
+                                role.toLowerCase(Locale.ROOT),
+                                Set.copyOf(boundAudiences),
+                                null,
+                                Map.copyOf(boundClaims),
+                                new AuthMethods.TokenSpec(List.of(policyNames), ttl)));
+    }
+
+    /** A user of the {@code userpass} method at {@code auth/<mount>} ({@code vault write auth/userpass/users/...}). */
+    public void userpassUser(String mount, String username, String password, Duration ttl, String... policyNames) {
+        auth.passwords(mount, "userpass")
+                .users
+                .put(
+                        username.toLowerCase(Locale.ROOT),
+                        new AuthMethods.User(password, new AuthMethods.TokenSpec(List.of(policyNames), ttl)));
+    }
+
+    /**
+     * A user of the {@code ldap} method at {@code auth/<mount>}: the mock's directory is this table; a login binds as
+     * the user with the password given, as Vault binds to the directory.
+     */
+    public void ldapUser(String mount, String username, String password, Duration ttl, String... policyNames) {
+        auth.passwords(mount, "ldap")
+                .users
+                .put(
+                        username.toLowerCase(Locale.ROOT),
+                        new AuthMethods.User(password, new AuthMethods.TokenSpec(List.of(policyNames), ttl)));
+    }
+
+    /**
+     * A role of the {@code cert} method at {@code auth/<mount>} ({@code vault write auth/cert/certs/<name>
+     * certificate=@ca.pem}): a login over HTTPS whose TLS client certificate is {@code certificate} or signed by it
+     * (and meant for client authentication, and valid now) is granted the role's policies. The server must ask for
+     * client certificates: {@code MockServer.builder().tls(...).wantClientCertificates()}.
+     */
+    public void certRole(String mount, String name, X509Certificate certificate, Duration ttl, String... policyNames) {
+        auth.cert(mount)
+                .roles
+                .put(
+                        name.toLowerCase(Locale.ROOT),
+                        new AuthMethods.CertRole(
+                                name.toLowerCase(Locale.ROOT),
+                                certificate,
+                                new AuthMethods.TokenSpec(List.of(policyNames), ttl)));
+    }
+
+    /**
+     * A role of the {@code aws} method's IAM login at {@code auth/<mount>}, bound to one IAM principal's ARN
+     * ({@code auth_type=iam bound_iam_principal_arn=...}).
+     */
+    public void awsRole(String mount, String role, String boundIamPrincipalArn, Duration ttl, String... policyNames) {
+        auth.aws(mount)
+                .roles
+                .put(
+                        role.toLowerCase(Locale.ROOT),
+                        new AuthMethods.AwsRole(
+                                role.toLowerCase(Locale.ROOT),
+                                boundIamPrincipalArn,
+                                new AuthMethods.TokenSpec(List.of(policyNames), ttl)));
+    }
+
+    /**
+     * The value the {@code aws} method at {@code auth/<mount>} requires in a signed {@code X-Vault-AWS-IAM-Server-ID}
+     * header ({@code iam_server_id_header_value}; null: none).
+     */
+    public void awsServerId(String mount, String value) {
+        auth.aws(mount).serverId = value;
+    }
+
+    /**
+     * AWS credentials the mock's STS knows: a forwarded {@code sts:GetCallerIdentity} signed with them is the
+     * principal {@code arn}; any other signature is STS's {@code SignatureDoesNotMatch}.
+     */
+    public void awsCredentials(String accessKeyId, String secretAccessKey, String arn) {
+        auth.awsCredentials(accessKeyId, secretAccessKey, arn);
+    }
+
+    /**
+     * The max TTL of the tokens logins give from now on (null: none): a token is not renewed past it, as with a role's
+     * {@code token_max_ttl}.
+     */
+    public void tokenMaxTtl(Duration maxTtl) {
+        this.tokenMaxTtl = maxTtl;
+    }
+
+    /**
+     * The live tokens logins at {@code auth/<mount>/login} gave, oldest first: for a test to watch them with the leak
+     * guard, or to revoke one.
+     */
+    public List<String> loginTokens(String mount) {
+        return tokensMadeAt("auth/" + mount + "/login");
+    }
+
+    /** Revokes every token logins at {@code auth/<mount>/login} gave, as an operator would; how many. */
+    public int revokeLoginTokens(String mount) {
+        return revokeTokensMadeAt("auth/" + mount + "/login");
+    }
+
+    /** The live tokens made at {@code path} ({@code auth/token/create}, a login's path), oldest first. */
+    public List<String> tokensMadeAt(String path) {
+        return tokens.from(path);
+    }
+
+    /** Revokes every token made at {@code path}, as an operator would; how many. */
+    public int revokeTokensMadeAt(String path) {
+        int revoked = 0;
+        for (String token : tokensMadeAt(path)) {
+            revoked += tokens.revoke(token) ? 1 : 0;
+        }
+        saved();
+        return revoked;
+    }
+
+    /** Revokes a token, as {@code vault token revoke} does; whether there was one. */
+    public boolean revoke(String token) {
+        boolean revoked = tokens.revoke(token);
+        saved();
+        return revoked;
+    }
+
+    /**
+     * The namespace the auth methods are mounted in (null: the root namespace, as without Vault Enterprise): a login in
+     * another namespace finds no route, and a login's token belongs to this namespace, good in it and below it.
+     */
+    public void authNamespace(String namespace) {
+        this.authNamespace = namespace == null ? null : normalized(namespace);
+    }
+
+    /**
+     * Agent mode (null: off): a request without a token is served as if it carried {@code token}, as Vault Agent's (or
+     * Vault Proxy's) API proxy does with {@code use_auto_auth_token}, so the application holds no token.
+     */
+    public void agentToken(String token) {
+        this.agentToken = token;
     }
 
     public void kubernetesRole(String role, String jwt, Duration ttl, String... policyNames) {
@@ -336,16 +589,44 @@ public final class MockVault {
             if (sealed) {
                 throw new VaultError(503, "Vault is sealed");
             }
-            if (requiredNamespace != null && !requiredNamespace.equals(namespace)) {
+            String requestNamespace = namespace == null ? "" : normalized(namespace);
+            boolean login = isLogin(path);
+            if (login && authNamespace != null && !authNamespace.equals(requestNamespace)) {
+                throw noRoute(path); // no such auth mount in the request's namespace
+            }
+            if (!login && requiredNamespace != null && !requiredNamespace.equals(namespace)) {
                 throw new VaultError(403, "permission denied");
             }
+            String token = exchange.getRequestHeaders().getFirst("X-Vault-Token");
+            if ((token == null || token.isEmpty()) && agentToken != null) {
+                token = agentToken; // what the agent's API proxy adds
+            }
+            String wrapTtl = exchange.getRequestHeaders().getFirst("X-Vault-Wrap-TTL");
             JsonObject body = readBody(exchange);
-            JsonObject answer = route(
-                    path,
-                    method,
-                    body,
-                    exchange.getRequestHeaders().getFirst("X-Vault-Token"),
-                    exchange.getRequestURI().getRawQuery());
+            boolean write = method.equals("POST") || method.equals("PUT");
+            String loginMount = auth.mountOf(path);
+            JsonObject answer;
+            if (loginMount != null && write) {
+                AuthMethods.Grant grant = auth.login(loginMount, path, body, peerCertificates(exchange));
+                answer = login(
+                        grant.policies(),
+                        grant.ttl(),
+                        grant.method(),
+                        path,
+                        grant.meta(),
+                        authNamespace == null ? requestNamespace : authNamespace);
+            } else if (path.equals("sys/wrapping/wrap") && write) {
+                authenticate(token, requestNamespace);
+                answer =
+                        wrapping.wrap(envelope(body), wrapTtl == null ? Duration.ofMinutes(5) : wrapTtl(wrapTtl), path);
+                wrapTtl = null;
+            } else {
+                answer = route(
+                        path, method, body, token, exchange.getRequestURI().getRawQuery(), requestNamespace);
+            }
+            if (wrapTtl != null && answer != null && !path.startsWith("sys/wrapping/")) {
+                answer = wrapping.wrap(answer, wrapTtl(wrapTtl), path);
+            }
             if (changes(operation, method)) {
                 save();
             }
@@ -370,6 +651,55 @@ public final class MockVault {
         }
     }
 
+    /** A namespace as Vault names it: without slashes at either end; {@code ""} is the root namespace. */
+    private static String normalized(String namespace) {
+        String trimmed = namespace.trim();
+        while (trimmed.startsWith("/")) {
+            trimmed = trimmed.substring(1);
+        }
+        while (trimmed.endsWith("/")) {
+            trimmed = trimmed.substring(0, trimmed.length() - 1);
+        }
+        return trimmed;
+    }
+
+    /** {@code auth/<mount>/login} or {@code auth/<mount>/login/<user>}. */
+    private static boolean isLogin(String path) {
+        return loginMount(path) != null;
+    }
+
+    private static String loginMount(String path) {
+        if (!path.startsWith("auth/") || path.startsWith("auth/token/")) {
+            return null;
+        }
+        int login = path.indexOf("/login");
+        while (login > "auth/".length()) {
+            int end = login + "/login".length();
+            if (end == path.length() || path.charAt(end) == '/') {
+                return path.substring("auth/".length(), login);
+            }
+            login = path.indexOf("/login", end);
+        }
+        return null;
+    }
+
+    /** {@code X-Vault-Wrap-TTL}: seconds, or a Go duration ({@code 5m}, {@code 90s}). */
+    private static Duration wrapTtl(String header) throws VaultError {
+        return MockDatabase.duration(Json.createValue(header), Duration.ZERO);
+    }
+
+    /** The TLS client certificates of the connection, when it is HTTPS and the client gave one. */
+    private static java.security.cert.Certificate[] peerCertificates(HttpExchange exchange) {
+        if (exchange instanceof HttpsExchange https && https.getSSLSession() != null) {
+            try {
+                return https.getSSLSession().getPeerCertificates();
+            } catch (SSLPeerUnverifiedException e) {
+                return null;
+            }
+        }
+        return null;
+    }
+
     /** Whether a request may have changed what the state file keeps (a read, a data key or a lease has not). */
     private static boolean changes(String operation, String method) {
         return !method.equals("GET")
@@ -382,11 +712,18 @@ public final class MockVault {
     }
 
     private String operation(String path, String method) {
-        if (path.startsWith("auth/approle/login")) {
-            return "login:approle";
+        String loginMount = loginMount(path);
+        if (loginMount != null) {
+            return "login:" + loginMount;
         }
-        if (path.startsWith("auth/kubernetes/login")) {
-            return "login:kubernetes";
+        if (path.equals("sys/wrapping/unwrap")) {
+            return "unwrap";
+        }
+        if (path.equals("sys/wrapping/lookup")) {
+            return "wrapping:lookup";
+        }
+        if (path.equals("sys/wrapping/wrap")) {
+            return "wrap";
         }
         if (path.startsWith("auth/token/")) {
             return path.substring("auth/token/".length());
@@ -414,7 +751,7 @@ public final class MockVault {
         return method.equals("GET") ? "read" : method.equals("DELETE") ? "delete" : "write";
     }
 
-    private JsonObject route(String path, String method, JsonObject body, String token, String query)
+    private JsonObject route(String path, String method, JsonObject body, String token, String query, String namespace)
             throws VaultError {
         if (path.equals("sys/health")) {
             return Json.createObjectBuilder()
@@ -438,21 +775,39 @@ public final class MockVault {
                     .add("storage_type", state == null ? "inmem" : "file")
                     .build();
         }
+        boolean write = method.equals("POST") || method.equals("PUT");
+        String loginNamespace = authNamespace == null ? namespace : authNamespace;
         if (path.equals("auth/approle/login") && method.equals("POST")) {
             AppRole role = appRoles.get(string(body, "role_id"));
-            if (role == null || !role.secretId().equals(string(body, "secret_id"))) {
+            if (role == null || !role.secretIds().contains(string(body, "secret_id"))) {
                 throw new VaultError(400, "invalid role or secret ID");
             }
-            return login(role.policies(), role.ttl(), "approle", "auth/approle/login");
+            return login(role.policies(), role.ttl(), "approle", "auth/approle/login", Map.of(), loginNamespace);
         }
         if (path.equals("auth/kubernetes/login") && method.equals("POST")) {
             KubernetesRole role = kubernetesRoles.get(string(body, "role"));
             if (role == null || !role.jwt().equals(string(body, "jwt"))) {
                 throw new VaultError(403, "permission denied");
             }
-            return login(role.policies(), role.ttl(), "kubernetes", "auth/kubernetes/login");
+            return login(role.policies(), role.ttl(), "kubernetes", "auth/kubernetes/login", Map.of(), loginNamespace);
         }
-        Token caller = authenticate(token);
+        if (path.equals("sys/wrapping/unwrap") && write) {
+            String inBody = string(body, "token");
+            if (inBody != null && !inBody.isEmpty()) {
+                authenticate(token, namespace); // a third party unwrapping: its own token, the wrapping one in the body
+                return wrapping.unwrap(inBody);
+            }
+            return wrapping.unwrap(token);
+        }
+        if (path.equals("sys/wrapping/lookup") && write) {
+            String inBody = string(body, "token");
+            return wrapping.lookup(inBody != null && !inBody.isEmpty() ? inBody : token);
+        }
+        Token caller = authenticate(token, namespace);
+        if (path.startsWith("auth/approle/role/") && path.endsWith("/secret-id") && write) {
+            authorize(caller, path, "update");
+            return newSecretId(path.substring("auth/approle/role/".length(), path.length() - "/secret-id".length()));
+        }
         if (path.startsWith("auth/token/")) {
             return tokenRoute(path, method, body, caller);
         }
@@ -499,7 +854,7 @@ public final class MockVault {
                 if (!caller.renewable) {
                     throw new VaultError(400, "lease is not renewable");
                 }
-                caller.expires = Instant.now().plus(caller.ttl);
+                caller.renew(MockDatabase.duration(body.get("increment"), Duration.ZERO));
                 return Json.createObjectBuilder()
                         .add("auth", VaultTokens.auth(caller))
                         .build();
@@ -525,6 +880,13 @@ public final class MockVault {
                 }
                 authorize(caller, path, "update");
                 tokens.revoke(caller);
+                return null;
+            case "revoke":
+                if (!write) {
+                    break;
+                }
+                authorize(caller, path, "update");
+                tokens.revoke(string(body, "token"));
                 return null;
             case "create":
             case "create-orphan":
@@ -868,7 +1230,18 @@ public final class MockVault {
     }
 
     private JsonObject login(List<String> policyNames, Duration ttl, String method, String path) throws VaultError {
-        Token token = tokens.login(policyNames, ttl, method, path);
+        return login(policyNames, ttl, method, path, Map.of(), "");
+    }
+
+    private JsonObject login(
+            List<String> policyNames,
+            Duration ttl,
+            String method,
+            String path,
+            Map<String, String> meta,
+            String namespace)
+            throws VaultError {
+        Token token = tokens.login(policyNames, ttl, tokenMaxTtl, method, path, meta, namespace);
         return Json.createObjectBuilder()
                 .add("request_id", UUID.randomUUID().toString())
                 .add("lease_id", "")
@@ -879,9 +1252,9 @@ public final class MockVault {
                 .build();
     }
 
-    private Token authenticate(String token) throws VaultError {
+    private Token authenticate(String token, String namespace) throws VaultError {
         Token caller = token == null ? null : tokens.get(token);
-        if (caller == null || caller.expired(Instant.now())) {
+        if (caller == null || caller.expired(Instant.now()) || !caller.usableIn(namespace)) {
             throw new VaultError(403, "permission denied");
         }
         return caller;

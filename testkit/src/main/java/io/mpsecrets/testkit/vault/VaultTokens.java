@@ -41,7 +41,10 @@ final class VaultTokens {
 
     private static final Set<String> TYPES = Set.of("", "service", "default", "default-service");
 
-    /** A token; its expiry (null: never) moves with renewals. */
+    /**
+     * A token; its expiry (null: never) moves with renewals, never past its max TTL ({@code maxExpires}, null: none).
+     * It belongs to the namespace it was made in ({@code ""}: the root namespace), and is good there and below.
+     */
     static final class Token {
         final String id;
         final String accessor;
@@ -52,7 +55,11 @@ final class VaultTokens {
         final Map<String, String> meta;
         final Instant issued;
         final String path;
+        final String namespace;
+        final Instant maxExpires;
         volatile Instant expires;
+        /** The TTL of the last grant (the login's, or a renewal's, which the max TTL may cut short). */
+        volatile Duration granted;
 
         Token(
                 String id,
@@ -65,6 +72,22 @@ final class VaultTokens {
                 Map<String, String> meta,
                 Instant issued,
                 String path) {
+            this(id, accessor, policies, ttl, expires, renewable, displayName, meta, issued, path, "", null);
+        }
+
+        Token(
+                String id,
+                String accessor,
+                List<String> policies,
+                Duration ttl,
+                Instant expires,
+                boolean renewable,
+                String displayName,
+                Map<String, String> meta,
+                Instant issued,
+                String path,
+                String namespace,
+                Instant maxExpires) {
             this.id = id;
             this.accessor = accessor;
             this.policies = List.copyOf(policies);
@@ -75,11 +98,39 @@ final class VaultTokens {
             this.meta = Map.copyOf(meta);
             this.issued = issued;
             this.path = path;
+            this.namespace = namespace;
+            this.maxExpires = maxExpires;
+            this.granted = expires == null ? Duration.ZERO : Duration.between(issued, expires);
         }
 
         boolean expired(Instant now) {
             Instant end = expires;
             return end != null && now.isAfter(end);
+        }
+
+        /**
+         * Whether the token may be used in {@code requestNamespace}: Vault takes a token in the namespace it was made
+         * in and in the namespaces below it.
+         */
+        boolean usableIn(String requestNamespace) {
+            return namespace.isEmpty()
+                    || namespace.equals(requestNamespace)
+                    || requestNamespace.startsWith(namespace + "/");
+        }
+
+        /**
+         * {@code renew-self}: a new TTL of {@code increment} (the token's own TTL when zero), cut at the max TTL;
+         * what was granted.
+         */
+        Duration renew(Duration increment) {
+            Instant now = Instant.now();
+            Instant end = now.plus(increment.isZero() ? ttl : increment);
+            if (maxExpires != null && end.isAfter(maxExpires)) {
+                end = maxExpires;
+            }
+            expires = end;
+            granted = Duration.between(now, end);
+            return granted;
         }
     }
 
@@ -116,6 +167,22 @@ final class VaultTokens {
         tokens.remove(token.id);
     }
 
+    /** The ids of the live tokens made at {@code path} (a login's), oldest first. */
+    List<String> from(String path) {
+        Instant now = Instant.now();
+        return tokens.values().stream()
+                .filter(t -> t.path.equals(path) || t.path.startsWith(path + "/"))
+                .filter(t -> !t.expired(now))
+                .sorted(java.util.Comparator.comparing((Token t) -> t.issued))
+                .map(t -> t.id)
+                .toList();
+    }
+
+    /** Revokes the token by that id; whether there was one. */
+    boolean revoke(String id) {
+        return id != null && !id.equals(rootId) && tokens.remove(id) != null;
+    }
+
     /** A token as the Java API makes one: not counted against the bound (a test makes a few). */
     Token issue(
             List<String> policyNames,
@@ -125,16 +192,17 @@ final class VaultTokens {
             Map<String, String> meta,
             String path) {
         String id = "hvs." + UUID.randomUUID().toString().replace("-", "");
+        Instant now = Instant.now();
         Token token = new Token(
                 id,
                 UUID.randomUUID().toString(),
                 policyNames,
                 ttl,
-                ttl.isZero() ? null : Instant.now().plus(ttl),
+                ttl.isZero() ? null : now.plus(ttl),
                 renewable,
                 displayName,
                 meta,
-                Instant.now(),
+                now,
                 path);
         tokens.put(id, token);
         return token;
@@ -142,8 +210,45 @@ final class VaultTokens {
 
     /** A token a login gives, within the bound. */
     Token login(List<String> policyNames, Duration ttl, String method, String path) throws VaultError {
+        return login(policyNames, ttl, null, method, path, Map.of(), "");
+    }
+
+    /**
+     * A token a login gives, within the bound: in {@code namespace}, living at most {@code maxTtl} (null: no max TTL)
+     * however often it is renewed.
+     */
+    Token login(
+            List<String> policyNames,
+            Duration ttl,
+            Duration maxTtl,
+            String method,
+            String path,
+            Map<String, String> meta,
+            String namespace)
+            throws VaultError {
         room();
-        return issue(withDefault(policyNames, false), ttl, !ttl.isZero(), method, Map.of(), path);
+        Instant now = Instant.now();
+        Instant max = maxTtl == null || maxTtl.isZero() ? null : now.plus(maxTtl);
+        Instant expires = ttl.isZero() ? max : now.plus(ttl);
+        if (max != null && expires.isAfter(max)) {
+            expires = max;
+        }
+        String id = "hvs." + UUID.randomUUID().toString().replace("-", "");
+        Token token = new Token(
+                id,
+                UUID.randomUUID().toString(),
+                withDefault(policyNames, false),
+                ttl.isZero() && max != null ? maxTtl : ttl,
+                expires,
+                expires != null,
+                method,
+                meta,
+                now,
+                path,
+                namespace,
+                max);
+        tokens.put(id, token);
+        return token;
     }
 
     /**
@@ -291,7 +396,12 @@ final class VaultTokens {
                 .add("display_name", token.displayName)
                 .add("entity_id", "")
                 .add("expire_time", end == null ? JsonValue.NULL : Json.createValue(end.toString()))
-                .add("explicit_max_ttl", 0)
+                .add(
+                        "explicit_max_ttl",
+                        token.maxExpires == null
+                                ? 0
+                                : Duration.between(token.issued, token.maxExpires)
+                                        .toSeconds())
                 .add("id", token.id)
                 .add("issue_time", token.issued.toString())
                 .add(
@@ -321,7 +431,7 @@ final class VaultTokens {
                         token.meta.isEmpty()
                                 ? JsonValue.NULL
                                 : strings(token.meta).build())
-                .add("lease_duration", token.ttl.toSeconds())
+                .add("lease_duration", token.granted.toSeconds())
                 .add("renewable", token.renewable)
                 .add("entity_id", "")
                 .add("token_type", "service")
@@ -356,7 +466,11 @@ final class VaultTokens {
                     .add("display_name", token.displayName)
                     .add("meta", strings(token.meta))
                     .add("issued", token.issued.toString())
-                    .add("path", token.path));
+                    .add("path", token.path)
+                    .add("namespace", token.namespace)
+                    .add(
+                            "max_expires",
+                            token.maxExpires == null ? JsonValue.NULL : Json.createValue(token.maxExpires.toString())));
         }
         return out;
     }
@@ -383,7 +497,11 @@ final class VaultTokens {
                     VaultState.string(one.get("display_name"), "token display_name"),
                     meta,
                     VaultState.instant(one.get("issued"), "token issued"),
-                    VaultState.string(one.get("path"), "token path"));
+                    VaultState.string(one.get("path"), "token path"),
+                    one.containsKey("namespace") ? VaultState.string(one.get("namespace"), "token namespace") : "",
+                    one.containsKey("max_expires")
+                            ? VaultState.optionalInstant(one.get("max_expires"), "token max_expires")
+                            : null);
             if (!token.expired(now) && !token.id.equals(rootId)) {
                 tokens.put(token.id, token);
             }
