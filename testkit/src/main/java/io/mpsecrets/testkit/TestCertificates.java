@@ -1,14 +1,7 @@
 package io.mpsecrets.testkit;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
+import io.mpsecrets.testkit.tls.SelfSignedCertificate;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -17,93 +10,22 @@ import javax.net.ssl.SSLContext;
  */
 public final class TestCertificates {
 
-    private static final char[] PASSWORD = "mock-server".toCharArray();
+    private final SelfSignedCertificate certificate;
 
-    private final Path keystore;
-    private final Path caBundle;
-
-    private TestCertificates(Path keystore, Path caBundle) {
-        this.keystore = keystore;
-        this.caBundle = caBundle;
+    private TestCertificates(SelfSignedCertificate certificate) {
+        this.certificate = certificate;
     }
 
     public static TestCertificates create(Path dir) {
-        Path keystore = dir.resolve("mock-server.p12");
-        Path pem = dir.resolve("mock-server-ca.pem");
-        String keytool =
-                Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-        run(List.of(
-                keytool,
-                "-genkeypair",
-                "-alias",
-                "mock",
-                "-keyalg",
-                "EC",
-                "-groupname",
-                "secp256r1",
-                "-dname",
-                "CN=127.0.0.1",
-                "-ext",
-                "SAN=ip:127.0.0.1,dns:localhost",
-                "-validity",
-                "2",
-                "-keystore",
-                keystore.toString(),
-                "-storetype",
-                "PKCS12",
-                "-storepass",
-                new String(PASSWORD),
-                "-keypass",
-                new String(PASSWORD)));
-        run(List.of(
-                keytool,
-                "-exportcert",
-                "-rfc",
-                "-alias",
-                "mock",
-                "-keystore",
-                keystore.toString(),
-                "-storetype",
-                "PKCS12",
-                "-storepass",
-                new String(PASSWORD),
-                "-file",
-                pem.toString()));
-        return new TestCertificates(keystore, pem);
-    }
-
-    private static void run(List<String> command) {
-        try {
-            Process process =
-                    new ProcessBuilder(command).redirectErrorStream(true).start();
-            String output = new String(process.getInputStream().readAllBytes());
-            if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-                throw new IllegalStateException("keytool failed: " + output);
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot run keytool", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return new TestCertificates(SelfSignedCertificate.create(dir));
     }
 
     /** The PEM certificate to trust. */
     public Path caBundle() {
-        return caBundle;
+        return certificate.caBundle();
     }
 
     public SSLContext serverContext() {
-        try (InputStream in = Files.newInputStream(keystore)) {
-            KeyStore store = KeyStore.getInstance("PKCS12");
-            store.load(in, PASSWORD);
-            KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            keys.init(store, PASSWORD);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(keys.getKeyManagers(), null, null);
-            return context;
-        } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalStateException("cannot load the test keystore", e);
-        }
+        return certificate.serverContext();
     }
 }

@@ -3,9 +3,9 @@ package io.mpsecrets.testkit.azure;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
-import io.mpsecrets.testkit.TestCertificates;
 import io.mpsecrets.testkit.mock.CallCounter;
 import io.mpsecrets.testkit.mock.Faults;
+import io.mpsecrets.testkit.tls.SelfSignedCertificate;
 import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
@@ -67,7 +67,7 @@ public final class MockAzure implements AutoCloseable {
 
     private final HttpsServer https;
     private final ExecutorService executor;
-    private final TestCertificates certificates;
+    private final SelfSignedCertificate certificates;
     private final MockKeyVault vault;
     private final String tenant = "72f988bf-86f1-41af-91ab-2d7cd011db47";
     private final String identityHeader = UUID.randomUUID().toString();
@@ -83,7 +83,7 @@ public final class MockAzure implements AutoCloseable {
 
     private record Issued(String principal, String resource, Instant expires) {}
 
-    private MockAzure(HttpsServer https, TestCertificates certificates) {
+    private MockAzure(HttpsServer https, SelfSignedCertificate certificates) {
         this.https = https;
         this.certificates = certificates;
         this.vault = new MockKeyVault("https://127.0.0.1:" + https.getAddress().getPort());
@@ -108,7 +108,7 @@ public final class MockAzure implements AutoCloseable {
 
     /** Starts on {@code port} (0: a free one), writing its test CA into {@code dir}. */
     public static MockAzure start(Path dir, int port) {
-        TestCertificates certificates = TestCertificates.create(dir);
+        SelfSignedCertificate certificates = SelfSignedCertificate.create(dir);
         try {
             HttpsServer https = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
             https.setHttpsConfigurator(new HttpsConfigurator(certificates.serverContext()));
