@@ -12,6 +12,7 @@ import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import java.io.ByteArrayInputStream;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -121,10 +122,18 @@ final class AzureJson {
                     instant(attributes, "exp", ref));
         }
 
+        /** A Unix time; one beyond what an {@link Instant} holds is a hostile answer's, typed like any other. */
         private static Instant instant(JsonObject attributes, String member, SecretRef ref) {
-            return seconds(attributes, member, ref, "Key Vault")
-                    .map(Instant::ofEpochSecond)
-                    .orElse(null);
+            Long seconds = seconds(attributes, member, ref, "Key Vault").orElse(null);
+            if (seconds == null) {
+                return null;
+            }
+            try {
+                return Instant.ofEpochSecond(seconds);
+            } catch (DateTimeException e) {
+                throw new InvalidSecretValueException(
+                        ref, "Key Vault answered '" + member + "' that is not a time (" + seconds + " s)");
+            }
         }
 
         /** Why the object may not be used at {@code now}, or empty when it may. */

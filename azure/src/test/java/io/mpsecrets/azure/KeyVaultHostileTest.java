@@ -137,6 +137,21 @@ class KeyVaultHostileTest {
     }
 
     @Test
+    void aTimeBeyondWhatAnInstantHoldsIsAnInvalidValueNotAnUntypedError() {
+        for (String member : new String[] {"exp", "nbf", "created"}) {
+            String name = "far-" + member;
+            SecretException e = fetchFails(
+                    name,
+                    HostileHttpServer.json(
+                            200,
+                            "{\"value\":\"" + LeakGuard.CANARY + "\",\"id\":\"https://127.0.0.1/secrets/" + name
+                                    + "/0a\",\"attributes\":{\"" + member + "\":9223372036854775807}}"));
+            assertThat(e).as(member).isInstanceOf(InvalidSecretValueException.class);
+            assertThat(e.getMessage()).contains(member);
+        }
+    }
+
+    @Test
     void aRedirectIsARefusalAndNoTokenFollowsIt() {
         try (HostileHttpServer elsewhere = HostileHttpServer.start(HostileHttpServer.json(200, bundle("moved", "x")))) {
             SecretException e = fetchFails(
