@@ -228,6 +228,21 @@ class KeyVaultHostileTest {
     }
 
     @Test
+    void entraIdRedirectingTheTokenRequestGetsNoClientSecretElsewhere() {
+        try (HostileHttpServer elsewhere = HostileHttpServer.start(HostileHttpServer.json(200, TOKEN))) {
+            server.on(
+                    "/" + TENANT + "/oauth2/v2.0/token",
+                    out -> out.write(("HTTP/1.1 307 Temporary Redirect\r\nLocation: " + elsewhere.endpoint() + "/"
+                                    + TENANT + "/oauth2/v2.0/token\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                            .getBytes(StandardCharsets.ISO_8859_1)));
+            SecretException e = fetchFails("t4", HostileHttpServer.json(200, bundle("t4", "v")));
+            assertThat(e).isInstanceOf(SecretAccessDeniedException.class);
+            assertThat(e.getMessage()).contains("307");
+            assertEquals(0, elsewhere.requests(), "the client secret went nowhere but the authority");
+        }
+    }
+
+    @Test
     void aHostileUnwrapAnswerIsTypedToo() {
         vault("/keys/k/0a1b/unwrapkey", HostileHttpServer.json(200, "{\"kid\":\"x\",\"value\":\"%%not-base64%%\"}"));
         KeyVaultKms kms = new KeyVaultKms(AzureTestSettings.read(settings(), Map.of()));
