@@ -19,7 +19,13 @@ import io.mpsecrets.testkit.leak.LeakGuard;
 import io.mpsecrets.testkit.mock.Policy;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -204,6 +210,33 @@ class KeyVaultSecretStoreTest {
             azure.revokeTokens();
             assertEquals("c-" + LeakGuard.CANARY, store.fetch(SecretId.of(name)).asString());
             assertEquals(before + 2, azure.identityCounter().calls("Entra"), "a refused token is replaced once");
+        }
+    }
+
+    @Test
+    void threadsReadingAtOnceAskEntraIdOnce() throws Exception {
+        String name = name("concurrent");
+        azure.vault().setSecret(name, "t-" + LeakGuard.CANARY);
+        try (KeyVaultSecretStore store = store(settings)) {
+            long before = azure.identityCounter().calls("Entra");
+            ExecutorService pool = Executors.newFixedThreadPool(16);
+            try {
+                CountDownLatch go = new CountDownLatch(1);
+                List<Future<String>> reads = new ArrayList<>();
+                for (int i = 0; i < 16; i++) {
+                    reads.add(pool.submit(() -> {
+                        go.await();
+                        return store.fetch(SecretId.of(name)).asString();
+                    }));
+                }
+                go.countDown();
+                for (Future<String> read : reads) {
+                    assertEquals("t-" + LeakGuard.CANARY, read.get());
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            assertEquals(before + 1, azure.identityCounter().calls("Entra"), "one token for sixteen threads");
         }
     }
 
