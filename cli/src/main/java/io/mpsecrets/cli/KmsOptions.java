@@ -18,7 +18,10 @@ import picocli.CommandLine.Option;
  * Which KMS a command uses, by name, from the backends in the CLI's jar (the same registry the runtime uses): the
  * local keyring (default) or, e.g., AWS KMS ({@code --kms aws --key-id alias/x}). {@code --region},
  * {@code --endpoint} and {@code --profile} are that KMS's {@code mpsecrets.kms.<name>.region}, {@code endpoint}
- * and {@code profile}, as the runtime takes them; {@code --keyring} is {@code mpsecrets.kms.local.keyring}.
+ * and {@code profile}, as the runtime takes them; {@code --keyring} is {@code mpsecrets.kms.local.keyring}. Any other
+ * setting a KMS reads comes from the environment as MicroProfile Config's environment source spells it
+ * ({@code mpsecrets.azure.ca-bundle} from {@code MPSECRETS_AZURE_CA_BUNDLE}), so that one export serves the CLI and
+ * the application; an option wins over the environment.
  */
 final class KmsOptions {
 
@@ -29,9 +32,10 @@ final class KmsOptions {
             names = "--kms",
             paramLabel = "NAME",
             defaultValue = MpSecretsSettings.DEFAULT_KMS,
-            description =
-                    "Key management service by name: local (keyring file), aws (AWS KMS) or vault-transit (Vault's "
-                            + "Transit engine; VAULT_ADDR and VAULT_TOKEN, or --endpoint). Default: ${DEFAULT-VALUE}.")
+            description = "Key management service by name: local (keyring file), aws (AWS KMS), vault-transit (Vault's "
+                    + "Transit engine; VAULT_ADDR and VAULT_TOKEN, or --endpoint) or azure-keyvault (Azure Key"
+                    + " Vault keys; the AZURE_* variables Azure's SDKs read). Other settings come from "
+                    + "MPSECRETS_* variables. Default: ${DEFAULT-VALUE}.")
     String kms;
 
     @Option(
@@ -39,7 +43,8 @@ final class KmsOptions {
             paramLabel = "ID",
             description =
                     "Key for new data keys: local (newest keyring version, the default) or local:<name>; with --kms "
-                            + "aws a key ARN, key id or alias/<name>; with --kms vault-transit vault-transit:<key>.")
+                            + "aws a key ARN, key id or alias/<name>; with --kms vault-transit vault-transit:<key>; "
+                            + "with --kms azure-keyvault azure-keyvault:https://<vault>/keys/<name>.")
     String keyId;
 
     @Option(
@@ -95,7 +100,8 @@ final class KmsOptions {
                 names,
                 name -> BackendSettings.kms(
                         name,
-                        setting -> Optional.ofNullable(settings.get(setting)),
+                        setting -> Optional.ofNullable(settings.get(setting))
+                                .or(() -> Optional.ofNullable(env.get(environmentName(setting)))),
                         env,
                         MpSecretsSettings.DEFAULT_APPLICATION));
     }
@@ -108,9 +114,14 @@ final class KmsOptions {
         if (!kms.equals(LocalKeyringKmsFactory.NAME)) {
             throw new MpSecretsCommand.UsageException(
                     "--kms " + kms + " needs --key-id (for aws: a key ARN, key id or alias/<name>; for vault-transit:"
-                            + " vault-transit:<key>)");
+                            + " vault-transit:<key>; for azure-keyvault: azure-keyvault:https://<vault>/keys/<name>)");
         }
         return LocalKeyringKmsFactory.NAME;
+    }
+
+    /** As MicroProfile Config's environment source finds a setting: upper case, not a letter or digit {@code _}. */
+    static String environmentName(String setting) {
+        return setting.toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
     }
 
     private static void put(Map<String, String> settings, String name, String value) {

@@ -18,7 +18,8 @@ import java.util.concurrent.CountDownLatch;
  * {@code java -jar mpsecrets-testkit.jar --port 0 [--policies FILE] [--create-key alias/name]... [--vault-token T]
  * [--state DIR] [--region R]}: serves the mocks until stopped. It prints first {@code listening
  * http://127.0.0.1:<port>}, then where each mock is and how to reach it (the Vault token, the region, the mp-secrets
- * settings), whether the Vault mock keeps its state, then the keys it created; docs/testing.md has the whole output.
+ * settings; Azure Key Vault's https URL and its test CA's PEM file each on a line of their own), whether the Vault
+ * mock keeps its state, then the keys it created; docs/testing.md has the whole output.
  *
  * <p>Policies file: {@code {"kms": {"alias/orders": [statement, ...]}, "secretsmanager": {"prod/db": [...]}}}, with
  * statements as in {@link Policy}; keys and secrets named there must exist (create keys with {@code --create-key}).
@@ -114,6 +115,13 @@ public final class Main {
         lines.add("  any access key id (it is the caller) and secret key; signatures are not checked");
         lines.add("  mpsecrets.kms.aws.endpoint=" + endpoint + " mpsecrets.aws.endpoint=" + endpoint
                 + " mpsecrets.ssm.endpoint=" + endpoint);
+        // Azure's clients speak https only: the mock has a port and a test CA of its own, each on a line of its own.
+        String azure = server.azure().vaultUrl().toString();
+        lines.add("azure " + azure + " tenant " + server.azure().tenant());
+        lines.add("azure ca " + server.azure().caBundle().toAbsolutePath());
+        lines.add("  mpsecrets.azure.vault-url=" + azure + " mpsecrets.azure.authority-host=" + azure
+                + " mpsecrets.azure.ca-bundle=" + server.azure().caBundle().toAbsolutePath()
+                + " mpsecrets.azure.challenge-resource-verification=false");
         lines.add(server.vault()
                 .stateDirectory()
                 .map(dir -> "vault state " + dir.toAbsolutePath()

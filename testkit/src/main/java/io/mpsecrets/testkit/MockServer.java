@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
 import io.mpsecrets.testkit.aws.AwsError;
 import io.mpsecrets.testkit.aws.AwsJsonService;
+import io.mpsecrets.testkit.azure.MockAzure;
 import io.mpsecrets.testkit.kms.MockKms;
 import io.mpsecrets.testkit.secretsmanager.MockSecretsManager;
 import io.mpsecrets.testkit.ssm.MockSsm;
@@ -59,6 +60,7 @@ public final class MockServer implements AutoCloseable {
     private final MockSsm ssm;
     private final MockVault vault;
     private final String scheme;
+    private MockAzure azure;
 
     private MockServer(
             HttpServer http, String scheme, String region, String account, String vaultToken, Path vaultState) {
@@ -204,8 +206,24 @@ public final class MockServer implements AutoCloseable {
         return vault;
     }
 
+    /**
+     * Azure Key Vault and Entra ID: on a port of their own, over HTTPS with a test CA (Azure's clients send tokens over
+     * TLS only), started on first use.
+     */
+    public synchronized MockAzure azure() {
+        if (azure == null) {
+            azure = MockAzure.start();
+        }
+        return azure;
+    }
+
     @Override
     public void close() {
+        synchronized (this) {
+            if (azure != null) {
+                azure.close();
+            }
+        }
         http.stop(0);
         vault.close();
         executor.shutdownNow();

@@ -59,6 +59,10 @@ class StandaloneMainTest {
                             "kms " + endpoint + " region us-east-1",
                             "secretsmanager " + endpoint + " region us-east-1",
                             "ssm " + endpoint + " region us-east-1");
+            assertThat(testkit.lines())
+                    .anySatisfy(
+                            line -> assertThat(line).matches("azure https://127\\.0\\.0\\.1:\\d+ tenant [0-9a-f-]+"))
+                    .anySatisfy(line -> assertThat(line).startsWith("azure ca ").endsWith(".pem"));
             assertThat(testkit.lines().get(testkit.lines().size() - 1))
                     .startsWith("state in memory: keys and values are gone when the testkit stops");
             assertThat(testkit.out().readLine())

@@ -87,7 +87,7 @@ class ArchitectureTest {
     }
 
     /** The backend modules' packages; a new backend module adds its own here. */
-    private static final String[] BACKEND_PACKAGES = {"io.mpsecrets.aws", "io.mpsecrets.vault"};
+    private static final String[] BACKEND_PACKAGES = {"io.mpsecrets.aws", "io.mpsecrets.vault", "io.mpsecrets.azure"};
 
     private static boolean inBackend(String packageName) {
         for (String backend : BACKEND_PACKAGES) {

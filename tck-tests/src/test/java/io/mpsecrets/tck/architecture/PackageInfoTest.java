@@ -44,6 +44,7 @@ class PackageInfoTest {
             "impl",
             "aws",
             "vault",
+            "azure",
             "cli",
             "testkit",
             "quarkus/runtime",

@@ -81,6 +81,17 @@ class DocumentedSettingsTest {
                         + " mpsecrets.vault.cert.role or mpsecrets.vault.kubernetes.role?)");
     }
 
+    /** Azure's own SDKs say vault URL; a user who writes uri is told the name, and the KMS's overrides are known. */
+    @Test
+    void azureSettingsAreKnownAndAMistypedOneIsNamed() {
+        KnownSettings known = KnownSettings.of(Backends.discover(getClass().getClassLoader()));
+        assertThat(known.known("mpsecrets.azure.vault-url")).isTrue();
+        assertThat(known.known("mpsecrets.kms.azure-keyvault.client-id")).isTrue();
+        assertThat(known.unknown(List.of("mpsecrets.azure.vault-uri")))
+                .singleElement()
+                .hasToString("mpsecrets.azure.vault-uri (did you mean mpsecrets.azure.vault-url?)");
+    }
+
     private static List<Path> pages() throws IOException {
         List<Path> pages = new ArrayList<>(List.of(Path.of("../README.md")));
         try (Stream<Path> docs = Files.list(Path.of("../docs"))) {

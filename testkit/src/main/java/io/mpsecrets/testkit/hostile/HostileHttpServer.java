@@ -37,9 +37,12 @@ public final class HostileHttpServer implements AutoCloseable {
     private volatile Answer fallback;
     private volatile boolean closed;
 
-    private HostileHttpServer(Answer fallback) throws IOException {
+    private final String scheme;
+
+    private HostileHttpServer(Answer fallback, ServerSocket socket, String scheme) {
         this.fallback = fallback;
-        this.socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        this.socket = socket;
+        this.scheme = scheme;
         this.acceptor = new Thread(this::accept, "hostile-http-" + socket.getLocalPort());
         acceptor.setDaemon(true);
         acceptor.start();
@@ -48,7 +51,22 @@ public final class HostileHttpServer implements AutoCloseable {
     /** Starts on a free loopback port, answering every request with {@code fallback}. */
     public static HostileHttpServer start(Answer fallback) {
         try {
-            return new HostileHttpServer(fallback);
+            return new HostileHttpServer(fallback, new ServerSocket(0, 50, InetAddress.getLoopbackAddress()), "http");
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot listen on loopback", e);
+        }
+    }
+
+    /**
+     * The same over TLS with {@code tls} (see {@link io.mpsecrets.testkit.TestCertificates}), for clients that speak
+     * only https (Azure's).
+     */
+    public static HostileHttpServer startTls(javax.net.ssl.SSLContext tls, Answer fallback) {
+        try {
+            return new HostileHttpServer(
+                    fallback,
+                    tls.getServerSocketFactory().createServerSocket(0, 50, InetAddress.getLoopbackAddress()),
+                    "https");
         } catch (IOException e) {
             throw new IllegalStateException("cannot listen on loopback", e);
         }
@@ -65,7 +83,7 @@ public final class HostileHttpServer implements AutoCloseable {
     }
 
     public URI endpoint() {
-        return URI.create("http://127.0.0.1:" + socket.getLocalPort());
+        return URI.create(scheme + "://127.0.0.1:" + socket.getLocalPort());
     }
 
     public int requests() {
