@@ -17,11 +17,23 @@ import java.util.Map;
  */
 public final class ArcRotationContext implements InjectableContext {
 
-    /** One per application: ArC builds one context per scope, and the lifecycle bean must reach it. */
-    private static final RotationContext SCOPE = new RotationContext();
+    /**
+     * One per application start: ArC builds one context per scope, and the lifecycle bean must reach it. A context
+     * shut down with an earlier start in this class loader (dev mode's restarts, test classes with their own
+     * resources) is replaced at the next start ({@link #started()}); it stays shut for what it held.
+     */
+    private static volatile RotationContext current = new RotationContext();
 
     static RotationContext scope() {
-        return SCOPE;
+        return current;
+    }
+
+    /** The context for an application that is starting: a new one if the last was shut down. */
+    static synchronized RotationContext started() {
+        if (!current.isActive()) {
+            current = new RotationContext();
+        }
+        return current;
     }
 
     @Override
@@ -31,33 +43,33 @@ public final class ArcRotationContext implements InjectableContext {
 
     @Override
     public <T> T get(Contextual<T> contextual, CreationalContext<T> creational) {
-        return SCOPE.get(contextual, creational);
+        return current.get(contextual, creational);
     }
 
     @Override
     public <T> T get(Contextual<T> contextual) {
-        return SCOPE.get(contextual);
+        return current.get(contextual);
     }
 
     @Override
     public boolean isActive() {
-        return SCOPE.isActive();
+        return current.isActive();
     }
 
     @Override
     public void destroy(Contextual<?> contextual) {
-        SCOPE.destroy(contextual);
+        current.destroy(contextual);
     }
 
     @Override
     public void destroy() {
-        SCOPE.shutdown();
+        current.shutdown();
     }
 
     @Override
     public ContextState getState() {
         Map<InjectableBean<?>, Object> instances = new HashMap<>();
-        SCOPE.instances().forEach((contextual, instance) -> {
+        current.instances().forEach((contextual, instance) -> {
             if (contextual instanceof InjectableBean<?> bean) {
                 instances.put(bean, instance);
             }

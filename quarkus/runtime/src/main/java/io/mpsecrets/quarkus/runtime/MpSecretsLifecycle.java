@@ -3,6 +3,7 @@ package io.mpsecrets.quarkus.runtime;
 import io.mpsecrets.api.event.SecretEvent;
 import io.mpsecrets.cdi.ApplicationSecrets;
 import io.mpsecrets.cdi.ContainerTelemetry;
+import io.mpsecrets.cdi.RotationContext;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.runtime.configuration.ConfigurationException;
@@ -44,10 +45,12 @@ public class MpSecretsLifecycle {
 
     /** Before the application's own start-up observers, so that they find their secrets checked. */
     void start(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent event) {
+        // A restart in this class loader (dev mode, tests with resources of their own) gets a live scope again.
+        RotationContext scope = ArcRotationContext.started();
         secrets = new ApplicationSecrets(config);
         List<String> problems = secrets.start(
                 secretEvent -> {
-                    ArcRotationContext.scope().observe(secretEvent);
+                    scope.observe(secretEvent);
                     events.fire(secretEvent);
                     return true;
                 },
@@ -56,9 +59,7 @@ public class MpSecretsLifecycle {
         if (!problems.isEmpty()) {
             throw new ConfigurationException(String.join("; ", problems));
         }
-        secrets.runtime()
-                .ifPresent(runtime ->
-                        ArcRotationContext.scope().grace(runtime.settings().rotationGrace()));
+        secrets.runtime().ifPresent(runtime -> scope.grace(runtime.settings().rotationGrace()));
     }
 
     void stop(@Observes ShutdownEvent event) {
