@@ -14,7 +14,13 @@ public final class LogSafe {
 
     private LogSafe() {}
 
-    /** {@code text} with every unsafe character escaped; null stays null. Escaping escaped text changes nothing. */
+    /**
+     * {@code text} with every unsafe character escaped; null stays null. Escaping escaped text changes nothing.
+     *
+     * @param text free text from configuration or a service (a detail, a path), or null
+     * @return the text with each unsafe character as {@code \}{@code uXXXX}; the same instance when nothing needed
+     *         escaping
+     */
     public static String escape(String text) {
         if (text == null) {
             return null;
@@ -36,6 +42,9 @@ public final class LogSafe {
      * next ({@code a key=forged} prints as {@code "a key=forged"}), a name's own backslashes cannot pose as an escape,
      * and a name with anything beyond ASCII (a look-alike letter, an invisible character) is never printed the way a
      * plain ASCII name is. Null prints as {@code null}.
+     *
+     * @param text a name or value to print as one token, or null
+     * @return the text as it is when it is plain, otherwise quoted and escaped; the four letters {@code null} for null
      */
     public static String token(String text) {
         if (text == null) {
@@ -52,6 +61,9 @@ public final class LogSafe {
     /**
      * Whether {@code c} must not reach a log line as it is. A surrogate alone is unsafe; {@link #escape} and
      * {@link #token} judge a surrogate pair by the character it makes ({@link #unsafe(int)}).
+     *
+     * @param c one UTF-16 unit
+     * @return whether it must be escaped; true for every surrogate, since one unit cannot show it is half of a pair
      */
     public static boolean unsafe(char c) {
         return unsafe((int) c);
@@ -64,6 +76,10 @@ public final class LogSafe {
      * U+2060}-{@code U+2064}, {@code U+FEFF}; the soft hyphen; tag characters); spaces other than {@code U+0020};
      * characters that print as nothing (fillers, variation selectors, the combining grapheme joiner); a surrogate
      * that is not half of a pair; private-use and unassigned code points, whose look no one can tell.
+     *
+     * @param codePoint a Unicode code point
+     * @return whether it must be escaped; false for the plain space {@code U+0020} and every character that shows
+     *         itself
      */
     public static boolean unsafe(int codePoint) {
         switch (Character.getType(codePoint)) {

@@ -13,6 +13,9 @@ import java.util.Optional;
  * ({@link Capability}). Every method fails with a {@link io.mpsecrets.api.exception.SecretException} naming the
  * store, the secret id and a {@link FailureReason}, never a value; implementations must not let any other
  * exception escape, and must bound what they read from the store (size and time).
+ *
+ * <p>One instance serves the whole application, so its methods are called from several threads at once (an
+ * application thread reads one secret while the rotation thread checks another): an implementation is thread-safe.
  */
 public interface SecretStore extends AutoCloseable {
 
@@ -35,13 +38,20 @@ public interface SecretStore extends AutoCloseable {
         FIELDS
     }
 
-    /** The name used in configuration and references, e.g. {@code aws} in {@code ${aws::prod/db#password}}. */
+    /**
+     * The name used in configuration and references, e.g. {@code aws} in {@code ${aws::prod/db#password}}.
+     *
+     * @return the name of the factory that built it ({@link io.mpsecrets.api.spi.SecretStoreFactory#name()})
+     */
     String name();
 
     /**
      * The current value of a whole secret ({@link SecretId#field()} is ignored: fields are taken by the caller), or
      * the version the id pins.
      *
+     * @param id the secret, and the version or stage if it pins one
+     * @return the value, with the store's version id and creation time where the store has them; a new instance that
+     *         the caller owns and destroys
      * @throws SecretNotFoundException when the store has no such secret or version
      * @throws io.mpsecrets.api.exception.SecretAccessDeniedException when the store refuses this worker
      * @throws io.mpsecrets.api.exception.ServiceUnavailableException when the store is down, throttling or slow
@@ -52,6 +62,9 @@ public interface SecretStore extends AutoCloseable {
     /**
      * Several secrets at once, for start-up; stores with a batch call override this. The map holds every id that
      * was found; one that is missing is left out, and any other failure is thrown as {@link #fetch} throws it.
+     *
+     * @param ids the secrets to read, as {@link #fetch} takes them
+     * @return the values found, keyed by the id that was asked for; the caller owns and destroys them
      */
     default Map<SecretId, SecretValue> fetchAll(Collection<SecretId> ids) {
         Map<SecretId, SecretValue> out = new LinkedHashMap<>();
@@ -68,6 +81,10 @@ public interface SecretStore extends AutoCloseable {
     /**
      * The secret's current version id, asked for cheaply (without fetching the value) when the store can; used to
      * poll for rotation. Empty when the store has no notion of versions. Throws as {@link #fetch} does.
+     *
+     * @param id the secret, as {@link #fetch} takes it
+     * @return the version id a fetch would return now; the default fetches the value, reads its version and
+     *         destroys it
      */
     default Optional<String> currentVersion(SecretId id) {
         SecretValue value = fetch(id);
@@ -79,8 +96,10 @@ public interface SecretStore extends AutoCloseable {
     }
 
     /**
-     * The ids of the store's secrets, for a store with {@link Capability#LIST}.
+     * The ids of the store's secrets, for a store with {@link Capability#LIST}. Called at start-up, when a store is a
+     * config source without secrets listed. An implementation bounds a long listing as it bounds any other answer.
      *
+     * @return the secrets' paths, each taken whole as {@link SecretId#of} takes it
      * @throws UnsupportedOperationException when the store cannot list
      */
     default List<String> list() {
@@ -91,6 +110,9 @@ public interface SecretStore extends AutoCloseable {
      * The property a secret becomes when the store serves it as a config source without a prefix
      * ({@code mpsecrets.sources}); the secret id itself unless the store has a naming rule of its own (Parameter Store:
      * the path below the listed prefix, dots for slashes).
+     *
+     * @param secretId a secret's path, as {@link #list} gives it or the configuration lists it
+     * @return the property's name
      */
     default String propertyName(String secretId) {
         return secretId;

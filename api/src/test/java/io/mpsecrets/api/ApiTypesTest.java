@@ -229,4 +229,33 @@ class ApiTypesTest {
         }
         assertEquals(8, SecretEvent.class.getPermittedSubclasses().length);
     }
+
+    @Test
+    void aFailureCrossesASerializationBoundaryWithItsNames() throws Exception {
+        SecretException failure = new io.mpsecrets.api.exception.SecretNotFoundException(
+                new SecretRef("db.password", "vault", "secret/orders", null, "3"), "no such secret");
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+            out.writeObject(failure);
+        }
+        SecretException read;
+        try (java.io.ObjectInputStream in =
+                new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+            read = (SecretException) in.readObject();
+        }
+        assertEquals(failure.getMessage(), read.getMessage());
+        assertEquals(failure.reason(), read.reason());
+        assertEquals(failure.ref(), read.ref());
+    }
+
+    @Test
+    void aSettingThatCannotBeAPathIsNamedNotQuoted() {
+        io.mpsecrets.api.backend.Settings settings = new io.mpsecrets.api.backend.Settings(
+                name -> java.util.Optional.of("/run/secrets/\u0000" + LeakGuard.CANARY));
+        io.mpsecrets.api.exception.ConfigurationException refused = assertThrows(
+                io.mpsecrets.api.exception.ConfigurationException.class, () -> settings.path("mpsecrets.file.dir"));
+        assertTrue(refused.getMessage().contains("mpsecrets.file.dir is not a path"), refused.getMessage());
+        assertFalse(refused.getMessage().contains("run/secrets"), "the text is not quoted");
+        LeakGuard.assertNoLeak(refused);
+    }
 }

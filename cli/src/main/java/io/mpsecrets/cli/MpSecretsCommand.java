@@ -2,6 +2,7 @@ package io.mpsecrets.cli;
 
 import io.mpsecrets.api.LogSafe;
 import io.mpsecrets.api.exception.SecretException;
+import io.mpsecrets.runtime.MpSecretsVersion;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -18,7 +19,7 @@ import picocli.CommandLine.Command;
 @Command(
         name = "mpsecrets",
         mixinStandardHelpOptions = true,
-        version = "mp-secrets 0.1.0",
+        versionProvider = MpSecretsCommand.Version.class,
         description = "Secrets for MicroProfile Config applications: keys, ENC(...) values, checks.",
         subcommands = {
             KeygenCommand.class,
@@ -125,6 +126,14 @@ public final class MpSecretsCommand implements Runnable {
 
         InputException(String message) {
             super(message);
+        }
+    }
+
+    /** {@code --version}: the version and the commit the build recorded. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"mp-secrets " + MpSecretsVersion.current()};
         }
     }
 }

@@ -201,4 +201,12 @@ class CliTest {
         assertEquals(0, help.status());
         assertThat(help.out()).contains("--property", "--unbound", "standard input");
     }
+
+    @Test
+    void versionNamesTheReleaseAndTheCommit() {
+        CliRun.Result result = CliRun.run(Map.of(), "", "--version");
+        assertEquals(0, result.status());
+        assertThat(result.out().strip())
+                .matches("mp-secrets \\d+\\.\\d+\\.\\d+(-SNAPSHOT)? \\(commit ([0-9a-f]{12}|unknown)\\)");
+    }
 }

@@ -70,6 +70,7 @@ public final class SecretsRuntime implements AutoCloseable {
             Function<String, Optional<String>> kmsSettings,
             Map<String, String> environment,
             Ticker ticker) {
+        MpSecretsVersion.announce(backends);
         Gate gate = new Gate();
         Auditor auditor = new Auditor(
                 new AuditLog(settings.auditRequired()), settings.application(), settings.auditEveryAccess());

@@ -33,9 +33,11 @@ public final class BoundedReads {
     /**
      * A body handler for {@link java.net.http.HttpClient} that reads at most {@code limit} bytes: a body that announces
      * or reaches more is abandoned (the subscription cancelled, what was read zeroed) and the exchange fails with
-     * {@link TooLarge}.
+     * {@link TooLarge}. A {@code Content-Length} above the limit fails before a byte of the body is read.
      *
+     * @param limit the most bytes the body may have
      * @param setting the setting that sets the limit, named in the failure
+     * @return a handler whose body is the whole answer, in an array of its own size
      */
     public static HttpResponse.BodyHandler<byte[]> httpBody(long limit, String setting) {
         return info -> new HttpBody(
@@ -44,12 +46,30 @@ public final class BoundedReads {
                 info.headers().firstValueAsLong("Content-Length").orElse(-1));
     }
 
-    /** {@code in}, failing with {@link TooLarge} as soon as more than {@code limit} bytes were read from it. */
+    /**
+     * {@code in}, failing with {@link TooLarge} as soon as more than {@code limit} bytes were read from it: the read
+     * that passes the limit throws instead of returning. Skipped bytes count as read.
+     *
+     * @param in the stream to read; closing the returned stream closes it
+     * @param limit the most bytes that may be read
+     * @param setting the setting that sets the limit, named in the failure
+     * @return a stream that reads through to {@code in}
+     */
     public static InputStream stream(InputStream in, long limit, String setting) {
         return new Counted(in, limit, setting);
     }
 
-    /** All of {@code in}, at most {@code limit} bytes; more is {@link TooLarge}, with what was read zeroed. */
+    /**
+     * All of {@code in}, at most {@code limit} bytes; more is {@link TooLarge}, with what was read zeroed. Reads at
+     * most one byte past the limit, and leaves {@code in} open.
+     *
+     * @param in the stream to read to its end
+     * @param limit the most bytes accepted; one array holds them, so at most about 2 GiB are ever read
+     * @param setting the setting that sets the limit, named in the failure
+     * @return everything {@code in} held, in an array of its own size
+     * @throws TooLarge when {@code in} holds more than {@code limit} bytes
+     * @throws IOException when reading {@code in} fails
+     */
     public static byte[] readAll(InputStream in, long limit, String setting) throws IOException {
         byte[] content = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
         if (content.length > limit) {

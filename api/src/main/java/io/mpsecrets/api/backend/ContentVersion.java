@@ -23,6 +23,15 @@ public final class ContentVersion {
 
     private ContentVersion() {}
 
+    /**
+     * The version id of {@code content}: {@code h-} and 16 hex digits of its HMAC-SHA256. The same content gives the
+     * same id as long as this class stays loaded, so a change shows as a new version; ids from another process (or
+     * another load of this class) do not compare, since each makes its own key.
+     *
+     * @param content the secret's bytes; not kept
+     * @return the version id, e.g. {@code h-3f2a9c0d81b7e645}
+     * @throws IllegalStateException only on a JVM without HmacSHA256, which every Java SE platform must have
+     */
     public static String of(byte[] content) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");

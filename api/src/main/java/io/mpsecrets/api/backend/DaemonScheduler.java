@@ -11,6 +11,14 @@ public final class DaemonScheduler {
 
     private DaemonScheduler() {}
 
+    /**
+     * A new scheduler with one daemon thread named {@code threadName}, which runs with the calling thread's context
+     * class loader. Whoever starts it shuts it down when closing: until then its thread stays, and keeps the
+     * application's class loader alive.
+     *
+     * @param threadName the thread's name, e.g. {@code mpsecrets-rotation-orders}
+     * @return the scheduler; a cancelled task leaves its queue at once
+     */
     public static ScheduledThreadPoolExecutor start(String threadName) {
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
         ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, runnable -> {

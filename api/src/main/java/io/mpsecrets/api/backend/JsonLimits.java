@@ -11,7 +11,14 @@ public final class JsonLimits {
 
     private JsonLimits() {}
 
-    /** Whether {@code json} nests objects and arrays at most {@link #MAX_DEPTH} deep (strings are skipped). */
+    /**
+     * Whether {@code json} nests objects and arrays at most {@link #MAX_DEPTH} deep (strings are skipped). One pass, no
+     * recursion and no allocation, so it is safe on any input.
+     *
+     * @param json the text, in UTF-8 or any other encoding that keeps ASCII as it is
+     * @return true when no bracket is deeper than {@link #MAX_DEPTH}, brackets inside strings not counted; it does not
+     *         check that the text is well formed, which the parser does
+     */
     public static boolean shallow(byte[] json) {
         int depth = 0;
         boolean inString = false;

@@ -5,6 +5,12 @@ public final class Sizes {
 
     private Sizes() {}
 
+    /**
+     * {@code bytes} in the largest unit that divides it exactly, so that a limit is never shown rounded.
+     *
+     * @param bytes a count of bytes
+     * @return e.g. {@code 1 MiB}, {@code 64 KiB} or {@code 1500 bytes}
+     */
     public static String format(long bytes) {
         if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) == 0) {
             return bytes / (1024 * 1024) + " MiB";

@@ -8,6 +8,12 @@ public class AuditFailureException extends SecretException {
 
     private static final long serialVersionUID = 1L;
 
+    /**
+     * An access refused because no audit sink recorded its event.
+     *
+     * @param ref the access refused
+     * @param detail which event no sink recorded, and why it was required; never a value
+     */
     public AuditFailureException(SecretRef ref, String detail) {
         super(FailureReason.AUDIT_UNAVAILABLE, ref, detail, null);
     }

@@ -11,6 +11,11 @@ public class ClosedException extends SecretException {
 
     private static final long serialVersionUID = 1L;
 
+    /**
+     * A read refused because mp-secrets is closing.
+     *
+     * @param ref the read refused
+     */
     public ClosedException(SecretRef ref) {
         super(FailureReason.CLOSED, ref, null, null);
     }

@@ -8,6 +8,12 @@ public class InvalidSecretValueException extends SecretException {
 
     private static final long serialVersionUID = 1L;
 
+    /**
+     * A stored value, or a service's answer, that cannot be used as asked.
+     *
+     * @param ref what failed: property, backend, secret id, key id and version, as far as the thrower knows them
+     * @param detail the library's own words on what went wrong, or null; never a value or a ciphertext
+     */
     public InvalidSecretValueException(SecretRef ref, String detail) {
         super(FailureReason.INVALID_VALUE, ref, detail, null);
     }

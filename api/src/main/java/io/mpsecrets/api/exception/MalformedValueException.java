@@ -8,6 +8,12 @@ public class MalformedValueException extends SecretException {
 
     private static final long serialVersionUID = 1L;
 
+    /**
+     * An {@code ENC(...)} value that cannot be parsed.
+     *
+     * @param ref what failed: property, backend, secret id, key id and version, as far as the thrower knows them
+     * @param detail what is wrong with the value's form, or null; never the value or any part of it
+     */
     public MalformedValueException(SecretRef ref, String detail) {
         super(FailureReason.MALFORMED, ref, detail, null);
     }

@@ -8,6 +8,12 @@ public class SecretNotFoundException extends SecretException {
 
     private static final long serialVersionUID = 1L;
 
+    /**
+     * A secret, version or field the store does not have.
+     *
+     * @param ref what failed: property, backend, secret id, key id and version, as far as the thrower knows them
+     * @param detail the library's own words on what went wrong, or null; never a value or a ciphertext
+     */
     public SecretNotFoundException(SecretRef ref, String detail) {
         super(FailureReason.NOT_FOUND, ref, detail, null);
     }

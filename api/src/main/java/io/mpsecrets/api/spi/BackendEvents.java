@@ -15,6 +15,11 @@ public interface BackendEvents {
     /**
      * {@code from} (a region, a replica) failed with {@code reason}, and {@code to} answered instead.
      *
+     * @param ref the key or secret the call was for
+     * @param from the choice that failed first, e.g. a region such as {@code eu-west-1}
+     * @param to the choice that answered
+     * @param reason why {@code from} failed
+     *
      * @see io.mpsecrets.api.event.SecretFailover
      */
     void failedOver(SecretRef ref, String from, String to, FailureReason reason);

@@ -12,15 +12,26 @@ import java.util.Set;
  */
 public interface SecretStoreFactory {
 
-    /** The store's name in configuration and references, e.g. {@code vault} in {@code ${vault::secret/orders#key}}. */
+    /**
+     * The store's name in configuration and references, e.g. {@code vault} in {@code ${vault::secret/orders#key}}.
+     *
+     * @return the name, whose settings are under {@code mpsecrets.<name>.}; two store factories with one name are
+     *         refused when configuration uses it
+     */
     String name();
 
-    /** What the store can do; callers decide by these, never by the store's name. */
+    /**
+     * What the store can do; callers decide by these, never by the store's name.
+     *
+     * @return the capabilities of every store this factory makes; none is required
+     */
     Set<SecretStore.Capability> capabilities();
 
     /**
      * Builds the store from its settings. Opens no connection it does not need yet.
      *
+     * @param context its name, settings, environment and the application's name, and where to report changes
+     * @return a new store, which the runtime closes when the application stops
      * @throws io.mpsecrets.api.exception.ConfigurationException when a setting is missing or wrong, naming it
      */
     SecretStore create(BackendContext context);
@@ -30,6 +41,8 @@ public interface SecretStoreFactory {
      * {@code *} stands for one name, as in {@code endpoint.*}), so that a mistyped one is reported when the
      * application starts, with the nearest known name. The default, {@link io.mpsecrets.api.backend.CommonSettings#ANY}
      * alone, declares nothing: every name under the prefix is taken as the backend's.
+     *
+     * @return names relative to {@link BackendContext#prefix()}, with {@code *} for one name
      */
     default java.util.Set<String> settingNames() {
         return java.util.Set.of(io.mpsecrets.api.backend.CommonSettings.ANY);
