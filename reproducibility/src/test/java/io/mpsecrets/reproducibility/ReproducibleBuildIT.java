@@ -31,6 +31,7 @@ class ReproducibleBuildIT {
             "impl", List.of("mpsecrets-impl"),
             "aws", List.of("mpsecrets-aws"),
             "vault", List.of("mpsecrets-vault"),
+            "gcp", List.of("mpsecrets-gcp"),
             "testkit", List.of("mpsecrets-testkit"),
             "cli", List.of("mpsecrets-cli"),
             "quarkus/runtime", List.of("mpsecrets-quarkus"),

@@ -40,6 +40,7 @@ class ArchitectureTest {
                         "io.mpsecrets.config",
                         "io.mpsecrets.aws.kms",
                         "io.mpsecrets.vault",
+                        "io.mpsecrets.gcp",
                         "io.mpsecrets.cli",
                         "io.mpsecrets.testkit");
     }
@@ -87,7 +88,7 @@ class ArchitectureTest {
     }
 
     /** The backend modules' packages; a new backend module adds its own here. */
-    private static final String[] BACKEND_PACKAGES = {"io.mpsecrets.aws", "io.mpsecrets.vault"};
+    private static final String[] BACKEND_PACKAGES = {"io.mpsecrets.aws", "io.mpsecrets.vault", "io.mpsecrets.gcp"};
 
     private static boolean inBackend(String packageName) {
         for (String backend : BACKEND_PACKAGES) {

@@ -44,6 +44,7 @@ class PackageInfoTest {
             "impl",
             "aws",
             "vault",
+            "gcp",
             "cli",
             "testkit",
             "quarkus/runtime",
