@@ -105,9 +105,9 @@ final class TokenSources {
                         base);
             }
             default:
-                throw new ConfigurationException(where + " is of type '" + GcpFailures.safe(type)
-                        + "'; the types read are service_account, authorized_user, external_account and"
-                        + " impersonated_service_account");
+                // The type is not quoted: a file that is not a credentials file may hold anything in that field.
+                throw new ConfigurationException(where + " is of a type not read here; the types read are"
+                        + " service_account, authorized_user, external_account and impersonated_service_account");
         }
     }
 
