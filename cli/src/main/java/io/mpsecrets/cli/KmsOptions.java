@@ -29,9 +29,9 @@ final class KmsOptions {
             names = "--kms",
             paramLabel = "NAME",
             defaultValue = MpSecretsSettings.DEFAULT_KMS,
-            description =
-                    "Key management service by name: local (keyring file), aws (AWS KMS) or vault-transit (Vault's "
-                            + "Transit engine; VAULT_ADDR and VAULT_TOKEN, or --endpoint). Default: ${DEFAULT-VALUE}.")
+            description = "Key management service by name: local (keyring file), aws (AWS KMS), vault-transit (Vault's "
+                    + "Transit engine; VAULT_ADDR and VAULT_TOKEN, or --endpoint) or gcp-kms (Google Cloud "
+                    + "KMS; Application Default Credentials). Default: ${DEFAULT-VALUE}.")
     String kms;
 
     @Option(
@@ -39,7 +39,8 @@ final class KmsOptions {
             paramLabel = "ID",
             description =
                     "Key for new data keys: local (newest keyring version, the default) or local:<name>; with --kms "
-                            + "aws a key ARN, key id or alias/<name>; with --kms vault-transit vault-transit:<key>.")
+                            + "aws a key ARN, key id or alias/<name>; with --kms vault-transit vault-transit:<key>; "
+                            + "with --kms gcp-kms gcp-kms:projects/<p>/locations/<l>/keyRings/<r>/cryptoKeys/<k>.")
     String keyId;
 
     @Option(
@@ -51,7 +52,8 @@ final class KmsOptions {
     @Option(
             names = "--endpoint",
             paramLabel = "URL",
-            description = "AWS KMS endpoint override (a mock, a VPC endpoint), or the Vault address for vault-transit.")
+            description = "AWS KMS endpoint override (a mock, a VPC endpoint), the Vault address for vault-transit, or "
+                    + "Cloud KMS's address for gcp-kms.")
     URI endpoint;
 
     @Option(
@@ -108,7 +110,8 @@ final class KmsOptions {
         if (!kms.equals(LocalKeyringKmsFactory.NAME)) {
             throw new MpSecretsCommand.UsageException(
                     "--kms " + kms + " needs --key-id (for aws: a key ARN, key id or alias/<name>; for vault-transit:"
-                            + " vault-transit:<key>)");
+                            + " vault-transit:<key>; for gcp-kms: gcp-kms:projects/<p>/locations/<l>/keyRings/<r>"
+                            + "/cryptoKeys/<k>)");
         }
         return LocalKeyringKmsFactory.NAME;
     }
