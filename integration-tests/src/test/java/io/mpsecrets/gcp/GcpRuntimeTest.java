@@ -186,4 +186,21 @@ class GcpRuntimeTest {
         assertEquals(FailureReason.WRONG_KEY, ((SecretException) cause).reason());
         LeakGuard.assertNoLeak(refused);
     }
+
+    @Test
+    void asAConfigSourceTheListedSecretsAndThoseWithTheLabelsBecomeProperties() {
+        String app = "a" + System.nanoTime();
+        String labelled = "orders__db-password-" + app;
+        secrets.createSecret(
+                "projects/" + PROJECT + "/secrets/" + labelled,
+                ("lab-" + LeakGuard.CANARY).getBytes(StandardCharsets.UTF_8),
+                Map.of("app", app));
+        SmallRyeConfig byLabel = config(Map.of("mpsecrets.sources", "gcp", "mpsecrets.gcp.labels", "app=" + app));
+        assertEquals("lab-" + LeakGuard.CANARY, byLabel.getValue("orders.db-password-" + app, String.class));
+
+        secrets.createSecret("projects/" + PROJECT + "/secrets/" + secret, "{\"user\":\"u\",\"password\":\"p\"}");
+        SmallRyeConfig listed = config(Map.of("mpsecrets.sources", "gcp", "mpsecrets.gcp.secrets.db", secret));
+        assertEquals("u", listed.getValue("db.user", String.class));
+        assertEquals("p", listed.getValue("db.password", String.class));
+    }
 }
