@@ -144,4 +144,33 @@ class GoogleCredentialsTest {
                         dir.resolve("none.json").toString())));
         assertThat(missing.getMessage()).contains("not a readable file");
     }
+
+    @Test
+    void workloadIdentityFederationExchangesTheSubjectTokenAndMayImpersonate() throws Exception {
+        String id = secret("federated");
+        String federated = "principal://iam.googleapis.com/projects/123456789012/locations/global/"
+                + "workloadIdentityPools/mock-pool/subject/system:serviceaccount:orders:app";
+        Path direct = Files.writeString(
+                dir.resolve("wif.json"), auth.externalAccount(dir.resolve("subject-1"), federated, null));
+        assertEquals(
+                "federated",
+                text(
+                        GcpTestSupport.store(
+                                settings(server, dir, "mpsecrets.gcp.credentials-file", direct.toString())),
+                        id));
+
+        String target = "wif-reader@" + PROJECT + ".iam.gserviceaccount.com";
+        auth.serviceAccountKey(target, PROJECT);
+        auth.allowImpersonation(federated, target);
+        secrets.policy(
+                "projects/" + PROJECT + "/secrets/" + id, Policy.of(Policy.allow(target, MockSecretManager.ACCESS)));
+        Path impersonating = Files.writeString(
+                dir.resolve("wif-sa.json"), auth.externalAccount(dir.resolve("subject-2"), federated, target));
+        assertEquals(
+                "federated",
+                text(
+                        GcpTestSupport.store(
+                                settings(server, dir, "mpsecrets.gcp.credentials-file", impersonating.toString())),
+                        id));
+    }
 }
