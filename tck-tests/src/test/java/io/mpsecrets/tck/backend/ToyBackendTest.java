@@ -96,7 +96,7 @@ class ToyBackendTest {
                 .contains("mpsecrets.sources", "'toys'", "not on the class path", "aws", "env", "file", "toy", "vault");
         ConfigurationException kms =
                 assertThrows(ConfigurationException.class, () -> config(Map.of("mpsecrets.kms", "local,tou")));
-        assertThat(kms.getMessage()).contains("mpsecrets.kms", "'tou'", "found: aws, local, toy");
+        assertThat(kms.getMessage()).contains("mpsecrets.kms", "'tou'", "found: aws, gcp-kms, local, toy");
     }
 
     @Test
