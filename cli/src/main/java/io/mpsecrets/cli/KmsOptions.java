@@ -33,9 +33,10 @@ final class KmsOptions {
             paramLabel = "NAME",
             defaultValue = MpSecretsSettings.DEFAULT_KMS,
             description = "Key management service by name: local (keyring file), aws (AWS KMS), vault-transit (Vault's "
-                    + "Transit engine; VAULT_ADDR and VAULT_TOKEN, or --endpoint) or azure-keyvault (Azure Key"
-                    + " Vault keys; the AZURE_* variables Azure's SDKs read). Other settings come from "
-                    + "MPSECRETS_* variables. Default: ${DEFAULT-VALUE}.")
+                    + "Transit engine; VAULT_ADDR and VAULT_TOKEN, or --endpoint), azure-keyvault (Azure Key"
+                    + " Vault keys; the AZURE_* variables Azure's SDKs read) or gcp-kms (Google Cloud KMS;"
+                    + " Application Default Credentials). Other settings come from MPSECRETS_* variables."
+                    + " Default: ${DEFAULT-VALUE}.")
     String kms;
 
     @Option(
@@ -44,7 +45,8 @@ final class KmsOptions {
             description =
                     "Key for new data keys: local (newest keyring version, the default) or local:<name>; with --kms "
                             + "aws a key ARN, key id or alias/<name>; with --kms vault-transit vault-transit:<key>; "
-                            + "with --kms azure-keyvault azure-keyvault:https://<vault>/keys/<name>.")
+                            + "with --kms azure-keyvault azure-keyvault:https://<vault>/keys/<name>; "
+                            + "with --kms gcp-kms gcp-kms:projects/<p>/locations/<l>/keyRings/<r>/cryptoKeys/<k>.")
     String keyId;
 
     @Option(
@@ -56,7 +58,8 @@ final class KmsOptions {
     @Option(
             names = "--endpoint",
             paramLabel = "URL",
-            description = "AWS KMS endpoint override (a mock, a VPC endpoint), or the Vault address for vault-transit.")
+            description = "AWS KMS endpoint override (a mock, a VPC endpoint), the Vault address for vault-transit, or "
+                    + "Cloud KMS's address for gcp-kms.")
     URI endpoint;
 
     @Option(
@@ -114,7 +117,8 @@ final class KmsOptions {
         if (!kms.equals(LocalKeyringKmsFactory.NAME)) {
             throw new MpSecretsCommand.UsageException(
                     "--kms " + kms + " needs --key-id (for aws: a key ARN, key id or alias/<name>; for vault-transit:"
-                            + " vault-transit:<key>; for azure-keyvault: azure-keyvault:https://<vault>/keys/<name>)");
+                            + " vault-transit:<key>; for azure-keyvault: azure-keyvault:https://<vault>/keys/<name>;"
+                            + " for gcp-kms: gcp-kms:projects/<p>/locations/<l>/keyRings/<r>/cryptoKeys/<k>)");
         }
         return LocalKeyringKmsFactory.NAME;
     }

@@ -20,7 +20,7 @@ public record SecretReference(String store, SecretId id) {
      * mp-secrets' even when its module is missing from the class path, so that it fails with a clear error instead
      * of being left to SmallRye, which would make it the text after {@code ::}. Not used to choose a backend.
      */
-    public static final Set<String> SHIPPED_STORES = Set.of("aws", "ssm", "vault", "azure", "file", "env");
+    public static final Set<String> SHIPPED_STORES = Set.of("aws", "ssm", "vault", "azure", "gcp", "file", "env");
 
     /**
      * Parses the inside of a reference, {@code store::id}; null when it names no store {@code isStore} accepts.

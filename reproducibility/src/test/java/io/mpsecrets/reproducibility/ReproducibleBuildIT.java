@@ -32,6 +32,7 @@ class ReproducibleBuildIT {
             "aws", List.of("mpsecrets-aws"),
             "vault", List.of("mpsecrets-vault"),
             "azure", List.of("mpsecrets-azure"),
+            "gcp", List.of("mpsecrets-gcp"),
             "testkit", List.of("mpsecrets-testkit"),
             "cli", List.of("mpsecrets-cli"),
             "quarkus/runtime", List.of("mpsecrets-quarkus"),

@@ -92,6 +92,12 @@ public final class Main {
         if (policies != null) {
             applyPolicies(server, policies);
         }
+        // Google's clients need credentials the mock issued tokens for: user credentials, in a file of their own.
+        Path adc = Files.createTempFile("mpsecrets-testkit-gcp-", ".json");
+        adc.toFile().deleteOnExit();
+        Files.writeString(adc, server.gcp().auth().authorizedUser("developer@example.com", "mock-project"));
+        System.out.println("  export GOOGLE_APPLICATION_CREDENTIALS=" + adc + " (developer@example.com, project"
+                + " mock-project)");
         System.out.flush();
         Runtime.getRuntime().addShutdownHook(new Thread(server::close));
         new CountDownLatch(1).await();
@@ -122,6 +128,8 @@ public final class Main {
         lines.add("  mpsecrets.azure.vault-url=" + azure + " mpsecrets.azure.authority-host=" + azure
                 + " mpsecrets.azure.ca-bundle=" + server.azure().caBundle().toAbsolutePath()
                 + " mpsecrets.azure.challenge-resource-verification=false");
+        lines.add("gcp " + endpoint + " Secret Manager and Cloud KMS (v1 REST), token endpoint " + endpoint + "/token");
+        lines.add("  mpsecrets.gcp.endpoint=" + endpoint + " mpsecrets.kms.gcp-kms.endpoint=" + endpoint);
         lines.add(server.vault()
                 .stateDirectory()
                 .map(dir -> "vault state " + dir.toAbsolutePath()

@@ -8,6 +8,7 @@ import com.sun.net.httpserver.HttpsServer;
 import io.mpsecrets.testkit.aws.AwsError;
 import io.mpsecrets.testkit.aws.AwsJsonService;
 import io.mpsecrets.testkit.azure.MockAzure;
+import io.mpsecrets.testkit.gcp.MockGoogleCloud;
 import io.mpsecrets.testkit.kms.MockKms;
 import io.mpsecrets.testkit.secretsmanager.MockSecretsManager;
 import io.mpsecrets.testkit.ssm.MockSsm;
@@ -42,9 +43,10 @@ import javax.net.ssl.SSLParameters;
 /**
  * The mock servers on one loopback port, like LocalStack's single edge port: AWS KMS ({@code X-Amz-Target:
  * TrentService.*}), AWS Secrets Manager ({@code secretsmanager.*}), Systems Manager Parameter Store
- * ({@code AmazonSSM.*}), all AWS JSON 1.1 on {@code POST /}, and Vault
- * under {@code /v1/}. The caller of an AWS call is the access key id of its SigV4 credential (signatures are not
- * checked). Bound to 127.0.0.1 only; port 0 picks a free one.
+ * ({@code AmazonSSM.*}), all AWS JSON 1.1 on {@code POST /}, Google Cloud ({@link MockGoogleCloud}: Secret Manager and
+ * Cloud KMS under {@code /v1/projects/}, which a Vault mount named {@code projects} would therefore not get, and
+ * Google's token issuers) and Vault under {@code /v1/}. The caller of an AWS call is the access key id of its SigV4
+ * credential (signatures are not checked). Bound to 127.0.0.1 only; port 0 picks a free one.
  */
 public final class MockServer implements AutoCloseable {
 
@@ -59,6 +61,7 @@ public final class MockServer implements AutoCloseable {
     private final MockSecretsManager secretsManager;
     private final MockSsm ssm;
     private final MockVault vault;
+    private final MockGoogleCloud gcp;
     private final String scheme;
     private MockAzure azure;
 
@@ -70,6 +73,8 @@ public final class MockServer implements AutoCloseable {
         this.secretsManager = new MockSecretsManager(region, account);
         this.ssm = new MockSsm(region, account);
         this.vault = new MockVault(vaultToken, vaultState);
+        this.gcp = new MockGoogleCloud(
+                URI.create(scheme + "://127.0.0.1:" + http.getAddress().getPort()));
         this.executor = Executors.newCachedThreadPool(runnable -> {
             Thread thread = new Thread(runnable, "mock-server");
             thread.setDaemon(true);
@@ -217,6 +222,11 @@ public final class MockServer implements AutoCloseable {
         return azure;
     }
 
+    /** Google Cloud: Secret Manager, Cloud KMS and the token issuers. */
+    public MockGoogleCloud gcp() {
+        return gcp;
+    }
+
     @Override
     public void close() {
         synchronized (this) {
@@ -237,7 +247,9 @@ public final class MockServer implements AutoCloseable {
     private void serve(HttpExchange exchange) throws IOException {
         try {
             String path = exchange.getRequestURI().getPath();
-            if (path.startsWith("/v1/")) {
+            if (gcp.serves(path)) {
+                gcp.handle(exchange);
+            } else if (path.startsWith("/v1/")) {
                 vault.handle(exchange);
             } else if (path.equals("/") && exchange.getRequestMethod().equals("POST")) {
                 aws(exchange);

@@ -45,6 +45,7 @@ class PackageInfoTest {
             "aws",
             "vault",
             "azure",
+            "gcp",
             "cli",
             "testkit",
             "quarkus/runtime",

@@ -22,7 +22,7 @@ class ShippedStoresTest {
                 .filter(provider -> provider.type().getName().startsWith("io.mpsecrets."))
                 .map(provider -> provider.get().name())
                 .collect(Collectors.toSet());
-        assertThat(shipped).contains("file", "env", "aws", "ssm", "vault", "azure");
+        assertThat(shipped).contains("file", "env", "aws", "ssm", "vault", "azure", "gcp");
         assertThat(SecretReference.SHIPPED_STORES).containsExactlyInAnyOrderElementsOf(shipped);
     }
 }

@@ -96,7 +96,8 @@ class ToyBackendTest {
                 .contains("mpsecrets.sources", "'toys'", "not on the class path", "aws", "env", "file", "toy", "vault");
         ConfigurationException kms =
                 assertThrows(ConfigurationException.class, () -> config(Map.of("mpsecrets.kms", "local,tou")));
-        assertThat(kms.getMessage()).contains("mpsecrets.kms", "'tou'", "found: aws, azure-keyvault, local, toy");
+        assertThat(kms.getMessage())
+                .contains("mpsecrets.kms", "'tou'", "found: aws, azure-keyvault, gcp-kms, local, toy");
     }
 
     @Test
