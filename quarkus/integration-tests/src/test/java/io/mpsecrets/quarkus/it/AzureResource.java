@@ -55,7 +55,6 @@ public class AzureResource implements QuarkusTestResourceLifecycleManager {
                     "cloud.azure-encrypted",
                     encryptor.encrypt(ENCRYPTED.getBytes(StandardCharsets.UTF_8), "cloud.azure-encrypted"));
         }
-        settings.put("mpsecrets.kms", "local,aws,azure-keyvault");
         settings.put("cloud.azure-api-key", "${azure::" + SECRET + "}");
         settings.put("mpsecrets.rotation.interval", "PT0.2S");
         return settings;

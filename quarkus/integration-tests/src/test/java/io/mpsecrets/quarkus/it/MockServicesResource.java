@@ -58,7 +58,10 @@ public class MockServicesResource implements QuarkusTestResourceLifecycleManager
             Files.writeString(secrets.resolve("vendor"), VENDOR_KEY);
             Files.writeString(secrets.resolve("pool"), POOL_1);
             Map<String, String> config = new HashMap<>();
-            config.put("mpsecrets.kms", "local,aws");
+            // Every KMS a test class here uses: this resource's config applies to all of them, and a class with a
+            // resource of its own (AzureResource, GoogleCloudResource) cannot count on its value of a shared key
+            // winning. A KMS is built only when a value names it.
+            config.put("mpsecrets.kms", "local,aws,azure-keyvault,gcp-kms");
             config.put(
                     "mpsecrets.kms.local.keyring",
                     Path.of(getClass().getResource("/test-keyring.json").toURI())
