@@ -26,10 +26,15 @@ final class Api {
     private long outageTo = Long.MAX_VALUE;
 
     Api(String name, double perSecond) {
-        this.name = name;
-        this.quota = new TokenBucket(perSecond);
+        this(Quotas.Limit.perSecond(name, perSecond));
     }
 
+    Api(Quotas.Limit limit) {
+        this.name = limit.name();
+        this.quota = new TokenBucket(limit.perSecond(), limit.windowSeconds());
+    }
+
+    /** Calls a second at the quota; infinite where the quota is not known (every call answered, and counted). */
     double quota() {
         return quota.perSecond();
     }

@@ -10,7 +10,9 @@ import java.util.Locale;
 /**
  * Runs the fleet scenarios of docs/scale.md and prints its tables; writes the restart charts.
  *
- * <pre>java -cp bench/target/benchmarks.jar io.mpsecrets.bench.fleet.FleetMain [chart directory]</pre>
+ * <pre>java -cp bench/target/benchmarks.jar io.mpsecrets.bench.fleet.FleetMain [charts] [aws|azure|gcp]...</pre>
+ *
+ * <p>Without a backend named, all three.
  */
 public final class FleetMain {
 
@@ -18,6 +20,156 @@ public final class FleetMain {
 
     public static void main(String[] args) throws IOException {
         Path charts = Path.of(args.length > 0 ? args[0] : "docs/images");
+        List<String> backends =
+                args.length > 1 ? List.of(args).subList(1, args.length) : List.of("aws", "azure", "gcp");
+        if (backends.contains("aws")) {
+            aws(charts);
+        }
+        if (backends.contains("azure")) {
+            azure();
+        }
+        if (backends.contains("gcp")) {
+            gcp();
+        }
+    }
+
+    /**
+     * Key Vault (one vault) and its keys: the restarts of the AWS section, then steady state at the defaults and with
+     * the settings that keep the vault within its limit.
+     */
+    private static void azure() {
+        System.out.println();
+        System.out.println("## Azure Key Vault (azure) and its keys (azure-keyvault): 10,000 x 50, one vault");
+        otherBackend(
+                Quotas.AZURE,
+                List.of(
+                        fleet(10_000, Quotas.AZURE).withRotationInterval(Duration.ofMinutes(5)),
+                        fleet(10_000, Quotas.AZURE)
+                                .withTtl(Duration.ofMinutes(30))
+                                .withSteadyWindow(Duration.ofHours(1)),
+                        fleet(2_000, Quotas.AZURE),
+                        fleet(2_000, Quotas.AZURE).withRotationInterval(Duration.ofMinutes(15))));
+    }
+
+    /** Secret Manager (one project) and Cloud KMS: as {@link #azure}, with both rotation checks. */
+    private static void gcp() {
+        System.out.println();
+        System.out.println("## Google Secret Manager (gcp) and Cloud KMS (gcp-kms): 10,000 x 50, one project");
+        otherBackend(
+                Quotas.GCP,
+                List.of(
+                        fleet(10_000, Quotas.GCP).withRotationInterval(Duration.ofMinutes(5)),
+                        fleet(10_000, Quotas.GCP).withSteadyWindow(Duration.ofMinutes(75)),
+                        fleet(10_000, Quotas.GCP_ACCESS_CHECK),
+                        fleet(10_000, Quotas.GCP_ACCESS_CHECK).withTtl(Duration.ofMinutes(10)),
+                        fleet(10_000, Quotas.GCP_ACCESS_CHECK)
+                                .withTtl(Duration.ofMinutes(10))
+                                .withRotationInterval(Duration.ofMinutes(15)),
+                        fleet(50, Quotas.GCP)));
+    }
+
+    /** Rolling over 5 minutes (so that the restart's own calls are past when steady state is measured). */
+    private static Scenario fleet(int instances, Quotas quotas) {
+        return Scenario.restart(instances, Scenario.Policies.AFTER)
+                .withStartSpread(Duration.ofMinutes(5))
+                .withQuotas(quotas);
+    }
+
+    private static void otherBackend(Quotas quotas, List<Scenario> steadyOnly) {
+        List<FleetResult> restarts = new ArrayList<>();
+        restarts.add(new FleetSimulator(
+                        Scenario.restart(10_000, Scenario.Policies.AFTER).withQuotas(quotas))
+                .run());
+        restarts.add(new FleetSimulator(fleet(10_000, quotas)).run());
+        System.out.println();
+        System.out.println("### Restart: all at once, and rolling over 5 minutes");
+        System.out.println();
+        genericRestartTable(restarts);
+        List<FleetResult> steady = new ArrayList<>(restarts);
+        for (Scenario scenario : steadyOnly) {
+            steady.add(new FleetSimulator(scenario).run());
+        }
+        System.out.println();
+        System.out.println(
+                "### Steady state: calls a second for the whole fleet, share of each quota, reads in the window"
+                        + " (10 min unless named)");
+        genericSteadyTable(steady);
+    }
+
+    private static String share(FleetResult.ApiFigures f, double calls) {
+        return Double.isFinite(f.quota())
+                ? String.format(Locale.ROOT, "%.1f%%", calls / f.quota() * 100)
+                : "quota not known";
+    }
+
+    private static void genericRestartTable(List<FleetResult> results) {
+        StringBuilder head =
+                new StringBuilder("| fleet | all ready | lower limit | ratio | slowest instance | failed start-ups |");
+        StringBuilder rule = new StringBuilder("|---|---|---|---|---|---|");
+        for (FleetResult.ApiFigures f : results.get(0).apis()) {
+            head.append(' ').append(f.api()).append(" peak/s (throttled) |");
+            rule.append("---|");
+        }
+        System.out.println(head.append(" simulated in |"));
+        System.out.println(rule.append("---|"));
+        for (FleetResult r : results) {
+            StringBuilder row = new StringBuilder(String.format(
+                    Locale.ROOT,
+                    "| %s | %s | %.1f s | %s | %.1f s | %,d |",
+                    r.scenario().name(),
+                    r.ready() < r.scenario().instances()
+                            ? String.format(
+                                    Locale.ROOT,
+                                    "%,d of %,d in 2 h",
+                                    r.ready(),
+                                    r.scenario().instances())
+                            : String.format(Locale.ROOT, "%.1f s", r.readySeconds()),
+                    r.lowerBoundSeconds(),
+                    r.ready() < r.scenario().instances()
+                            ? "-"
+                            : String.format(Locale.ROOT, "%.2fx", r.ratioToLowerBound()),
+                    r.slowestSeconds(),
+                    r.failedStartups()));
+            for (FleetResult.ApiFigures f : r.apis()) {
+                row.append(String.format(Locale.ROOT, " %,d (%,d) |", f.peak(), f.throttled()));
+            }
+            System.out.println(row.append(String.format(Locale.ROOT, " %.1f s |", r.wallSeconds())));
+        }
+    }
+
+    /** A table, and a new one whenever the APIs change (Secret Manager's checks by access have no versions.get). */
+    private static void genericSteadyTable(List<FleetResult> results) {
+        List<String> apis = List.of();
+        for (FleetResult r : results) {
+            List<String> names =
+                    r.apis().stream().map(FleetResult.ApiFigures::api).toList();
+            if (!names.equals(apis)) {
+                apis = names;
+                StringBuilder head = new StringBuilder("| fleet |");
+                StringBuilder rule = new StringBuilder("|---|");
+                for (String api : apis) {
+                    head.append(' ').append(api).append(" |");
+                    rule.append("---|");
+                }
+                System.out.println();
+                System.out.println(head.append(" failed reads | stale reads |"));
+                System.out.println(rule.append("---|---|"));
+            }
+            StringBuilder row = new StringBuilder("| " + r.scenario().name() + " |");
+            for (FleetResult.ApiFigures f : r.apis()) {
+                row.append(
+                        Double.isNaN(f.steadyMean())
+                                ? " never ready |"
+                                : String.format(
+                                        Locale.ROOT, " %,.1f/s (%s) |", f.steadyMean(), share(f, f.steadyMean())));
+            }
+            row.append(String.format(Locale.ROOT, " %,d | %,d |", r.steadyFailedReads(), r.steadyStaleReads()));
+            System.out.println(row);
+        }
+    }
+
+    /** The AWS section: Secrets Manager and KMS. */
+    private static void aws(Path charts) throws IOException {
         List<FleetResult> restarts = new ArrayList<>();
         List<FleetChart.Panel> panels = new ArrayList<>();
         for (int instances : new int[] {100, 1_000, 10_000, 50_000}) {

@@ -13,6 +13,9 @@ import java.util.Optional;
  * @param slowestSeconds the longest time one instance took from its first start until it was ready
  * @param apis per API, the restart and steady-state figures
  * @param outage what a store outage in steady state did, when the scenario has one after every instance was ready
+ * @param steadyFailedReads reads in the steady-state window the application saw fail (no value, not even a stale
+ *     one), for the whole fleet (scaled up from the sampled instances)
+ * @param steadyStaleReads reads in the steady-state window served a value past its TTL, for the whole fleet
  */
 record FleetResult(
         Scenario scenario,
@@ -24,7 +27,9 @@ record FleetResult(
         List<ApiFigures> apis,
         long events,
         double wallSeconds,
-        Optional<OutageFigures> outage) {
+        Optional<OutageFigures> outage,
+        long steadyFailedReads,
+        long steadyStaleReads) {
 
     /**
      * For the whole fleet (scaled up from the sampled instances, as steady state is).

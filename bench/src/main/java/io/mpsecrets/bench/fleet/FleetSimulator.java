@@ -54,10 +54,18 @@ final class FleetSimulator {
     private final SplittableRandom random;
     private final PriorityQueue<Event> events =
             new PriorityQueue<>((a, b) -> a.at != b.at ? Long.compare(a.at, b.at) : Long.compare(a.seq, b.seq));
+    /** Null where the store has no batch read. */
     private final Api batch;
+
     private final Api single;
+    /** The rotation check and TTL revalidation: {@code single} itself where the store has no cheaper call. */
     private final Api describe;
+
     private final Api kms;
+    /** The credential's token, asked for once per start; null where none is counted. */
+    private final Api token;
+
+    private final Optional<Backoff> retries;
     private final List<SecretId> ids = new ArrayList<>();
     private final CachePolicy cachePolicy;
     private final StartupFetch.Policy startupPolicy;
@@ -73,6 +81,10 @@ final class FleetSimulator {
     private long failedReads;
 
     private long staleReads;
+    /** The same, counted in the steady-state window only. */
+    private long steadyFailedReads;
+
+    private long steadyStaleReads;
     private long lastStale = -1;
     private long end = Long.MAX_VALUE;
 
@@ -80,10 +92,14 @@ final class FleetSimulator {
         this.scenario = scenario;
         this.random = new SplittableRandom(scenario.seed());
         Quotas quotas = scenario.quotas();
-        batch = new Api("BatchGetSecretValue", quotas.batchGetSecretValue());
-        single = new Api("GetSecretValue", quotas.getSecretValue());
-        describe = new Api("DescribeSecret", quotas.describeSecret());
-        kms = new Api("KMS Decrypt", quotas.kmsDecrypt());
+        batch = quotas.batch().map(Api::new).orElse(null);
+        single = new Api(quotas.single());
+        describe = quotas.check().map(Api::new).orElse(single);
+        kms = new Api(quotas.kms());
+        token = quotas.token().map(Api::new).orElse(null);
+        if (batch == null && scenario.policies() == Scenario.Policies.BEFORE) {
+            throw new IllegalArgumentException("the policies before were only ever run with a batch read");
+        }
         for (int i = 0; i < scenario.secrets(); i++) {
             ids.add(SecretId.of("fleet/secret-" + i));
         }
@@ -95,15 +111,16 @@ final class FleetSimulator {
                 CachePolicy.DEFAULT.grace());
         SplittableRandom policyRandom = random.split();
         startupPolicy = StartupFetch.Policy.DEFAULT.withRandom(() -> policyRandom);
+        retries = quotas.retries().map(r -> new Backoff(r.base(), r.max(), () -> random));
         scenario.outage().ifPresent(outage -> {
-            for (Api api : List.of(batch, single, describe)) {
+            for (Api api : storeApis()) {
                 api.outage(outage.fromNanos(), outage.toNanos());
             }
         });
     }
 
     Api api(String name) {
-        for (Api api : List.of(batch, single, describe, kms)) {
+        for (Api api : apis()) {
             if (api.name.equals(name)) {
                 return api;
             }
@@ -111,8 +128,27 @@ final class FleetSimulator {
         throw new IllegalArgumentException(name);
     }
 
+    /** Every API called, each once (a store whose check is its read has one API for both). */
     List<Api> apis() {
-        return List.of(batch, single, describe, kms);
+        List<Api> apis = new ArrayList<>(storeApis());
+        apis.add(kms);
+        if (token != null) {
+            apis.add(token);
+        }
+        return apis;
+    }
+
+    /** The store's own APIs: batch read where there is one, single read, check where it is another call. */
+    private List<Api> storeApis() {
+        List<Api> apis = new ArrayList<>();
+        if (batch != null) {
+            apis.add(batch);
+        }
+        apis.add(single);
+        if (describe != single) {
+            apis.add(describe);
+        }
+        return apis;
     }
 
     private void at(long time, Runnable action) {
@@ -177,7 +213,9 @@ final class FleetSimulator {
                 wallSeconds,
                 scenario.outage()
                         .filter(outage -> ready == scenario.instances() && outage.fromNanos() > lastReady)
-                        .map(outage -> outageFigures(outage, scale)));
+                        .map(outage -> outageFigures(outage, scale)),
+                Math.round(steadyFailedReads * scale),
+                Math.round(steadyStaleReads * scale));
     }
 
     /** A steady-state outage: only the sampled instances read then, so their figures are scaled to the fleet. */
@@ -185,7 +223,10 @@ final class FleetSimulator {
         int from = (int) (outage.fromNanos() / SECOND);
         int to = (int) (outage.toNanos() / SECOND);
         List<FleetResult.ApiOutage> apis = new ArrayList<>();
-        for (Api api : List.of(single, describe)) {
+        for (Api api : storeApis()) {
+            if (api == batch) {
+                continue;
+            }
             apis.add(new FleetResult.ApiOutage(
                     api.name,
                     api.quota(),
@@ -201,30 +242,35 @@ final class FleetSimulator {
 
     /**
      * The quota-bound lower limit of a restart: every instance's secrets over batch and single reads together, and
-     * its data keys over {@code Decrypt}; the slower of the two.
+     * its data keys over {@code Decrypt}; the slower of the two. A quota counted over a window longer than a second
+     * serves its first window's calls at once: those beyond one second's come off.
      */
     static double lowerBound(Scenario scenario) {
+        Quotas quotas = scenario.quotas();
         double reads = (double) scenario.instances() * scenario.secrets();
-        double secrets = reads / scenario.quotas().secretsPerSecond(BATCH);
-        double keys = (double) scenario.instances()
-                * scenario.dataKeys()
-                / scenario.quotas().kmsDecrypt();
-        return Math.max(secrets, keys);
+        double secrets = Math.max(0, reads - quotas.secretsBurst(BATCH)) / quotas.secretsPerSecond(BATCH);
+        double unwraps = (double) scenario.instances() * scenario.dataKeys();
+        double keys =
+                Math.max(0, unwraps - quotas.kms().perSecond() * (quotas.kms().windowSeconds() - 1))
+                        / quotas.kmsDecrypt();
+        return Math.max(secrets, Double.isNaN(keys) ? 0 : keys);
     }
 
     /**
-     * The AWS SDK's standard retries: up to 3 attempts, exponential delay with full jitter, base 1 s, max 20 s, for
-     * throttling and 5xx alike; the last failure goes to {@code refused}.
+     * The client's retries: the AWS SDK's standard ones (up to 3 attempts, exponential delay with full jitter, base
+     * 1 s, max 20 s) or the backend's own ({@link Quotas.Retries}: Key Vault's and Google's clients), for throttling
+     * and 5xx alike; the last failure goes to {@code refused}.
      */
     private void sdk(Api api, int attempt, String where, Runnable answered, Consumer<SecretException> refused) {
         Api.Answer answer = api.answer(now);
+        int attempts = scenario.quotas().retries().map(Quotas.Retries::attempts).orElse(SDK_ATTEMPTS);
         if (answer == Api.Answer.ANSWERED) {
             at(now + CALL, answered);
-        } else if (attempt < SDK_ATTEMPTS) {
-            long ceiling = Math.min(20 * SECOND, SECOND << (attempt - 1));
-            at(
-                    now + CALL + (long) (random.nextDouble() * ceiling),
-                    () -> sdk(api, attempt + 1, where, answered, refused));
+        } else if (attempt < attempts) {
+            long wait = retries.isPresent()
+                    ? retries.get().nanos(attempt)
+                    : (long) (random.nextDouble() * Math.min(20 * SECOND, SECOND << (attempt - 1)));
+            at(now + CALL + wait, () -> sdk(api, attempt + 1, where, answered, refused));
         } else {
             at(now + CALL, () -> refused.accept(failure(answer, where)));
         }
@@ -282,8 +328,17 @@ final class FleetSimulator {
                 firstStart = now;
             }
             deadline = now + scenario.startupTimeout().toNanos();
+            if (token != null) {
+                // The first request asks for a token (Entra ID, Google's token endpoint), held for the run.
+                sdk(token, 1, "token", this::fetch, failure -> failed());
+            } else {
+                fetch();
+            }
+        }
+
+        private void fetch() {
             if (scenario.policies() == Scenario.Policies.AFTER) {
-                fetch = new StartupFetch(ids, true, startupPolicy);
+                fetch = new StartupFetch(ids, batch != null, startupPolicy);
                 next();
             } else {
                 chunk(0);
@@ -399,12 +454,22 @@ final class FleetSimulator {
                     if (!served.freshAt(now)) {
                         staleReads++; // past its TTL: the store could not be asked, or did not answer
                         lastStale = now;
+                        if (inSteadyWindow()) {
+                            steadyStaleReads++;
+                        }
                     }
                 } catch (SecretException e) {
                     failedReads++; // the application's read failed: no value, not even a stale one
+                    if (inSteadyWindow()) {
+                        steadyFailedReads++;
+                    }
                 }
             }
             at(now + READ_EVERY, this::read);
+        }
+
+        private boolean inSteadyWindow() {
+            return end != Long.MAX_VALUE && now >= end - scenario.steadyWindow().toNanos();
         }
 
         private long pollDelay(Duration interval) {

@@ -1,16 +1,119 @@
 package io.mpsecrets.bench.fleet;
 
+import java.time.Duration;
+import java.util.Optional;
+
 /**
- * Calls a second per account and region. {@link #AWS}: AWS Secrets Manager's published quotas
- * ({@code GetSecretValue} 10,000, {@code DescribeSecret} 40,000, {@code BatchGetSecretValue} 100, not adjustable)
- * and KMS's shared quota for symmetric cryptographic operations (5,500 in most regions).
+ * A backend's APIs as the simulator calls them, each with its published quota, and the client's retries around a
+ * start-up call.
+ *
+ * <ul>
+ *   <li>{@link #AWS}: Secrets Manager's quotas per account and region ({@code GetSecretValue} 10,000,
+ *       {@code DescribeSecret} 40,000, {@code BatchGetSecretValue} 100 a second, not adjustable) and KMS's shared
+ *       quota for symmetric cryptographic operations (5,500 a second in most regions); the AWS SDK's retries.
+ *   <li>{@link #AZURE}: Key Vault's service limits per vault and region (docs/azure.md): secrets, every transaction
+ *       but create, 4,000 per 10 s (Get Secret reads a value and is the rotation check: one bucket); keys, 4,000 per
+ *       10 s for an RSA 2048-bit software key (Unwrap Key). Entra ID: one token per instance, its limit not modelled
+ *       (docs/azure.md states none). {@code KeyVaultClient}'s retries.
+ *   <li>{@link #GCP}: Secret Manager's quotas per project (docs/gcp.md): access requests ({@code versions.access})
+ *       90,000 a minute, read requests ({@code versions.get}, the rotation check by default) 600 a minute; Cloud KMS
+ *       {@code decrypt}: its quota is not stated in docs/gcp.md, so not modelled (calls counted only). The OAuth 2.0
+ *       token: one per instance, not modelled. {@code GcpHttp}'s retries. {@link #GCP_ACCESS_CHECK}:
+ *       {@code rotation-check=access}, the check spending access requests.
+ * </ul>
+ *
+ * <p>A quota given per window (10 s, a minute) is a bucket holding one window's calls that refills at the quota's
+ * rate: neither vendor documents how its window is enforced, and this is the most a fleet can get from it.
+ *
+ * @param store the store's name, for the tables
+ * @param batch the batch read, if the store has one
+ * @param single the single read
+ * @param check the rotation check and TTL revalidation; empty when it is {@code single} itself
+ * @param kms the data key's unwrap
+ * @param token the credential's token call, once per instance start; empty where none is counted
+ * @param retries the client's retries around a call: empty for the AWS SDK's (full jitter, 1 s doubling to 20 s)
  */
-record Quotas(double batchGetSecretValue, double getSecretValue, double describeSecret, double kmsDecrypt) {
+record Quotas(
+        String store,
+        Optional<Limit> batch,
+        Limit single,
+        Optional<Limit> check,
+        Limit kms,
+        Optional<Limit> token,
+        Optional<Retries> retries) {
+
+    /** One API: calls a second at the quota, and the window the quota is counted over. */
+    record Limit(String name, double perSecond, double windowSeconds) {
+        static Limit perSecond(String name, double perSecond) {
+            return new Limit(name, perSecond, 1);
+        }
+
+        /** An API whose quota is not known: every call is answered, and counted. */
+        static Limit unknown(String name) {
+            return new Limit(name, Double.POSITIVE_INFINITY, 1);
+        }
+
+        boolean known() {
+            return Double.isFinite(perSecond);
+        }
+    }
+
+    /** A client's own retries: {@code attempts} tries, waits as {@code io.mpsecrets.api.backend.Backoff} gives. */
+    record Retries(int attempts, Duration base, Duration max) {}
 
     static final Quotas AWS = new Quotas(100, 10_000, 40_000, 5_500);
 
+    static final Quotas AZURE = new Quotas(
+            "azure",
+            Optional.empty(),
+            new Limit("Get Secret", 400, 10),
+            Optional.empty(),
+            new Limit("Unwrap Key", 400, 10),
+            Optional.of(Limit.unknown("Entra ID token")),
+            // KeyVaultClient: 3 attempts, Retry-After or 200 ms doubling to 10 s (the simulated vault sends none).
+            Optional.of(new Retries(3, Duration.ofMillis(200), Duration.ofSeconds(10))));
+
+    static final Quotas GCP = new Quotas(
+            "gcp",
+            Optional.empty(),
+            new Limit("versions.access", 90_000 / 60.0, 60),
+            Optional.of(new Limit("versions.get", 600 / 60.0, 60)),
+            Limit.unknown("KMS decrypt"),
+            Optional.of(Limit.unknown("OAuth token")),
+            // GcpHttp: 3 attempts, 100 ms doubling to 102.4 s.
+            Optional.of(new Retries(3, Duration.ofMillis(100), Duration.ofMillis(100L << 10))));
+
+    static final Quotas GCP_ACCESS_CHECK = new Quotas(
+            "gcp, rotation-check=access", GCP.batch, GCP.single, Optional.empty(), GCP.kms, GCP.token, GCP.retries);
+
+    /** AWS's APIs with these quotas a second. */
+    Quotas(double batchGetSecretValue, double getSecretValue, double describeSecret, double kmsDecrypt) {
+        this(
+                "aws",
+                Optional.of(Limit.perSecond("BatchGetSecretValue", batchGetSecretValue)),
+                Limit.perSecond("GetSecretValue", getSecretValue),
+                Optional.of(Limit.perSecond("DescribeSecret", describeSecret)),
+                Limit.perSecond("KMS Decrypt", kmsDecrypt),
+                Optional.empty(),
+                Optional.empty());
+    }
+
+    double kmsDecrypt() {
+        return kms.perSecond();
+    }
+
     /** Secrets a second the store can serve at best: batches of {@code batchSize} and single reads together. */
     double secretsPerSecond(int batchSize) {
-        return batchGetSecretValue * batchSize + getSecretValue;
+        return batch.map(b -> b.perSecond() * batchSize).orElse(0.0) + single.perSecond();
+    }
+
+    /**
+     * Secrets the store can serve at once beyond one second's: a quota counted over a window of {@code w} seconds
+     * starts with {@code w} seconds of calls.
+     */
+    double secretsBurst(int batchSize) {
+        return batch.map(b -> b.perSecond() * batchSize * (b.windowSeconds() - 1))
+                        .orElse(0.0)
+                + single.perSecond() * (single.windowSeconds() - 1);
     }
 }

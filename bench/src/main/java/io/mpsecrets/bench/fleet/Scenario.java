@@ -187,6 +187,63 @@ record Scenario(
                 outage);
     }
 
+    /** The same fleet against another backend's APIs and quotas ({@link Quotas#AZURE}, {@link Quotas#GCP}). */
+    Scenario withQuotas(Quotas quotas) {
+        return new Scenario(
+                quotas.store() + ": " + name,
+                instances,
+                secrets,
+                dataKeys,
+                startSpread,
+                policies,
+                seed,
+                quotas,
+                ttl,
+                rotationInterval,
+                startupTimeout,
+                steadyWindow,
+                cacheSample,
+                outage);
+    }
+
+    /** {@code mpsecrets.<store>.ttl}. */
+    Scenario withTtl(Duration ttl) {
+        return new Scenario(
+                name + ", ttl " + ttl,
+                instances,
+                secrets,
+                dataKeys,
+                startSpread,
+                policies,
+                seed,
+                quotas,
+                ttl,
+                rotationInterval,
+                startupTimeout,
+                steadyWindow,
+                cacheSample,
+                outage);
+    }
+
+    /** Steady state measured over {@code window} rather than 10 minutes. */
+    Scenario withSteadyWindow(Duration window) {
+        return new Scenario(
+                name + ", measured over " + window,
+                instances,
+                secrets,
+                dataKeys,
+                startSpread,
+                policies,
+                seed,
+                quotas,
+                ttl,
+                rotationInterval,
+                startupTimeout,
+                window,
+                cacheSample,
+                outage);
+    }
+
     Scenario with(int instances, int secrets, int dataKeys, Quotas quotas) {
         return new Scenario(
                 name,

@@ -159,4 +159,132 @@ class FleetSimulatorTest {
                 .orElseThrow();
         assertThat(describe.duringMean() * 300).isPositive().isLessThanOrEqualTo(6 * 6);
     }
+
+    /** Key Vault's shape: no batch, Get Secret both reads and checks, Unwrap Key, an Entra ID token per start. */
+    private static Quotas vault(double getSecretPerSecond, double windowSeconds) {
+        return new Quotas(
+                "azure",
+                Optional.empty(),
+                new Quotas.Limit("Get Secret", getSecretPerSecond, windowSeconds),
+                Optional.empty(),
+                new Quotas.Limit("Unwrap Key", 1_000, 10),
+                Quotas.AZURE.token(),
+                Quotas.AZURE.retries());
+    }
+
+    /** Secret Manager's shape: access reads, versions.get checks at {@code getPerMinute}, per-minute windows. */
+    private static Quotas project(double getPerMinute) {
+        return new Quotas(
+                "gcp",
+                Optional.empty(),
+                new Quotas.Limit("versions.access", 1_000, 60),
+                Optional.of(new Quotas.Limit("versions.get", getPerMinute / 60, 60)),
+                Quotas.Limit.unknown("KMS decrypt"),
+                Quotas.GCP.token(),
+                Quotas.GCP.retries());
+    }
+
+    @Test
+    void aKeyVaultBucketHoldsTenSecondsOfCalls() {
+        // 4,000 per 10 s: 4,000 at once, then one every 2.5 ms.
+        TokenBucket vault = new TokenBucket(400, 10);
+        for (int i = 0; i < 4_000; i++) {
+            assertTrue(vault.take(0));
+        }
+        assertFalse(vault.take(0));
+        assertFalse(vault.take(SECOND / 1_000));
+        assertTrue(vault.take(SECOND / 400));
+        assertFalse(vault.take(SECOND / 400));
+    }
+
+    @Test
+    void theLowerLimitOfKeyVaultAndSecretManagerCountsTheirLongerWindows() {
+        // As for AWS, N x S over the rate; a quota counted over w seconds starts with w - 1 seconds more.
+        // Key Vault: 500,000 Get Secret at 400 a second, less 9 s: 1,241 s. Secret Manager: 500,000 access at
+        // 1,500 a second, less 59 s: 274.333 s.
+        Scenario fleet = Scenario.restart(10_000, Scenario.Policies.AFTER);
+        assertThat(FleetSimulator.lowerBound(fleet.withQuotas(Quotas.AZURE))).isCloseTo(1_241, within(0.001));
+        assertThat(FleetSimulator.lowerBound(fleet.withQuotas(Quotas.GCP))).isCloseTo(274.333, within(0.001));
+        // 10,000 Unwrap Key each over 400 a second (less 9 s) is slower than 10,000 secrets (16 s).
+        Scenario keys = fleet.with(10_000, 1, 10, Quotas.AZURE);
+        assertThat(FleetSimulator.lowerBound(keys)).isCloseTo(241, within(0.001));
+    }
+
+    @Test
+    void threeInstancesOnAVaultOfFourCallsThenOneASecondGetThereWithoutFailing() {
+        // 3 x 2 Get Secret, no batch; the vault holds 4 (a window of 4 s at 1 a second): 4 answered at once, the
+        // 5th no earlier than 1 s, the 6th no earlier than 2 s. Each instance asks Entra ID once. Throttling is an
+        // answer, so no start-up fails although throttled calls wait well past the first answers.
+        FleetSimulator simulator = new FleetSimulator(
+                small(Scenario.Policies.AFTER, AMPLE, 1, Duration.ofMinutes(10)).with(3, 2, 1, vault(1, 4)));
+        FleetResult result = simulator.run();
+        assertEquals(3, result.ready());
+        assertEquals(0, result.failedStartups());
+        assertThat(result.readySeconds()).isGreaterThanOrEqualTo(2.0).isLessThan(30);
+        Api getSecret = simulator.api("Get Secret");
+        assertThat(getSecret.answered(0)).isEqualTo(4);
+        assertThat(getSecret.answered(1)).isLessThanOrEqualTo(1);
+        assertThat(simulator.api("Entra ID token").calls(0, 3600)).isEqualTo(3);
+        assertThat(simulator.api("Unwrap Key").calls(0, 3600)).isEqualTo(3);
+        assertThat(simulator.apis())
+                .extracting(api -> api.name)
+                .containsExactly("Get Secret", "Unwrap Key", "Entra ID token");
+    }
+
+    @Test
+    void onKeyVaultATtlRefreshIsOneGetSecretAsTheRotationCheckIs() {
+        // 3 x 2, TTL 5 min: 6 / 300 s = 0.02 Get Secret a second; a vault of 1 a second is at 2% of it.
+        FleetResult result = new FleetSimulator(small(Scenario.Policies.AFTER, AMPLE, 1, Duration.ofHours(2))
+                        .with(3, 2, 1, vault(1, 10)))
+                .run();
+        assertThat(api(result, "Get Secret").steadyMean()).isCloseTo(0.02, within(0.001));
+        assertThat(api(result, "Get Secret").steadyShare()).isCloseTo(0.02, within(0.001));
+        assertEquals(0, result.steadyFailedReads());
+    }
+
+    @Test
+    void onSecretManagerTtlRefreshesSpendTheReadQuotaUnlessTheCheckIsByAccess() {
+        // 3 x 2, TTL 5 min: 0.02 calls a second. By default each refresh asks versions.get (the read quota, here
+        // 6 a minute: 0.1 a second, so 20% of it) and reads no value; with rotation-check=access it is an access.
+        FleetResult metadata = new FleetSimulator(small(Scenario.Policies.AFTER, AMPLE, 1, Duration.ofHours(2))
+                        .with(3, 2, 1, project(6)))
+                .run();
+        assertThat(api(metadata, "versions.get").steadyMean()).isCloseTo(0.02, within(0.001));
+        assertThat(api(metadata, "versions.get").steadyShare()).isCloseTo(0.2, within(0.01));
+        assertThat(api(metadata, "versions.access").steadyMean()).isZero();
+
+        Quotas byAccess = new Quotas(
+                "gcp, rotation-check=access",
+                Optional.empty(),
+                project(6).single(),
+                Optional.empty(),
+                project(6).kms(),
+                project(6).token(),
+                project(6).retries());
+        FleetResult access = new FleetSimulator(small(Scenario.Policies.AFTER, AMPLE, 1, Duration.ofHours(2))
+                        .with(3, 2, 1, byAccess))
+                .run();
+        assertThat(api(access, "versions.access").steadyMean()).isCloseTo(0.02, within(0.001));
+    }
+
+    @Test
+    void aReadQuotaBelowTheFleetsRefreshesServesValuesStaleAndNeverAnswersMoreThanItsWindowAllows() {
+        // 3 x 2 need 6 versions.get per 5 min; a quota of 1 a minute (a bucket of 1) answers at most one call in
+        // any minute after the first, so values go past their TTL and are served stale (max-stale 1 h), none
+        // failing within the 10 minutes measured.
+        FleetSimulator simulator = new FleetSimulator(
+                small(Scenario.Policies.AFTER, AMPLE, 1, Duration.ofMinutes(10)).with(3, 2, 1, project(1)));
+        FleetResult result = simulator.run();
+        assertEquals(3, result.ready());
+        assertThat(result.steadyStaleReads()).isPositive();
+        assertEquals(0, result.steadyFailedReads());
+        Api get = simulator.api("versions.get");
+        for (int minute = 0; minute < 30; minute++) {
+            long answered = 0;
+            for (int s = minute * 60; s < minute * 60 + 60; s++) {
+                answered += get.answered(s);
+            }
+            assertThat(answered).as("minute %d", minute).isLessThanOrEqualTo(2);
+        }
+    }
 }
