@@ -1,5 +1,6 @@
 package io.mpsecrets.testkit;
 
+import io.mpsecrets.testkit.tls.SelfSignedCertificate;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -12,8 +13,6 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
@@ -28,15 +27,13 @@ public final class TestCertificates {
 
     private static final char[] PASSWORD = "mock-server".toCharArray();
 
-    private final Path keystore;
-    private final Path caBundle;
+    private final SelfSignedCertificate server;
     private final Path dir;
     private Path clientCaStore;
 
-    private TestCertificates(Path keystore, Path caBundle) {
-        this.keystore = keystore;
-        this.caBundle = caBundle;
-        this.dir = keystore.getParent();
+    private TestCertificates(SelfSignedCertificate server, Path dir) {
+        this.server = server;
+        this.dir = dir;
     }
 
     /**
@@ -48,48 +45,7 @@ public final class TestCertificates {
             Path keyStore, String password, Path certificatePem, Path privateKeyPem, X509Certificate certificate) {}
 
     public static TestCertificates create(Path dir) {
-        Path keystore = dir.resolve("mock-server.p12");
-        Path pem = dir.resolve("mock-server-ca.pem");
-        String keytool =
-                Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-        run(List.of(
-                keytool,
-                "-genkeypair",
-                "-alias",
-                "mock",
-                "-keyalg",
-                "EC",
-                "-groupname",
-                "secp256r1",
-                "-dname",
-                "CN=127.0.0.1",
-                "-ext",
-                "SAN=ip:127.0.0.1,dns:localhost",
-                "-validity",
-                "2",
-                "-keystore",
-                keystore.toString(),
-                "-storetype",
-                "PKCS12",
-                "-storepass",
-                new String(PASSWORD),
-                "-keypass",
-                new String(PASSWORD)));
-        run(List.of(
-                keytool,
-                "-exportcert",
-                "-rfc",
-                "-alias",
-                "mock",
-                "-keystore",
-                keystore.toString(),
-                "-storetype",
-                "PKCS12",
-                "-storepass",
-                new String(PASSWORD),
-                "-file",
-                pem.toString()));
-        return new TestCertificates(keystore, pem);
+        return new TestCertificates(SelfSignedCertificate.create(dir), dir);
     }
 
     /** Takes any client certificate: the served method decides (it is never asked about servers). */
@@ -109,19 +65,7 @@ public final class TestCertificates {
     };
 
     private static void run(List<String> command) {
-        try {
-            Process process =
-                    new ProcessBuilder(command).redirectErrorStream(true).start();
-            String output = new String(process.getInputStream().readAllBytes());
-            if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-                throw new IllegalStateException("keytool failed: " + output);
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot run keytool", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        SelfSignedCertificate.run(command);
     }
 
     /** The CA that issues {@link #clientCertificate}s (made on first use), for a Vault {@code cert} role. */
@@ -292,7 +236,7 @@ public final class TestCertificates {
 
     /** The PEM certificate to trust. */
     public Path caBundle() {
-        return caBundle;
+        return server.caBundle();
     }
 
     /**
@@ -301,16 +245,12 @@ public final class TestCertificates {
      * what is served, as Vault's listener leaves them to its {@code cert} auth method.
      */
     public SSLContext serverContext() {
-        try (InputStream in = Files.newInputStream(keystore)) {
-            KeyStore store = KeyStore.getInstance("PKCS12");
-            store.load(in, PASSWORD);
-            KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            keys.init(store, PASSWORD);
+        try {
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(keys.getKeyManagers(), new TrustManager[] {ANY_CLIENT}, null);
+            context.init(server.keyManagers(), new TrustManager[] {ANY_CLIENT}, null);
             return context;
-        } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalStateException("cannot load the test keystore", e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot make the test TLS context", e);
         }
     }
 }

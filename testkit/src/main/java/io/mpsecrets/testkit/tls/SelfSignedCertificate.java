@@ -8,6 +8,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 
@@ -74,7 +75,8 @@ public final class SelfSignedCertificate {
         return new SelfSignedCertificate(keystore, pem);
     }
 
-    private static void run(List<String> command) {
+    /** Runs a keytool command (its first element the keytool to run), failing with keytool's output. */
+    public static void run(List<String> command) {
         try {
             Process process =
                     new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -95,17 +97,26 @@ public final class SelfSignedCertificate {
         return caBundle;
     }
 
-    public SSLContext serverContext() {
+    /** The key managers of the certificate's key store, for a server context with trust managers of its own. */
+    public KeyManager[] keyManagers() {
         try (InputStream in = Files.newInputStream(keystore)) {
             KeyStore store = KeyStore.getInstance("PKCS12");
             store.load(in, PASSWORD);
             KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             keys.init(store, PASSWORD);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(keys.getKeyManagers(), null, null);
-            return context;
+            return keys.getKeyManagers();
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalStateException("cannot load the test keystore", e);
+        }
+    }
+
+    public SSLContext serverContext() {
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(keyManagers(), null, null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot make the test TLS context", e);
         }
     }
 }
