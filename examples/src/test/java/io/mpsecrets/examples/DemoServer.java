@@ -28,16 +28,41 @@ public final class DemoServer {
 
     private DemoServer() {}
 
+    /** The server, once started; guarded by the class, so that the hook and the start cannot pass each other. */
+    private static Process server;
+
+    private static boolean stopping;
+
     public static void main(String[] args) throws IOException, InterruptedException {
         Path wlp = Path.of(args[0]);
         String name = args[1];
-        Process server = new ProcessBuilder(wlp.resolve("bin/server").toString(), "run", name)
-                .inheritIO()
-                .start();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(server), "mpsecrets-demo-server-stop"));
-        int exit = server.waitFor();
+        // The hook first: a SIGTERM that comes while the server starts must still stop it (it came between the start
+        // and the hook's registration once, and the server outlived the JVM).
+        Runtime.getRuntime().addShutdownHook(new Thread(DemoServer::stopStarted, "mpsecrets-demo-server-stop"));
+        Process started;
+        synchronized (DemoServer.class) {
+            if (stopping) {
+                return;
+            }
+            started = new ProcessBuilder(wlp.resolve("bin/server").toString(), "run", name)
+                    .inheritIO()
+                    .start();
+            server = started;
+        }
+        int exit = started.waitFor();
         if (exit != 0 && exit != SIGINT && exit != SIGTERM) {
             throw new IllegalStateException("the demo server " + name + " exited with " + exit);
+        }
+    }
+
+    private static void stopStarted() {
+        Process started;
+        synchronized (DemoServer.class) {
+            stopping = true;
+            started = server;
+        }
+        if (started != null) {
+            stop(started);
         }
     }
 
