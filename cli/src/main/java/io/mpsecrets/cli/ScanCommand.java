@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -98,7 +99,7 @@ final class ScanCommand implements Callable<Integer> {
         List<ScanFinding> findings = run.findings();
         String report = format.equals("sarif")
                 ? run.sarif(version())
-                : findings.stream().map(f -> f + System.lineSeparator()).reduce("", String::concat);
+                : findings.stream().map(f -> f + System.lineSeparator()).collect(Collectors.joining());
         if (output != null) {
             Files.writeString(output, report, StandardCharsets.UTF_8);
         } else {

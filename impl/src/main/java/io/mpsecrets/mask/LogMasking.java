@@ -1,5 +1,6 @@
 package io.mpsecrets.mask;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -25,9 +26,9 @@ public final class LogMasking {
 
     private static final List<SecretMask> MASKS = new CopyOnWriteArrayList<>();
     /** The handlers this class put a filter on, with the filter it replaced; guarded by LogMasking.class. */
-    private static final Map<Handler, MaskingFilter> INSTALLED = Collections.synchronizedMap(new IdentityHashMap<>());
+    private static final Map<Handler, MaskingFilter> INSTALLED = new IdentityHashMap<>();
     /** The loggers on which a handler was replaced by a masking one; guarded by LogMasking.class. */
-    private static final List<Wrapped> WRAPPED = new java.util.ArrayList<>();
+    private static final List<Wrapped> WRAPPED = new ArrayList<>();
 
     private record Wrapped(Logger logger, MaskingHandler handler) {}
 
@@ -154,18 +155,16 @@ public final class LogMasking {
 
     /** Gives each handler its filter back, where ours is still the one it has. */
     private static void uninstall() {
-        synchronized (INSTALLED) {
-            INSTALLED.forEach((handler, masking) -> {
-                if (handler.getFilter() == masking) {
-                    try {
-                        handler.setFilter(masking.delegate());
-                    } catch (RuntimeException refused) {
-                        // Left in place: with no mask running it only passes records on.
-                    }
+        INSTALLED.forEach((handler, masking) -> {
+            if (handler.getFilter() == masking) {
+                try {
+                    handler.setFilter(masking.delegate());
+                } catch (RuntimeException refused) {
+                    // Left in place: with no mask running it only passes records on.
                 }
-            });
-            INSTALLED.clear();
-        }
+            }
+        });
+        INSTALLED.clear();
         for (Wrapped wrapped : WRAPPED) {
             try {
                 for (Handler handler : wrapped.logger().getHandlers()) {
