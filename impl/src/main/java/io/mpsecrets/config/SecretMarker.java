@@ -50,7 +50,7 @@ public final class SecretMarker implements ConfigSourceInterceptor {
         if (last == null || !(last.raw() == raw || last.raw().equals(raw))) {
             last = mark(name, raw);
         }
-        return last.rewritten() == raw ? value : value.withValue(last.rewritten());
+        return last.tagged(value);
     }
 
     private TagTable.Marked mark(String property, String raw) {

@@ -9,6 +9,7 @@ import io.smallrye.config.ConfigSourceInterceptorContext;
 import io.smallrye.config.ConfigValue;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Replaces the tags {@link SecretMarker} put in values by plaintext, when a value is asked for and only then:
@@ -22,8 +23,20 @@ public final class SecretResolver implements ConfigSourceInterceptor {
     private static final long serialVersionUID = 1L;
     private static final int READ_ATTEMPTS = 5;
 
+    /** Names read, at most: beyond it (names made up at run time) reads take the longer way, as before. */
+    private static final int MAX_LAST_TAGS = 10_000;
+
+    /**
+     * The tag a name last resolved as its whole value, and what it stands for. A read whose value is that tag again
+     * (the common case: an unchanged {@code ENC(...)} or {@code ${store::id}} property) compares it with one string
+     * instead of checking the nonce and hashing the tag; a tag matched here is genuine, as only tags given out by this
+     * config's marker are kept. A tag retired since still stands for what the marker saw in this read.
+     */
+    private record LastTag(String tag, TagTable.Piece piece) {}
+
     private final transient ConfigBinding binding;
     private final transient SecretsRuntime runtime;
+    private final transient ConcurrentHashMap<String, LastTag> lastTags = new ConcurrentHashMap<>();
 
     SecretResolver(ConfigBinding binding) {
         this.binding = Objects.requireNonNull(binding, "binding");
@@ -40,6 +53,13 @@ public final class SecretResolver implements ConfigSourceInterceptor {
             String text = value.getValue();
             if (text == null || !SecretTag.contains(text)) {
                 return value;
+            }
+            LastTag last = lastTags.get(name);
+            if (last != null && last.tag().equals(text)) {
+                // The tag this name last resolved, whole: the same secret, with no parsing and no tag lookup.
+                // Its copy with the plaintext is made anew each time: kept, it would hold a plaintext past a close
+                // of the runtime or with the plaintext cache off.
+                return value.withValue(plaintext(context, last.piece()));
             }
             try {
                 String resolved = resolve(context, name, text);
@@ -67,7 +87,12 @@ public final class SecretResolver implements ConfigSourceInterceptor {
                 && text.charAt(last) == SecretTag.END
                 && text.indexOf(SecretTag.END) == last
                 && SecretTag.ours(text, 0, nonce)) {
-            return plaintext(context, text);
+            TagTable.Piece piece = piece(text);
+            String plaintext = plaintext(context, piece);
+            if (lastTags.size() < MAX_LAST_TAGS) {
+                lastTags.put(name, new LastTag(text, piece));
+            }
+            return plaintext;
         }
         // Tags inside a longer value: references, or an expression expanded them into it.
         StringBuilder out = null;
@@ -81,7 +106,7 @@ public final class SecretResolver implements ConfigSourceInterceptor {
                 if (out == null) {
                     out = new StringBuilder(text.length());
                 }
-                out.append(text, from, start).append(plaintext(context, text.substring(start, end + 1)));
+                out.append(text, from, start).append(plaintext(context, piece(text.substring(start, end + 1))));
                 from = end + 1;
                 start = text.indexOf(SecretTag.START, from);
             } else {
@@ -91,16 +116,22 @@ public final class SecretResolver implements ConfigSourceInterceptor {
         return out == null ? text : out.append(text, from, text.length()).toString();
     }
 
-    private String plaintext(ConfigSourceInterceptorContext context, String tag) {
+    /** What one of this config's tags stands for. */
+    private TagTable.Piece piece(String tag) {
         TagTable.Piece piece = binding.tags().piece(tag);
+        if (piece == null) {
+            // One of this config's tags that the marker has retired: the value changed while it was read.
+            throw StaleTag.INSTANCE;
+        }
+        return piece;
+    }
+
+    private String plaintext(ConfigSourceInterceptorContext context, TagTable.Piece piece) {
         if (piece instanceof TagTable.Encrypted encrypted) {
             return runtime.encrypted().plaintext(encrypted.property(), encrypted.text());
         }
-        if (piece instanceof TagTable.Reference reference) {
-            return runtime.stores().value(reference.property(), reference.reference(), settingsOf(context));
-        }
-        // One of this config's tags that the marker has retired: the value changed while it was read.
-        throw StaleTag.INSTANCE;
+        TagTable.Reference reference = (TagTable.Reference) piece;
+        return runtime.stores().value(reference.property(), reference.reference(), settingsOf(context));
     }
 
     /** A retired tag was met; the read starts again. Carries nothing, so it costs nothing to throw. */

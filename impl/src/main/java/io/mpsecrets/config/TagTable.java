@@ -1,6 +1,7 @@
 package io.mpsecrets.config;
 
 import io.mpsecrets.runtime.SecretReference;
+import io.smallrye.config.ConfigValue;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -21,8 +22,40 @@ final class TagTable {
 
     record Reference(String property, SecretReference reference) implements Piece {}
 
-    /** The last marking of a property: its raw value, the value with tags, and the tags. */
-    record Marked(String raw, String rewritten, List<String> tags) {}
+    /**
+     * The last marking of a property: its raw value, the value with tags, and the tags; and the copy of the last value
+     * read with that raw value that carries the tags.
+     */
+    static final class Marked {
+
+        private final String raw;
+        private final String rewritten;
+        private final List<String> tags;
+        private final LastCopy tagged = new LastCopy();
+
+        Marked(String raw, String rewritten, List<String> tags) {
+            this.raw = raw;
+            this.rewritten = rewritten;
+            this.tags = tags;
+        }
+
+        String raw() {
+            return raw;
+        }
+
+        String rewritten() {
+            return rewritten;
+        }
+
+        List<String> tags() {
+            return tags;
+        }
+
+        /** {@code value} (whose raw value this marking is of) with its secrets replaced by tags. */
+        ConfigValue tagged(ConfigValue value) {
+            return rewritten == raw ? value : tagged.withValue(value, rewritten);
+        }
+    }
 
     private final ConcurrentHashMap<String, Marked> byProperty = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Piece> byTag = new ConcurrentHashMap<>();

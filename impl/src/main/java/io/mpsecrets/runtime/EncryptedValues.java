@@ -24,7 +24,13 @@ import java.util.concurrent.atomic.LongAdder;
 public final class EncryptedValues implements AutoCloseable {
 
     /** The last plaintext of a property, with the {@code ENC(...)} text it came from. */
-    private record Decrypted(String encrypted, String plaintext, SecretRef ref, LongAdder reads) {}
+    private record Decrypted(String encrypted, String plaintext, SecretRef ref, LongAdder reads) {
+
+        /** Whether this is the plaintext of {@code text} (the same instance, as a rule: the tag table's). */
+        boolean decrypts(String text) {
+            return encrypted == text || encrypted.equals(text);
+        }
+    }
 
     private final KmsRegistry kms;
     private final DataKeyCache dataKeys;
@@ -63,19 +69,29 @@ public final class EncryptedValues implements AutoCloseable {
      */
     public String plaintext(String property, String encrypted) {
         SecretReads.read(property);
+        // A cached plaintext is an immutable string that no close zeroes: served without entering the gate, unless
+        // a close began or ran while it was looked up (then the read enters, and meets the close or starts over).
+        long epoch = gate.epoch();
+        Decrypted cached = byProperty.get(property);
+        if (cached != null && gate.unchanged(epoch) && cached.decrypts(encrypted)) {
+            return hit(cached);
+        }
         gate.enter(property);
         try {
-            Decrypted cached = byProperty.get(property);
-            if (cached != null
-                    && (cached.encrypted() == encrypted || cached.encrypted().equals(encrypted))) {
-                cached.reads().increment();
-                auditor.accessed(cached.ref());
-                return cached.plaintext();
+            cached = byProperty.get(property);
+            if (cached != null && cached.decrypts(encrypted)) {
+                return hit(cached);
             }
             return decrypt(property, encrypted);
         } finally {
             gate.exit();
         }
+    }
+
+    private String hit(Decrypted cached) {
+        cached.reads().increment();
+        auditor.accessed(cached.ref());
+        return cached.plaintext();
     }
 
     private String decrypt(String property, String encrypted) {
