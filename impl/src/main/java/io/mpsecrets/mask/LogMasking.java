@@ -55,7 +55,7 @@ public final class LogMasking {
         // of theirs was, so the longest value at each position is masked whichever holds it.
         SecretMatcher[] parts = new SecretMatcher[masks.length];
         for (int i = 0; i < masks.length; i++) {
-            parts[i] = ((SecretMask) masks[i]).matcher();
+            parts[i] = ((SecretMask) masks[i]).matcherFor(text);
         }
         Union union = UNION;
         if (union == null || !union.of(parts)) {
