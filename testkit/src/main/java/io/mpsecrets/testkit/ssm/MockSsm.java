@@ -19,9 +19,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.regex.Pattern;
 
 /**
@@ -41,7 +41,9 @@ public final class MockSsm extends AwsJsonService {
 
     private final String region;
     private final String account;
-    private final ConcurrentHashMap<String, Parameter> parameters = new ConcurrentHashMap<>();
+    /** By name, in order: listings page through it as AWS does, without sorting every parameter for each page. */
+    private final ConcurrentSkipListMap<String, Parameter> parameters = new ConcurrentSkipListMap<>();
+
     private final ConcurrentHashMap<String, Policy> policies = new ConcurrentHashMap<>();
 
     private record Version(int number, String value, Instant modified, Set<String> labels) {}
@@ -303,9 +305,15 @@ public final class MockSsm extends AwsJsonService {
         if (max < 1 || max > PAGE) {
             throw AwsError.validation("MaxResults must be between 1 and " + PAGE);
         }
-        List<Parameter> under = new ArrayList<>(new TreeMap<>(parameters).values());
-        under.removeIf(p -> !p.name.startsWith(prefix)
-                || (!recursive && p.name.substring(prefix.length()).contains("/")));
+        List<Parameter> under = new ArrayList<>();
+        for (Parameter parameter : parameters.tailMap(prefix).values()) {
+            if (!parameter.name.startsWith(prefix)) {
+                break;
+            }
+            if (recursive || !parameter.name.substring(prefix.length()).contains("/")) {
+                under.add(parameter);
+            }
+        }
         int start = token(request);
         JsonArrayBuilder page = Json.createArrayBuilder();
         int end = Math.min(under.size(), start + max);
@@ -337,7 +345,7 @@ public final class MockSsm extends AwsJsonService {
         if (max < 1 || max > 50) {
             throw AwsError.validation("MaxResults must be between 1 and 50");
         }
-        List<Parameter> matching = new ArrayList<>(new TreeMap<>(parameters).values());
+        List<Parameter> matching = new ArrayList<>(parameters.values());
         for (Map.Entry<String, List<String>> filter : filters) {
             switch (filter.getKey()) {
                 case "Name:Equals" -> matching.removeIf(p -> !filter.getValue().contains(p.name));
