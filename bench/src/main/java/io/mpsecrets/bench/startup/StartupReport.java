@@ -1,6 +1,8 @@
 package io.mpsecrets.bench.startup;
 
+import io.mpsecrets.api.DataKey;
 import io.mpsecrets.api.EncryptionContext;
+import io.mpsecrets.api.GeneratedDataKey;
 import io.mpsecrets.aws.AwsClientSettings;
 import io.mpsecrets.aws.kms.AwsKms;
 import io.mpsecrets.envelope.EnvelopeEncryptor;
@@ -12,22 +14,26 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.function.Predicate;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
 
 /**
  * Start-up cost as a whole process: a fresh JVM runs {@link StartupApp} (build a SmallRye config, read n values)
  * with plain values and SmallRye alone, then with mp-secrets and {@code ENC} values under the local keyring, under
  * AWS KMS (the testkit's mock, on loopback), and with values from Secrets Manager (the mock; listed secrets fetched
- * at start-up). Runs are interleaved round by round; the report gives medians and ratios to the plain app with the
- * same number of values. Each application's console (its audit lines) goes to a file, as a container's would.
+ * at start-up). Each is also held against its floor: the local keyring against {@link StartupFloorApp}, the AWS
+ * variants against {@link StartupAwsFloorApp} (the same work done with the AWS SDK by hand). Runs are interleaved round
+ * by round; the report gives medians and ratios to the plain app with the same number of values and to the floor.
+ * Each application's console (its audit lines) goes to a file, as a container's would.
  *
  * <pre>
  * mvn -B -q -pl bench -am -DskipTests package
@@ -36,6 +42,7 @@ import java.util.function.Predicate;
  */
 public final class StartupReport {
 
+    /** An application to start; {@code floor}: the variant it is held against (none for the plain one and floors). */
     private record Variant(
             String name,
             int values,
@@ -43,40 +50,28 @@ public final class StartupReport {
             List<String> jvmOptions,
             String classpath,
             String main,
-            List<String> extraArguments) {
-        Variant(String name, int values, Path properties, List<String> jvmOptions, String classpath) {
-            this(name, values, properties, jvmOptions, classpath, StartupApp.class.getName(), List.of());
+            List<String> extraArguments,
+            String floor) {
+        Variant(String name, int values, Path properties, List<String> jvmOptions, String classpath, String floor) {
+            this(name, values, properties, jvmOptions, classpath, StartupApp.class.getName(), List.of(), floor);
         }
     }
+
+    private static final String FLOOR = "floor: plain + JSON key file, JCA AES-GCM, 1 log line";
+    private static final String SDK_SECRETS_FLOOR = "AWS SDK floor: BatchGetSecretValue, 1 log line";
+    private static final String SDK_KMS_FLOOR = "AWS SDK floor: KMS Decrypt of 1 data key + JCA, 1 log line";
 
     private StartupReport() {}
 
     public static void main(String[] args) throws Exception {
         Path target = Path.of(args.length > 0 ? args[0] : "bench/target").toAbsolutePath();
         int runs = args.length > 1 ? Integer.parseInt(args[1]) : 7;
-        List<String> jars = Arrays.asList(
-                Files.readString(target.resolve("startup-classpath.txt")).trim().split(java.io.File.pathSeparator));
-        String classes = target.resolve("classes").toString();
-        Predicate<String> smallrye = jar -> jar.contains("/smallrye-config-core/")
-                || jar.contains("/smallrye-config-common/")
-                || jar.contains("/microprofile-config-api/")
-                || jar.contains("/io/smallrye/common/")
-                || jar.contains("/jboss-logging/")
-                || jar.contains("/org/ow2/asm/");
-        // mp-secrets' own modules are jars in a local repository, or target/classes in a reactor build.
-        Predicate<String> core = smallrye.or(jar -> holds(jar, "io/mpsecrets/api/SecretStore.class")
-                || holds(jar, "io/mpsecrets/config/SecretMarker.class")
-                || jar.contains("/jakarta.json-api/")
-                || jar.contains("/parsson/"));
-        Predicate<String> aws = core.or(jar -> holds(jar, "io/mpsecrets/aws/AwsClients.class")
-                || jar.contains("/software/amazon/")
-                || jar.contains("/slf4j-api/")
-                || jar.contains("/reactive-streams/"));
-        String plainPath = classpath(classes, jars, smallrye);
-        String floorPath = classpath(
-                classes, jars, smallrye.or(jar -> jar.contains("/jakarta.json-api/") || jar.contains("/parsson/")));
-        String corePath = classpath(classes, jars, core);
-        String awsPath = classpath(classes, jars, aws);
+        ClassPaths paths = ClassPaths.of(target);
+        String plainPath = paths.plain();
+        String floorPath = paths.floor();
+        String corePath = paths.core();
+        String awsPath = paths.aws();
+        String sdkPath = paths.sdk();
 
         Path dir = Files.createTempDirectory("mpsecrets-startup");
         Path profiles = TestProfiles.install();
@@ -96,6 +91,8 @@ public final class StartupReport {
                 Map<String, String> local = new LinkedHashMap<>();
                 Map<String, String> kms = new LinkedHashMap<>();
                 Map<String, String> store = new LinkedHashMap<>();
+                List<String> secretNames = new ArrayList<>();
+                List<String> kmsFloor = new ArrayList<>();
                 local.put("mpsecrets.kms.local.keyring", keyringFile.toString());
                 kms.put("mpsecrets.kms", "aws");
                 awsSettings.forEach((k, v) -> kms.put("mpsecrets.kms.aws." + k, v));
@@ -108,6 +105,11 @@ public final class StartupReport {
                                         AwsClientSettings.read("", name -> Optional.ofNullable(awsSettings.get(name)))),
                                 keyArn,
                                 EncryptionContext.forApplication("default"))) {
+                    GeneratedDataKey floorKey = AwsKms.create(
+                                    AwsClientSettings.read("", name -> Optional.ofNullable(awsSettings.get(name))))
+                            .generateDataKey(keyArn, EncryptionContext.forApplication("default"));
+                    kmsFloor.add(Base64.getEncoder().encodeToString(floorKey.wrappedKey()));
+                    kmsFloor.add("default");
                     for (int i = 0; i < n; i++) {
                         String property = "value." + i;
                         String value = "secret-value-" + i + "-x9Lw2";
@@ -120,90 +122,135 @@ public final class StartupReport {
                             mock.secretsManager().createSecret(name, value);
                         }
                         store.put("mpsecrets.aws.secrets." + property, name);
+                        secretNames.add(name);
+                        kmsFloor.add(sealed(floorKey.dataKey(), bytes));
                     }
                 }
+                Path secretsFloorFile = Files.write(dir.resolve("sdk-secrets" + n + ".txt"), secretNames);
+                Path kmsFloorFile = Files.write(dir.resolve("sdk-kms" + n + ".txt"), kmsFloor);
+                Path plainFile = write(dir, "plain" + n, plain);
+                variants.add(new Variant("plain values, SmallRye alone", n, plainFile, List.of(), plainPath, null));
                 variants.add(new Variant(
-                        "plain values, SmallRye alone", n, write(dir, "plain" + n, plain), List.of(), plainPath));
-                variants.add(new Variant(
-                        "floor: plain + JSON key file, JCA AES-GCM, 1 log line",
+                        FLOOR,
                         n,
-                        write(dir, "floor" + n, plain),
+                        plainFile,
                         List.of(),
                         floorPath,
                         StartupFloorApp.class.getName(),
-                        List.of(keyringFile.toString())));
+                        List.of(keyringFile.toString()),
+                        null));
                 variants.add(new Variant(
-                        "ENC values, local keyring", n, write(dir, "local" + n, local), List.of(), corePath));
-                variants.add(
-                        new Variant("ENC values, AWS KMS (mock)", n, write(dir, "kms" + n, kms), awsOptions, awsPath));
+                        SDK_SECRETS_FLOOR,
+                        n,
+                        plainFile,
+                        awsOptions,
+                        sdkPath,
+                        StartupAwsFloorApp.class.getName(),
+                        List.of(
+                                "secrets",
+                                secretsFloorFile.toString(),
+                                awsSettings.get("endpoint"),
+                                TestProfiles.WORKER1),
+                        null));
                 variants.add(new Variant(
-                        "Secrets Manager secrets (mock)", n, write(dir, "store" + n, store), awsOptions, awsPath));
+                        SDK_KMS_FLOOR,
+                        n,
+                        plainFile,
+                        awsOptions,
+                        sdkPath,
+                        StartupAwsFloorApp.class.getName(),
+                        List.of("kms", kmsFloorFile.toString(), awsSettings.get("endpoint"), TestProfiles.WORKER1),
+                        null));
+                variants.add(new Variant(
+                        "ENC values, local keyring", n, write(dir, "local" + n, local), List.of(), corePath, FLOOR));
+                variants.add(new Variant(
+                        "ENC values, AWS KMS (mock)",
+                        n,
+                        write(dir, "kms" + n, kms),
+                        awsOptions,
+                        awsPath,
+                        SDK_KMS_FLOOR));
+                variants.add(new Variant(
+                        "Secrets Manager secrets (mock)",
+                        n,
+                        write(dir, "store" + n, store),
+                        awsOptions,
+                        awsPath,
+                        SDK_SECRETS_FLOOR));
             }
 
             Map<Variant, List<Long>> times = new LinkedHashMap<>();
+            Map<Variant, List<Long>> cpuTimes = new LinkedHashMap<>();
             variants.forEach(v -> times.put(v, new ArrayList<>()));
+            variants.forEach(v -> cpuTimes.put(v, new ArrayList<>()));
             for (int round = -2; round < runs; round++) { // two rounds to warm the page cache, not counted
                 for (Variant variant : variants) {
-                    long millis = run(variant, dir);
+                    List<Long> cpu = new ArrayList<>();
+                    long millis = run(variant, dir, cpu);
                     if (round >= 0) {
                         times.get(variant).add(millis);
+                        cpuTimes.get(variant).addAll(cpu);
                     }
                 }
             }
-            System.out.printf(
-                    Locale.ROOT,
-                    "%n%-54s %7s %10s %9s %9s%n",
-                    "application (" + runs + " runs each)",
-                    "values",
-                    "median ms",
-                    "to plain",
-                    "to floor");
-            for (int n : new int[] {1, 50}) {
-                double plain = 0;
-                double floor = 0;
-                for (Variant variant : variants) {
-                    if (variant.values() != n) {
-                        continue;
-                    }
-                    double median = median(times.get(variant));
-                    if (plain == 0) {
-                        plain = median;
-                    } else if (floor == 0) {
-                        floor = median;
-                    }
-                    System.out.printf(
-                            Locale.ROOT,
-                            "%-54s %7d %10.0f %8.2fx %8.2fx%n",
-                            variant.name(),
-                            n,
-                            median,
-                            median / plain,
-                            median / (floor == 0 ? median : floor));
+            report("wall-clock time", variants, times, runs);
+            report("CPU time (user + system, all threads)", variants, cpuTimes, runs);
+        }
+    }
+
+    private static void report(String what, List<Variant> variants, Map<Variant, List<Long>> times, int runs) {
+        System.out.printf(
+                Locale.ROOT,
+                "%n%s%n%-62s %7s %10s %9s %9s  %s%n",
+                what,
+                "application (" + runs + " runs each)",
+                "values",
+                "median ms",
+                "to plain",
+                "to floor",
+                "floor");
+        for (int n : new int[] {1, 50}) {
+            Map<String, Double> medians = new LinkedHashMap<>();
+            for (Variant variant : variants) {
+                if (variant.values() == n) {
+                    medians.put(variant.name(), median(times.get(variant)));
                 }
+            }
+            double plain = medians.get("plain values, SmallRye alone");
+            for (Variant variant : variants) {
+                if (variant.values() != n) {
+                    continue;
+                }
+                double median = medians.get(variant.name());
+                System.out.printf(
+                        Locale.ROOT,
+                        "%-62s %7d %10.0f %8.2fx %9s  %s%n",
+                        variant.name(),
+                        n,
+                        median,
+                        median / plain,
+                        variant.floor() == null
+                                ? ""
+                                : String.format(Locale.ROOT, "%.2fx", median / medians.get(variant.floor())),
+                        variant.floor() == null ? "" : variant.floor());
             }
         }
     }
 
-    /** Whether a class path entry (a jar or a directory) holds {@code resource}. */
-    private static boolean holds(String entry, String resource) {
-        Path path = Path.of(entry);
-        if (Files.isDirectory(path)) {
-            return Files.exists(path.resolve(resource));
-        }
-        try (java.util.jar.JarFile jar = new java.util.jar.JarFile(path.toFile())) {
-            return jar.getEntry(resource) != null;
-        } catch (IOException e) {
-            return false;
-        }
+    /** {@code base64(nonce || AES-GCM(key, plaintext))}, as the KMS floor decrypts it. */
+    private static String sealed(DataKey key, byte[] plaintext) throws Exception {
+        byte[] nonce = new byte[12];
+        new SecureRandom().nextBytes(nonce);
+        Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+        cipher.init(Cipher.ENCRYPT_MODE, key.secretKey(), new GCMParameterSpec(128, nonce));
+        byte[] sealed = cipher.doFinal(plaintext);
+        byte[] out = new byte[nonce.length + sealed.length];
+        System.arraycopy(nonce, 0, out, 0, nonce.length);
+        System.arraycopy(sealed, 0, out, nonce.length, sealed.length);
+        return Base64.getEncoder().encodeToString(out);
     }
 
-    private static String classpath(String classes, List<String> jars, Predicate<String> keep) {
-        List<String> kept = new ArrayList<>(List.of(classes));
-        jars.stream().filter(keep).forEach(kept::add);
-        return String.join(java.io.File.pathSeparator, kept);
-    }
-
-    private static Path write(Path dir, String name, Map<String, String> values) throws IOException {
+    static Path write(Path dir, String name, Map<String, String> values) throws IOException {
         Properties properties = new Properties();
         properties.putAll(values);
         Path file = dir.resolve(name + ".properties");
@@ -213,7 +260,23 @@ public final class StartupReport {
         return file;
     }
 
-    private static long run(Variant variant, Path dir) throws IOException, InterruptedException {
+    /**
+     * The CPU time (user and system, all threads) of the children this JVM has waited for, from /proc/self/stat
+     * ({@code cutime} and {@code cstime}, in ticks of 10 ms): on a machine that other work keeps busy, the work a
+     * start-up does is steadier than its wall-clock time. Empty where there is no /proc.
+     */
+    private static long childrenCpuMillis() {
+        try {
+            String stat = Files.readString(Path.of("/proc/self/stat"));
+            // Fields after the command (which may hold spaces) in parentheses: state is field 3, cutime 16, cstime 17.
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(fields[13]) + Long.parseLong(fields[14])) * 10;
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    private static long run(Variant variant, Path dir, List<Long> cpu) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(variant.jvmOptions());
@@ -227,10 +290,12 @@ public final class StartupReport {
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectOutput(dir.resolve("app.out").toFile())
                 .redirectError(dir.resolve("app.err").toFile());
+        long cpuBefore = childrenCpuMillis();
         long start = System.nanoTime();
         Process process = builder.start();
         int exit = process.waitFor();
         long millis = (System.nanoTime() - start) / 1_000_000;
+        cpu.add(childrenCpuMillis() - cpuBefore);
         if (exit != 0) {
             throw new IllegalStateException(variant.name() + " with " + variant.values() + " values exited with " + exit
                     + ": " + Files.readString(dir.resolve("app.err")));
