@@ -72,7 +72,7 @@ final class Der {
      * SEC1 ECPrivateKey as PKCS#8 (RFC 5915): the curve moves from the key's {@code [0] parameters} into the
      * AlgorithmIdentifier, where PKCS#8 keeps it; the SEC1 structure itself is the private key octets, as is.
      */
-    static byte[] pkcs8FromSec1(byte[] sec1) {
+    static byte[] pkcs8FromSec1(byte[] sec1, byte[] curveHint) {
         Element outer = read(sec1, 0, sec1.length);
         if (outer.tag() != SEQUENCE || outer.end() != sec1.length) {
             throw new IllegalArgumentException("not a SEC1 EC private key");
@@ -91,10 +91,34 @@ final class Der {
             position = element.end();
         }
         if (curve == null) {
+            curve = curveHint; // RFC 5915 makes the curve optional in the key: the certificate's is the key's
+        }
+        if (curve == null) {
             throw new IllegalArgumentException("SEC1 key without its curve");
         }
         byte[] algorithm = tlv(SEQUENCE, concat(tlv(OID, EC_PUBLIC_KEY), tlv(OID, curve)));
         return tlv(SEQUENCE, concat(new byte[] {INTEGER, 1, 0}, algorithm, tlv(OCTET_STRING, sec1)));
+    }
+
+    /**
+     * The named curve of an EC SubjectPublicKeyInfo ({@code SEQUENCE { SEQUENCE { id-ecPublicKey, curve },
+     * BIT STRING }}), or null when it is not one.
+     */
+    static byte[] curveOf(byte[] spki) {
+        try {
+            Element outer = read(spki, 0, spki.length);
+            Element algorithm = read(spki, outer.start(), outer.end());
+            Element oid = read(spki, algorithm.start(), algorithm.end());
+            if (oid.tag() != OID
+                    || !Arrays.equals(Arrays.copyOfRange(spki, oid.start(), oid.end()), EC_PUBLIC_KEY)
+                    || oid.end() >= algorithm.end()) {
+                return null;
+            }
+            Element curve = read(spki, oid.end(), algorithm.end());
+            return curve.tag() == OID ? Arrays.copyOfRange(spki, curve.start(), curve.end()) : null;
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     static byte[] tlv(int tag, byte[] contents) {

@@ -60,8 +60,10 @@ final class KeyMaterialReader {
      * chain) or PKCS#12 (the one key entry and its chain).
      *
      * @param password for an encrypted PEM key or a PKCS#12 store; may be null for neither
+     * @param certificate the certificate of the key when it came apart from it, or null: a SEC1 key that leaves
+     *        its curve out has the certificate's
      */
-    static KeyAndChain key(byte[] bytes, char[] password) {
+    static KeyAndChain key(byte[] bytes, char[] password, X509Certificate certificate) {
         if (!isPem(bytes)) {
             return pkcs12(bytes, password);
         }
@@ -70,14 +72,21 @@ final class KeyMaterialReader {
             PrivateKey key = null;
             List<X509Certificate> chain = new ArrayList<>();
             for (Block block : blocks) {
+                if (block.label().equals("CERTIFICATE")) {
+                    chain.add(certificate(block.der()));
+                }
+            }
+            X509Certificate leaf = chain.isEmpty() ? certificate : chain.get(0);
+            byte[] curve = leaf == null ? null : Der.curveOf(leaf.getPublicKey().getEncoded());
+            for (Block block : blocks) {
                 switch (block.label()) {
                     case "PRIVATE KEY" -> key = first(key, pkcs8(block.der()));
-                    case "RSA PRIVATE KEY" -> key = first(key, wrapped(block.der(), true));
-                    case "EC PRIVATE KEY" -> key = first(key, wrapped(block.der(), false));
+                    case "RSA PRIVATE KEY" -> key = first(key, wrapped(block.der(), null));
+                    case "EC PRIVATE KEY" ->
+                        key = first(key, wrapped(block.der(), curve == null ? new byte[0] : curve));
                     case "ENCRYPTED PRIVATE KEY" -> key = first(key, encrypted(block.der(), password));
-                    case "CERTIFICATE" -> chain.add(certificate(block.der()));
-                    case "EC PARAMETERS" -> {
-                        // openssl ecparam -genkey writes the curve first; the key names it again
+                    case "CERTIFICATE", "EC PARAMETERS" -> {
+                        // certificates read above; openssl ecparam -genkey writes the curve first, the key names it
                     }
                     default ->
                         throw new IllegalArgumentException(
@@ -187,8 +196,9 @@ final class KeyMaterialReader {
     }
 
     /** PKCS#1 or SEC1: wrapped into PKCS#8 ({@link Der} says why), parsed by the JDK, the wrapping zeroed. */
-    private static PrivateKey wrapped(byte[] der, boolean rsa) {
-        byte[] pkcs8 = rsa ? Der.pkcs8FromPkcs1(der) : Der.pkcs8FromSec1(der);
+    private static PrivateKey wrapped(byte[] der, byte[] ecCurve) {
+        boolean rsa = ecCurve == null;
+        byte[] pkcs8 = rsa ? Der.pkcs8FromPkcs1(der) : Der.pkcs8FromSec1(der, ecCurve.length == 0 ? null : ecCurve);
         try {
             return rsa ? parse(pkcs8, "RSA") : parse(pkcs8, "EC");
         } finally {

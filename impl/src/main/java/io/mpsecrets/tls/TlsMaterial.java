@@ -273,14 +273,16 @@ public final class TlsMaterial implements AutoCloseable {
     }
 
     private TlsSnapshot parse(Inputs inputs, long generation) {
+        List<X509Certificate> certificates = inputs.certificate() == null
+                ? null
+                : KeyMaterialReader.certificates(inputs.certificate(), inputs.password());
         KeyMaterialReader.KeyAndChain keyAndChain = null;
         if (inputs.key() != null) {
-            keyAndChain = KeyMaterialReader.key(inputs.key(), inputs.password());
+            keyAndChain = KeyMaterialReader.key(
+                    inputs.key(), inputs.password(), certificates == null ? null : certificates.get(0));
         }
-        List<X509Certificate> chain = keyAndChain == null ? List.of() : keyAndChain.chain();
-        if (inputs.certificate() != null) {
-            chain = KeyMaterialReader.certificates(inputs.certificate(), inputs.password());
-        }
+        List<X509Certificate> chain =
+                certificates != null ? certificates : keyAndChain == null ? List.of() : keyAndChain.chain();
         List<X509Certificate> trust =
                 inputs.trust() == null ? List.of() : KeyMaterialReader.certificates(inputs.trust(), inputs.password());
         if (keyAndChain == null && trust.isEmpty()) {

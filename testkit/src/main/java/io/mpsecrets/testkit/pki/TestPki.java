@@ -84,6 +84,10 @@ public final class TestPki {
         public String encryptedKeyPem(char[] password) {
             try {
                 OutputEncryptor encryptor = new JceOpenSSLPKCS8EncryptorBuilder(JcaPKCS8Generator.AES_256_CBC)
+                        .setProvider(new org.bouncycastle.jce.provider.BouncyCastleProvider())
+                        .setPRF(new org.bouncycastle.asn1.x509.AlgorithmIdentifier(
+                                org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.id_hmacWithSHA256,
+                                org.bouncycastle.asn1.DERNull.INSTANCE))
                         .setPassword(password)
                         .setIterationCount(2048)
                         .build();
