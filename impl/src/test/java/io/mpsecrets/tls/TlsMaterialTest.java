@@ -225,6 +225,9 @@ class TlsMaterialTest {
         fixture.write("ec.key", ec.traditionalKeyPem());
         assertThat(ec.traditionalKeyPem()).contains("BEGIN EC PRIVATE KEY");
         fixture.write("ec.crt", ec.certificatePem());
+        TestPki.Issued bare = fixture.issue("bare");
+        fixture.write("bare.key", bare.sec1WithoutCurvePem());
+        fixture.write("bare.crt", bare.certificatePem());
         String password = "pw-" + LeakGuard.CANARY;
         fixture.write("encrypted.key", encrypted.encryptedKeyPem(password.toCharArray()));
         fixture.write("encrypted.crt", encrypted.certificatePem());
@@ -246,6 +249,8 @@ class TlsMaterialTest {
                 "mpsecrets.tls.p12.key-password", "${file::key-password}",
                 "mpsecrets.tls.p12b.key", "${file::p12.b64}",
                 "mpsecrets.tls.p12b.key-password", "${file::key-password}",
+                "mpsecrets.tls.bare.key", "${file::bare.key}",
+                "mpsecrets.tls.bare.certificate", "${file::bare.crt}",
                 "mpsecrets.tls.trustonly.trust", "${file::ca.pem}");
         assertThat(MpSecretsTls.material(config, "rsa")
                         .certificate()
@@ -272,6 +277,11 @@ class TlsMaterialTest {
                         .orElseThrow()
                         .getSerialNumber())
                 .isEqualTo(p12.serial());
+        assertThat(MpSecretsTls.material(config, "bare")
+                        .certificate()
+                        .orElseThrow()
+                        .getSerialNumber())
+                .isEqualTo(bare.serial());
         assertThat(MpSecretsTls.material(config, "trustonly").certificate()).isEmpty();
         // an RSA server and an EC client over mutual TLS
         assertThat(serialServedBy(

@@ -75,8 +75,34 @@ public final class TestPki {
             return pem(new PemObject("PRIVATE KEY", key.getEncoded()));
         }
 
-        /** The key in OpenSSL's traditional form: PKCS#1 ({@code RSA PRIVATE KEY}) or SEC1 ({@code EC PRIVATE KEY}). */
+        /**
+         * The key in OpenSSL's traditional form, as OpenSSL and Vault write it: PKCS#1 ({@code RSA PRIVATE KEY}) or
+         * SEC1 ({@code EC PRIVATE KEY}) with its named curve and public key.
+         */
         public String traditionalKeyPem() {
+            if (!key.getAlgorithm().equals("EC")) {
+                return pem(key);
+            }
+            try {
+                org.bouncycastle.asn1.pkcs.PrivateKeyInfo info =
+                        org.bouncycastle.asn1.pkcs.PrivateKeyInfo.getInstance(key.getEncoded());
+                org.bouncycastle.asn1.x509.SubjectPublicKeyInfo publicKey =
+                        org.bouncycastle.asn1.x509.SubjectPublicKeyInfo.getInstance(
+                                certificate.getPublicKey().getEncoded());
+                java.security.interfaces.ECPrivateKey ec = (java.security.interfaces.ECPrivateKey) key;
+                org.bouncycastle.asn1.sec.ECPrivateKey sec1 = new org.bouncycastle.asn1.sec.ECPrivateKey(
+                        ec.getParams().getOrder().bitLength(),
+                        ec.getS(),
+                        publicKey.getPublicKeyData(),
+                        info.getPrivateKeyAlgorithm().getParameters());
+                return pem(new PemObject("EC PRIVATE KEY", sec1.getEncoded()));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        /** SEC1 as the JDK's PKCS#8 holds it, without its curve: RFC 5915 allows it, the certificate names it. */
+        public String sec1WithoutCurvePem() {
             return pem(key);
         }
 
