@@ -46,8 +46,9 @@ import javax.net.ssl.SSLPeerUnverifiedException;
  * with Vault's own CLI takes: KV v2 mounted at {@code secret/} (data, metadata, versions), a KV v1 mount at
  * {@code kv/}, Transit at {@code transit/} ({@link MockTransit}), the database engine at {@code database/} with leases
  * and static roles ({@link MockDatabase}), the PKI engine at {@code pki/} ({@link MockPki}); the mount table
- * ({@code sys/mounts}: list, enable, disable; engines at any path, {@link Mounts}); ACL policies in Vault's policy language ({@code sys/policies/acl}, {@code sys/policy};
- * {@link VaultPolicy}) applied as Vault applies them ({@link Acl}: 403 with Vault's error JSON); a root token, tokens
+ * ({@code sys/mounts}: list, enable, disable; engines at any path, {@link Mounts}); ACL policies in Vault's policy
+ * language ({@code sys/policies/acl}, {@code sys/policy}; {@link VaultPolicy}) applied as Vault applies them
+ * ({@link Acl}: 403 with Vault's error JSON); a root token, tokens
  * with policies ({@code auth/token/create}, lookup, renewal up to a max TTL, revocation); logins by AppRole (and its
  * {@code secret-id} endpoint), Kubernetes, JWT/OIDC, userpass, LDAP, TLS certificates and AWS IAM
  * ({@link AuthMethods});
