@@ -1,5 +1,6 @@
 package io.mpsecrets.tls;
 
+import io.mpsecrets.api.SecretId;
 import io.mpsecrets.api.SecretRef;
 import io.mpsecrets.api.backend.BoundedReads;
 import io.mpsecrets.api.backend.Settings;
@@ -8,9 +9,18 @@ import io.mpsecrets.api.event.SecretRotated;
 import io.mpsecrets.api.exception.InvalidSecretValueException;
 import io.mpsecrets.api.exception.SecretException;
 import io.mpsecrets.runtime.Auditor;
+import io.mpsecrets.runtime.SecretReference;
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.StringReader;
 import java.math.BigInteger;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -83,8 +93,17 @@ public final class TlsMaterial implements AutoCloseable {
     private volatile String failure;
     private long expiringReported = -1;
 
-    TlsMaterial(String name, Function<String, Optional<String>> config, Auditor auditor, Clock clock) {
+    /** Reads a store's secret for a property through the runtime (cache, rotation, audit). */
+    interface StoreReader {
+        String read(String property, SecretReference reference);
+    }
+
+    private final StoreReader stores;
+
+    TlsMaterial(
+            String name, Function<String, Optional<String>> config, StoreReader stores, Auditor auditor, Clock clock) {
         this.name = name;
+        this.stores = stores;
         this.settings = new Settings(config);
         this.auditor = auditor;
         this.clock = clock;
@@ -312,8 +331,11 @@ public final class TlsMaterial implements AutoCloseable {
                 .map(String::toCharArray)
                 .orElse(null);
         Optional<Path> directory = settings.path(prefix + "directory");
+        Optional<String> vaultPki = settings.string(prefix + "vault-pki");
         byte[][] parts;
-        if (directory.isPresent()) {
+        if (vaultPki.isPresent()) {
+            parts = readIssued(prefix, vaultPki.get());
+        } else if (directory.isPresent()) {
             parts = readDirectory(directory.get());
         } else {
             parts = new byte[][] {input(prefix + "key"), input(prefix + "certificate"), input(prefix + "trust")};
@@ -356,6 +378,71 @@ public final class TlsMaterial implements AutoCloseable {
             }
             Arrays.fill(key, (byte) 0);
         }
+    }
+
+    /**
+     * A certificate issued by Vault's PKI engine: the Vault store's {@code <mount>/issue/<role>} with the request's
+     * parameters, read through the runtime as any store secret (the store re-issues it at two thirds of its lifetime
+     * and reports the change; the rotation then reaches this material). The key, the certificate with its issuing CA,
+     * and as trust the {@code trust} setting or else the CA chain Vault gave.
+     */
+    private byte[][] readIssued(String prefix, String issuePath) {
+        String commonName = settings.required(prefix + "common-name", "Vault's PKI engine issues for a common name");
+        StringBuilder path = new StringBuilder(issuePath.strip());
+        path.append(";common_name=").append(encode(commonName));
+        List<String> altNames = settings.list(prefix + "alt-names");
+        if (!altNames.isEmpty()) {
+            path.append(";alt_names=").append(encode(String.join(",", altNames)));
+        }
+        List<String> ips = settings.list(prefix + "ip-sans");
+        if (!ips.isEmpty()) {
+            path.append(";ip_sans=").append(encode(String.join(",", ips)));
+        }
+        settings.string(prefix + "ttl").ifPresent(ttl -> path.append(";ttl=").append(encode(ttl)));
+        String store = settings.string(prefix + "store").orElse("vault");
+        SecretReference reference = new SecretReference(store, new SecretId(path.toString(), null, null, null));
+        String json = stores.read(prefix + "vault-pki", reference);
+        if (json.length() > MAX_BYTES) {
+            throw new IllegalArgumentException("the issued certificate is larger than " + MAX_BYTES + " bytes");
+        }
+        JsonObject data;
+        try (JsonReader reader = Json.createReader(new StringReader(json))) {
+            data = reader.readObject();
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("the issued certificate is not the JSON Vault's PKI engine answers");
+        }
+        String key = text(data, "private_key");
+        String certificate = text(data, "certificate");
+        String issuing = data.get("issuing_ca") instanceof JsonString s ? s.getString() : "";
+        StringBuilder chain = new StringBuilder();
+        if (data.get("ca_chain") instanceof JsonArray array) {
+            for (JsonValue value : array) {
+                if (value instanceof JsonString s) {
+                    chain.append(s.getString().strip()).append('\n');
+                }
+            }
+        }
+        byte[] trust = input(prefix + "trust");
+        if (trust == null) {
+            String anchors = chain.length() > 0 ? chain.toString() : issuing;
+            trust = anchors.isBlank() ? null : anchors.getBytes(StandardCharsets.US_ASCII);
+        }
+        return new byte[][] {
+            key.getBytes(StandardCharsets.US_ASCII),
+            (certificate.strip() + "\n" + issuing).getBytes(StandardCharsets.US_ASCII),
+            trust
+        };
+    }
+
+    private static String text(JsonObject data, String field) {
+        if (!(data.get(field) instanceof JsonString s)) {
+            throw new IllegalArgumentException("the issued certificate has no " + field);
+        }
+        return s.getString();
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 
     private static Optional<Path> link(Path data) {

@@ -1,12 +1,14 @@
 package io.mpsecrets.tls;
 
 import io.mpsecrets.api.backend.DaemonScheduler;
+import io.mpsecrets.api.backend.Settings;
 import io.mpsecrets.api.event.SecretEvent;
 import io.mpsecrets.api.event.SecretRotated;
 import io.mpsecrets.api.exception.ConfigurationException;
 import io.mpsecrets.config.ConfigRegistry;
 import io.mpsecrets.runtime.Auditor;
 import io.mpsecrets.runtime.SecretsRuntime;
+import io.mpsecrets.runtime.StoreSecrets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collections;
@@ -40,6 +42,7 @@ public final class TlsMaterials implements AutoCloseable {
             Collections.synchronizedMap(new WeakHashMap<>());
 
     private final Function<String, Optional<String>> config;
+    private final TlsMaterial.StoreReader stores;
     private final Auditor auditor;
     private final String application;
     private final Clock clock;
@@ -47,8 +50,14 @@ public final class TlsMaterials implements AutoCloseable {
     private ScheduledThreadPoolExecutor scheduler;
     private boolean closed;
 
-    TlsMaterials(Function<String, Optional<String>> config, Auditor auditor, String application, Clock clock) {
+    TlsMaterials(
+            Function<String, Optional<String>> config,
+            TlsMaterial.StoreReader stores,
+            Auditor auditor,
+            String application,
+            Clock clock) {
         this.config = config;
+        this.stores = stores;
         this.auditor = auditor;
         this.application = application;
         this.clock = clock;
@@ -70,8 +79,11 @@ public final class TlsMaterials implements AutoCloseable {
         synchronized (BY_RUNTIME) {
             TlsMaterials materials = BY_RUNTIME.get(runtime);
             if (materials == null) {
+                Function<String, Optional<String>> lookup = name -> config.getOptionalValue(name, String.class);
+                StoreSecrets secrets = runtime.stores();
                 materials = new TlsMaterials(
-                        name -> config.getOptionalValue(name, String.class),
+                        lookup,
+                        (property, reference) -> secrets.value(property, reference, new Settings(lookup)),
                         runtime.auditor(),
                         runtime.settings().application(),
                         Clock.systemUTC());
@@ -116,7 +128,7 @@ public final class TlsMaterials implements AutoCloseable {
             if (!name.matches("[A-Za-z0-9_-]+")) {
                 throw new ConfigurationException("a TLS material's name is letters, digits, '-' and '_': " + name);
             }
-            TlsMaterial material = new TlsMaterial(name, config, auditor, clock);
+            TlsMaterial material = new TlsMaterial(name, config, stores, auditor, clock);
             material.refresh(); // throws: no material is kept that never passed
             Duration interval = material.refreshInterval();
             if (scheduler == null) {
@@ -172,6 +184,9 @@ public final class TlsMaterials implements AutoCloseable {
     @Override
     public synchronized void close() {
         closed = true;
+        synchronized (BY_RUNTIME) {
+            BY_RUNTIME.values().remove(this);
+        }
         if (scheduler != null) {
             scheduler.shutdownNow();
             scheduler = null;
