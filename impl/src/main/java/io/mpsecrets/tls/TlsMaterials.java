@@ -94,6 +94,11 @@ public final class TlsMaterials implements AutoCloseable {
         }
     }
 
+    /** The TLS materials of a runtime, if any were asked for. */
+    public static Optional<TlsMaterials> ofRuntime(SecretsRuntime runtime) {
+        return Optional.ofNullable(BY_RUNTIME.get(runtime));
+    }
+
     /** The names of the materials a config sets ({@code mpsecrets.tls.<name>.key}, {@code .directory}, ...). */
     public static SortedSet<String> configuredNames(Config config) {
         SortedSet<String> names = new TreeSet<>();
