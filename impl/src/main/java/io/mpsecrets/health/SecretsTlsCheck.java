@@ -13,13 +13,13 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 
 /**
- * Readiness ({@code mp-secrets-tls}): each TLS material in use, its serial and not-after; down while one is about to
+ * Readiness ({@code mp-secrets tls}): each TLS material in use, its serial and not-after; down while one is about to
  * expire ({@code mpsecrets.tls.<name>.expiry-warning}) or its last new material was refused (the previous one still
  * serves: an operator must look). Registered as the other checks are ({@link HealthRegistration}).
  */
 public class SecretsTlsCheck implements HealthCheck {
 
-    static final String NAME = "mp-secrets-tls";
+    static final String NAME = "mp-secrets tls";
 
     @Inject
     protected Config config;

@@ -19,6 +19,7 @@ import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -47,7 +48,7 @@ public final class TlsMaterials implements AutoCloseable {
     private final String application;
     private final Clock clock;
     private final ConcurrentHashMap<String, TlsMaterial> materials = new ConcurrentHashMap<>();
-    private ScheduledThreadPoolExecutor scheduler;
+    private volatile ScheduledThreadPoolExecutor scheduler;
     private boolean closed;
 
     TlsMaterials(
@@ -177,11 +178,13 @@ public final class TlsMaterials implements AutoCloseable {
         String rest = property.substring(TlsMaterial.PREFIX.length());
         int dot = rest.indexOf('.');
         TlsMaterial material = dot < 0 ? null : materials.get(rest.substring(0, dot));
-        if (material != null) {
-            synchronized (this) {
-                if (scheduler != null && !closed) {
-                    scheduler.execute(() -> refreshQuietly(material));
-                }
+        // No lock here: the event may come from a thread a loading material waits for (a store's fetch).
+        ScheduledThreadPoolExecutor current = scheduler;
+        if (material != null && current != null) {
+            try {
+                current.execute(() -> refreshQuietly(material));
+            } catch (RejectedExecutionException closing) {
+                // closed meanwhile
             }
         }
     }
