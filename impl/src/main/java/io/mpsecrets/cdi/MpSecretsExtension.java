@@ -1,9 +1,15 @@
 package io.mpsecrets.cdi;
 
+import io.mpsecrets.api.exception.SecretException;
 import io.mpsecrets.runtime.SecretsRuntime;
+import io.mpsecrets.tls.MpSecretsTls;
+import io.mpsecrets.tls.TlsMaterial;
+import io.mpsecrets.tls.TlsMaterials;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Dependent;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.spi.AfterBeanDiscovery;
 import jakarta.enterprise.inject.spi.AfterDeploymentValidation;
 import jakarta.enterprise.inject.spi.BeanManager;
@@ -13,8 +19,15 @@ import jakarta.enterprise.inject.spi.DeploymentException;
 import jakarta.enterprise.inject.spi.Extension;
 import jakarta.enterprise.inject.spi.ProcessInjectionPoint;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import javax.naming.InitialContext;
 import javax.naming.NamingException;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.X509ExtendedKeyManager;
+import javax.net.ssl.X509ExtendedTrustManager;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 
@@ -34,9 +47,35 @@ public class MpSecretsExtension implements Extension {
     private final ConvertedSecrets converted = new ConvertedSecrets();
     private final RotationContext rotationScope = new RotationContext();
 
-    /** The context of {@link RotationScoped} beans. */
+    /** The TLS materials injection points name with {@link Tls}, beside those the config sets. */
+    private final Set<String> tlsNames = ConcurrentHashMap.newKeySet();
+
+    /**
+     * The context of {@link RotationScoped} beans, and for each TLS material its {@code SSLContext}, key manager, trust
+     * manager and {@code TlsMaterial} with the {@link Tls} qualifier: one object each for the application's lifetime,
+     * following the material's rotations.
+     */
     void afterBeanDiscovery(@Observes AfterBeanDiscovery event) {
         event.addContext(rotationScope);
+        Config config = ConfigProvider.getConfig(Thread.currentThread().getContextClassLoader());
+        Set<String> names = new TreeSet<>(tlsNames);
+        names.addAll(TlsMaterials.configuredNames(config));
+        for (String name : names) {
+            tlsBean(event, name, SSLContext.class, material -> material.sslContext());
+            tlsBean(event, name, X509ExtendedKeyManager.class, material -> material.keyManager());
+            tlsBean(event, name, X509ExtendedTrustManager.class, material -> material.trustManager());
+            tlsBean(event, name, TlsMaterial.class, material -> material);
+        }
+    }
+
+    private static <T> void tlsBean(
+            AfterBeanDiscovery event, String name, Class<T> type, Function<TlsMaterial, T> part) {
+        event.<T>addBean()
+                .types(type, Object.class)
+                .qualifiers(Tls.Literal.of(name), Any.Literal.INSTANCE)
+                .scope(Dependent.class)
+                .createWith(context -> part.apply(MpSecretsTls.material(
+                        ConfigProvider.getConfig(Thread.currentThread().getContextClassLoader()), name)));
     }
 
     /**
@@ -57,6 +96,10 @@ public class MpSecretsExtension implements Extension {
 
     void injectionPoint(@Observes ProcessInjectionPoint<?, ?> event) {
         converted.observe(event.getInjectionPoint());
+        event.getInjectionPoint().getQualifiers().stream()
+                .filter(Tls.class::isInstance)
+                .map(q -> ((Tls) q).value())
+                .forEach(tlsNames::add);
     }
 
     void afterDeploymentValidation(@Observes AfterDeploymentValidation event, BeanManager beanManager) {
@@ -71,6 +114,14 @@ public class MpSecretsExtension implements Extension {
             converted.warn(config, runtime);
             rotationScope.grace(runtime.settings().rotationGrace());
             runtime.auditor().observe(rotationScope::observe);
+            // Fail closed: an application does not start without the TLS material its config names.
+            for (String name : TlsMaterials.configuredNames(config)) {
+                try {
+                    MpSecretsTls.material(config, name);
+                } catch (SecretException e) {
+                    event.addDeploymentProblem(new DeploymentException("mp-secrets cannot start: " + e.getMessage()));
+                }
+            }
         });
     }
 

@@ -5,9 +5,10 @@
  * the Quarkus extension uses too; and the rotation scope ({@link RotationScoped}, with its context
  * {@link RotationContext}).
  *
- * <p>API: {@link RotationScoped} (docs/cdi.md), and {@link MpSecretsExtension} as a class an application names when it
- * builds a container by hand (Weld SE, docs/testing.md: its public constructor, not its observer methods); both keep
- * the API promise of docs/architecture.md ("What is API").
+ * <p>API: {@link RotationScoped} (docs/cdi.md), {@link Tls} (the qualifier of a TLS material's beans, docs/tls.md),
+ * and {@link MpSecretsExtension} as a class an application names when it builds a container by hand (Weld SE,
+ * docs/testing.md: its public constructor, not its observer methods); all keep the API promise of
+ * docs/architecture.md ("What is API").
  *
  * <p>Everything else here is mp-secrets' own container wiring. Internal: not API; may change in any release.
  */

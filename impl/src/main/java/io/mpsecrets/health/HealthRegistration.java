@@ -26,7 +26,8 @@ public final class HealthRegistration {
     }
 
     public static void register(BeforeBeanDiscovery event) {
-        for (Class<?> check : new Class<?>[] {SecretsReadinessCheck.class, SecretsRotationCheck.class}) {
+        for (Class<?> check :
+                new Class<?>[] {SecretsReadinessCheck.class, SecretsRotationCheck.class, SecretsTlsCheck.class}) {
             event.addAnnotatedType(check, "mpsecrets-" + check.getSimpleName())
                     .add(ApplicationScoped.Literal.INSTANCE)
                     .add(Readiness.Literal.INSTANCE);

@@ -4,6 +4,7 @@ import io.mpsecrets.api.backend.Settings;
 import io.mpsecrets.runtime.BackendStates;
 import io.mpsecrets.runtime.SecretsRuntime;
 import io.mpsecrets.runtime.StoreSettings;
+import io.mpsecrets.tls.TlsMaterial;
 import io.mpsecrets.validate.Finding;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,6 +49,28 @@ public final class SecretsHealth {
                 status + " (" + state.reason() + ") since " + state.since()
                         + (state.lastOk() == null ? "" : ", last ok " + state.lastOk());
         };
+    }
+
+    /**
+     * The TLS materials in use: down while one is about to expire or its last new material was refused (the one in
+     * service still serves, which is why the application is not down for it, only marked).
+     */
+    public static Report tls(List<TlsMaterial.State> states) {
+        Map<String, String> data = new LinkedHashMap<>();
+        boolean up = true;
+        for (TlsMaterial.State state : states) {
+            StringBuilder text = new StringBuilder();
+            text.append(state.serial().map(s -> "serial " + s.toString(16)).orElse("trust only"));
+            state.notAfter().ifPresent(end -> text.append(", not after ").append(end));
+            if (state.expiring()) {
+                text.append(", expiring");
+            }
+            state.failure()
+                    .ifPresent(f -> text.append(", new material refused: ").append(f));
+            data.put("tls." + state.name(), text.toString());
+            up &= !state.expiring() && state.failure().isEmpty();
+        }
+        return new Report(up, data);
     }
 
     /**

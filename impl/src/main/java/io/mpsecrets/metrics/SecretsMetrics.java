@@ -4,13 +4,17 @@ import io.mpsecrets.api.FailureReason;
 import io.mpsecrets.runtime.SecretCounts;
 import io.mpsecrets.runtime.SecretCounts.Metric;
 import io.mpsecrets.runtime.SecretsRuntime;
+import io.mpsecrets.tls.TlsMaterials;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.metrics.ObservableLongCounter;
+import io.opentelemetry.api.metrics.ObservableLongGauge;
 import io.opentelemetry.api.metrics.ObservableLongMeasurement;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.LongSupplier;
@@ -32,8 +36,11 @@ public final class SecretsMetrics implements AutoCloseable {
     static final AttributeKey<String> OUTCOME = AttributeKey.stringKey("mpsecrets.outcome");
     static final AttributeKey<String> ERROR = AttributeKey.stringKey("error.type");
 
+    static final AttributeKey<String> TLS = AttributeKey.stringKey("mpsecrets.tls.name");
+
     private final SecretCounts counts;
     private final List<ObservableLongCounter> counters;
+    private final ObservableLongGauge tlsExpiry;
     private volatile boolean open = true;
 
     private SecretsMetrics(SecretsRuntime runtime, Meter meter) {
@@ -71,6 +78,23 @@ public final class SecretsMetrics implements AutoCloseable {
                         "{failure}",
                         "Audit sinks that failed, and reads refused because required audit failed",
                         () -> runtime.audit().failures()));
+        tlsExpiry = meter.gaugeBuilder("mpsecrets.tls.expiry")
+                .ofLongs()
+                .setUnit("s")
+                .setDescription("Seconds until the certificate in service of each TLS material expires")
+                .buildWithCallback(measurement -> {
+                    if (open) {
+                        TlsMaterials.ofRuntime(runtime)
+                                .ifPresent(materials -> materials
+                                        .loaded()
+                                        .forEach(material -> material.state()
+                                                .notAfter()
+                                                .ifPresent(end -> measurement.record(
+                                                        Duration.between(Instant.now(), end)
+                                                                .toSeconds(),
+                                                        Attributes.of(TLS, material.name())))));
+                    }
+                });
     }
 
     /** Reports the runtime's metrics through {@code telemetry} until {@link #close()}. */
@@ -149,5 +173,6 @@ public final class SecretsMetrics implements AutoCloseable {
     public void close() {
         open = false;
         counters.forEach(ObservableLongCounter::close);
+        tlsExpiry.close();
     }
 }

@@ -50,7 +50,20 @@ public final class KnownSettings {
             MpSecretsSettings.MASK_LOGS,
             MpSecretsSettings.MASK_MIN_LENGTH,
             "mpsecrets.metrics.enabled",
-            "mpsecrets.health.rotation.overdue-is-down");
+            "mpsecrets.health.rotation.overdue-is-down",
+            "mpsecrets.tls.*.key",
+            "mpsecrets.tls.*.certificate",
+            "mpsecrets.tls.*.trust",
+            "mpsecrets.tls.*.key-password",
+            "mpsecrets.tls.*.directory",
+            "mpsecrets.tls.*.refresh",
+            "mpsecrets.tls.*.expiry-warning",
+            "mpsecrets.tls.*.vault-pki",
+            "mpsecrets.tls.*.common-name",
+            "mpsecrets.tls.*.alt-names",
+            "mpsecrets.tls.*.ip-sans",
+            "mpsecrets.tls.*.ttl",
+            "mpsecrets.tls.*.store");
 
     /** What the core reads for every store, under {@code mpsecrets.<store>.} ({@link StoreSettings}). */
     static final List<String> EVERY_STORE =

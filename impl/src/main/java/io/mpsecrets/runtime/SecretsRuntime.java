@@ -6,9 +6,11 @@ import io.mpsecrets.backend.BackendSettings;
 import io.mpsecrets.backend.Backends;
 import io.mpsecrets.cache.Ticker;
 import io.mpsecrets.mask.SecretMask;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ForkJoinPool;
 import java.util.function.Function;
 
@@ -30,6 +32,7 @@ public final class SecretsRuntime implements AutoCloseable {
     private final BackendStates backendStates;
     private final SecretCounts counts;
     private final SecretMask mask;
+    private final List<AutoCloseable> closing = new CopyOnWriteArrayList<>();
 
     private SecretsRuntime(
             MpSecretsSettings settings,
@@ -165,8 +168,24 @@ public final class SecretsRuntime implements AutoCloseable {
         return counts;
     }
 
+    /**
+     * Closes {@code resource} when this runtime closes, before the stores: what a layer above keeps for the
+     * application's lifetime (the TLS materials and their refresh thread).
+     */
+    public void onClose(AutoCloseable resource) {
+        closing.add(resource);
+    }
+
     @Override
     public void close() {
+        for (AutoCloseable resource : closing) {
+            try {
+                resource.close();
+            } catch (Exception e) {
+                // closing anyway
+            }
+        }
+        closing.clear();
         gate.closeWith(() -> {
             stores.close();
             encrypted.close();

@@ -157,7 +157,7 @@ class SecretsHealthTest {
         try (WeldApplication app = WeldApplication.start(config, SomeBean.class)) {
             Instance<HealthCheck> readiness = app.container().select(HealthCheck.class, Readiness.Literal.INSTANCE);
             assertThat(readiness.stream().map(c -> c.call().getName()))
-                    .containsExactlyInAnyOrder("mp-secrets", "mp-secrets rotation");
+                    .containsExactlyInAnyOrder("mp-secrets", "mp-secrets rotation", "mp-secrets tls");
             assertThat(readiness.stream().map(HealthCheck::call))
                     .allSatisfy(answer -> assertEquals(HealthCheckResponse.Status.UP, answer.getStatus()));
         }

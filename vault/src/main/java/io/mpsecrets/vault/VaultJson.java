@@ -156,6 +156,27 @@ final class VaultJson {
         throw odd(ref, name);
     }
 
+    /** A time in whole seconds since 1970, up to the year 9999 (a PKI certificate's {@code expiration}). */
+    static Optional<Instant> epochSeconds(JsonObject json, String name, SecretRef ref) {
+        JsonValue value = json.get(name);
+        if (value == null || value == JsonValue.NULL) {
+            return Optional.empty();
+        }
+        if (value instanceof JsonNumber number) {
+            try {
+                BigDecimal decimal = number.bigDecimalValue();
+                if (decimal.signum() > 0
+                        && decimal.compareTo(BigDecimal.valueOf(253402300799L)) <= 0
+                        && decimal.stripTrailingZeros().scale() <= 0) {
+                    return Optional.of(Instant.ofEpochSecond(decimal.longValue()));
+                }
+            } catch (NumberFormatException | ArithmeticException e) {
+                // below
+            }
+        }
+        throw odd(ref, name);
+    }
+
     static boolean bool(JsonObject json, String name, SecretRef ref) {
         JsonValue value = json.get(name);
         if (value == null || value == JsonValue.NULL) {

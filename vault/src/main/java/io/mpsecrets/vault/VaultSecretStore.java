@@ -22,7 +22,9 @@ import java.util.Optional;
  * default) a read issues a leased secret, e.g. {@code database/creds/orders}, which {@link VaultLeases} keeps: its
  * version is the lease's handle, a new lease is a rotation, and the value expires with its lease. A read there
  * answered without a lease (a static role's {@code database/static-creds/orders}) is versioned by its
- * {@code last_vault_rotation} and expires when its {@code ttl} runs out.
+ * {@code last_vault_rotation} and expires when its {@code ttl} runs out. On a PKI mount
+ * ({@link LeaseSettings#pkiMounts()}, {@code pki} by default) {@code <mount>/issue/<role>} issues a certificate and its
+ * key, which {@link VaultPki} re-issues at two thirds of its lifetime.
  */
 public final class VaultSecretStore implements SecretStore {
 
@@ -32,6 +34,7 @@ public final class VaultSecretStore implements SecretStore {
     private final LeaseSettings leaseSettings;
     private final VaultClient client;
     private final VaultLeases leases;
+    private final VaultPki pki;
 
     public VaultSecretStore(VaultSettings settings) {
         this(settings, LeaseSettings.DEFAULT, SecretChanges.NONE, "mpsecrets");
@@ -61,6 +64,7 @@ public final class VaultSecretStore implements SecretStore {
         this.leaseSettings = leaseSettings;
         this.client = VaultToken.client(settings, events);
         this.leases = new VaultLeases(client, leaseSettings, changes, application);
+        this.pki = new VaultPki(client, leaseSettings, changes, application);
     }
 
     @Override
@@ -88,6 +92,10 @@ public final class VaultSecretStore implements SecretStore {
             throw new SecretNotFoundException(ref, "Vault KV has version numbers, not stages: use ?version=N");
         }
         Location at = locate(whole);
+        if (leaseSettings.issuesCertificates(at.mount(), at.path())) {
+            leasedPath(at, whole, ref); // no versions to pin either
+            return pki.current(whole, at.mount(), at.path(), ref);
+        }
         if (leaseSettings.leased(at.mount())) {
             return leases.current(whole, leasedPath(at, whole, ref), ref);
         }
@@ -145,6 +153,9 @@ public final class VaultSecretStore implements SecretStore {
         }
         Location at = locate(whole);
         SecretRef ref = ref(whole);
+        if (leaseSettings.issuesCertificates(at.mount(), at.path())) {
+            return Optional.of(pki.version(whole, at.mount(), at.path(), ref));
+        }
         if (leaseSettings.leased(at.mount())) {
             return Optional.of(leases.version(whole, leasedPath(at, whole, ref), ref));
         }
@@ -168,6 +179,7 @@ public final class VaultSecretStore implements SecretStore {
     /** Revokes the application's leases unless the settings keep them. */
     @Override
     public void close() {
+        pki.close();
         leases.close();
     }
 

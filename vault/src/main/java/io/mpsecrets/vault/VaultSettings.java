@@ -93,7 +93,9 @@ public record VaultSettings(
             "aws.sts-endpoint",
             "aws.server-id",
             "leased-mounts",
-            "revoke-leases-on-shutdown");
+            "revoke-leases-on-shutdown",
+            "pki-mounts",
+            "pki-revoke-replaced");
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
     public static final long DEFAULT_MAX_RESPONSE_SIZE = 1024 * 1024;

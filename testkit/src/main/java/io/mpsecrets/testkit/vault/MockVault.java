@@ -45,9 +45,10 @@ import javax.net.ssl.SSLPeerUnverifiedException;
  * HashiCorp Vault's HTTP API as {@code vault server -dev} gives it, for what mp-secrets uses and what setting it up
  * with Vault's own CLI takes: KV v2 mounted at {@code secret/} (data, metadata, versions), a KV v1 mount at
  * {@code kv/}, Transit at {@code transit/} ({@link MockTransit}), the database engine at {@code database/} with leases
- * and static roles ({@link MockDatabase}); the mount table ({@code sys/mounts}: list, enable, disable; engines at any
- * path, {@link Mounts}); ACL policies in Vault's policy language ({@code sys/policies/acl}, {@code sys/policy};
- * {@link VaultPolicy}) applied as Vault applies them ({@link Acl}: 403 with Vault's error JSON); a root token, tokens
+ * and static roles ({@link MockDatabase}), the PKI engine at {@code pki/} ({@link MockPki}); the mount table
+ * ({@code sys/mounts}: list, enable, disable; engines at any path, {@link Mounts}); ACL policies in Vault's policy
+ * language ({@code sys/policies/acl}, {@code sys/policy}; {@link VaultPolicy}) applied as Vault applies them
+ * ({@link Acl}: 403 with Vault's error JSON); a root token, tokens
  * with policies ({@code auth/token/create}, lookup, renewal up to a max TTL, revocation); logins by AppRole (and its
  * {@code secret-id} endpoint), Kubernetes, JWT/OIDC, userpass, LDAP, TLS certificates and AWS IAM
  * ({@link AuthMethods});
@@ -171,6 +172,15 @@ public final class MockVault {
             throw new IllegalStateException("no database engine is mounted at " + MockDatabase.MOUNT + "/");
         }
         return mount.database;
+    }
+
+    /** The PKI secrets engine at {@code pki/} (a preset, as the database engine is). */
+    public MockPki pki() {
+        Mounts.Mount mount = mounts.at(MockPki.MOUNT + "/");
+        if (mount == null || mount.pki == null) {
+            throw new IllegalStateException("no pki engine is mounted at " + MockPki.MOUNT + "/");
+        }
+        return mount.pki;
     }
 
     private MockTransit transit() {
@@ -745,6 +755,9 @@ public final class MockVault {
         if (mount != null && mount.database != null && rest.startsWith("static-creds/")) {
             return "database:static-creds";
         }
+        if (mount != null && mount.pki != null && !rest.isEmpty()) {
+            return "pki:" + (rest.contains("/") ? rest.substring(0, rest.indexOf('/')) : rest);
+        }
         if (mount != null && mount.transit != null && !rest.isEmpty()) {
             return "transit:" + (rest.contains("/") ? rest.substring(0, rest.indexOf('/')) : rest);
         }
@@ -833,6 +846,10 @@ public final class MockVault {
         if (mount.database != null) {
             authorize(caller, path, method.equals("GET") ? "read" : "update");
             return mount.database.route(rest, method, body);
+        }
+        if (mount.pki != null) {
+            authorize(caller, path, method.equals("GET") ? "read" : "update");
+            return mount.pki.route(rest, method, body);
         }
         throw noRoute(path);
     }

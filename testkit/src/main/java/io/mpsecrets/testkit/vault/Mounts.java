@@ -46,6 +46,7 @@ final class Mounts implements AutoCloseable {
         final boolean preset;
         final MockTransit transit;
         final MockDatabase database;
+        final MockPki pki;
 
         Mount(
                 String path,
@@ -65,6 +66,7 @@ final class Mounts implements AutoCloseable {
             String name = path.substring(0, path.length() - 1);
             this.transit = type.equals("transit") ? new MockTransit(name) : null;
             this.database = type.equals("database") ? new MockDatabase(name) : null;
+            this.pki = type.equals("pki") ? new MockPki(name) : null;
         }
 
         /** The path without its trailing slash, as stored keys begin ({@code secret}). */
@@ -87,6 +89,7 @@ final class Mounts implements AutoCloseable {
             this.preset = false;
             this.transit = preset.transit;
             this.database = preset.database;
+            this.pki = preset.pki;
         }
     }
 
@@ -100,6 +103,7 @@ final class Mounts implements AutoCloseable {
         put(preset("kv/", "kv", 1));
         put(preset(MockTransit.MOUNT + "/", "transit", 0));
         put(preset(MockDatabase.MOUNT + "/", "database", 0));
+        put(preset(MockPki.MOUNT + "/", "pki", 0));
     }
 
     private static Mount builtIn(String path, String type, int kvVersion, String description) {
@@ -170,12 +174,12 @@ final class Mounts implements AutoCloseable {
                 type = "kv";
                 kvVersion = version.isEmpty() || version.equals("2") ? 2 : -1;
             }
-            case "transit", "database" -> {}
+            case "transit", "database", "pki" -> {}
             default ->
                 throw new VaultError(
                         400,
                         "plugin not found in the catalog: " + printable(type)
-                                + " (the mock Vault implements the kv, transit and database secrets engines)");
+                                + " (the mock Vault implements the kv, transit, database and pki secrets engines)");
         }
         if (kvVersion < 0) {
             throw new VaultError(400, "the mock Vault's kv engine has versions 1 and 2");
@@ -296,7 +300,8 @@ final class Mounts implements AutoCloseable {
                     || PROTECTED.contains(path)
                     || mounts.containsKey(path)
                     || !(type.equals("kv") && (kvVersion == 1 || kvVersion == 2)
-                            || (type.equals("transit") || type.equals("database")) && kvVersion == 0)) {
+                            || (type.equals("transit") || type.equals("database") || type.equals("pki"))
+                                    && kvVersion == 0)) {
                 throw new IllegalArgumentException("a mount is not one the mock Vault serves");
             }
             Mount mount = new Mount(
