@@ -65,7 +65,15 @@ public final class RotationWatcher implements AutoCloseable {
         this.cache = cache;
         this.stores = stores;
         this.interval = interval;
-        this.executor = DaemonScheduler.start("mpsecrets-rotation-" + application);
+        this.executor = application == null ? null : DaemonScheduler.start("mpsecrets-rotation-" + application);
+    }
+
+    /**
+     * A watcher without a thread, whose rounds the caller runs with {@link #poll()} (the fleet simulator, on its
+     * virtual clock, with {@link #delayNanos} for the waits between them).
+     */
+    public static RotationWatcher manual(SecretCache cache, Stores stores, Duration interval) {
+        return new RotationWatcher(cache, stores, interval, null);
     }
 
     /** Starts watching; the first check is at most one interval from now. */
@@ -196,6 +204,9 @@ public final class RotationWatcher implements AutoCloseable {
 
     @Override
     public void close() {
+        if (executor == null) {
+            return;
+        }
         executor.shutdownNow();
         try {
             executor.awaitTermination(5, TimeUnit.SECONDS);
