@@ -60,6 +60,8 @@ public final class RotationWatcher implements AutoCloseable {
     private final ScheduledExecutorService executor;
     private final Set<SecretCache.Key> failing = ConcurrentHashMap.newKeySet();
     private final Set<String> batchFailing = ConcurrentHashMap.newKeySet();
+    /** Batched rounds run, to take each store's secrets in turn as the one asked by itself. */
+    private final java.util.concurrent.atomic.AtomicInteger rounds = new java.util.concurrent.atomic.AtomicInteger();
 
     private RotationWatcher(SecretCache cache, Stores stores, Duration interval, String application) {
         this.cache = cache;
@@ -125,7 +127,9 @@ public final class RotationWatcher implements AutoCloseable {
      * One round: every cached secret whose store is open. A batched store's secrets are asked together: those whose
      * version the batch confirms stay fresh for another TTL; a changed one is confirmed with the per-secret call
      * before it is fetched (a batch answer may lag behind the store); one the batch does not name is checked by
-     * itself, never taken as deleted or unchanged. When the batch call fails, nothing is renewed from it: every
+     * itself, never taken as deleted or unchanged; one secret a round, in turn, is asked by itself whatever the batch
+     * says, and a refusal there distrusts the batch for the round. When the batch call fails, nothing is renewed from
+     * it: every
      * secret of that store is checked by itself this round.
      */
     public void poll() {
@@ -165,11 +169,21 @@ public final class RotationWatcher implements AutoCloseable {
                         new Object[] {store.name(), e.reason()});
             }
         }
+        // One secret a round, in turn, is asked by itself even when listed: a listing answers for names, not for
+        // this worker's right to read them, so a revoked permission (or a deleted secret) is seen within a round. A
+        // refusal there distrusts the listing: every secret is then asked by itself this round.
+        SecretCache.Key sentinel = keys.get(Math.floorMod(rounds.getAndIncrement(), keys.size()));
+        SecretException refused = check(sentinel, store, Optional.empty());
+        if (refused != null && !refused.reason().transientFailure()) {
+            listed = Map.of();
+        }
         for (SecretCache.Key key : keys) {
             if (Thread.currentThread().isInterrupted()) {
                 return;
             }
-            check(key, store, Optional.ofNullable(listed.get(key.id())));
+            if (!key.equals(sentinel)) {
+                check(key, store, Optional.ofNullable(listed.get(key.id())));
+            }
         }
     }
 
@@ -177,7 +191,7 @@ public final class RotationWatcher implements AutoCloseable {
      * Checks one secret: a version the batch gave that equals the cached one renews it without asking again; any
      * other case asks the store for this secret's version (a change the batch saw is confirmed that way).
      */
-    private void check(SecretCache.Key key, io.mpsecrets.api.SecretStore store, Optional<String> listed) {
+    private SecretException check(SecretCache.Key key, io.mpsecrets.api.SecretStore store, Optional<String> listed) {
         try {
             Optional<String> cached = cache.peek(key).flatMap(CachedSecret::version);
             Optional<String> current =
@@ -191,10 +205,12 @@ public final class RotationWatcher implements AutoCloseable {
             }
             failing.remove(key);
             stores.checkSucceeded(key);
+            return null;
         } catch (SecretException e) {
             if (failing.add(key)) {
                 stores.checkFailed(key, e);
             }
+            return e;
         }
     }
 
