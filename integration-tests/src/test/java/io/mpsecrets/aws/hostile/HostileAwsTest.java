@@ -404,7 +404,8 @@ class HostileAwsTest {
                 "mpsecrets.ssm.endpoint", server.endpoint().toString(),
                 "mpsecrets.ssm.profile", TestProfiles.WORKER1,
                 "mpsecrets.ssm.max-attempts", "1",
-                "mpsecrets.ssm.ttl", "PT0.1S"));
+                "mpsecrets.ssm.ttl", "PT0.1S",
+                "mpsecrets.ssm.rotation-check", "describe"));
         assertEquals("ssm-" + LeakGuard.CANARY, ssm.getValue("db.password", String.class));
 
         server.fallback(refusal(code, status));
