@@ -32,6 +32,12 @@ public interface SecretStore extends AutoCloseable {
         BINARY,
         /** {@link #fetchAll} reads many secrets in few calls. */
         BATCH,
+        /**
+         * {@link #currentVersions} tells many secrets' current versions in few calls (Secrets Manager's
+         * {@code ListSecrets}), so that one periodic batched check keeps the cache fresh and sees rotations, instead of
+         * one {@link #currentVersion} per secret per TTL. Implies {@link #ROTATION_CHECK}.
+         */
+        BATCH_VERSIONS,
         /** {@link #list} names the store's secrets, so a store listed without secrets serves them all. */
         LIST,
         /** A listed JSON secret's fields become properties; otherwise a secret is one property, whole. */
@@ -93,6 +99,22 @@ public interface SecretStore extends AutoCloseable {
         } finally {
             value.destroy();
         }
+    }
+
+    /**
+     * The current versions of many secrets in few calls, for a store with {@link Capability#BATCH_VERSIONS}. The
+     * answer may lag behind the store (a listing that is eventually consistent): a caller confirms a changed version
+     * with {@link #currentVersion} before acting on it. An id the answer does not name is not known to the batch (not
+     * listed yet, beyond the answer's bounds, a name the listing cannot filter for): it is neither missing nor
+     * unchanged, and the caller asks for it with {@link #currentVersion}. Throws as {@link #fetch} does when the batch
+     * call fails; nothing is then known of any id.
+     *
+     * @param ids whole secrets, as {@link #fetch} takes them
+     * @return the version each named id's stage ({@code AWSCURRENT} or the id's own) is on, for the ids the answer
+     *         named; the default names none
+     */
+    default Map<SecretId, String> currentVersions(Collection<SecretId> ids) {
+        return Map.of();
     }
 
     /**

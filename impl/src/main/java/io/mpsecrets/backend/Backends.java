@@ -155,7 +155,7 @@ public final class Backends {
     public StoreBackend openStore(String name, String where, BackendContext context) {
         SecretStoreFactory factory = store(name, where);
         SecretStore store = build("secret store", name, () -> factory.create(context));
-        return new StoreBackend(Guarded.store(store), factory.capabilities());
+        return new StoreBackend(Guarded.store(store), factory.capabilities(context));
     }
 
     /** The KMS factory called {@code name}; throws as {@link #store} does. */

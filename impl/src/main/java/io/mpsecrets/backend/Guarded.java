@@ -85,6 +85,11 @@ final class Guarded {
         }
 
         @Override
+        public Map<SecretId, String> currentVersions(Collection<SecretId> ids) {
+            return call("current-versions", null, () -> delegate.currentVersions(ids));
+        }
+
+        @Override
         public List<String> list() {
             return call("list", null, delegate::list);
         }

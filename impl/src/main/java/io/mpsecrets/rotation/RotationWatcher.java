@@ -7,6 +7,10 @@ import io.mpsecrets.cache.CachePolicy;
 import io.mpsecrets.cache.CachedSecret;
 import io.mpsecrets.cache.SecretCache;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -39,6 +43,14 @@ public final class RotationWatcher implements AutoCloseable {
 
         /** A check of this secret succeeded: its store answered. */
         default void checkSucceeded(SecretCache.Key key) {}
+
+        /**
+         * Whether this store tells many secrets' versions in one call ({@code BATCH_VERSIONS}): its secrets are then
+         * checked together, each confirmed one by one only when the batch says it changed or does not name it.
+         */
+        default boolean batched(String store) {
+            return false;
+        }
     }
 
     private final SecretCache cache;
@@ -47,12 +59,23 @@ public final class RotationWatcher implements AutoCloseable {
     private boolean checkedOnce;
     private final ScheduledExecutorService executor;
     private final Set<SecretCache.Key> failing = ConcurrentHashMap.newKeySet();
+    private final Set<String> batchFailing = ConcurrentHashMap.newKeySet();
+    /** Batched rounds run, to take each store's secrets in turn as the one asked by itself. */
+    private final java.util.concurrent.atomic.AtomicInteger rounds = new java.util.concurrent.atomic.AtomicInteger();
 
     private RotationWatcher(SecretCache cache, Stores stores, Duration interval, String application) {
         this.cache = cache;
         this.stores = stores;
         this.interval = interval;
-        this.executor = DaemonScheduler.start("mpsecrets-rotation-" + application);
+        this.executor = application == null ? null : DaemonScheduler.start("mpsecrets-rotation-" + application);
+    }
+
+    /**
+     * A watcher without a thread, whose rounds the caller runs with {@link #poll()} (the fleet simulator, on its
+     * virtual clock, with {@link #delayNanos} for the waits between them).
+     */
+    public static RotationWatcher manual(SecretCache cache, Stores stores, Duration interval) {
+        return new RotationWatcher(cache, stores, interval, null);
     }
 
     /** Starts watching; the first check is at most one interval from now. */
@@ -100,8 +123,17 @@ public final class RotationWatcher implements AutoCloseable {
         }
     }
 
-    /** One round: every cached secret whose store is open. */
+    /**
+     * One round: every cached secret whose store is open. A batched store's secrets are asked together: those whose
+     * version the batch confirms stay fresh for another TTL; a changed one is confirmed with the per-secret call
+     * before it is fetched (a batch answer may lag behind the store); one the batch does not name is checked by
+     * itself, never taken as deleted or unchanged; one secret a round, in turn, is asked by itself whatever the batch
+     * says, and a refusal there distrusts the batch for the round. When the batch call fails, nothing is renewed from
+     * it: every
+     * secret of that store is checked by itself this round.
+     */
     public void poll() {
+        Map<String, List<SecretCache.Key>> batches = new LinkedHashMap<>();
         for (SecretCache.Key key : cache.keys()) {
             if (key.id().versionId() != null || Thread.currentThread().isInterrupted()) {
                 continue; // a pinned version never changes
@@ -110,25 +142,76 @@ public final class RotationWatcher implements AutoCloseable {
             if (store.isEmpty()) {
                 continue;
             }
-            try {
-                Optional<String> current = store.get().currentVersion(key.id());
-                Optional<String> cached = cache.peek(key).flatMap(CachedSecret::version);
-                if (current.isPresent() && !Objects.equals(current, cached)) {
-                    SecretValue value = store.get().fetch(key.id());
-                    cache.replace(key, value, stores.policy(key.store()));
-                } else if (current.isPresent()) {
-                    // Confirmed current: fresh for another TTL, so that the TTL does not ask the store again.
-                    cache.renew(key, current.get(), stores.policy(key.store()));
-                }
-                failing.remove(key);
-                stores.checkSucceeded(key);
-            } catch (SecretException e) {
-                if (failing.add(key)) {
-                    stores.checkFailed(key, e);
-                }
+            if (stores.batched(key.store())) {
+                batches.computeIfAbsent(key.store(), s -> new ArrayList<>()).add(key);
+            } else {
+                check(key, store.get(), Optional.empty());
             }
         }
+        batches.forEach((name, keys) -> stores.store(name).ifPresent(store -> checkTogether(store, keys)));
         cache.zeroRetired();
+    }
+
+    private void checkTogether(io.mpsecrets.api.SecretStore store, List<SecretCache.Key> keys) {
+        Map<io.mpsecrets.api.SecretId, String> listed;
+        try {
+            listed =
+                    store.currentVersions(keys.stream().map(SecretCache.Key::id).toList());
+            batchFailing.remove(store.name());
+        } catch (SecretException e) {
+            // Fail closed: no value is renewed on a batch that did not answer; each is asked by itself instead.
+            listed = Map.of();
+            if (batchFailing.add(store.name())) {
+                LOG.log(
+                        Level.WARNING,
+                        "mp-secrets: the batched version check of store ''{0}'' failed ({1}); its secrets are checked"
+                                + " one by one until it answers again",
+                        new Object[] {store.name(), e.reason()});
+            }
+        }
+        // One secret a round, in turn, is asked by itself even when listed: a listing answers for names, not for
+        // this worker's right to read them, so a revoked permission (or a deleted secret) is seen within a round. A
+        // refusal there distrusts the listing: every secret is then asked by itself this round.
+        SecretCache.Key sentinel = keys.get(Math.floorMod(rounds.getAndIncrement(), keys.size()));
+        SecretException refused = check(sentinel, store, Optional.empty());
+        if (refused != null && !refused.reason().transientFailure()) {
+            listed = Map.of();
+        }
+        for (SecretCache.Key key : keys) {
+            if (Thread.currentThread().isInterrupted()) {
+                return;
+            }
+            if (!key.equals(sentinel)) {
+                check(key, store, Optional.ofNullable(listed.get(key.id())));
+            }
+        }
+    }
+
+    /**
+     * Checks one secret: a version the batch gave that equals the cached one renews it without asking again; any
+     * other case asks the store for this secret's version (a change the batch saw is confirmed that way).
+     */
+    private SecretException check(SecretCache.Key key, io.mpsecrets.api.SecretStore store, Optional<String> listed) {
+        try {
+            Optional<String> cached = cache.peek(key).flatMap(CachedSecret::version);
+            Optional<String> current =
+                    listed.isPresent() && listed.equals(cached) ? listed : store.currentVersion(key.id());
+            if (current.isPresent() && !Objects.equals(current, cached)) {
+                SecretValue value = store.fetch(key.id());
+                cache.replace(key, value, stores.policy(key.store()));
+            } else if (current.isPresent()) {
+                // Confirmed current: fresh for another TTL, so that the TTL does not ask the store again.
+                cache.renew(key, current.get(), stores.policy(key.store()));
+            }
+            failing.remove(key);
+            stores.checkSucceeded(key);
+            return null;
+        } catch (SecretException e) {
+            if (failing.add(key)) {
+                stores.checkFailed(key, e);
+            }
+            return e;
+        }
     }
 
     public Duration interval() {
@@ -137,6 +220,9 @@ public final class RotationWatcher implements AutoCloseable {
 
     @Override
     public void close() {
+        if (executor == null) {
+            return;
+        }
         executor.shutdownNow();
         try {
             executor.awaitTermination(5, TimeUnit.SECONDS);

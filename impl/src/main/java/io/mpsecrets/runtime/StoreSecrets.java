@@ -57,6 +57,8 @@ public final class StoreSecrets implements AutoCloseable {
     private final ConcurrentHashMap<SecretCache.Key, Set<String>> readers = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, LongAdder> reads = new ConcurrentHashMap<>();
     private RotationWatcher watcher;
+    /** Per store that tells many versions at once: the watcher whose batched checks stand in for its TTL refreshes. */
+    private final Map<String, RotationWatcher> batchWatchers = new ConcurrentHashMap<>();
 
     /** Told of each store that answered a rotation check (health: a store that recovers while nothing reads). */
     private final Consumer<String> reachable;
@@ -167,13 +169,39 @@ public final class StoreSecrets implements AutoCloseable {
                                     auditor.backendEvents()));
                     open = new OpenStore(name, backend, StoreSettings.cachePolicy(name, lookup));
                     stores.put(name, open);
+                    batchChecks(open)
+                            .ifPresent(interval -> batchWatchers.put(
+                                    name,
+                                    RotationWatcher.start(
+                                            cache, new WatchedStores(name), interval, application + "-" + name)));
                 }
                 if (watcher == null && rotationInterval.isPresent()) {
-                    watcher = RotationWatcher.start(cache, new WatchedStores(), rotationInterval.get(), application);
+                    watcher =
+                            RotationWatcher.start(cache, new WatchedStores(null), rotationInterval.get(), application);
                 }
             }
         }
         return open;
+    }
+
+    /**
+     * How often a store that tells many versions at once is checked, if it is: a tenth before the TTL or the rotation
+     * interval, whichever is shorter, so that each round renews its secrets before their TTL runs out and no read
+     * asks for a version by itself (one {@code ListSecrets} for 50 secrets instead of 50 {@code DescribeSecret}).
+     * None for a store whose values are not cached.
+     */
+    private Optional<Duration> batchChecks(OpenStore open) {
+        Duration ttl = open.policy().ttl();
+        if (!open.can(SecretStore.Capability.BATCH_VERSIONS) || ttl.isZero()) {
+            return Optional.empty();
+        }
+        return Optional.of(batchInterval(ttl, rotationInterval));
+    }
+
+    /** Nine tenths of the shorter of {@code ttl} and {@code rotation} (at least a millisecond). */
+    public static Duration batchInterval(Duration ttl, Optional<Duration> rotation) {
+        Duration shorter = rotation.filter(r -> r.compareTo(ttl) < 0).orElse(ttl);
+        return Duration.ofNanos(Math.max(1_000_000L, shorter.toNanos() / 10 * 9));
     }
 
     /**
@@ -210,19 +238,20 @@ public final class StoreSecrets implements AutoCloseable {
     /** Whether a rotation watcher thread is running. */
     public boolean watching() {
         synchronized (stores) {
-            return watcher != null;
+            return watcher != null || !batchWatchers.isEmpty();
         }
     }
 
     /** Runs one rotation check now (tests, and operators' tools). */
     public void checkRotation() {
-        RotationWatcher current;
+        List<RotationWatcher> current = new java.util.ArrayList<>();
         synchronized (stores) {
-            current = watcher;
+            if (watcher != null) {
+                current.add(watcher);
+            }
+            current.addAll(batchWatchers.values());
         }
-        if (current != null) {
-            current.poll();
-        }
+        current.forEach(RotationWatcher::poll);
     }
 
     /** How many times each store-backed property was read. */
@@ -232,13 +261,28 @@ public final class StoreSecrets implements AutoCloseable {
         return out;
     }
 
-    /** The stores as the rotation watcher sees them: open ones whose secrets can rotate. */
+    /**
+     * The stores as a rotation watcher sees them: open ones whose secrets can rotate; for the watcher of one store's
+     * batched checks, that store alone, and for the application's watcher every other one.
+     */
     private final class WatchedStores implements RotationWatcher.Stores {
+        private final String only;
+
+        WatchedStores(String only) {
+            this.only = only;
+        }
+
         @Override
         public Optional<SecretStore> store(String store) {
+            boolean mine = only == null ? !batchWatchers.containsKey(store) : only.equals(store);
             return Optional.ofNullable(stores.get(store))
-                    .filter(s -> s.can(SecretStore.Capability.ROTATION_CHECK))
+                    .filter(s -> mine && s.can(SecretStore.Capability.ROTATION_CHECK))
                     .map(OpenStore::store);
+        }
+
+        @Override
+        public boolean batched(String store) {
+            return only != null;
         }
 
         @Override
@@ -283,14 +327,16 @@ public final class StoreSecrets implements AutoCloseable {
     /** Stops the watcher, closes the stores and zeroes every cached value. */
     @Override
     public void close() {
-        RotationWatcher stopping;
+        List<RotationWatcher> stopping = new java.util.ArrayList<>();
         synchronized (stores) {
-            stopping = watcher;
+            if (watcher != null) {
+                stopping.add(watcher);
+            }
             watcher = null;
+            stopping.addAll(batchWatchers.values());
+            batchWatchers.clear();
         }
-        if (stopping != null) {
-            stopping.close();
-        }
+        stopping.forEach(RotationWatcher::close);
         // The stores first: one that moves its secrets on by itself (Vault's leases) stops doing so before the cache
         // is zeroed, so that no change it reports lands in a closed cache.
         stores.values().forEach(open -> open.store().close());

@@ -28,6 +28,17 @@ public interface SecretStoreFactory {
     Set<SecretStore.Capability> capabilities();
 
     /**
+     * What the store built with {@code context}'s settings can do: {@link #capabilities()} less what a setting turns
+     * off (a batched check the worker has no permission for, say).
+     *
+     * @param context the store's settings, as {@link #create} gets them
+     * @return a subset of {@link #capabilities()}; all of them by default
+     */
+    default Set<SecretStore.Capability> capabilities(BackendContext context) {
+        return capabilities();
+    }
+
+    /**
      * Builds the store from its settings. Opens no connection it does not need yet.
      *
      * @param context its name, settings, environment and the application's name, and where to report changes

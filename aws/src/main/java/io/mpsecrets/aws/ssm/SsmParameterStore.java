@@ -205,6 +205,63 @@ public final class SsmParameterStore implements SecretStore {
         }
     }
 
+    /** DescribeParameters takes at most 50 values in a filter, and answers at most 50 parameters a page. */
+    static final int DESCRIBE_NAMES = 50;
+    /** The most DescribeParameters pages one batched check reads, over all its filters. */
+    static final int BATCH_PAGES = 20;
+
+    /**
+     * Many parameters' versions from {@code DescribeParameters}, 50 names a filter ({@code Name}, {@code Equals}),
+     * following each filter's {@code NextToken} (a page may come short, even empty) within {@link #BATCH_PAGES} pages
+     * for the whole check. A pinned version answers itself; a label, a parameter the answer does not name and
+     * whatever is left when the pages run out are left out, for the caller to ask one by one. A failed call throws.
+     */
+    @Override
+    public Map<SecretId, String> currentVersions(Collection<SecretId> ids) {
+        Map<SecretId, String> out = new LinkedHashMap<>();
+        Map<String, List<SecretId>> byName = new LinkedHashMap<>();
+        for (SecretId id : ids) {
+            SecretId whole = id.withoutField();
+            if (whole.versionId() != null) {
+                out.put(id, whole.versionId());
+            } else if (whole.stage() == null) {
+                byName.computeIfAbsent(whole.path(), n -> new ArrayList<>()).add(id);
+            }
+        }
+        List<String> names = new ArrayList<>(byName.keySet());
+        int pages = 0;
+        for (int from = 0; from < names.size(); from += DESCRIBE_NAMES) {
+            List<String> chunk = names.subList(from, Math.min(names.size(), from + DESCRIBE_NAMES));
+            String next = null;
+            do {
+                if (++pages > BATCH_PAGES) {
+                    return out; // the rest is asked one by one
+                }
+                String token = next;
+                DescribeParametersResponse response;
+                try {
+                    response = client.describeParameters(b -> b.maxResults(DESCRIBE_NAMES)
+                            .parameterFilters(ParameterStringFilter.builder()
+                                    .key("Name")
+                                    .option("Equals")
+                                    .values(chunk)
+                                    .build())
+                            .nextToken(token));
+                } catch (SdkException e) {
+                    throw AwsFailures.map(e, SecretRef.secret(NAME, "DescribeParameters " + String.join(",", chunk)));
+                }
+                for (ParameterMetadata parameter : response.parameters()) {
+                    List<SecretId> asked = parameter.name() == null ? null : byName.get(parameter.name());
+                    if (asked != null && parameter.version() != null) {
+                        asked.forEach(id -> out.put(id, String.valueOf(parameter.version())));
+                    }
+                }
+                next = response.nextToken();
+            } while (next != null && !next.isEmpty());
+        }
+        return out;
+    }
+
     /**
      * The parameters under {@code mpsecrets.ssm.path}, recursively, by {@code GetParametersByPath} pages, within
      * {@link Listing}'s bounds: over one, the listing fails ({@code INVALID_VALUE}, naming the bound and its setting)

@@ -29,14 +29,25 @@ final class Api {
         this(Quotas.Limit.perSecond(name, perSecond));
     }
 
+    private final double perSecond;
+
     Api(Quotas.Limit limit) {
+        this(limit, 1);
+    }
+
+    /**
+     * An API called only by a sample of the fleet ({@code share} of its instances): its bucket holds that share of
+     * the quota, as the sample's share of what the whole fleet may call; {@link #quota()} is still the whole one.
+     */
+    Api(Quotas.Limit limit, double share) {
         this.name = limit.name();
-        this.quota = new TokenBucket(limit.perSecond(), limit.windowSeconds());
+        this.perSecond = limit.perSecond();
+        this.quota = new TokenBucket(limit.perSecond() * share, limit.windowSeconds());
     }
 
     /** Calls a second at the quota; infinite where the quota is not known (every call answered, and counted). */
     double quota() {
-        return quota.perSecond();
+        return perSecond;
     }
 
     /** The service fails every call in {@code [from, to)} (nanoseconds of virtual time). */

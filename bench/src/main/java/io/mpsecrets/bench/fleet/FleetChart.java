@@ -12,7 +12,7 @@ import java.util.Locale;
  */
 final class FleetChart {
 
-    private static final String[] COLOURS = {"#d62728", "#1f77b4", "#2ca02c", "#9467bd"};
+    private static final String[] COLOURS = {"#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e"};
     private static final int WIDTH = 460;
     private static final int HEIGHT = 260;
     private static final int LEFT = 50;

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Runs the fleet scenarios of docs/scale.md and prints its tables; writes the restart charts.
@@ -30,6 +31,79 @@ public final class FleetMain {
         }
         if (backends.contains("gcp")) {
             gcp();
+        }
+        if (backends.contains("cost")) {
+            cost();
+        }
+    }
+
+    /** Seconds in a month of 30 days. */
+    static final double MONTH = 30 * 24 * 3600.0;
+    /** Secrets Manager: $0.05 per 10,000 API calls (every call: reads, checks, listings). */
+    static final double SECRETS_MANAGER_PER_CALL = 0.05 / 10_000;
+
+    /**
+     * The cost section: steady state at 10,000 and 50,000 instances x 50 secrets, checks one by one
+     * ({@code rotation-check=describe}, the default before) and batched ({@code list}, the default now), with the
+     * listing up to date and five minutes late; a rotation of one secret as the window starts, and how long until
+     * every sampled instance held it.
+     */
+    private static void cost() {
+        System.out.println();
+        System.out.println("## Cost: steady state, calls and dollars a month, rotation seen by every instance");
+        System.out.println();
+        List<FleetResult> results = new ArrayList<>();
+        Duration window = Duration.ofMinutes(15);
+        for (int instances : new int[] {10_000, 50_000}) {
+            results.add(new FleetSimulator(fleet(instances, Quotas.AWS_DESCRIBE).withSteadyWindow(window))
+                    .rotating(Duration.ZERO)
+                    .run());
+            results.add(new FleetSimulator(fleet(instances, Quotas.AWS.named("aws, listing current"))
+                            .withSteadyWindow(window))
+                    .rotating(Duration.ZERO)
+                    .run());
+            results.add(new FleetSimulator(fleet(instances, Quotas.AWS.named("aws, listing 5 min late"))
+                            .withSteadyWindow(window))
+                    .rotating(Duration.ofMinutes(5))
+                    .run());
+        }
+        results.add(new FleetSimulator(fleet(50_000, Quotas.AWS.named("aws, listing 5 min late"))
+                        .withTtl(Duration.ofMinutes(15))
+                        .withSteadyWindow(Duration.ofMinutes(30)))
+                .rotating(Duration.ofMinutes(5))
+                .run());
+        System.out.println("| fleet | GetSecretValue | DescribeSecret | ListSecrets | all calls | calls a month"
+                + " | $ a month | rotation held by every instance after | failed reads | stale reads |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|");
+        for (FleetResult r : results) {
+            double all = 0;
+            StringBuilder row = new StringBuilder("| " + r.scenario().name() + " |");
+            for (String api : List.of("GetSecretValue", "DescribeSecret", "ListSecrets")) {
+                Optional<FleetResult.ApiFigures> f =
+                        r.apis().stream().filter(a -> a.api().equals(api)).findFirst();
+                if (f.isEmpty()) {
+                    row.append(" - |");
+                    continue;
+                }
+                all += f.get().steadyMean();
+                row.append(String.format(
+                        Locale.ROOT,
+                        " %,.1f/s (%s) |",
+                        f.get().steadyMean(),
+                        share(f.get(), f.get().steadyMean())));
+            }
+            row.append(String.format(
+                    Locale.ROOT,
+                    " %,.1f/s | %,.0f million | $%,.0f | %s | %,d | %,d |",
+                    all,
+                    all * MONTH / 1e6,
+                    all * MONTH * SECRETS_MANAGER_PER_CALL,
+                    Double.isNaN(r.rotationSeenSeconds())
+                            ? "not by all"
+                            : String.format(Locale.ROOT, "%.0f s", r.rotationSeenSeconds()),
+                    r.steadyFailedReads(),
+                    r.steadyStaleReads()));
+            System.out.println(row);
         }
     }
 
@@ -263,7 +337,9 @@ public final class FleetMain {
                     o.failedReads(),
                     o.staleReads(),
                     o.recoverySeconds()));
-            for (FleetResult.ApiOutage api : o.apis()) {
+            for (FleetResult.ApiOutage api : o.apis().stream()
+                    .filter(a -> List.of("GetSecretValue", "DescribeSecret").contains(a.api()))
+                    .toList()) {
                 row.append(String.format(
                         Locale.ROOT,
                         " %,.1f/s / %,.0f/s (%.1f%% of quota) |",
@@ -314,11 +390,17 @@ public final class FleetMain {
     }
 
     private static void steadyTable(List<FleetResult> results) {
-        System.out.println("| fleet | GetSecretValue | DescribeSecret | BatchGetSecretValue | KMS Decrypt |");
-        System.out.println("|---|---|---|---|---|");
+        System.out.println(
+                "| fleet | GetSecretValue | DescribeSecret | ListSecrets | BatchGetSecretValue | KMS Decrypt |");
+        System.out.println("|---|---|---|---|---|---|");
         for (FleetResult r : results) {
             StringBuilder row = new StringBuilder("| " + r.scenario().name() + " |");
-            for (String api : List.of("GetSecretValue", "DescribeSecret", "BatchGetSecretValue", "KMS Decrypt")) {
+            for (String api :
+                    List.of("GetSecretValue", "DescribeSecret", "ListSecrets", "BatchGetSecretValue", "KMS Decrypt")) {
+                if (r.apis().stream().noneMatch(a -> a.api().equals(api))) {
+                    row.append(" - |");
+                    continue;
+                }
                 FleetResult.ApiFigures f = figures(r, api);
                 row.append(
                         Double.isNaN(f.steadyMean())

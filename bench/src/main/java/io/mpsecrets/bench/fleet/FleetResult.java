@@ -16,6 +16,8 @@ import java.util.Optional;
  * @param steadyFailedReads reads in the steady-state window the application saw fail (no value, not even a stale
  *     one), for the whole fleet (scaled up from the sampled instances)
  * @param steadyStaleReads reads in the steady-state window served a value past its TTL, for the whole fleet
+ * @param rotationSeenSeconds when the run measured a rotation: the longest time from it until a sampled instance's
+ *     cache held the new version; NaN when not measured, or when some sampled instance never saw it
  */
 record FleetResult(
         Scenario scenario,
@@ -29,7 +31,8 @@ record FleetResult(
         double wallSeconds,
         Optional<OutageFigures> outage,
         long steadyFailedReads,
-        long steadyStaleReads) {
+        long steadyStaleReads,
+        double rotationSeenSeconds) {
 
     /**
      * For the whole fleet (scaled up from the sampled instances, as steady state is).

@@ -8,12 +8,14 @@ import io.mpsecrets.api.SecretValue;
 import io.mpsecrets.api.backend.Backoff;
 import io.mpsecrets.api.exception.SecretException;
 import io.mpsecrets.api.exception.ServiceUnavailableException;
+import io.mpsecrets.aws.secretsmanager.AwsSecretsManagerStore;
 import io.mpsecrets.cache.CachePolicy;
 import io.mpsecrets.cache.CachedSecret;
 import io.mpsecrets.cache.RevalidatingFetch;
 import io.mpsecrets.cache.SecretCache;
 import io.mpsecrets.cache.StartupFetch;
 import io.mpsecrets.rotation.RotationWatcher;
+import io.mpsecrets.runtime.StoreSecrets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,6 +25,16 @@ import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.secretsmanager.model.DescribeSecretRequest;
+import software.amazon.awssdk.services.secretsmanager.model.DescribeSecretResponse;
+import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueRequest;
+import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueResponse;
+import software.amazon.awssdk.services.secretsmanager.model.ListSecretsRequest;
+import software.amazon.awssdk.services.secretsmanager.model.ListSecretsResponse;
+import software.amazon.awssdk.services.secretsmanager.model.SecretListEntry;
+import software.amazon.awssdk.services.secretsmanager.model.SecretsManagerException;
 
 /**
  * A fleet of application instances reading their secrets from simulated AWS services that enforce the published
@@ -50,6 +62,15 @@ final class FleetSimulator {
 
     private record Event(long at, long seq, Runnable action) {}
 
+    /** The watchers' warnings of a failed batched round, one per instance and streak: counted at the API instead. */
+    private static final java.util.logging.Logger ROTATION_LOG = quiet();
+
+    private static java.util.logging.Logger quiet() {
+        java.util.logging.Logger log = java.util.logging.Logger.getLogger("io.mpsecrets.rotation");
+        log.setLevel(java.util.logging.Level.OFF);
+        return log;
+    }
+
     private final Scenario scenario;
     private final SplittableRandom random;
     private final PriorityQueue<Event> events =
@@ -60,6 +81,25 @@ final class FleetSimulator {
     private final Api single;
     /** The rotation check and TTL revalidation: {@code single} itself where the store has no cheaper call. */
     private final Api describe;
+    /**
+     * The batched version check ({@code ListSecrets}) where the store's default has one; null otherwise. With it,
+     * each sampled instance runs the real {@link AwsSecretsManagerStore} over {@link SimulatedSecretsManager} and a
+     * {@link RotationWatcher} whose rounds stand in for the TTL refreshes, as {@code StoreSecrets} starts one.
+     */
+    private final Api list;
+    /** For the batched checks' waits: apart from {@link #random}, so that the restart's figures do not move. */
+    private final SplittableRandom checkRandom;
+    /** Secret 0's second version is current from here on (virtual time), when the run measures a rotation. */
+    private long rotatedAt = Long.MAX_VALUE;
+
+    private boolean rotating;
+    /** How long after a rotation {@code ListSecrets} still shows the old version (AWS: up to five minutes). */
+    private long listLag;
+    /** The longest time from the rotation until a sampled instance's cache held the new version. */
+    private long rotationSeen = -1;
+
+    private int rotationSeenBy;
+    private int sampledReady;
 
     private final Api kms;
     /** The credential's token, asked for once per start; null where none is counted. */
@@ -95,6 +135,12 @@ final class FleetSimulator {
         batch = quotas.batch().map(Api::new).orElse(null);
         single = new Api(quotas.single());
         describe = quotas.check().map(Api::new).orElse(single);
+        // Only the sampled instances list (in steady state): they get their share of the fleet's quota.
+        double sampleShare = Math.min(1, scenario.cacheSample() / (double) scenario.instances());
+        list = scenario.policies() == Scenario.Policies.AFTER
+                ? quotas.list().map(limit -> new Api(limit, sampleShare)).orElse(null)
+                : null;
+        checkRandom = new SplittableRandom(scenario.seed() * 31 + 7);
         kms = new Api(quotas.kms());
         token = quotas.token().map(Api::new).orElse(null);
         if (batch == null && scenario.policies() == Scenario.Policies.BEFORE) {
@@ -148,7 +194,26 @@ final class FleetSimulator {
         if (describe != single) {
             apis.add(describe);
         }
+        if (list != null) {
+            apis.add(list);
+        }
         return apis;
+    }
+
+    /**
+     * Measures a rotation: secret 0 gets a new version as the steady-state window starts; {@code ListSecrets} shows
+     * it {@code lag} later ({@code DescribeSecret} and {@code GetSecretValue} at once).
+     */
+    FleetSimulator rotating(Duration lag) {
+        rotating = true;
+        listLag = lag.toNanos();
+        return this;
+    }
+
+    /** Secret {@code id}'s current version now, as a listing or as the per-secret calls tell it. */
+    private String version(String path, boolean listing) {
+        boolean rotated = path.equals(ids.get(0).path()) && now - rotatedAt >= (listing ? listLag : 0);
+        return rotated ? "v2" : "v1";
     }
 
     private void at(long time, Runnable action) {
@@ -173,6 +238,9 @@ final class FleetSimulator {
             if (ready == scenario.instances() && end == Long.MAX_VALUE) {
                 long settle = Math.max(scenario.ttl().toNanos(), READ_EVERY) + SECOND;
                 end = lastReady + settle + scenario.steadyWindow().toNanos();
+                if (rotating) {
+                    rotatedAt = end - scenario.steadyWindow().toNanos();
+                }
             }
         }
         return result((System.nanoTime() - started) / 1e9);
@@ -215,7 +283,10 @@ final class FleetSimulator {
                         .filter(outage -> ready == scenario.instances() && outage.fromNanos() > lastReady)
                         .map(outage -> outageFigures(outage, scale)),
                 Math.round(steadyFailedReads * scale),
-                Math.round(steadyStaleReads * scale));
+                Math.round(steadyStaleReads * scale),
+                rotating && rotationSeenBy == sampledReady && rotationSeen >= 0
+                        ? rotationSeen / (double) SECOND
+                        : Double.NaN);
     }
 
     /** A steady-state outage: only the sampled instances read then, so their figures are scaled to the fleet. */
@@ -297,7 +368,7 @@ final class FleetSimulator {
             if (answer != Api.Answer.ANSWERED) {
                 throw failure(answer, id.path());
             }
-            return SecretValue.ofUtf8("value", "v1", null);
+            return SecretValue.ofUtf8("value", version(id.path(), false), null);
         }
 
         @Override
@@ -306,7 +377,82 @@ final class FleetSimulator {
             if (answer != Api.Answer.ANSWERED) {
                 throw failure(answer, id.path());
             }
-            return Optional.of("v1");
+            return Optional.of(version(id.path(), false));
+        }
+    }
+
+    /**
+     * Secrets Manager's SDK client as the real {@link AwsSecretsManagerStore} calls it after start-up: one call per
+     * request, throttled or failed as its API's bucket says (no SDK retries, as {@link SimulatedStore}); the account
+     * holds the fleet's 50 secrets. {@code ListSecrets} filters by name prefixes and pages as AWS does.
+     */
+    private final class SimulatedSecretsManager implements SecretsManagerClient {
+        @Override
+        public String serviceName() {
+            return "secretsmanager";
+        }
+
+        @Override
+        public void close() {}
+
+        private void call(Api api) {
+            Api.Answer answer = api.answer(now);
+            if (answer != Api.Answer.ANSWERED) {
+                boolean throttled = answer == Api.Answer.THROTTLED;
+                throw SecretsManagerException.builder()
+                        .statusCode(throttled ? 400 : 500)
+                        .message(throttled ? "Rate exceeded" : "InternalServiceError")
+                        .awsErrorDetails(AwsErrorDetails.builder()
+                                .errorCode(throttled ? "ThrottlingException" : "InternalServiceError")
+                                .errorMessage(throttled ? "Rate exceeded" : "InternalServiceError")
+                                .build())
+                        .build();
+            }
+        }
+
+        @Override
+        public GetSecretValueResponse getSecretValue(GetSecretValueRequest request) {
+            call(single);
+            return GetSecretValueResponse.builder()
+                    .name(request.secretId())
+                    .secretString("value")
+                    .versionId(version(request.secretId(), false))
+                    .build();
+        }
+
+        @Override
+        public DescribeSecretResponse describeSecret(DescribeSecretRequest request) {
+            call(describe);
+            return DescribeSecretResponse.builder()
+                    .name(request.secretId())
+                    .versionIdsToStages(Map.of(version(request.secretId(), false), List.of("AWSCURRENT")))
+                    .build();
+        }
+
+        @Override
+        public ListSecretsResponse listSecrets(ListSecretsRequest request) {
+            call(list);
+            List<String> prefixes =
+                    request.filters().stream().flatMap(f -> f.values().stream()).toList();
+            List<String> matching = ids.stream()
+                    .map(SecretId::path)
+                    .filter(name -> prefixes.isEmpty() || prefixes.stream().anyMatch(name::startsWith))
+                    .sorted()
+                    .toList();
+            int from = request.nextToken() == null ? 0 : Integer.parseInt(request.nextToken());
+            int max = request.maxResults() == null ? 100 : request.maxResults();
+            List<SecretListEntry> page = new ArrayList<>();
+            for (int i = from; i < Math.min(matching.size(), from + max); i++) {
+                String name = matching.get(i);
+                page.add(SecretListEntry.builder()
+                        .name(name)
+                        .secretVersionsToStages(Map.of(version(name, true), List.of("AWSCURRENT")))
+                        .build());
+            }
+            return ListSecretsResponse.builder()
+                    .secretList(page)
+                    .nextToken(from + max < matching.size() ? Integer.toString(from + max) : null)
+                    .build();
         }
     }
 
@@ -318,6 +464,12 @@ final class FleetSimulator {
         private SecretCache cache;
         private boolean pollStarted;
         private long firstStart = -1;
+        /** The store its reads go to: the real AWS store in batched mode, else {@link SimulatedStore}. */
+        private SecretStore reads = store;
+
+        private RotationWatcher batched;
+        private Duration batchInterval;
+        private boolean sawRotation;
 
         Instance(boolean sampled) {
             this.sampled = sampled;
@@ -436,8 +588,60 @@ final class FleetSimulator {
             Map<SecretId, SecretValue> values = new HashMap<>();
             ids.forEach(id -> values.put(id, SecretValue.ofUtf8("value", "v1", null)));
             cache.putAll("aws", values, cachePolicy);
+            sampledReady++;
             at(now + random.nextLong(READ_EVERY), this::read);
+            if (list != null) {
+                // As StoreSecrets: one batched round per interval stands in for TTL refreshes and rotation checks.
+                SecretStore aws = new AwsSecretsManagerStore(
+                        new SimulatedSecretsManager(), AwsSecretsManagerStore.VersionChecks.DEFAULT);
+                reads = aws;
+                batchInterval = StoreSecrets.batchInterval(scenario.ttl(), scenario.rotationInterval());
+                batched = RotationWatcher.manual(
+                        cache,
+                        new RotationWatcher.Stores() {
+                            @Override
+                            public Optional<SecretStore> store(String name) {
+                                return Optional.of(aws);
+                            }
+
+                            @Override
+                            public CachePolicy policy(String name) {
+                                return cachePolicy;
+                            }
+
+                            @Override
+                            public void checkFailed(SecretCache.Key key, SecretException failure) {}
+
+                            @Override
+                            public boolean batched(String name) {
+                                return true;
+                            }
+                        },
+                        batchInterval);
+                at(now + RotationWatcher.delayNanos(batchInterval, true, checkRandom), this::batchRound);
+                return;
+            }
             scenario.rotationInterval().ifPresent(interval -> at(now + pollDelay(interval), this::poll));
+        }
+
+        private void batchRound() {
+            batched.poll();
+            noteRotation();
+            at(now + RotationWatcher.delayNanos(batchInterval, false, checkRandom), this::batchRound);
+        }
+
+        /** Once its cache holds the rotated secret's new version: how long after the rotation that was. */
+        private void noteRotation() {
+            if (sawRotation || now < rotatedAt) {
+                return;
+            }
+            Optional<String> held =
+                    cache.peek(new SecretCache.Key("aws", ids.get(0))).flatMap(CachedSecret::version);
+            if (held.equals(Optional.of("v2"))) {
+                sawRotation = true;
+                rotationSeenBy++;
+                rotationSeen = Math.max(rotationSeen, now - rotatedAt);
+            }
         }
 
         private void read() {
@@ -448,7 +652,7 @@ final class FleetSimulator {
                             key,
                             cachePolicy,
                             () -> scenario.policies() == Scenario.Policies.AFTER
-                                    ? RevalidatingFetch.fetch(cache, key, store, true)
+                                    ? RevalidatingFetch.fetch(cache, key, reads, true)
                                     : store.fetch(id),
                             null);
                     if (!served.freshAt(now)) {
@@ -465,6 +669,7 @@ final class FleetSimulator {
                     }
                 }
             }
+            noteRotation();
             at(now + READ_EVERY, this::read);
         }
 
@@ -486,14 +691,19 @@ final class FleetSimulator {
             for (SecretId id : ids) {
                 try {
                     Optional<String> version = store.currentVersion(id);
-                    if (scenario.policies() == Scenario.Policies.AFTER) {
+                    SecretCache.Key key = new SecretCache.Key("aws", id);
+                    if (!version.equals(cache.peek(key).flatMap(CachedSecret::version))) {
+                        // As RotationWatcher.poll: a new version is read and swapped in.
+                        cache.replace(key, store.fetch(id), cachePolicy);
+                    } else if (scenario.policies() == Scenario.Policies.AFTER) {
                         // As RotationWatcher.poll: a confirmed version stays fresh for another TTL.
-                        cache.renew(new SecretCache.Key("aws", id), version.orElseThrow(), cachePolicy);
+                        cache.renew(key, version.orElseThrow(), cachePolicy);
                     }
                 } catch (SecretException e) {
                     // counted at the service; the watcher tries again next round
                 }
             }
+            noteRotation();
             at(now + pollDelay(scenario.rotationInterval().orElseThrow()), this::poll);
         }
     }

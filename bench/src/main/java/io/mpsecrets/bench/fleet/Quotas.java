@@ -32,6 +32,7 @@ import java.util.Optional;
  * @param kms the data key's unwrap
  * @param token the credential's token call, once per instance start; empty where none is counted
  * @param retries the client's retries around a call: empty for the AWS SDK's (full jitter, 1 s doubling to 20 s)
+ * @param list the batched version check, if the store's default uses one
  */
 record Quotas(
         String store,
@@ -40,7 +41,34 @@ record Quotas(
         Optional<Limit> check,
         Limit kms,
         Optional<Limit> token,
-        Optional<Retries> retries) {
+        Optional<Retries> retries,
+        Optional<Limit> list) {
+
+    /** Without a batched version check. */
+    Quotas(
+            String store,
+            Optional<Limit> batch,
+            Limit single,
+            Optional<Limit> check,
+            Limit kms,
+            Optional<Limit> token,
+            Optional<Retries> retries) {
+        this(store, batch, single, check, kms, token, retries, Optional.empty());
+    }
+
+    /**
+     * These APIs with a batched version check ({@code ListSecrets}) at {@code perSecond}: a store's TTL refreshes
+     * and rotation checks go through it, as {@code mpsecrets.aws.rotation-check=list} (the default) has them.
+     */
+    Quotas withList(String name, double perSecond) {
+        return new Quotas(
+                store, batch, single, check, kms, token, retries, Optional.of(Limit.perSecond(name, perSecond)));
+    }
+
+    /** These APIs under another name, for the tables. */
+    Quotas named(String name) {
+        return new Quotas(name, batch, single, check, kms, token, retries, list);
+    }
 
     /** One API: calls a second at the quota, and the window the quota is counted over. */
     record Limit(String name, double perSecond, double windowSeconds) {
@@ -61,7 +89,14 @@ record Quotas(
     /** A client's own retries: {@code attempts} tries, waits as {@code io.mpsecrets.api.backend.Backoff} gives. */
     record Retries(int attempts, Duration base, Duration max) {}
 
-    static final Quotas AWS = new Quotas(100, 10_000, 40_000, 5_500);
+    /**
+     * mp-secrets' defaults against AWS: the batched check by {@code ListSecrets}, 100 a second (AWS's announcement of
+     * 2022-11-11; the quotas page of 2026 lists no figure for it here).
+     */
+    static final Quotas AWS = new Quotas(100, 10_000, 40_000, 5_500).withList("ListSecrets", 100);
+
+    /** {@code mpsecrets.aws.rotation-check=describe}: one {@code DescribeSecret} per secret per TTL, as before. */
+    static final Quotas AWS_DESCRIBE = new Quotas(100, 10_000, 40_000, 5_500).named("aws, rotation-check=describe");
 
     static final Quotas AZURE = new Quotas(
             "azure",

@@ -35,6 +35,13 @@ class FleetSimulatorTest {
                 100);
     }
 
+    private static final Quotas AMPLE_LISTING = AMPLE.withList("ListSecrets", 1_000);
+
+    private static Scenario secrets(int secrets, Quotas quotas, Duration steady) {
+        Scenario three = small(Scenario.Policies.AFTER, quotas, 1, steady);
+        return three.with(three.instances(), secrets, three.dataKeys(), quotas);
+    }
+
     private static FleetResult.ApiFigures api(FleetResult result, String name) {
         return result.apis().stream()
                 .filter(a -> a.api().equals(name))
@@ -84,6 +91,64 @@ class FleetSimulatorTest {
         assertThat(api(result, "KMS Decrypt").restartMean() * result.readySeconds())
                 .isCloseTo(3, within(1e-9));
         assertEquals(0, api(result, "GetSecretValue").peak());
+    }
+
+    @Test
+    void batchedChecksAreOneListingPerInstanceEveryNineTenthsOfTheTtlAndNothingElse() {
+        // (An hour: the run stops at 2 hours of virtual time, so a longer window would count calls it never made.)
+        // 3 instances x 2 secrets in one folder, TTL 300 s: a round every 270 s (less up to 0.5 s of jitter), one
+        // page each: 3 / 270 = 0.0111 a second, over an hour (13 or 14 rounds each), and one DescribeSecret a round
+        // (one secret in turn asked by itself, to see a revoked permission). Each round renews both values before
+        // their TTL runs out, so no read asks DescribeSecret and none reads a value again.
+        FleetResult result = new FleetSimulator(secrets(2, AMPLE_LISTING, Duration.ofHours(1))).run();
+        assertThat(api(result, "ListSecrets").steadyMean()).isCloseTo(3 / 270.0, within(0.0006));
+        assertThat(api(result, "DescribeSecret").steadyMean()).isCloseTo(3 / 270.0, within(0.0006));
+        assertThat(api(result, "GetSecretValue").steadyMean()).isZero();
+        assertEquals(0, result.steadyStaleReads());
+        assertEquals(0, result.steadyFailedReads());
+    }
+
+    @Test
+    void twoHundredFiftySecretsInOneFolderAreThreePagesARound() {
+        // 250 names in one folder: one listing by the folder, 100 a page: 3 pages a round; the budget (25 pages,
+        // what listings by 10 names would take, capped at 20) is not reached, so the folder stays the filter.
+        FleetResult result = new FleetSimulator(secrets(250, AMPLE_LISTING, Duration.ofHours(1))).run();
+        assertThat(api(result, "ListSecrets").steadyMean()).isCloseTo(3 * 3 / 270.0, within(0.0017));
+        assertThat(api(result, "DescribeSecret").steadyMean()).isCloseTo(3 / 270.0, within(0.0006));
+    }
+
+    @Test
+    void aChangeTheListingShowsIsConfirmedOnceAndSeenWithinTheLagAndOneRound() {
+        // Secret 0 rotates as the window starts. Listing up to date: each instance sees it at its next round, within
+        // 270 s (confirmed by DescribeSecret, or asked by itself as the round's one), and reads it once.
+        FleetSimulator current = new FleetSimulator(secrets(2, AMPLE_LISTING, Duration.ofMinutes(20)));
+        FleetResult seen = current.rotating(Duration.ZERO).run();
+        assertThat(seen.rotationSeenSeconds()).isBetween(0.0, 270.0);
+        // At start-up 2 secrets are one batch call; GetSecretValue reads only the rotated version.
+        assertEquals(3, current.api("GetSecretValue").calls(0, 100_000));
+
+        // Listing 5 minutes late: seen when the listing shows it (within 300 + 270 s), or earlier when secret 0 is
+        // the round's one asked by itself (every other round with 2 secrets).
+        FleetResult late = new FleetSimulator(secrets(2, AMPLE_LISTING, Duration.ofMinutes(20)))
+                .rotating(Duration.ofMinutes(5))
+                .run();
+        assertThat(late.rotationSeenSeconds()).isBetween(0.0, 570.0);
+    }
+
+    @Test
+    void aThrottledListingFallsBackToOneDescribeSecretPerSecretThatRound() {
+        // ListSecrets never answers (a bucket of 0.001 calls holds no whole token): every round is one throttled
+        // listing, then 2 DescribeSecret (the round's own one and the other), per instance: 3 / 270 and 6 / 270 a
+        // second; no read fails or is stale.
+        FleetSimulator simulator =
+                new FleetSimulator(secrets(2, AMPLE.withList("ListSecrets", 0.001), Duration.ofHours(1)));
+        FleetResult result = simulator.run();
+        assertThat(api(result, "ListSecrets").steadyMean()).isCloseTo(3 / 270.0, within(0.0006));
+        assertThat(api(result, "DescribeSecret").steadyMean()).isCloseTo(6 / 270.0, within(0.0012));
+        assertThat(api(result, "GetSecretValue").steadyMean()).isZero();
+        assertEquals(0, simulator.api("ListSecrets").peakAnswered(0, 100_000));
+        assertEquals(0, result.steadyFailedReads());
+        assertEquals(0, result.steadyStaleReads());
     }
 
     @Test

@@ -391,7 +391,9 @@ class HostileAwsTest {
                 "mpsecrets.aws.endpoint", server.endpoint().toString(),
                 "mpsecrets.aws.profile", TestProfiles.WORKER1,
                 "mpsecrets.aws.max-attempts", "1",
-                "mpsecrets.aws.ttl", "PT0.1S"));
+                "mpsecrets.aws.ttl", "PT0.1S",
+                // The read path's refresh (a batched round would audit its own refused check, the value not renewed).
+                "mpsecrets.aws.rotation-check", "describe"));
         assertEquals("aws-" + LeakGuard.CANARY, aws.getValue("db.password", String.class));
 
         server.fallback(HostileHttpServer.json(
@@ -402,7 +404,8 @@ class HostileAwsTest {
                 "mpsecrets.ssm.endpoint", server.endpoint().toString(),
                 "mpsecrets.ssm.profile", TestProfiles.WORKER1,
                 "mpsecrets.ssm.max-attempts", "1",
-                "mpsecrets.ssm.ttl", "PT0.1S"));
+                "mpsecrets.ssm.ttl", "PT0.1S",
+                "mpsecrets.ssm.rotation-check", "describe"));
         assertEquals("ssm-" + LeakGuard.CANARY, ssm.getValue("db.password", String.class));
 
         server.fallback(refusal(code, status));

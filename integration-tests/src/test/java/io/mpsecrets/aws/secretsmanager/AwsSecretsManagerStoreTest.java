@@ -225,7 +225,10 @@ class AwsSecretsManagerStoreTest {
                 "mpsecrets.aws.max-stale",
                 "PT3S",
                 "mpsecrets.aws.max-attempts",
-                "1"));
+                "1",
+                // The read path's own refreshes: no batched check renewing or auditing beside them.
+                "mpsecrets.aws.rotation-check",
+                "describe"));
         assertEquals("kept-" + LeakGuard.CANARY, config.getValue("password", String.class));
         server.secretsManager().faults().errorRate(1.0);
         long start = System.nanoTime();
@@ -308,8 +311,14 @@ class AwsSecretsManagerStoreTest {
     @Test
     void aTtlRefreshOfAnUnchangedSecretAsksOnlyForItsVersion() throws Exception {
         String db = secret("ttl", "{\"password\":\"one-" + LeakGuard.CANARY + "\"}");
-        SmallRyeConfig config =
-                config(Map.of("mpsecrets.aws.ttl", "PT0.1S", "db.password", "${aws::" + db + "#password}"));
+        // The read path's own TTL refreshes (rotation-check=list has a batched check renew the value instead).
+        SmallRyeConfig config = config(Map.of(
+                "mpsecrets.aws.ttl",
+                "PT0.1S",
+                "mpsecrets.aws.rotation-check",
+                "describe",
+                "db.password",
+                "${aws::" + db + "#password}"));
         assertEquals("one-" + LeakGuard.CANARY, config.getValue("db.password", String.class));
         assertEquals(1, server.secretsManager().calls("GetSecretValue"));
 

@@ -177,4 +177,63 @@ class SsmStoreTest {
         assertEquals(FailureReason.NOT_FOUND, missing.reason());
         assertThat(missing.getMessage()).contains("absent", root + "/absent");
     }
+
+    @Test
+    void sixtyParametersVersionsAreTwoDescribeParametersCallsAndOneIsLeftToItself() {
+        java.util.List<io.mpsecrets.api.SecretId> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            String name = root + "/batch/p" + i;
+            server.ssm().putParameter(name, "v-" + LeakGuard.CANARY, true);
+            ids.add(io.mpsecrets.api.SecretId.of(name));
+        }
+        server.ssm().putParameter(root + "/batch/p0", "v2-" + LeakGuard.CANARY, true);
+        io.mpsecrets.api.SecretId missing = io.mpsecrets.api.SecretId.of(root + "/batch/absent");
+        io.mpsecrets.api.SecretId pinned = io.mpsecrets.api.SecretId.parse(root + "/batch/p1?version=1");
+        java.util.List<io.mpsecrets.api.SecretId> asked = new java.util.ArrayList<>(ids);
+        asked.add(missing);
+        asked.add(pinned);
+        server.ssm().counter().reset();
+        Map<String, String> settings = Map.of(
+                "mpsecrets.ssm.region",
+                "us-east-1",
+                "mpsecrets.ssm.endpoint",
+                server.endpoint().toString(),
+                "mpsecrets.ssm.profile",
+                TestProfiles.WORKER1);
+        try (SsmParameterStore store = SsmParameterStore.create(
+                io.mpsecrets.aws.AwsClientSettings.read(
+                        "mpsecrets.ssm.", k -> java.util.Optional.ofNullable(settings.get(k))),
+                java.util.Optional.empty(),
+                SsmParameterStore.Listing.read("mpsecrets.ssm.", k -> java.util.Optional.empty()))) {
+            Map<io.mpsecrets.api.SecretId, String> versions = store.currentVersions(asked);
+            assertEquals(2, server.ssm().calls("DescribeParameters"), "60 names, 50 a filter");
+            assertEquals("2", versions.get(ids.get(0)));
+            assertEquals("1", versions.get(ids.get(59)));
+            assertEquals("1", versions.get(pinned));
+            assertThat(versions).hasSize(61).doesNotContainKey(missing);
+        }
+    }
+
+    @Test
+    void aBatchedRoundKeepsParametersFreshWithoutAskingEachOne() throws Exception {
+        Map<String, String> values = new HashMap<>();
+        for (int i = 0; i < 10; i++) {
+            server.ssm().putParameter(root + "/round/p" + i, "v1-" + LeakGuard.CANARY, true);
+            values.put("p" + i, "${ssm::" + root + "/round/p" + i + "}");
+        }
+        values.put("mpsecrets.ssm.ttl", "PT1H");
+        SmallRyeConfig config = config(values);
+        for (int i = 0; i < 10; i++) {
+            config.getValue("p" + i, String.class);
+        }
+        server.ssm().counter().reset();
+        configs.runtime(0).stores().checkRotation();
+        // One DescribeParameters for the 10, and one for the round's parameter asked by itself.
+        assertEquals(2, server.ssm().calls("DescribeParameters"));
+        assertEquals(0, server.ssm().calls("GetParameter"));
+
+        server.ssm().putParameter(root + "/round/p4", "v2-" + LeakGuard.CANARY, true);
+        configs.runtime(0).stores().checkRotation();
+        assertEquals("v2-" + LeakGuard.CANARY, config.getValue("p4", String.class));
+    }
 }

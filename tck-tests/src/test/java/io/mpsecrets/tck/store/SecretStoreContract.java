@@ -227,6 +227,21 @@ abstract class SecretStoreContract {
     }
 
     @Test
+    void batchedVersionsAgreeWithTheOneByOneCheckAndNeverNameAMissingSecret() {
+        SecretId a = put(name("batch-versions-a"), json("a"));
+        SecretId b = put(name("batch-versions-b"), json("b"));
+        SecretId missing = absent(name("batch-versions-missing"));
+        Map<SecretId, String> listed = underTest.currentVersions(List.of(a, missing, b));
+        assertThat(listed).doesNotContainKey(missing);
+        listed.forEach(
+                (id, version) -> assertEquals(underTest.currentVersion(id).orElseThrow(), version));
+        if (capabilities.contains(Capability.BATCH_VERSIONS)) {
+            // A store that declares it answers for secrets it holds (the contract's stores are consistent at once).
+            assertThat(listed).containsKeys(a, b);
+        }
+    }
+
+    @Test
     void anOutageIsATransientTypedFailureThatShowsNoValue() {
         SecretId id = put(name("outage"), json("outage-" + LeakGuard.CANARY));
         assumeTrue(breakStore(), "the store cannot be made to fail");

@@ -44,6 +44,8 @@ public final class MockSecretsManager extends AwsJsonService {
     private final String account;
     private final SecureRandom random = new SecureRandom();
     private final ConcurrentHashMap<String, Secret> secrets = new ConcurrentHashMap<>();
+    private final Set<String> listingDenied = ConcurrentHashMap.newKeySet();
+    private volatile Map<String, JsonObject> frozenListing;
 
     static final class Version {
         final String id;
@@ -150,6 +152,32 @@ public final class MockSecretsManager extends AwsJsonService {
         return secrets.get(name).arn;
     }
 
+    /**
+     * ListSecrets answers as of now until {@link #thawListing()}: versions moved since are not listed, secrets created
+     * since are left out (AWS: "ListSecrets might not reflect changes from the last five minutes").
+     */
+    public void freezeListing() {
+        Map<String, JsonObject> snapshot = new LinkedHashMap<>();
+        for (Secret secret : secrets.values()) {
+            snapshot.put(secret.name, listEntry(secret));
+        }
+        frozenListing = snapshot;
+    }
+
+    /** ListSecrets answers with the secrets as they are again. */
+    public void thawListing() {
+        frozenListing = null;
+    }
+
+    /** ListSecrets refuses {@code principal} ({@code AccessDeniedException}), as IAM does without the permission. */
+    public void denyListing(String principal, boolean denied) {
+        if (denied) {
+            listingDenied.add(principal);
+        } else {
+            listingDenied.remove(principal);
+        }
+    }
+
     // ---- the wire API ----
 
     @Override
@@ -168,7 +196,7 @@ public final class MockSecretsManager extends AwsJsonService {
             case "UpdateSecretVersionStage":
                 return updateStage(request, principal);
             case "ListSecrets":
-                return list(request);
+                return list(request, principal);
             case "DeleteSecret":
                 return delete(request, principal);
             default:
@@ -437,25 +465,132 @@ public final class MockSecretsManager extends AwsJsonService {
                 .build();
     }
 
-    private JsonObject list(JsonObject request) throws AwsError {
+    /**
+     * ListSecrets as AWS answers it: secrets in name order, {@code MaxResults} 1 to 100 (100 when unset), a
+     * {@code NextToken} while more match, each entry with its {@code SecretVersionsToStages} (DescribeSecret names the
+     * same map {@code VersionIdsToStages}). {@code Filters}: a key ({@code name} is a case-sensitive prefix match;
+     * {@code description} a prefix match not case-sensitive) with 1 to 10 values of at most 512 characters of the
+     * documented pattern; a value matches when any of its filter's values does, a {@code !value} excludes; several
+     * filters must all match. While {@link #freezeListing()} holds, the versions listed are those of that moment,
+     * and secrets created since are not listed: AWS documents that ListSecrets might not reflect changes from the
+     * last five minutes.
+     */
+    private JsonObject list(JsonObject request, String principal) throws AwsError {
+        if (listingDenied.contains(principal)) {
+            throw AwsError.badRequest(
+                    "AccessDeniedException",
+                    "User: arn:aws:iam::" + account + ":user/" + principal
+                            + " is not authorized to perform: secretsmanager:ListSecrets");
+        }
         Integer max = AwsJson.integer(request, "MaxResults");
         int limit = max == null ? 100 : max;
         if (limit < 1 || limit > 100) {
             throw AwsError.validation("MaxResults must be between 1 and 100");
         }
+        List<Filter> filters = filters(request);
         String next = AwsJson.string(request, "NextToken");
-        List<Secret> all = new ArrayList<>(new TreeMap<>(secrets).values());
-        all.removeIf(s -> s.deleted != null);
-        int from = next == null ? 0 : Integer.parseInt(next);
+        Map<String, JsonObject> frozen = frozenListing;
+        List<JsonObject> all = new ArrayList<>();
+        for (Secret secret : new TreeMap<>(secrets).values()) {
+            if (secret.deleted != null
+                    || (frozen != null && !frozen.containsKey(secret.name))
+                    || !filters.stream().allMatch(f -> f.matches(secret))) {
+                continue;
+            }
+            all.add(frozen != null ? frozen.get(secret.name) : listEntry(secret));
+        }
+        int from;
+        try {
+            from = next == null ? 0 : Integer.parseInt(next);
+        } catch (NumberFormatException e) {
+            throw AwsError.badRequest("InvalidNextTokenException", "The NextToken value is invalid.");
+        }
         JsonArrayBuilder page = Json.createArrayBuilder();
         for (int i = from; i < Math.min(all.size(), from + limit); i++) {
-            page.add(summary(all.get(i)));
+            page.add(all.get(i));
         }
         JsonObjectBuilder out = Json.createObjectBuilder().add("SecretList", page);
         if (from + limit < all.size()) {
             out.add("NextToken", Integer.toString(from + limit));
         }
         return out.build();
+    }
+
+    /** A ListSecrets entry: DescribeSecret's summary, its versions map under the name ListSecrets gives it. */
+    private JsonObject listEntry(Secret secret) {
+        JsonObject summary = summary(secret).build();
+        JsonObjectBuilder entry = Json.createObjectBuilder();
+        summary.forEach((member, value) ->
+                entry.add("VersionIdsToStages".equals(member) ? "SecretVersionsToStages" : member, value));
+        return entry.build();
+    }
+
+    private static final Pattern FILTER_VALUE = Pattern.compile("!?[a-zA-Z0-9 :_@/+=.\\-!]*");
+    private static final Set<String> FILTER_KEYS =
+            Set.of("description", "name", "tag-key", "tag-value", "primary-region", "owning-service", "all");
+
+    /** One ListSecrets filter: a secret matches when a positive value does (or none is given) and no negated one. */
+    private record Filter(String key, List<String> values) {
+        boolean matches(Secret secret) {
+            String field = "name".equals(key) ? secret.name : "description".equals(key) ? secret.description : "";
+            boolean ignoreCase = !"name".equals(key);
+            boolean anyPositive = false;
+            boolean positiveMatched = false;
+            for (String value : values) {
+                boolean negated = value.startsWith("!");
+                String prefix = negated ? value.substring(1) : value;
+                boolean match = ignoreCase
+                        ? field.regionMatches(true, 0, prefix, 0, prefix.length())
+                        : field.startsWith(prefix);
+                if (negated && match) {
+                    return false;
+                }
+                if (!negated) {
+                    anyPositive = true;
+                    positiveMatched |= match;
+                }
+            }
+            return !anyPositive || positiveMatched;
+        }
+    }
+
+    private static List<Filter> filters(JsonObject request) throws AwsError {
+        JsonValue given = request.get("Filters");
+        if (given == null || given.getValueType() == JsonValue.ValueType.NULL) {
+            return List.of();
+        }
+        if (given.getValueType() != JsonValue.ValueType.ARRAY) {
+            throw AwsError.validation("Filters must be a list");
+        }
+        List<Filter> out = new ArrayList<>();
+        for (JsonValue item : given.asJsonArray()) {
+            if (item.getValueType() != JsonValue.ValueType.OBJECT) {
+                throw AwsError.validation("Filters must be a list of structures");
+            }
+            JsonObject filter = item.asJsonObject();
+            String key = AwsJson.string(filter, "Key");
+            if (key == null || !FILTER_KEYS.contains(key)) {
+                throw AwsError.validation("1 validation error detected: Value '" + key
+                        + "' at 'filters.member.key' failed to satisfy constraint: Member must satisfy enum value set: "
+                        + FILTER_KEYS);
+            }
+            List<String> values = AwsJson.stringList(filter, "Values");
+            if (values == null || values.isEmpty() || values.size() > 10) {
+                throw AwsError.validation("1 validation error detected: Value at 'filters.member.values' failed to"
+                        + " satisfy constraint: Member must have length less than or equal to 10 and greater than or"
+                        + " equal to 1");
+            }
+            for (String value : values) {
+                if (value.length() > 512 || !FILTER_VALUE.matcher(value).matches()) {
+                    throw AwsError.validation("1 validation error detected: Value at 'filters.member.values' failed"
+                            + " to satisfy constraint: Member must satisfy constraint: [Member must have length less"
+                            + " than or equal to 512, Member must satisfy regular expression pattern:"
+                            + " ^\\!?[a-zA-Z0-9 :_@\\/\\+\\=\\.\\-\\!]*$]");
+                }
+            }
+            out.add(new Filter(key, values));
+        }
+        return out;
     }
 
     private JsonObject delete(JsonObject request, String principal) throws AwsError {

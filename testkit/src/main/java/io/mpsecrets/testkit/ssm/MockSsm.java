@@ -336,7 +336,14 @@ public final class MockSsm extends AwsJsonService {
                     if (value instanceof JsonObject filter) {
                         String key = filter.getString("Key", "");
                         String option = filter.getString("Option", "Equals");
-                        filters.add(Map.entry(key + ":" + option, AwsJson.stringList(filter, "Values")));
+                        List<String> values = AwsJson.stringList(filter, "Values");
+                        if (values.isEmpty() || values.size() > 50) {
+                            // ParameterStringFilter.Values: 1 to 50 items, as the API reference gives them.
+                            throw AwsError.validation("1 validation error detected: Value at"
+                                    + " 'parameterFilters.member.values' failed to satisfy constraint: Member must have"
+                                    + " length less than or equal to 50 and greater than or equal to 1");
+                        }
+                        filters.add(Map.entry(key + ":" + option, values));
                     }
                 }
             }

@@ -12,14 +12,17 @@ import io.mpsecrets.testkit.leak.LeakGuard;
 import io.mpsecrets.testkit.mock.Policy;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.secretsmanager.model.BatchGetSecretValueResponse;
+import software.amazon.awssdk.services.secretsmanager.model.FilterNameStringType;
 import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueResponse;
 import software.amazon.awssdk.services.secretsmanager.model.InvalidParameterException;
 import software.amazon.awssdk.services.secretsmanager.model.InvalidRequestException;
+import software.amazon.awssdk.services.secretsmanager.model.ListSecretsResponse;
 import software.amazon.awssdk.services.secretsmanager.model.ResourceExistsException;
 import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.secretsmanager.model.SecretsManagerException;
@@ -176,6 +179,93 @@ class MockSecretsManagerTest {
         client.createSecret(b -> b.name(forced).secretString("x"));
         client.deleteSecret(b -> b.secretId(forced).forceDeleteWithoutRecovery(true));
         assertThrows(ResourceNotFoundException.class, () -> client.describeSecret(b -> b.secretId(forced)));
+    }
+
+    @Test
+    void listSecretsFiltersByNamePrefixPagesAndNamesEachSecretsVersionsToStages() {
+        String prefix = unique("listed") + "/";
+        List<String> versions = new ArrayList<>();
+        for (int i = 0; i < 25; i++) {
+            String name = prefix + (char) ('a' + i);
+            versions.add(
+                    client.createSecret(b -> b.name(name).secretString("x")).versionId());
+        }
+        client.createSecret(b ->
+                b.name(prefix.substring(0, prefix.length() - 1) + "-other").secretString("x"));
+        ListSecretsResponse first = client.listSecrets(b ->
+                b.maxResults(10).filters(f -> f.key(FilterNameStringType.NAME).values(prefix)));
+        assertThat(first.secretList()).hasSize(10);
+        assertThat(first.nextToken()).isNotBlank();
+        assertEquals(prefix + "a", first.secretList().get(0).name());
+        assertEquals(
+                Map.of(versions.get(0), List.of("AWSCURRENT")),
+                first.secretList().get(0).secretVersionsToStages());
+        List<String> names = new ArrayList<>();
+        first.secretList().forEach(e -> names.add(e.name()));
+        String token = first.nextToken();
+        while (token != null) {
+            String page = token;
+            ListSecretsResponse next = client.listSecrets(b -> b.maxResults(10)
+                    .nextToken(page)
+                    .filters(f -> f.key(FilterNameStringType.NAME).values(prefix)));
+            next.secretList().forEach(e -> names.add(e.name()));
+            token = next.nextToken();
+        }
+        assertThat(names).hasSize(25).allMatch(n -> n.startsWith(prefix)).doesNotHaveDuplicates();
+
+        // Up to 10 values, any of which matches (a prefix: "b" matches itself only here), "!" excludes, case counts.
+        assertThat(client.listSecrets(b -> b.filters(f -> f.key("name").values(prefix + "b", prefix + "c")))
+                        .secretList())
+                .extracting(e -> e.name())
+                .containsExactly(prefix + "b", prefix + "c");
+        assertThat(client.listSecrets(b -> b.filters(
+                                f -> f.key("name").values(prefix),
+                                f -> f.key("name").values("!" + prefix + "a", "!" + prefix + "b")))
+                        .secretList())
+                .hasSize(23);
+        assertThat(client.listSecrets(
+                                b -> b.filters(f -> f.key("name").values(prefix.toUpperCase(java.util.Locale.ROOT))))
+                        .secretList())
+                .isEmpty();
+        SecretsManagerException eleven = assertThrows(
+                SecretsManagerException.class,
+                () -> client.listSecrets(b ->
+                        b.filters(f -> f.key("name").values("a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k"))));
+        assertEquals("ValidationException", eleven.awsErrorDetails().errorCode());
+        SecretsManagerException badValue = assertThrows(
+                SecretsManagerException.class,
+                () -> client.listSecrets(b -> b.filters(f -> f.key("name").values("no*wildcards"))));
+        assertEquals("ValidationException", badValue.awsErrorDetails().errorCode());
+    }
+
+    @Test
+    void aFrozenListingLagsBehindDescribeSecretAndADeniedListingIsAccessDenied() {
+        String name = unique("lagging");
+        String v1 = client.createSecret(b -> b.name(name).secretString("x")).versionId();
+        server.secretsManager().freezeListing();
+        try {
+            String v2 = client.putSecretValue(b -> b.secretId(name).secretString("y"))
+                    .versionId();
+            String created = unique("created-after");
+            client.createSecret(b -> b.name(created).secretString("x"));
+            ListSecretsResponse listed =
+                    client.listSecrets(b -> b.filters(f -> f.key("name").values(name, created)));
+            assertThat(listed.secretList())
+                    .singleElement()
+                    .satisfies(e -> assertThat(e.secretVersionsToStages()).containsOnlyKeys(v1));
+            assertThat(client.describeSecret(b -> b.secretId(name)).versionIdsToStages())
+                    .containsEntry(v2, List.of("AWSCURRENT"));
+        } finally {
+            server.secretsManager().thawListing();
+        }
+        server.secretsManager().denyListing("AKIDWORKER1", true);
+        try {
+            SecretsManagerException denied =
+                    assertThrows(SecretsManagerException.class, () -> client.listSecrets(b -> b.maxResults(1)));
+            assertEquals("AccessDeniedException", denied.awsErrorDetails().errorCode());
+        } finally {
+            server.secretsManager().denyListing("AKIDWORKER1", false);
+        }
     }
 
     @Test

@@ -162,6 +162,26 @@ class MockSsmTest {
     }
 
     @Test
+    void describeParametersTakesUpToFiftyNamesAFilterAndPagesFiftyAtMost() {
+        java.util.List<String> names = new java.util.ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            String name = root + "/many/p" + i;
+            server.ssm().putParameter(name, "v" + i, false);
+            names.add(name);
+        }
+        var described = client.describeParameters(b -> b.maxResults(50)
+                .parameterFilters(f -> f.key("Name").option("Equals").values(names)));
+        assertThat(described.parameters()).hasSize(50).allSatisfy(p -> assertEquals(1L, p.version()));
+        java.util.List<String> tooMany = new java.util.ArrayList<>(names);
+        tooMany.add(root + "/many/p50");
+        SsmException refused = assertThrows(
+                SsmException.class,
+                () -> client.describeParameters(b ->
+                        b.parameterFilters(f -> f.key("Name").option("Equals").values(tooMany))));
+        assertEquals("ValidationException", refused.awsErrorDetails().errorCode());
+    }
+
+    @Test
     void policiesThrottlingAndFailures() {
         String name = root + "/locked/key";
         server.ssm().putParameter(name, "secret-" + LeakGuard.CANARY, true);
