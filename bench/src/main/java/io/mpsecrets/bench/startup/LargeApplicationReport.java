@@ -22,8 +22,8 @@ import java.util.TreeMap;
  *
  * <pre>
  * mvn -B -q -pl bench -am -DskipTests package
- * java -cp bench/target/benchmarks.jar io.mpsecrets.bench.startup.LargeApplicationReport bench/target [n] [runs]
- *     [plain,files,ssm]
+ * java [-Drounds=3] -cp bench/target/benchmarks.jar io.mpsecrets.bench.startup.LargeApplicationReport \
+ *     bench/target [n] [runs] [plain,files,ssm]
  * </pre>
  */
 public final class LargeApplicationReport {
@@ -127,6 +127,8 @@ public final class LargeApplicationReport {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(options);
+        // Rotation check rounds to time (-Drounds=1 for a store whose round is slow).
+        command.add("-Drounds=" + Integer.getInteger("rounds", 3));
         command.addAll(List.of(
                 "-cp",
                 classpath,
