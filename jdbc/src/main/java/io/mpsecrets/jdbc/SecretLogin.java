@@ -36,11 +36,16 @@ final class SecretLogin {
             try {
                 retry = credentials.afterRefusal(login);
             } catch (SQLException storeFailed) {
+                LOG.warning(() -> "mp-secrets: the database refused a login (SQL state " + refused.getSQLState()
+                        + ") and fetching the credentials of " + credentials.describe() + " again failed: "
+                        + storeFailed.getMessage());
                 refused.addSuppressed(storeFailed);
                 throw refused;
             }
             if (retry.isEmpty()) {
                 credentials.refusedAgain();
+                LOG.fine(() -> "mp-secrets: the database refused a login (SQL state " + refused.getSQLState()
+                        + ") and the store gives nothing else to try for " + credentials.describe());
                 throw refused;
             }
             LOG.fine(() -> "mp-secrets: the database refused a login (SQL state " + refused.getSQLState()

@@ -591,7 +591,7 @@ public final class MockDatabase implements AutoCloseable {
                 statement.execute(template.replace("{{name}}", username)
                         .replace("{{username}}", username)
                         .replace("{{password}}", password == null ? "" : password)
-                        .replace("{{expiration}}", expires == null ? "infinity" : EXPIRATION.format(expires)));
+                        .replace("{{expiration}}", expires == null ? "infinity" : expiration(expires)));
             }
         } catch (SQLException e) {
             // Vault reports the plugin's error; the SQL state is enough here and quotes no statement.
@@ -622,6 +622,17 @@ public final class MockDatabase implements AutoCloseable {
                             + "<driver>.jar io.mpsecrets.testkit.Main ... (the connection_url must be reachable from"
                             + " the testkit)");
         }
+    }
+
+    /**
+     * {@code {{expiration}}} as Vault writes it, but rounded up to the second: Vault truncates, so a role's
+     * {@code VALID UNTIL} may end up to a second before its lease, which leases of a few seconds (the tests') feel.
+     */
+    private static String expiration(Instant expires) {
+        Instant up = expires.getNano() == 0
+                ? expires
+                : expires.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).plusSeconds(1);
+        return EXPIRATION.format(up);
     }
 
     /** Drops the users of every lease now (the engine is being disabled, as Vault revokes a mount's leases). */
