@@ -50,7 +50,15 @@ public final class KnownSettings {
             MpSecretsSettings.MASK_LOGS,
             MpSecretsSettings.MASK_MIN_LENGTH,
             "mpsecrets.metrics.enabled",
-            "mpsecrets.health.rotation.overdue-is-down");
+            "mpsecrets.health.rotation.overdue-is-down",
+            // mpsecrets-jdbc's, read from a datasource's properties, system properties or the environment, where
+            // the application's config sees them too (docs/jdbc.md)
+            "mpsecrets.jdbc.user",
+            "mpsecrets.jdbc.password",
+            "mpsecrets.jdbc.pending-password",
+            "mpsecrets.jdbc.ttl",
+            "mpsecrets.jdbc.refresh-interval",
+            "mpsecrets.jdbc.driver");
 
     /** What the core reads for every store, under {@code mpsecrets.<store>.} ({@link StoreSettings}). */
     static final List<String> EVERY_STORE =

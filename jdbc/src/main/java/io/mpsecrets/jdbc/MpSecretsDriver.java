@@ -36,7 +36,10 @@ public final class MpSecretsDriver implements Driver {
     static final int MAX_CONFIGURATIONS = 64;
 
     private static final Logger LOG = Logger.getLogger("io.mpsecrets.jdbc");
-    private static final Map<String, SecretCredentials> CREDENTIALS = new HashMap<>();
+    private static final Map<String, Configured> CONFIGURED = new HashMap<>();
+
+    /** One configuration's credentials, target driver and URL, and the properties passed on to the driver. */
+    private record Configured(SecretCredentials credentials, Driver driver, String target, Properties passed) {}
 
     static {
         try {
@@ -59,46 +62,44 @@ public final class MpSecretsDriver implements Driver {
         if (!acceptsURL(url)) {
             return null; // DriverManager asks every driver
         }
-        String target = JdbcUrls.target(url);
-        Properties given = info == null ? new Properties() : info;
-        JdbcSettings settings = JdbcSettings.of(given);
-        Driver driver = targetDriver(settings, target);
-        SecretCredentials credentials = credentials(url, given, settings);
-        Properties passed = new Properties();
-        for (String name : given.stringPropertyNames()) {
-            if (!name.startsWith("mpsecrets.") && !name.equals("user") && !name.equals("password")) {
-                passed.setProperty(name, given.getProperty(name));
-            }
-        }
-        return SecretLogin.connect(credentials, (user, password) -> {
+        Configured configured = configured(url, info == null ? new Properties() : info);
+        return SecretLogin.connect(configured.credentials(), (user, password) -> {
             Properties properties = new Properties();
-            properties.putAll(passed);
+            properties.putAll(configured.passed());
             properties.setProperty("user", user);
             properties.setProperty("password", password);
-            return driver.connect(target, properties);
+            return configured.driver().connect(configured.target(), properties);
         });
     }
 
     /**
-     * The credentials of one configuration, made on its first connection. Keyed by a hash of the URL and properties
-     * (which may hold a store's token), never by the text itself.
+     * One configuration, made on its first connection: its credentials, target driver and the properties passed on.
+     * Keyed by a hash of the URL and properties (which may hold a store's token), never by the text itself.
      */
-    private static SecretCredentials credentials(String url, Properties info, JdbcSettings settings)
-            throws SQLException {
-        String key = key(url, info);
-        synchronized (CREDENTIALS) {
-            SecretCredentials credentials = CREDENTIALS.get(key);
-            if (credentials == null) {
-                if (CREDENTIALS.size() >= MAX_CONFIGURATIONS) {
+    private static Configured configured(String url, Properties given) throws SQLException {
+        String key = key(url, given);
+        synchronized (CONFIGURED) {
+            Configured configured = CONFIGURED.get(key);
+            if (configured == null) {
+                if (CONFIGURED.size() >= MAX_CONFIGURATIONS) {
                     throw new SQLNonTransientConnectionException(
                             "mp-secrets: more than " + MAX_CONFIGURATIONS
                                     + " datasource configurations use jdbc:mpsecrets: in this class loader",
                             "08001");
                 }
-                credentials = SecretCredentials.of(settings, info);
-                CREDENTIALS.put(key, credentials);
+                String target = JdbcUrls.target(url);
+                JdbcSettings settings = JdbcSettings.of(given);
+                Driver driver = targetDriver(settings, target);
+                Properties passed = new Properties();
+                for (String name : given.stringPropertyNames()) {
+                    if (!name.startsWith("mpsecrets.") && !name.equals("user") && !name.equals("password")) {
+                        passed.setProperty(name, given.getProperty(name));
+                    }
+                }
+                configured = new Configured(SecretCredentials.of(settings, given), driver, target, passed);
+                CONFIGURED.put(key, configured);
             }
-            return credentials;
+            return configured;
         }
     }
 
@@ -196,9 +197,9 @@ public final class MpSecretsDriver implements Driver {
         long refusals = 0;
         long retries = 0;
         long refusedAfterRetry = 0;
-        synchronized (CREDENTIALS) {
-            for (SecretCredentials c : CREDENTIALS.values()) {
-                SecretCredentials.Counts one = c.counts();
+        synchronized (CONFIGURED) {
+            for (Configured c : CONFIGURED.values()) {
+                SecretCredentials.Counts one = c.credentials().counts();
                 fetches += one.fetches();
                 refusals += one.refusals();
                 retries += one.retries();
@@ -213,9 +214,9 @@ public final class MpSecretsDriver implements Driver {
      * opens them again. For a server's or test's shutdown.
      */
     public static void closeAll() {
-        synchronized (CREDENTIALS) {
-            CREDENTIALS.values().forEach(SecretCredentials::close);
-            CREDENTIALS.clear();
+        synchronized (CONFIGURED) {
+            CONFIGURED.values().forEach(c -> c.credentials().close());
+            CONFIGURED.clear();
         }
     }
 

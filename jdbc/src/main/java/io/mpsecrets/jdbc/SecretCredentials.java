@@ -212,14 +212,16 @@ public final class SecretCredentials implements AutoCloseable {
             Snapshot s = snapshot;
             Login candidate;
             long now = System.nanoTime();
-            if (s != null && !s.login().sameAs(refused) && !s.login().expired(now)) {
+            if (s != null && !stale && !s.login().sameAs(refused) && !s.login().expired(now)) {
                 candidate = s.login(); // another thread fetched after this one's login: single flight
             } else if (!forcedOnce || now - lastForcedNanos >= refreshIntervalNanos) {
                 forcedOnce = true;
                 lastForcedNanos = now;
                 candidate = fetch(true);
+            } else if (usable(s) == null) {
+                candidate = fetch(false); // rate-limited, but the TTL is over: the fetch a login would make anyway
             } else {
-                candidate = s == null ? refused : s.login(); // rate-limited: no call to the store
+                candidate = s.login(); // rate-limited: no call to the store
             }
             if (!candidate.sameAs(refused)) {
                 return retry(candidate);

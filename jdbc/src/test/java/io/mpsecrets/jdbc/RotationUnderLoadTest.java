@@ -207,9 +207,13 @@ class RotationUnderLoadTest {
         }
         report("Vault dynamic roles", result);
         assertThat(result.failures()).as("failed queries").isEmpty();
+        // a role PostgreSQL refuses while Vault's lease still runs would be a login no retry can save
+        assertThat(result.counts().refusedAfterRetry())
+                .as("logins refused after the retry")
+                .isZero();
         assertThat(result.queries()).isPositive();
         long issued = engine.issued("orders") - issuedBefore;
-        assertThat(issued).as("roles Vault issued").isGreaterThanOrEqualTo(RUN.toSeconds() / 2);
+        assertThat(issued).as("roles Vault issued").isGreaterThanOrEqualTo(Math.max(2, RUN.toSeconds() / 2 - 2));
         // the role in service, and at most one replaced within its grace (1 s): the others were dropped
         assertThat(postgres.roles("V_ORDERS_")).as("roles left while running").hasSizeBetween(1, 2);
         MpSecretsDriver.closeAll(); // the store revokes the lease in service and the retiring ones
