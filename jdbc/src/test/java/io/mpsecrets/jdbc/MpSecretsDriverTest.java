@@ -272,6 +272,36 @@ class MpSecretsDriverTest {
     }
 
     @Test
+    void whatTheDriverIsGivenIsBounded() throws SQLException {
+        String longUrl = "jdbc:mpsecrets:h2:mem:x;" + "A".repeat(JdbcUrls.MAX_LENGTH);
+        assertThatThrownBy(() -> DriverManager.getConnection(longUrl, references()))
+                .hasMessageContaining("longer than " + JdbcUrls.MAX_LENGTH);
+        Properties p = references();
+        p.setProperty("password", "${memory::" + "a".repeat(CredentialReference.MAX_LENGTH) + "#password}");
+        assertThatThrownBy(() -> connect(p)).hasMessageContaining("longer than " + CredentialReference.MAX_LENGTH);
+        for (int i = 0; i < MpSecretsDriver.MAX_CONFIGURATIONS; i++) {
+            Properties one = references();
+            one.setProperty("mpsecrets.jdbc.ttl", "PT" + (i + 1) + "M"); // another configuration
+            connect(one).close();
+        }
+        Properties oneMore = references();
+        oneMore.setProperty("mpsecrets.jdbc.ttl", "PT1H");
+        assertThatThrownBy(() -> connect(oneMore))
+                .hasMessageContaining("more than " + MpSecretsDriver.MAX_CONFIGURATIONS);
+    }
+
+    @Test
+    void theDataSourceRefusesAPasswordInItsUrlToo() {
+        try (MpSecretsDataSource source =
+                new MpSecretsDataSource(database + ";PASSWORD=" + LeakGuard.CANARY, references())) {
+            assertThatThrownBy(source::getConnection)
+                    .hasMessageContaining("holds a password")
+                    .satisfies(LeakGuard::assertNoLeak);
+            LeakGuard.assertNoLeak(source.toString());
+        }
+    }
+
+    @Test
     void aMissingStoreOrReferenceIsNamed() {
         Properties p = references();
         p.setProperty("password", "${nosuchstore::db/orders#password}");
