@@ -73,6 +73,22 @@ final class JdbcSettings {
 
     /** A setting by its full name; empty when unset or blank. */
     Optional<String> setting(String name) {
+        Optional<String> value = raw(name);
+        if (value.isPresent() && (value.get().startsWith("ENC(") || value.get().contains("${"))) {
+            // the driver has no config to expand references or decrypt values with: say so rather than send the text
+            throw new ConfigurationException(name + " holds an ENC(...) value or a ${...} reference, which the JDBC"
+                    + " driver does not resolve in a store's settings: give the setting plainly, or through the"
+                    + " store's file or environment settings (docs/jdbc.md)");
+        }
+        return value;
+    }
+
+    /** A setting that holds a secret reference itself ({@link #USER}, {@link #PASSWORD}, {@link #PENDING_PASSWORD}). */
+    Optional<String> reference(String name) {
+        return raw(name);
+    }
+
+    private Optional<String> raw(String name) {
         String value = given.get(name);
         if (value == null) {
             value = system.apply(name);
@@ -82,12 +98,6 @@ final class JdbcSettings {
         }
         if (value == null || value.isBlank()) {
             return Optional.empty();
-        }
-        if (value.startsWith("ENC(") || value.contains("${")) {
-            // the driver has no config to expand references or decrypt values with: say so rather than send the text
-            throw new ConfigurationException(name + " holds an ENC(...) value or a ${...} reference, which the JDBC"
-                    + " driver does not resolve in a store's settings: give the setting plainly, or through the"
-                    + " store's file or environment settings (docs/jdbc.md)");
         }
         return Optional.of(value);
     }

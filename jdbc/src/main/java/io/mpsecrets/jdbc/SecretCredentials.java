@@ -118,7 +118,7 @@ public final class SecretCredentials implements AutoCloseable {
     private SecretCredentials(JdbcSettings settings, String userText, String passwordText) {
         this.user = CredentialReference.parse(JdbcSettings.USER, userText, true);
         this.password = CredentialReference.parse(JdbcSettings.PASSWORD, passwordText, false);
-        this.pending = settings.setting(JdbcSettings.PENDING_PASSWORD)
+        this.pending = settings.reference(JdbcSettings.PENDING_PASSWORD)
                 .map(text -> CredentialReference.parse(JdbcSettings.PENDING_PASSWORD, text, false))
                 .orElse(null);
         this.ttl = settings.ttl();
@@ -142,8 +142,8 @@ public final class SecretCredentials implements AutoCloseable {
 
     static SecretCredentials of(JdbcSettings settings, Properties properties) throws SQLException {
         try {
-            String userText = settings.setting(JdbcSettings.USER).orElse(property(properties, "user"));
-            String passwordText = settings.setting(JdbcSettings.PASSWORD).orElse(property(properties, "password"));
+            String userText = settings.reference(JdbcSettings.USER).orElse(property(properties, "user"));
+            String passwordText = settings.reference(JdbcSettings.PASSWORD).orElse(property(properties, "password"));
             if (userText == null || passwordText == null) {
                 throw new SQLNonTransientConnectionException(
                         "mp-secrets: the datasource needs a user and a password, each a secret reference (user,"

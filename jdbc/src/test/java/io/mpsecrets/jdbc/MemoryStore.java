@@ -49,6 +49,7 @@ public final class MemoryStore implements SecretStoreFactory {
 
     @Override
     public SecretStore create(BackendContext context) {
+        context.setting(context.prefix() + "token"); // read as a store reads its settings; unused
         return new SecretStore() {
             @Override
             public String name() {

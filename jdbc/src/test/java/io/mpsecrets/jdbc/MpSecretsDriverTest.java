@@ -110,6 +110,21 @@ class MpSecretsDriverTest {
     }
 
     @Test
+    void theReferencesMayBeGivenAsMpSecretsSettingsInEitherForm() throws SQLException {
+        Properties p = new Properties();
+        p.setProperty("mpsecrets.jdbc.user", "${memory::db/orders#username}");
+        p.setProperty("mpsecrets.jdbc.password", "memory::db/orders#password");
+        try (Connection c = connect(p)) {
+            assertThat(user(c)).isEqualTo("APP");
+        }
+        Properties q = references();
+        q.setProperty("mpsecrets.memory.token", "${vault::secret/token}"); // a store's setting is not resolved
+        assertThatThrownBy(() -> connect(q))
+                .isInstanceOf(SQLNonTransientConnectionException.class)
+                .hasMessageContaining("mpsecrets.memory.token holds an ENC(...) value or a ${...} reference");
+    }
+
+    @Test
     void theStoreAheadOfTheDatabase_retriesWithTheLastLoginTheDatabaseAccepted() throws SQLException {
         Properties p = references();
         p.setProperty("mpsecrets.jdbc.ttl", "PT0.000001S"); // every connection reads the store again
