@@ -151,8 +151,10 @@ public final class SecretCredentials implements AutoCloseable {
                         "08001");
             }
             return new SecretCredentials(settings, userText, passwordText);
-        } catch (IllegalArgumentException | SecretException e) {
+        } catch (IllegalArgumentException e) {
             throw new SQLNonTransientConnectionException("mp-secrets: " + e.getMessage(), "08001", e);
+        } catch (SecretException e) {
+            throw new SQLNonTransientConnectionException(e.getMessage(), "08001", e); // names mp-secrets already
         }
     }
 
@@ -301,7 +303,7 @@ public final class SecretCredentials implements AutoCloseable {
             }
             return new Login(userName, pass, Optional.ofNullable(expiresAt));
         } catch (SecretException e) {
-            String message = "mp-secrets could not read the database credentials: " + e.getMessage();
+            String message = "the database credentials could not be read: " + e.getMessage();
             throw e.reason().transientFailure()
                     ? new SQLTransientConnectionException(message, "08001", e)
                     : new SQLNonTransientConnectionException(message, "08001", e);
