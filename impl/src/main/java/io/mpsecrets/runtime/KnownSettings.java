@@ -58,7 +58,10 @@ public final class KnownSettings {
             "mpsecrets.jdbc.pending-password",
             "mpsecrets.jdbc.ttl",
             "mpsecrets.jdbc.refresh-interval",
-            "mpsecrets.jdbc.driver");
+            "mpsecrets.jdbc.driver",
+            // the Quarkus extension's credentials provider (docs/quarkus.md)
+            "mpsecrets.credentials.*.user",
+            "mpsecrets.credentials.*.password");
 
     /** What the core reads for every store, under {@code mpsecrets.<store>.} ({@link StoreSettings}). */
     static final List<String> EVERY_STORE =
