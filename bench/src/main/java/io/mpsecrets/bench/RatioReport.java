@@ -45,7 +45,10 @@ public final class RatioReport {
             new Target(
                     "MaskBenchmark.maskedAndFormattedWithASecret[secrets=100]",
                     "MaskBenchmark.formatted[secrets=100]",
-                    0));
+                    0),
+            // A new physical connection through mpsecrets-jdbc against the plain driver (docs/jdbc.md).
+            new Target("JdbcLoginBenchmark.mpsecretsDriverLogin", "JdbcLoginBenchmark.plainDriverLogin", 0),
+            new Target("JdbcLoginBenchmark.mpsecretsDataSourceLogin", "JdbcLoginBenchmark.plainDriverLogin", 0));
 
     private RatioReport() {}
 

@@ -63,7 +63,18 @@ public final class KnownSettings {
             "mpsecrets.tls.*.alt-names",
             "mpsecrets.tls.*.ip-sans",
             "mpsecrets.tls.*.ttl",
-            "mpsecrets.tls.*.store");
+            "mpsecrets.tls.*.store",
+            // mpsecrets-jdbc's, read from a datasource's properties, system properties or the environment, where
+            // the application's config sees them too (docs/jdbc.md)
+            "mpsecrets.jdbc.user",
+            "mpsecrets.jdbc.password",
+            "mpsecrets.jdbc.pending-password",
+            "mpsecrets.jdbc.ttl",
+            "mpsecrets.jdbc.refresh-interval",
+            "mpsecrets.jdbc.driver",
+            // the Quarkus extension's credentials provider (docs/quarkus.md)
+            "mpsecrets.credentials.*.user",
+            "mpsecrets.credentials.*.password");
 
     /** What the core reads for every store, under {@code mpsecrets.<store>.} ({@link StoreSettings}). */
     static final List<String> EVERY_STORE =

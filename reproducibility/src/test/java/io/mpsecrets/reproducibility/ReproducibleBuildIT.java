@@ -26,17 +26,18 @@ import org.junit.jupiter.api.io.TempDir;
 class ReproducibleBuildIT {
 
     /** The published artifacts, by the module that builds them, as the build names them. */
-    private static final Map<String, List<String>> JARS = Map.of(
-            "api", List.of("mpsecrets-api"),
-            "impl", List.of("mpsecrets-impl"),
-            "aws", List.of("mpsecrets-aws"),
-            "vault", List.of("mpsecrets-vault"),
-            "azure", List.of("mpsecrets-azure"),
-            "gcp", List.of("mpsecrets-gcp"),
-            "testkit", List.of("mpsecrets-testkit"),
-            "cli", List.of("mpsecrets-cli"),
-            "quarkus/runtime", List.of("mpsecrets-quarkus"),
-            "quarkus/deployment", List.of("mpsecrets-quarkus-deployment"));
+    private static final Map<String, List<String>> JARS = Map.ofEntries(
+            Map.entry("api", List.of("mpsecrets-api")),
+            Map.entry("impl", List.of("mpsecrets-impl")),
+            Map.entry("aws", List.of("mpsecrets-aws")),
+            Map.entry("vault", List.of("mpsecrets-vault")),
+            Map.entry("azure", List.of("mpsecrets-azure")),
+            Map.entry("gcp", List.of("mpsecrets-gcp")),
+            Map.entry("jdbc", List.of("mpsecrets-jdbc")),
+            Map.entry("testkit", List.of("mpsecrets-testkit")),
+            Map.entry("cli", List.of("mpsecrets-cli")),
+            Map.entry("quarkus/runtime", List.of("mpsecrets-quarkus")),
+            Map.entry("quarkus/deployment", List.of("mpsecrets-quarkus-deployment")));
 
     @TempDir
     Path copy;

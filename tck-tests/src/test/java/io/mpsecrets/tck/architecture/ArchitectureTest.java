@@ -41,6 +41,7 @@ class ArchitectureTest {
                         "io.mpsecrets.aws.kms",
                         "io.mpsecrets.vault",
                         "io.mpsecrets.gcp",
+                        "io.mpsecrets.jdbc",
                         "io.mpsecrets.cli",
                         "io.mpsecrets.testkit");
     }
@@ -95,7 +96,7 @@ class ArchitectureTest {
 
     /** The backend modules' packages; a new backend module adds its own here. */
     private static final String[] BACKEND_PACKAGES = {
-        "io.mpsecrets.aws", "io.mpsecrets.vault", "io.mpsecrets.azure", "io.mpsecrets.gcp"
+        "io.mpsecrets.aws", "io.mpsecrets.vault", "io.mpsecrets.azure", "io.mpsecrets.gcp", "io.mpsecrets.jdbc"
     };
 
     private static boolean inBackend(String packageName) {

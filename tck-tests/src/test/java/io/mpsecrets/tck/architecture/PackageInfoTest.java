@@ -46,6 +46,7 @@ class PackageInfoTest {
             "vault",
             "azure",
             "gcp",
+            "jdbc",
             "cli",
             "testkit",
             "quarkus/runtime",

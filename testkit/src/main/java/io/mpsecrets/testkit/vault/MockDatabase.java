@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,6 +32,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.sql.DataSource;
 
 /**
  * Vault's database secrets engine at {@code database/} (or wherever it is mounted), over a real JDBC database (an H2 in
@@ -62,10 +64,19 @@ public final class MockDatabase implements AutoCloseable {
     private static final Pattern GO_DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
     private static final Pattern JDBC_SCHEME = Pattern.compile("jdbc:[A-Za-z0-9_.-]{1,32}:");
 
-    record Database(String url, String username, String password) {
+    /** A connection: a URL and the admin's login, or a data source the test gave (which logs in by itself). */
+    record Database(String url, String username, String password, DataSource source) {
+        Database(String url, String username, String password) {
+            this(url, username, password, null);
+        }
+
+        Connection open() throws SQLException {
+            return source != null ? source.getConnection() : DriverManager.getConnection(url, username, password);
+        }
+
         @Override
         public String toString() {
-            return "Database[" + url + "]";
+            return "Database[" + (source != null ? "data source" : url) + "]";
         }
     }
 
@@ -74,8 +85,22 @@ public final class MockDatabase implements AutoCloseable {
             String database,
             List<String> creation,
             List<String> revocation,
+            List<String> renewal,
             Duration ttl,
             Duration maxTtl) {}
+
+    /** Vault's PostgreSQL plugin's statements (its documentation's creation, renewal, revocation and rotation). */
+    private static final String PG_CREATE =
+            "CREATE ROLE \"{{name}}\" WITH LOGIN PASSWORD '{{password}}' VALID UNTIL '{{expiration}}'";
+
+    private static final String PG_RENEW = "ALTER ROLE \"{{name}}\" VALID UNTIL '{{expiration}}'";
+    private static final String PG_REVOKE_TABLES =
+            "REVOKE ALL PRIVILEGES ON ALL TABLES IN SCHEMA public FROM \"{{name}}\"";
+    private static final String PG_DROP = "DROP ROLE IF EXISTS \"{{name}}\"";
+    private static final String PG_ROTATE = "ALTER ROLE \"{{name}}\" WITH PASSWORD '{{password}}'";
+    /** How Vault writes {@code {{expiration}}}: Go's {@code 2006-01-02 15:04:05-0700}, in UTC. */
+    private static final DateTimeFormatter EXPIRATION =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ssxx").withZone(ZoneOffset.UTC);
 
     /** An issued credential's lease; its expiry moves with renewals. */
     static final class Lease {
@@ -141,6 +166,36 @@ public final class MockDatabase implements AutoCloseable {
     }
 
     /**
+     * A connection through a data source the test gives, logged in as the database's admin (a real PostgreSQL's
+     * superuser, say): the engine runs its statements through {@code admin.getConnection()}, so the testkit needs no
+     * driver of its own and the admin's password never passes through the engine.
+     */
+    public void connection(String name, DataSource admin) {
+        databases.put(name, new Database(null, null, null, admin));
+    }
+
+    /**
+     * A role with Vault's PostgreSQL statements: {@code CREATE ROLE "{{name}}" WITH LOGIN PASSWORD '{{password}}' VALID
+     * UNTIL '{{expiration}}'} and then {@code grants}; a renewal moves {@code VALID UNTIL}; a revocation revokes the
+     * role's table privileges and drops it ({@code DROP ROLE IF EXISTS}). Real roles, which the database itself refuses
+     * once their lease (and so their {@code VALID UNTIL}) is over.
+     */
+    public void postgresRole(String name, String connection, List<String> grants, Duration ttl, Duration maxTtl) {
+        List<String> creation = new ArrayList<>();
+        creation.add(PG_CREATE);
+        creation.addAll(grants);
+        role(new Role(name, connection, creation, List.of(PG_REVOKE_TABLES, PG_DROP), List.of(PG_RENEW), ttl, maxTtl));
+    }
+
+    /**
+     * A static role over an existing PostgreSQL role, whose password Vault sets with {@code ALTER ROLE "{{name}}" WITH
+     * PASSWORD '{{password}}'} now and every {@code rotationPeriod}.
+     */
+    public void postgresStaticRole(String name, String connection, String username, Duration rotationPeriod) {
+        staticRole(name, connection, username, List.of(PG_ROTATE), rotationPeriod);
+    }
+
+    /**
      * A role, as {@code vault write database/roles/<name> db_name=... creation_statements=... default_ttl=...
      * max_ttl=...}; statements may use {@code {{name}}} and {@code {{password}}}.
      */
@@ -151,7 +206,7 @@ public final class MockDatabase implements AutoCloseable {
             List<String> revocation,
             Duration ttl,
             Duration maxTtl) {
-        role(new Role(name, connection, List.copyOf(creation), List.copyOf(revocation), ttl, maxTtl));
+        role(new Role(name, connection, List.copyOf(creation), List.copyOf(revocation), List.of(), ttl, maxTtl));
     }
 
     private synchronized void role(Role role) {
@@ -351,6 +406,7 @@ public final class MockDatabase implements AutoCloseable {
                     database,
                     statements(body, "creation_statements"),
                     statements(body, "revocation_statements"),
+                    statements(body, "renew_statements"),
                     duration(body.get("default_ttl"), Duration.ofHours(1)),
                     duration(body.get("max_ttl"), Duration.ofHours(24))));
             return null;
@@ -377,6 +433,9 @@ public final class MockDatabase implements AutoCloseable {
                         : lease.role.ttl().toSeconds();
                 long capSeconds = Duration.between(now, lease.maxExpiry).toMillis() / 1000;
                 long granted = Math.max(0, Math.min(increment, capSeconds));
+                if (!lease.role.renewal().isEmpty()) {
+                    run(lease.role.database(), lease.role.renewal(), lease.username, null, now.plusSeconds(granted));
+                }
                 lease.expires = now.plusSeconds(granted);
                 lease.lastRenewal = now;
                 count(renewed, lease.role.name()).incrementAndGet();
@@ -432,9 +491,10 @@ public final class MockDatabase implements AutoCloseable {
         String username =
                 "V_" + roleName.toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9]", "_") + "_" + random(10);
         String password = passwordPrefix + random(20);
-        run(role.database(), role.creation(), username, password);
+        Instant issuedAt = Instant.now();
+        run(role.database(), role.creation(), username, password, issuedAt.plus(role.ttl()));
         String id = mount + "/creds/" + roleName + "/" + random(24);
-        Lease lease = new Lease(id, role, username, Instant.now());
+        Lease lease = new Lease(id, role, username, issuedAt);
         leases.put(id, lease);
         count(issued, roleName).incrementAndGet();
         return Json.createObjectBuilder()
@@ -512,18 +572,26 @@ public final class MockDatabase implements AutoCloseable {
     }
 
     private void run(String databaseName, List<String> statements, String username, String password) throws VaultError {
+        run(databaseName, statements, username, password, null);
+    }
+
+    /** Runs {@code statements} with {@code {{name}}}, {@code {{password}}} and {@code {{expiration}}} filled in. */
+    private void run(String databaseName, List<String> statements, String username, String password, Instant expires)
+            throws VaultError {
         Database database = databases.get(databaseName);
         if (database == null) {
             throw new VaultError(500, "no connection named \"" + databaseName + "\"");
         }
-        driverFor(database.url());
-        try (Connection connection =
-                        DriverManager.getConnection(database.url(), database.username(), database.password());
+        if (database.source() == null) {
+            driverFor(database.url());
+        }
+        try (Connection connection = database.open();
                 Statement statement = connection.createStatement()) {
             for (String template : statements) {
                 statement.execute(template.replace("{{name}}", username)
                         .replace("{{username}}", username)
-                        .replace("{{password}}", password == null ? "" : password));
+                        .replace("{{password}}", password == null ? "" : password)
+                        .replace("{{expiration}}", expires == null ? "infinity" : expiration(expires)));
             }
         } catch (SQLException e) {
             // Vault reports the plugin's error; the SQL state is enough here and quotes no statement.
@@ -554,6 +622,17 @@ public final class MockDatabase implements AutoCloseable {
                             + "<driver>.jar io.mpsecrets.testkit.Main ... (the connection_url must be reachable from"
                             + " the testkit)");
         }
+    }
+
+    /**
+     * {@code {{expiration}}} as Vault writes it, but rounded up to the second: Vault truncates, so a role's
+     * {@code VALID UNTIL} may end up to a second before its lease, which leases of a few seconds (the tests') feel.
+     */
+    private static String expiration(Instant expires) {
+        Instant up = expires.getNano() == 0
+                ? expires
+                : expires.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).plusSeconds(1);
+        return EXPIRATION.format(up);
     }
 
     /** Drops the users of every lease now (the engine is being disabled, as Vault revokes a mount's leases). */

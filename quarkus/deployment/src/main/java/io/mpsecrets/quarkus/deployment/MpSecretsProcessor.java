@@ -4,6 +4,7 @@ import io.mpsecrets.cdi.RotationScoped;
 import io.mpsecrets.config.FixedAtBuild;
 import io.mpsecrets.quarkus.runtime.ArcRotationContext;
 import io.mpsecrets.quarkus.runtime.FixedAtBuildConfigBuilder;
+import io.mpsecrets.quarkus.runtime.MpSecretsCredentialsProvider;
 import io.mpsecrets.quarkus.runtime.MpSecretsLifecycle;
 import io.mpsecrets.quarkus.runtime.ReadinessCheck;
 import io.mpsecrets.quarkus.runtime.RotationCheck;
@@ -80,6 +81,15 @@ class MpSecretsProcessor {
     @BuildStep
     AdditionalBeanBuildItem lifecycle() {
         return AdditionalBeanBuildItem.unremovableOf(MpSecretsLifecycle.class);
+    }
+
+    /**
+     * The credentials provider named {@code mpsecrets}, which Agroal and other extensions look up by name, so kept
+     * though nothing injects it.
+     */
+    @BuildStep
+    AdditionalBeanBuildItem credentialsProvider() {
+        return AdditionalBeanBuildItem.unremovableOf(MpSecretsCredentialsProvider.class);
     }
 
     /** {@code @RotationScoped}: a normal scope whose context is mp-secrets' own, wrapped for ArC. */

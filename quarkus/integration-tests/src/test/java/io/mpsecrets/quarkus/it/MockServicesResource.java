@@ -33,6 +33,9 @@ public class MockServicesResource implements QuarkusTestResourceLifecycleManager
 
     static final String DB_PASSWORD = "db-" + LeakGuard.CANARY;
 
+    /** The H2 login AgroalCredentialsTest's datasource starts with. */
+    static final String ORDERS_DB_1 = "{\"user\":\"ORDERS_1\",\"password\":\"orders-1-" + LeakGuard.CANARY + "\"}";
+
     static Path secrets;
     static MockServer mock;
 
@@ -57,6 +60,7 @@ public class MockServicesResource implements QuarkusTestResourceLifecycleManager
             Files.writeString(secrets.resolve("partner"), PARTNER_KEY);
             Files.writeString(secrets.resolve("vendor"), VENDOR_KEY);
             Files.writeString(secrets.resolve("pool"), POOL_1);
+            Files.writeString(secrets.resolve("orders-db"), ORDERS_DB_1);
             Map<String, String> config = new HashMap<>();
             // Every KMS a test class here uses: this resource's config applies to all of them, and a class with a
             // resource of its own (AzureResource, GoogleCloudResource) cannot count on its value of a shared key
