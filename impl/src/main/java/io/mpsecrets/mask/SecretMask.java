@@ -35,6 +35,9 @@ public final class SecretMask implements AutoCloseable {
     private static final int MIN_PENDING_REBUILD = 256;
 
     private final int minLength;
+    /** What rolling the window of {@code minLength} characters by one takes out, worked out once. */
+    private final long windowPower;
+
     private final long graceNanos;
     private final Ticker ticker;
     private final Executor rebuilder;
@@ -65,6 +68,7 @@ public final class SecretMask implements AutoCloseable {
      */
     public SecretMask(int minLength, Duration grace, Ticker ticker, Executor rebuilder) {
         this.minLength = minLength;
+        this.windowPower = SecretMatcher.power(minLength);
         this.graceNanos = grace.toNanos();
         this.ticker = ticker;
         this.rebuilder = rebuilder;
@@ -87,7 +91,7 @@ public final class SecretMask implements AutoCloseable {
                 Set<String> of = MaskPatterns.of(value, minLength);
                 forms.put(value, of);
                 for (String form : of) {
-                    pending.merge(windowHash(form, 0, minLength), List.of(form), SecretMask::concat);
+                    pending.merge(SecretMatcher.hash(form, 0, minLength), List.of(form), SecretMask::concat);
                 }
                 pendingForms += of.size();
             }
@@ -131,14 +135,16 @@ public final class SecretMask implements AutoCloseable {
 
     /** Whether {@code text} holds a form served since the matcher was built. */
     private boolean holdsPending(String text) {
-        if (pending.isEmpty() || text.length() < minLength || minLength < 1) {
-            return !pending.isEmpty() && minLength < 1;
+        if (pending.isEmpty()) {
+            return false;
         }
-        long power = 1;
-        for (int i = 1; i < minLength; i++) {
-            power *= HASH_BASE;
+        if (minLength < 1) {
+            return true; // no window to find forms by: the matcher is rebuilt
         }
-        long hash = windowHash(text, 0, minLength);
+        if (text.length() < minLength) {
+            return false;
+        }
+        long hash = SecretMatcher.hash(text, 0, minLength);
         for (int at = 0; ; at++) {
             List<String> candidates = pending.get(hash);
             if (candidates != null) {
@@ -151,19 +157,8 @@ public final class SecretMask implements AutoCloseable {
             if (at + minLength >= text.length()) {
                 return false;
             }
-            hash = (hash - text.charAt(at) * power) * HASH_BASE + text.charAt(at + minLength);
+            hash = SecretMatcher.roll(hash, text.charAt(at), text.charAt(at + minLength), windowPower);
         }
-    }
-
-    private static final long HASH_BASE = 0x100000001b3L;
-
-    /** The polynomial hash of {@code length} characters of {@code text} from {@code from}, rolled by the scan. */
-    private static long windowHash(String text, int from, int length) {
-        long hash = 0;
-        for (int i = from; i < from + length; i++) {
-            hash = hash * HASH_BASE + text.charAt(i);
-        }
-        return hash;
     }
 
     private static List<String> concat(List<String> a, List<String> b) {

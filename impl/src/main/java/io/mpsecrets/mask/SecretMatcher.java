@@ -46,11 +46,7 @@ final class SecretMatcher {
             shortest = Math.min(shortest, pattern.text().length());
         }
         this.window = patterns.isEmpty() ? 0 : shortest;
-        long p = 1;
-        for (int i = 1; i < window; i++) {
-            p *= BASE;
-        }
-        this.power = p;
+        this.power = power(window);
         // About 16 filter bits per pattern: a text position passes the filter by chance about once in 16 / patterns.
         this.filterBits = Math.max(10, bitsFor(patterns.size() * 16L));
         this.filter = new long[Math.max(1, (1 << filterBits) >>> 6)];
@@ -133,7 +129,7 @@ final class SecretMatcher {
             if (at + window >= n) {
                 break;
             }
-            hash = (hash - text.charAt(at) * power) * BASE + text.charAt(at + window);
+            hash = roll(hash, text.charAt(at), text.charAt(at + window), power);
             at++;
         }
         return out == null ? text : out.append(text, copied, n).toString();
@@ -154,12 +150,27 @@ final class SecretMatcher {
         return null;
     }
 
-    private static long hash(String text, int from, int to) {
+    /** The rolling hash of {@code text} from {@code from} to {@code to}: what windows are compared by. */
+    static long hash(String text, int from, int to) {
         long hash = 0;
         for (int i = from; i < to; i++) {
             hash = hash * BASE + text.charAt(i);
         }
         return hash;
+    }
+
+    /** What {@link #roll} takes out with the character that leaves a window of {@code window} characters. */
+    static long power(int window) {
+        long power = 1;
+        for (int i = 1; i < window; i++) {
+            power *= BASE;
+        }
+        return power;
+    }
+
+    /** The hash of the window one character on: {@code out} leaves it, {@code in} enters. */
+    static long roll(long hash, char out, char in, long power) {
+        return (hash - out * power) * BASE + in;
     }
 
     private static int slot(long hash, int bits) {
