@@ -124,26 +124,16 @@ public final class LargeApplicationReport {
 
     private static Map<String, String> run(Path properties, int n, String classpath, List<String> options, Path dir)
             throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(options);
+        List<String> jvmOptions = new ArrayList<>(options);
         // Rotation check rounds to time (-Drounds=1 for a store whose round is slow).
-        command.add("-Drounds=" + Integer.getInteger("rounds", 3));
-        command.addAll(List.of(
-                "-cp",
+        jvmOptions.add("-Drounds=" + Integer.getInteger("rounds", 3));
+        Path out = ChildJvm.run(
+                jvmOptions,
                 classpath,
                 LargeApplication.class.getName(),
-                properties.toString(),
-                Integer.toString(n),
-                "secret-"));
-        Path out = dir.resolve("app.out");
-        Process process = new ProcessBuilder(command)
-                .redirectOutput(out.toFile())
-                .redirectError(dir.resolve("app.err").toFile())
-                .start();
-        if (process.waitFor() != 0) {
-            throw new IllegalStateException(properties + " failed: " + Files.readString(dir.resolve("app.err")));
-        }
+                List.of(properties.toString(), Integer.toString(n), "secret-"),
+                dir,
+                properties.toString());
         Map<String, String> figures = new LinkedHashMap<>();
         for (String line : Files.readAllLines(out)) {
             if (line.startsWith("figures ")) {

@@ -277,29 +277,20 @@ public final class StartupReport {
     }
 
     private static long run(Variant variant, Path dir, List<Long> cpu) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(variant.jvmOptions());
-        command.addAll(List.of(
-                "-cp",
-                variant.classpath(),
-                variant.main(),
-                variant.properties().toString(),
-                Integer.toString(variant.values())));
-        command.addAll(variant.extraArguments());
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .redirectOutput(dir.resolve("app.out").toFile())
-                .redirectError(dir.resolve("app.err").toFile());
+        List<String> arguments =
+                new ArrayList<>(List.of(variant.properties().toString(), Integer.toString(variant.values())));
+        arguments.addAll(variant.extraArguments());
         long cpuBefore = childrenCpuMillis();
         long start = System.nanoTime();
-        Process process = builder.start();
-        int exit = process.waitFor();
+        ChildJvm.run(
+                variant.jvmOptions(),
+                variant.classpath(),
+                variant.main(),
+                arguments,
+                dir,
+                variant.name() + " with " + variant.values() + " values");
         long millis = (System.nanoTime() - start) / 1_000_000;
         cpu.add(childrenCpuMillis() - cpuBefore);
-        if (exit != 0) {
-            throw new IllegalStateException(variant.name() + " with " + variant.values() + " values exited with " + exit
-                    + ": " + Files.readString(dir.resolve("app.err")));
-        }
         return millis;
     }
 

@@ -1,0 +1,39 @@
+package io.mpsecrets.bench.startup;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A fresh JVM, as the start-up reports start each application they time: this JVM's java, its output to files. */
+final class ChildJvm {
+
+    private ChildJvm() {}
+
+    /**
+     * Runs {@code main} with {@code arguments} on {@code classpath}, with {@code options} before it, its output to
+     * {@code dir/app.out} (returned) and its errors to {@code dir/app.err}, and waits for it.
+     *
+     * @throws IllegalStateException naming {@code what}, with its errors, when it exits with another status than 0
+     */
+    static Path run(List<String> options, String classpath, String main, List<String> arguments, Path dir, String what)
+            throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(options);
+        command.addAll(List.of("-cp", classpath, main));
+        command.addAll(arguments);
+        Path out = dir.resolve("app.out");
+        Path err = dir.resolve("app.err");
+        int exit = new ProcessBuilder(command)
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile())
+                .start()
+                .waitFor();
+        if (exit != 0) {
+            throw new IllegalStateException(what + " exited with " + exit + ": " + Files.readString(err));
+        }
+        return out;
+    }
+}
