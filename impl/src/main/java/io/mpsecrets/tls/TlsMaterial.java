@@ -183,6 +183,10 @@ public final class TlsMaterial implements AutoCloseable {
         try {
             if (previous.isPresent() && MessageDigest.isEqual(inputs.digest(), inServiceDigest)) {
                 failure = null;
+                // A handshake under way at the last swap, begun with the replaced certificate, may have cached its
+                // session after the caches were emptied: such a session is not resumed by a new connection.
+                invalidateOthers(context.getClientSessionContext(), certificate());
+                invalidateOthers(context.getServerSessionContext(), certificate());
                 checkExpiry();
                 return false;
             }
@@ -497,6 +501,20 @@ public final class TlsMaterial implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalArgumentException(
                     path.getFileName() + " cannot be read (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    /** Invalidates the sessions that carry another certificate of ours than {@code leaf}, the one in service. */
+    private static void invalidateOthers(SSLSessionContext sessions, Optional<X509Certificate> leaf) {
+        if (sessions == null || leaf.isEmpty()) {
+            return;
+        }
+        for (byte[] id : Collections.list(sessions.getIds())) {
+            SSLSession session = sessions.getSession(id);
+            java.security.cert.Certificate[] local = session == null ? null : session.getLocalCertificates();
+            if (local != null && local.length > 0 && !local[0].equals(leaf.get())) {
+                session.invalidate();
+            }
         }
     }
 
