@@ -291,6 +291,25 @@ public final class SecretCache implements AutoCloseable {
     }
 
     /**
+     * A rotation check was refused (denied, not found): the cached value is fresh no longer, so the next read asks
+     * the store and fails closed when the store refuses it too, instead of serving the value until its TTL runs out.
+     * A read that the store answers gets the value back; a reader mid-request keeps what it holds.
+     */
+    public void expire(Key key) {
+        Entry entry = entries.get(key);
+        if (entry == null) {
+            return;
+        }
+        synchronized (entry) {
+            CachedSecret current = entry.current;
+            long now = ticker.nanos();
+            if (current != null && entry.refreshing == null && current.freshAt(now)) {
+                entry.current = current.freshUntil(now);
+            }
+        }
+    }
+
+    /**
      * After a swap: report a new version, and retire the old value. It is not zeroed at once: a reader may hold it
      * mid-request; it is zeroed after the policy's grace period.
      */

@@ -38,7 +38,10 @@ public final class RotationWatcher implements AutoCloseable {
 
         CachePolicy policy(String store);
 
-        /** A check of this secret failed; the cached value stays in service. */
+        /**
+         * A check of this secret failed: after a transient failure the cached value stays in service; after a
+         * refusal it has been made stale, and the next read asks the store.
+         */
         void checkFailed(SecretCache.Key key, SecretException failure);
 
         /** A check of this secret succeeded: its store answered. */
@@ -207,6 +210,11 @@ public final class RotationWatcher implements AutoCloseable {
             stores.checkSucceeded(key);
             return null;
         } catch (SecretException e) {
+            if (!e.reason().transientFailure()) {
+                // Fail closed: a store that refuses the check (access revoked, secret deleted) is not outvoted by
+                // the cached value's TTL; the next read asks the store and gets its refusal or its answer.
+                cache.expire(key);
+            }
             if (failing.add(key)) {
                 stores.checkFailed(key, e);
             }

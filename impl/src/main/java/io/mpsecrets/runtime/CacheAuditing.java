@@ -57,8 +57,13 @@ final class CacheAuditing implements SecretCache.Listener {
                 failure.ref().property() == null && property != null ? failure.withRef(ref) : failure, servedStale);
     }
 
-    /** A rotation check failed; the cached value stays in service: audited as served stale. */
+    /**
+     * A rotation check failed. After a transient failure the cached value stays in service (audited as served
+     * stale); after a refusal it does not (the watcher made it stale): audited as a failure.
+     */
     void checkFailed(SecretCache.Key key, SecretException failure) {
-        auditor.failed(failure.withRef(new SecretRef(null, key.store(), key.id().toString(), null, null)), true);
+        auditor.failed(
+                failure.withRef(new SecretRef(null, key.store(), key.id().toString(), null, null)),
+                failure.reason().transientFailure());
     }
 }

@@ -2,7 +2,9 @@ package io.mpsecrets.rotation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.mpsecrets.api.exception.SecretNotFoundException;
 import io.mpsecrets.config.ConfigRegistry;
 import io.mpsecrets.runtime.SecretsRuntime;
 import io.mpsecrets.testing.AuditRecorder;
@@ -141,17 +143,27 @@ class RotationTest {
     }
 
     @Test
-    void aFailingCheckKeepsTheValueAndIsReportedOnce() throws Exception {
+    void aRefusedCheckWithdrawsTheValueUntilTheStoreServesItAgain() throws Exception {
         write("db-password", "v1-" + LeakGuard.CANARY);
-        SmallRyeConfig config = config("PT1H");
+        SmallRyeConfig config = config("PT1H"); // TTL of an hour: only the check can tell the secret went
         config.getValue("db-password", String.class);
         Files.delete(dir.resolve("db-password"));
         runtimes.get(0).stores().checkRotation();
         runtimes.get(0).stores().checkRotation();
-        assertEquals("v1-" + LeakGuard.CANARY, config.getValue("db-password", String.class));
         assertThat(audit.events("failure"))
                 .singleElement()
                 .asString()
-                .contains("secret=db-password", "reason=NOT_FOUND", "outcome=stale");
+                .contains("secret=db-password", "reason=NOT_FOUND", "outcome=failed")
+                .doesNotContain("outcome=stale");
+
+        // The next read asks the store, which refuses: an error, never the value cached an hour ago.
+        assertThrows(SecretNotFoundException.class, () -> config.getValue("db-password", String.class));
+        assertThat(audit.events("failure")).allSatisfy(line -> assertThat(line).doesNotContain("outcome=stale"));
+
+        // Back: the next check sees it (a read within the store's failure back-off would not ask yet).
+        write("db-password", "v2-" + LeakGuard.CANARY);
+        runtimes.get(0).stores().checkRotation();
+        assertEquals("v2-" + LeakGuard.CANARY, config.getValue("db-password", String.class));
+        LeakGuard.assertNoLeak(audit.lines());
     }
 }
