@@ -105,6 +105,38 @@ class VaultStoreTest {
     }
 
     @Test
+    void pathSegmentsAreEncodedAndDotSegmentsRefusedBeforeAnyRequest() {
+        server.vault().putV2("secret/" + app + " team/db", Map.of("k", "spaced-" + LeakGuard.CANARY));
+        server.vault().putV2("secret/" + app + "/q?x#1%41", Map.of("k", "marks-" + LeakGuard.CANARY));
+        server.vault().putV2("secret/other", Map.of("k", "other-" + LeakGuard.CANARY));
+        SmallRyeConfig config = config(Map.of(
+                "mpsecrets.vault.token",
+                "root",
+                "spaced",
+                "${vault::secret/" + app + " team/db#k}",
+                "dotted",
+                "${vault::secret/" + app + "/../other#k}",
+                "dotted.mount",
+                "${vault::../secret/other#k}"));
+        server.vault().counter().reset();
+        for (String property : List.of("dotted", "dotted.mount")) {
+            SecretNotFoundException refused =
+                    assertThrows(SecretNotFoundException.class, () -> config.getValue(property, String.class));
+            assertThat(refused.getMessage()).contains("'..'");
+            LeakGuard.assertNoLeak(refused);
+        }
+        assertEquals(0, server.vault().counter().total(), "a refused id sends no request");
+
+        // A space, '?', '#' and '%' in a name reach Vault as the name, not as the end of the path or an escape.
+        assertEquals("spaced-" + LeakGuard.CANARY, config.getValue("spaced", String.class));
+        assertEquals(
+                "{\"k\":\"marks-" + LeakGuard.CANARY + "\"}",
+                provider(Map.of("mpsecrets.vault.token", "root"))
+                        .fetch(SecretId.of("secret/" + app + "/q?x#1%41"))
+                        .asString());
+    }
+
+    @Test
     void theTokenMayItselfBeAnEncValue() {
         server.vault().putV2("secret/" + app, Map.of("k", "via-enc-token-" + LeakGuard.CANARY));
         server.vault().policy(app, "secret/data/" + app, "read");

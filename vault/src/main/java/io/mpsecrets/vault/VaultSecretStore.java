@@ -72,7 +72,11 @@ public final class VaultSecretStore implements SecretStore {
         return NAME;
     }
 
-    private record Location(String mount, String path, int kvVersion) {}
+    /**
+     * Where a secret is: its mount and path as named (PKI parameters and lease settings read them), and the same
+     * percent-encoded for the URL ({@link #segments}).
+     */
+    private record Location(String mount, String path, String urlMount, String urlPath, int kvVersion) {}
 
     private Location locate(SecretId id) {
         String full = id.path().startsWith("/") ? id.path().substring(1) : id.path();
@@ -81,7 +85,39 @@ public final class VaultSecretStore implements SecretStore {
             throw new SecretNotFoundException(ref(id), "a Vault secret id is <mount>/<path>, e.g. secret/orders");
         }
         String mount = full.substring(0, slash);
-        return new Location(mount, full.substring(slash + 1), settings.kvVersion(mount));
+        String path = full.substring(slash + 1);
+        return new Location(mount, path, segments(mount, id), segments(path, id), settings.kvVersion(mount));
+    }
+
+    /**
+     * The path as the URL's segments (a KV or leased path; PKI builds its own): each percent-encoded (a space,
+     * {@code ?}, {@code #} or {@code %} in a name would otherwise end the path early, fail the URL, or name another
+     * secret), and none empty, {@code .} or {@code ..}: Vault cleans such a path and would read another secret than
+     * the one named.
+     */
+    private static String segments(String path, SecretId id) {
+        StringBuilder out = new StringBuilder(path.length() + 8);
+        for (String segment : path.split("/", -1)) {
+            if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
+                throw new SecretNotFoundException(
+                        ref(id), "a Vault secret path has no empty, '.' or '..' segment, e.g. secret/orders/db");
+            }
+            if (out.length() > 0) {
+                out.append('/');
+            }
+            byte[] bytes = segment.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            for (byte b : bytes) {
+                int c = b & 0xff;
+                if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || "-._~".indexOf(c) >= 0) {
+                    out.append((char) c);
+                } else {
+                    out.append('%')
+                            .append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                            .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
+                }
+            }
+        }
+        return out.toString();
     }
 
     @Override
@@ -103,7 +139,7 @@ public final class VaultSecretStore implements SecretStore {
             if (whole.versionId() != null) {
                 throw new SecretNotFoundException(ref, "a KV version 1 secret has only its current value");
             }
-            return VaultJson.dataValue(client.get(at.mount() + "/" + at.path(), null, ref), ref);
+            return VaultJson.dataValue(client.get(at.urlMount() + "/" + at.urlPath(), null, ref), ref);
         }
         String query = null;
         if (whole.versionId() != null) {
@@ -112,7 +148,7 @@ public final class VaultSecretStore implements SecretStore {
             }
             query = "version=" + whole.versionId();
         }
-        return kv2Value(client.get(at.mount() + "/data/" + at.path(), query, ref), ref);
+        return kv2Value(client.get(at.urlMount() + "/data/" + at.urlPath(), query, ref), ref);
     }
 
     /** A leased secret's path, read as it is; each read issues a new secret, so there are no versions to pin. */
@@ -121,7 +157,7 @@ public final class VaultSecretStore implements SecretStore {
             throw new SecretNotFoundException(
                     ref, "a leased secret has no versions to pin: each lease is a new secret");
         }
-        return at.mount() + "/" + at.path();
+        return at.urlMount() + "/" + at.urlPath();
     }
 
     /** The value in a KV version 2 read's answer: {@code data.data}, with {@code data.metadata}'s version and time. */
@@ -162,7 +198,7 @@ public final class VaultSecretStore implements SecretStore {
         if (at.kvVersion() == 1) {
             return SecretStore.super.currentVersion(whole);
         }
-        return kv2CurrentVersion(client.get(at.mount() + "/metadata/" + at.path(), null, ref), ref);
+        return kv2CurrentVersion(client.get(at.urlMount() + "/metadata/" + at.urlPath(), null, ref), ref);
     }
 
     private static Instant instant(String text) {
