@@ -34,9 +34,10 @@ import java.util.zip.ZipOutputStream;
  * A server's start with mp-secrets against the same application with plain values: the orders application's token
  * endpoint (its classes as the build packaged them) deployed on Open Liberty and on WildFly, timed from the server's
  * process start to the first 200 answer of {@code POST /orders/api/tokens} (which signs with
- * {@code tokens.signing-key}). The plain variant carries its 50 values in plain text and no mp-secrets; the other
- * carries mp-secrets in {@code WEB-INF/lib}, a local keyring and the same 50 values as {@code ENC(...)}, the signing
- * key among them, so its first answer pays for mp-secrets' bean archive, its config interceptor and a decryption.
+ * {@code tokens.signing-key}). The plain variant carries its 50 values in plain text and no mp-secrets; the
+ * second the same values and mp-secrets' jars in {@code WEB-INF/lib} (what the jars cost by themselves); the third
+ * mp-secrets, a local keyring and the same 50 values as {@code ENC(...)}, the signing key among them, so its first
+ * answer pays for mp-secrets' classes, its config interceptor and a decryption.
  *
  * <p>Each variant has a server of its own (a Liberty user directory, a WildFly base directory) that keeps its
  * caches between runs, as a server restarted in production does; the first run of each is not counted. Runs
@@ -54,6 +55,7 @@ import java.util.zip.ZipOutputStream;
 public final class ServerStartupReport {
 
     private static final int VALUES = 50;
+    private static final String ENCRYPTED = "mp-secrets, ENC values";
     private static final String APP = "orders-startup";
     private static final Duration START_LIMIT = Duration.ofMinutes(3);
     /** Linux's clock ticks per second for /proc times (USER_HZ, 100 on every Linux the JDK runs on). */
@@ -103,18 +105,22 @@ public final class ServerStartupReport {
         Path keyring = out.resolve("keyring.json");
         Files.deleteIfExists(keyring);
         LocalKeyring.generate("server-startup").writeTo(keyring, false);
-        Path plainWar = war(orders, out.resolve("plain/orders.war"), plainConfig(), false);
-        Path secretsWar = war(orders, out.resolve("secrets/orders.war"), encryptedConfig(keyring), true);
+        // The application as it is (plain values, no mp-secrets), with mp-secrets' jars but the same plain values
+        // (what the jars cost by themselves: the server scans them, CDI runs the extension), and with ENC values.
+        Map<String, Path> wars = new LinkedHashMap<>();
+        wars.put("plain values", war(orders, out.resolve("plain/orders.war"), plainConfig(), false));
+        wars.put("mp-secrets, plain values", war(orders, out.resolve("jars/orders.war"), plainConfig(), true));
+        wars.put(ENCRYPTED, war(orders, out.resolve("secrets/orders.war"), encryptedConfig(keyring), true));
 
         List<Server> servers = List.of(new Liberty(wlp), new WildFly(wildfly));
         List<Variant> variants = new ArrayList<>();
         for (Server server : servers) {
-            for (String name : List.of("plain values", "mp-secrets, ENC values")) {
-                Path war = name.startsWith("plain") ? plainWar : secretsWar;
-                Path dir = out.resolve(server.id() + "-" + (war == plainWar ? "plain" : "secrets"));
+            for (Map.Entry<String, Path> war : wars.entrySet()) {
+                Path dir = out.resolve(
+                        server.id() + "-" + war.getValue().getParent().getFileName());
                 int port = freePort();
-                server.prepare(dir, war, port);
-                variants.add(new Variant(server, name, war, dir, port));
+                server.prepare(dir, war.getValue(), port);
+                variants.add(new Variant(server, war.getKey(), war.getValue(), dir, port));
             }
         }
         Map<Variant, List<Sample>> samples = new LinkedHashMap<>();
@@ -187,7 +193,7 @@ public final class ServerStartupReport {
      * the {@code ENC(...)} text itself and answer 200 too, and the report would time the wrong thing.
      */
     private static void checkDecrypted(Variant variant) throws IOException, InterruptedException {
-        if (variant.war().getParent().getFileName().toString().equals("plain")) {
+        if (!variant.name().equals(ENCRYPTED)) {
             return;
         }
         Path log = variant.server().log(variant.dir());
