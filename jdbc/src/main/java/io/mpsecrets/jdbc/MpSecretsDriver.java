@@ -137,7 +137,7 @@ public final class MpSecretsDriver implements Driver {
             }
         }
         try {
-            Class<?> type = Class.forName(className, true, loaderOf());
+            Class<?> type = load(className);
             if (!Driver.class.isAssignableFrom(type) || type == MpSecretsDriver.class) {
                 throw new SQLNonTransientConnectionException(
                         "mp-secrets: " + JdbcSettings.DRIVER + " names no other java.sql.Driver", "08001");
@@ -151,9 +151,23 @@ public final class MpSecretsDriver implements Driver {
         }
     }
 
-    private static ClassLoader loaderOf() {
-        ClassLoader thread = Thread.currentThread().getContextClassLoader();
-        return thread != null ? thread : MpSecretsDriver.class.getClassLoader();
+    /**
+     * The class from this driver's class loader, else the thread's. This one's first: a server loads this driver and
+     * the target driver from one library (Liberty's {@code <jdbcDriver libraryRef>}, a WildFly module) and asks for
+     * connections on the application's threads, whose context class loader is the application's, which does not see
+     * that library.
+     */
+    private static Class<?> load(String className) throws ClassNotFoundException {
+        ClassLoader own = MpSecretsDriver.class.getClassLoader();
+        try {
+            return Class.forName(className, true, own);
+        } catch (ClassNotFoundException notBeside) {
+            ClassLoader thread = Thread.currentThread().getContextClassLoader();
+            if (thread == null || thread == own) {
+                throw notBeside;
+            }
+            return Class.forName(className, true, thread);
+        }
     }
 
     @Override

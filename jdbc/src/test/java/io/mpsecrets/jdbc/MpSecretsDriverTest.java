@@ -7,6 +7,8 @@ import io.mpsecrets.api.FailureReason;
 import io.mpsecrets.api.exception.SecretAccessDeniedException;
 import io.mpsecrets.api.exception.ServiceUnavailableException;
 import io.mpsecrets.testkit.leak.LeakGuard;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -369,5 +371,26 @@ class MpSecretsDriverTest {
         assertThat(DriverManager.getDriver("jdbc:mpsecrets:h2:mem:x")).isInstanceOf(MpSecretsDriver.class);
         assertThat(new SecretCredentials.Login("APP", LeakGuard.CANARY, java.util.Optional.empty()).toString())
                 .isEqualTo("Login[redacted]");
+    }
+
+    /**
+     * A server loads this driver and the target driver from one library (Liberty's {@code <jdbcDriver libraryRef>}),
+     * and asks for connections on the application's threads, whose context class loader is the application's and
+     * does not see that library: the class {@code mpsecrets.jdbc.driver} names is loaded beside this driver first.
+     */
+    @Test
+    void theNamedDriverIsLoadedBesideThisOneWhenTheThreadsClassLoaderCannotSeeIt() throws Exception {
+        Properties p = references();
+        p.setProperty("mpsecrets.jdbc.driver", "org.h2.Driver");
+        Thread thread = Thread.currentThread();
+        ClassLoader before = thread.getContextClassLoader();
+        try (URLClassLoader application = new URLClassLoader(new URL[0], ClassLoader.getPlatformClassLoader())) {
+            thread.setContextClassLoader(application);
+            try (Connection c = new MpSecretsDriver().connect("jdbc:mpsecrets:" + database.substring(5), p)) {
+                assertThat(user(c)).isEqualTo("APP");
+            }
+        } finally {
+            thread.setContextClassLoader(before);
+        }
     }
 }
