@@ -28,9 +28,11 @@ import java.util.StringJoiner;
  * {@code versions.access} of the version asked for ({@code latest} unless the id pins a number or an alias); its
  * payload's {@code dataCrc32c} is checked (a mismatch is asked again, as Google advises, then is an
  * {@code INVALID_VALUE}), and the value's version is the version number Google answered with. A disabled or destroyed
- * version is not found ({@code FAILED_PRECONDITION}). Rotation is polled through the version's metadata
- * ({@code versions.get} of {@code latest} or the alias: no payload is read), or, with {@code rotation-check=access},
- * through {@code versions.access}, whose quota is 150 times larger (docs/gcp.md). As a config source it serves the
+ * version is not found ({@code FAILED_PRECONDITION}). Rotation is polled through {@code versions.access} of
+ * {@code latest} or the alias (the default, {@code rotation-check=access}: the access quota is 150 times the read
+ * quota, and no call tells many secrets' versions at once), or, with {@code rotation-check=metadata}, through the
+ * version's metadata ({@code versions.get}: no payload is read, but each check spends the read quota, 600 a minute per
+ * project; docs/gcp.md, docs/scale.md). As a config source it serves the
  * secrets listed in {@code mpsecrets.gcp.secrets}, or those whose labels match {@code mpsecrets.gcp.labels}, listed
  * page by page up to {@code max-secrets}; a listed secret's property is its id with {@code __} for each dot.
  */
@@ -125,9 +127,9 @@ public final class SecretManagerStore implements SecretStore {
     }
 
     /**
-     * A number pinned in the id as it is; otherwise the version {@code latest} (or the alias) names now: from its
-     * metadata ({@code versions.get}), which must say it is {@code ENABLED}; or, with {@code rotation-check=access},
-     * from reading it.
+     * A number pinned in the id as it is; otherwise the version {@code latest} (or the alias) names now: from
+     * reading it ({@code rotation-check=access}, the default), or from its metadata ({@code versions.get}, with
+     * {@code rotation-check=metadata}), which must say it is {@code ENABLED}.
      */
     @Override
     public Optional<String> currentVersion(SecretId id) {

@@ -97,10 +97,27 @@ class SecretManagerStoreTest {
     }
 
     @Test
-    void rotationIsSeenInTheVersionsMetadataWithoutReadingThePayload() {
+    void byDefaultRotationIsCheckedWithAnAccessNotWithTheSmallReadQuota() {
+        // versions.get spends the read quota (600 a minute per project): 60 instances x 50 secrets at a 5-minute TTL
+        // fill it. The default check spends the access quota, 150 times larger (docs/scale.md).
         String id = unique("rotating");
         secrets.createSecret(full(id), "first");
         SecretStore store = store();
+        long gets = secrets.calls("GetSecretVersion");
+        long accesses = secrets.calls("AccessSecretVersion");
+        assertEquals(Optional.of("1"), store.currentVersion(SecretId.of(id)));
+        secrets.addVersion(full(id), LeakGuard.CANARY);
+        assertEquals(Optional.of("2"), store.currentVersion(SecretId.of(id)));
+        assertEquals(gets, secrets.calls("GetSecretVersion"), "no read request spent on a rotation check");
+        assertEquals(accesses + 2, secrets.calls("AccessSecretVersion"));
+        LeakGuard.assertNoLeak(store);
+    }
+
+    @Test
+    void rotationIsSeenInTheVersionsMetadataWithoutReadingThePayload() {
+        String id = unique("rotating");
+        secrets.createSecret(full(id), "first");
+        SecretStore store = store("mpsecrets.gcp.rotation-check", "metadata");
         assertEquals(Optional.of("1"), store.currentVersion(SecretId.of(id)));
         long accesses = secrets.calls("AccessSecretVersion");
         secrets.addVersion(full(id), "second");
@@ -144,7 +161,7 @@ class SecretManagerStoreTest {
         String id = unique("disabled");
         secrets.createSecret(full(id), LeakGuard.CANARY);
         secrets.disable(full(id), "1");
-        SecretStore store = store();
+        SecretStore store = store("mpsecrets.gcp.rotation-check", "metadata");
         long before = secrets.calls("AccessSecretVersion");
         SecretException disabled = assertThrows(SecretException.class, () -> store.fetch(SecretId.of(id)));
         assertEquals(FailureReason.NOT_FOUND, disabled.reason());

@@ -63,6 +63,18 @@ public final class RotationWatcher implements AutoCloseable {
     private final ScheduledExecutorService executor;
     private final Set<SecretCache.Key> failing = ConcurrentHashMap.newKeySet();
     private final Set<String> batchFailing = ConcurrentHashMap.newKeySet();
+    /**
+     * Per batched store, the share of rounds that ask the batch call, and the credit that spends it (a round asks
+     * when the credit reaches one). A throttled batch call halves the share, down to {@link #MIN_BATCH_SHARE}; one
+     * answered adds {@link #BATCH_SHARE_STEP}: a fleet whose rounds ask a listing more often than its quota answers
+     * (50,000 instances x one {@code ListSecrets} per 270 s is 185 a second, against 100) settles near the quota
+     * instead of being throttled on every other round; the rounds that do not list check each secret by itself, so
+     * freshness does not change (docs/scale.md).
+     */
+    private final Map<String, double[]> batchShares = new ConcurrentHashMap<>();
+
+    static final double MIN_BATCH_SHARE = 1.0 / 16;
+    static final double BATCH_SHARE_STEP = 1.0 / 32;
     /** Batched rounds run, to take each store's secrets in turn as the one asked by itself. */
     private final java.util.concurrent.atomic.AtomicInteger rounds = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -132,8 +144,9 @@ public final class RotationWatcher implements AutoCloseable {
      * before it is fetched (a batch answer may lag behind the store); one the batch does not name is checked by
      * itself, never taken as deleted or unchanged; one secret a round, in turn, is asked by itself whatever the batch
      * says, and a refusal there distrusts the batch for the round. When the batch call fails, nothing is renewed from
-     * it: every
-     * secret of that store is checked by itself this round.
+     * it: every secret of that store is checked by itself this round. A store whose batch call was throttled asks it
+     * in fewer rounds (half as many per throttled call, one in 16 at least, a thirty-second more per answered one);
+     * the other rounds check every secret by itself.
      */
     public void poll() {
         Map<String, List<SecretCache.Key>> batches = new LinkedHashMap<>();
@@ -156,14 +169,23 @@ public final class RotationWatcher implements AutoCloseable {
     }
 
     private void checkTogether(io.mpsecrets.api.SecretStore store, List<SecretCache.Key> keys) {
-        Map<io.mpsecrets.api.SecretId, String> listed;
+        Map<io.mpsecrets.api.SecretId, String> listed = Map.of();
+        double[] share = batchShares.computeIfAbsent(store.name(), s -> new double[] {1, 0});
+        share[1] += share[0];
         try {
-            listed =
-                    store.currentVersions(keys.stream().map(SecretCache.Key::id).toList());
-            batchFailing.remove(store.name());
+            if (share[1] >= 1 - 1e-9) {
+                share[1] -= 1;
+                listed = store.currentVersions(
+                        keys.stream().map(SecretCache.Key::id).toList());
+                share[0] = Math.min(1, share[0] + BATCH_SHARE_STEP);
+                batchFailing.remove(store.name());
+            }
         } catch (SecretException e) {
             // Fail closed: no value is renewed on a batch that did not answer; each is asked by itself instead.
             listed = Map.of();
+            if (e.reason() == io.mpsecrets.api.FailureReason.THROTTLED) {
+                share[0] = Math.max(MIN_BATCH_SHARE, share[0] / 2);
+            }
             if (batchFailing.add(store.name())) {
                 LOG.log(
                         Level.WARNING,

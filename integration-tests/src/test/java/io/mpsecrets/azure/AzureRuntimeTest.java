@@ -19,6 +19,7 @@ import io.smallrye.config.SmallRyeConfig;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
@@ -126,6 +127,55 @@ class AzureRuntimeTest {
         assertThat(audit.awaitEvents("rotated", 1, Duration.ofSeconds(10)))
                 .anySatisfy(line -> assertThat(line).contains("property=db.password", "backend=azure", secret));
         LeakGuard.assertNoLeak(audit.lines());
+    }
+
+    @Test
+    void oneListingARoundStandsInForEachSecretsTtlRefreshAndSeesARotation() throws Exception {
+        try (MockAzure own = MockAzure.start()) {
+            own.clientSecret(CLIENT, CLIENT_SECRET);
+            // Set ten minutes ago, as a vault's secrets are when an application starts.
+            own.vault().clock(java.time.Clock.offset(java.time.Clock.systemUTC(), Duration.ofMinutes(-10)));
+            for (String name : List.of("orders-db", "orders-api", "orders-mq")) {
+                own.vault().setSecret(name, name + "-v1-" + LeakGuard.CANARY);
+            }
+            Map<String, String> all = new HashMap<>();
+            all.put("mpsecrets.app", "orders");
+            all.put("mpsecrets.azure.vault-url", own.vaultUrl().toString());
+            all.put("mpsecrets.azure.ca-bundle", own.caBundle().toString());
+            all.put("mpsecrets.azure.authority-host", own.endpoint().toString());
+            all.put("mpsecrets.azure.challenge-resource-verification", "false");
+            all.put("mpsecrets.azure.client-id", CLIENT);
+            all.put("mpsecrets.azure.client-secret", CLIENT_SECRET);
+            all.put("mpsecrets.azure.ttl", "PT1S");
+            all.put("db.password", "${azure::orders-db}");
+            all.put("api.key", "${azure::orders-api}");
+            all.put("mq.password", "${azure::orders-mq}");
+            SmallRyeConfig config = configs.build(all);
+            assertEquals("orders-db-v1-" + LeakGuard.CANARY, config.getValue("db.password", String.class));
+            assertEquals("orders-api-v1-" + LeakGuard.CANARY, config.getValue("api.key", String.class));
+
+            // Rounds every 0.9 s (nine tenths of the TTL): each is one Get Secrets page and one Get Secret (the
+            // secret asked by itself in turn), not a Get Secret per secret.
+            long gets = own.vault().counter().calls("GetSecret");
+            long lists = own.vault().counter().calls("GetSecrets");
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (own.vault().counter().calls("GetSecrets") < lists + 4 && System.nanoTime() - deadline < 0) {
+                Thread.sleep(50);
+            }
+            long rounds = own.vault().counter().calls("GetSecrets") - lists;
+            assertThat(rounds).isGreaterThanOrEqualTo(4);
+            assertThat(own.vault().counter().calls("GetSecret") - gets)
+                    .as("one Get Secret a round, not three")
+                    .isLessThanOrEqualTo(rounds + 1);
+
+            own.vault().clock(java.time.Clock.offset(java.time.Clock.systemUTC(), Duration.ofMinutes(-5)));
+            own.vault().setSecret("orders-db", "orders-db-v2-" + LeakGuard.CANARY);
+            MpConfigs.until(
+                    () -> config.getValue("db.password", String.class),
+                    "orders-db-v2-" + LeakGuard.CANARY,
+                    Duration.ofSeconds(10));
+            LeakGuard.assertNoLeak(audit.lines());
+        }
     }
 
     @Test

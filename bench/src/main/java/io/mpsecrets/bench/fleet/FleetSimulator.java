@@ -382,6 +382,44 @@ final class FleetSimulator {
     }
 
     /**
+     * Key Vault as the real {@code KeyVaultSecretStore} asks it after start-up, once it has read every secret (so its
+     * batched check can vouch for each): Get Secret for a value and for a check by itself, and for
+     * {@link #currentVersions} Get Secrets, 25 secrets a page, over a vault holding the fleet's secrets only. The
+     * store's own listing code runs against the mock (its tests), not here: its calls are what is simulated.
+     */
+    private final class SimulatedVault implements SecretStore {
+        static final int PAGE = 25;
+
+        @Override
+        public String name() {
+            return "azure";
+        }
+
+        @Override
+        public SecretValue fetch(SecretId id) {
+            return store.fetch(id);
+        }
+
+        @Override
+        public Optional<String> currentVersion(SecretId id) {
+            return store.currentVersion(id);
+        }
+
+        @Override
+        public Map<SecretId, String> currentVersions(java.util.Collection<SecretId> asked) {
+            for (int page = 0; page < (asked.size() + PAGE - 1) / PAGE; page++) {
+                Api.Answer answer = list.answer(now);
+                if (answer != Api.Answer.ANSWERED) {
+                    throw failure(answer, "Get Secrets");
+                }
+            }
+            Map<SecretId, String> out = new HashMap<>();
+            asked.forEach(id -> out.put(id, version(id.path(), true)));
+            return out;
+        }
+    }
+
+    /**
      * Secrets Manager's SDK client as the real {@link AwsSecretsManagerStore} calls it after start-up: one call per
      * request, throttled or failed as its API's bucket says (no SDK retries, as {@link SimulatedStore}); the account
      * holds the fleet's 50 secrets. {@code ListSecrets} filters by name prefixes and pages as AWS does.
@@ -592,8 +630,10 @@ final class FleetSimulator {
             at(now + random.nextLong(READ_EVERY), this::read);
             if (list != null) {
                 // As StoreSecrets: one batched round per interval stands in for TTL refreshes and rotation checks.
-                SecretStore aws = new AwsSecretsManagerStore(
-                        new SimulatedSecretsManager(), AwsSecretsManagerStore.VersionChecks.DEFAULT);
+                SecretStore aws = scenario.quotas().store().startsWith("azure")
+                        ? new SimulatedVault()
+                        : new AwsSecretsManagerStore(
+                                new SimulatedSecretsManager(), AwsSecretsManagerStore.VersionChecks.DEFAULT);
                 reads = aws;
                 batchInterval = StoreSecrets.batchInterval(scenario.ttl(), scenario.rotationInterval());
                 batched = RotationWatcher.manual(

@@ -16,10 +16,10 @@ import java.util.Optional;
  *       10 s for an RSA 2048-bit software key (Unwrap Key). Entra ID: one token per instance, its limit not modelled
  *       (docs/azure.md states none). {@code KeyVaultClient}'s retries.
  *   <li>{@link #GCP}: Secret Manager's quotas per project (docs/gcp.md): access requests ({@code versions.access})
- *       90,000 a minute, read requests ({@code versions.get}, the rotation check by default) 600 a minute; Cloud KMS
+ *       90,000 a minute, read requests ({@code versions.get}, listings) 600 a minute; Cloud KMS
  *       {@code decrypt}: its quota is not stated in docs/gcp.md, so not modelled (calls counted only). The OAuth 2.0
- *       token: one per instance, not modelled. {@code GcpHttp}'s retries. {@link #GCP_ACCESS_CHECK}:
- *       {@code rotation-check=access}, the check spending access requests.
+ *       token: one per instance, not modelled. {@code GcpHttp}'s retries. {@link #GCP}: {@code rotation-check=access},
+ *       the default, the check spending access requests; {@link #GCP_METADATA}: by {@code versions.get}.
  * </ul>
  *
  * <p>A quota given per window (10 s, a minute) is a bucket holding one window's calls that refills at the quota's
@@ -61,8 +61,12 @@ record Quotas(
      * and rotation checks go through it, as {@code mpsecrets.aws.rotation-check=list} (the default) has them.
      */
     Quotas withList(String name, double perSecond) {
-        return new Quotas(
-                store, batch, single, check, kms, token, retries, Optional.of(Limit.perSecond(name, perSecond)));
+        return withList(Limit.perSecond(name, perSecond));
+    }
+
+    /** These APIs with a batched version check under {@code limit}. */
+    Quotas withList(Limit limit) {
+        return new Quotas(store, batch, single, check, kms, token, retries, Optional.of(limit));
     }
 
     /** These APIs under another name, for the tables. */
@@ -98,8 +102,12 @@ record Quotas(
     /** {@code mpsecrets.aws.rotation-check=describe}: one {@code DescribeSecret} per secret per TTL, as before. */
     static final Quotas AWS_DESCRIBE = new Quotas(100, 10_000, 40_000, 5_500).named("aws, rotation-check=describe");
 
-    static final Quotas AZURE = new Quotas(
-            "azure",
+    /**
+     * {@code mpsecrets.azure.rotation-check=get}: one Get Secret per secret per TTL refresh and rotation check, the
+     * only check before issue 33.
+     */
+    static final Quotas AZURE_GET = new Quotas(
+            "azure, rotation-check=get",
             Optional.empty(),
             new Limit("Get Secret", 400, 10),
             Optional.empty(),
@@ -108,8 +116,20 @@ record Quotas(
             // KeyVaultClient: 3 attempts, Retry-After or 200 ms doubling to 10 s (the simulated vault sends none).
             Optional.of(new Retries(3, Duration.ofMillis(200), Duration.ofSeconds(10))));
 
-    static final Quotas GCP = new Quotas(
-            "gcp",
+    /**
+     * mp-secrets' defaults against Key Vault: the batched check ({@code rotation-check=list}) by Get Secrets, 25 to a
+     * page; a page is a secrets transaction like Get Secret, so its limit is the vault's (4,000 per 10 s). The
+     * simulator gives the listing a bucket of its own at that limit: the two columns' shares add up against the one
+     * vault.
+     */
+    static final Quotas AZURE = AZURE_GET.named("azure").withList(new Limit("Get Secrets", 400, 10));
+
+    /**
+     * {@code mpsecrets.gcp.rotation-check=metadata}: TTL refreshes and rotation checks by {@code versions.get}, the
+     * read quota (600 a minute); the default before issue 33.
+     */
+    static final Quotas GCP_METADATA = new Quotas(
+            "gcp, rotation-check=metadata",
             Optional.empty(),
             new Limit("versions.access", 90_000 / 60.0, 60),
             Optional.of(new Limit("versions.get", 600 / 60.0, 60)),
@@ -118,8 +138,19 @@ record Quotas(
             // GcpHttp: 3 attempts, 100 ms doubling to 102.4 s.
             Optional.of(new Retries(3, Duration.ofMillis(100), Duration.ofMillis(100L << 10))));
 
-    static final Quotas GCP_ACCESS_CHECK = new Quotas(
-            "gcp, rotation-check=access", GCP.batch, GCP.single, Optional.empty(), GCP.kms, GCP.token, GCP.retries);
+    /**
+     * mp-secrets' defaults against Secret Manager ({@code rotation-check=access}): TTL refreshes and rotation checks by
+     * {@code versions.access}, whose quota is 150 times the read quota. Secret Manager has no call that tells many
+     * secrets' versions: {@code secrets.list} gives no version, {@code versions.list} is one secret's.
+     */
+    static final Quotas GCP = new Quotas(
+            "gcp",
+            GCP_METADATA.batch,
+            GCP_METADATA.single,
+            Optional.empty(),
+            GCP_METADATA.kms,
+            GCP_METADATA.token,
+            GCP_METADATA.retries);
 
     /** AWS's APIs with these quotas a second. */
     Quotas(double batchGetSecretValue, double getSecretValue, double describeSecret, double kmsDecrypt) {

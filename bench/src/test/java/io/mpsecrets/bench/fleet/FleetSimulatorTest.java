@@ -136,19 +136,51 @@ class FleetSimulatorTest {
     }
 
     @Test
-    void aThrottledListingFallsBackToOneDescribeSecretPerSecretThatRound() {
-        // ListSecrets never answers (a bucket of 0.001 calls holds no whole token): every round is one throttled
-        // listing, then 2 DescribeSecret (the round's own one and the other), per instance: 3 / 270 and 6 / 270 a
-        // second; no read fails or is stale.
+    void aThrottledListingFallsBackToOneDescribeSecretPerSecretThatRoundAndIsAskedLessOften() {
+        // ListSecrets never answers (a bucket of 0.001 calls holds no whole token). Each throttled listing halves the
+        // share of rounds that list (RotationWatcher): an instance lists in its rounds 1, 3, 7 and 15, and the run
+        // (ready at 0.04 s, a settling TTL of 301 s, then the hour: 3,901 s) holds 14 or 15 rounds of 270 s, so 3
+        // or 4 listings each, 9 to 12 in all (42 to 45 before). Every round, listed or not, is 2 DescribeSecret (the
+        // round's own one and the other) per instance: 6 / 270 a second; no read fails or is stale.
         FleetSimulator simulator =
                 new FleetSimulator(secrets(2, AMPLE.withList("ListSecrets", 0.001), Duration.ofHours(1)));
         FleetResult result = simulator.run();
-        assertThat(api(result, "ListSecrets").steadyMean()).isCloseTo(3 / 270.0, within(0.0006));
+        assertThat(simulator.api("ListSecrets").calls(0, 100_000)).isBetween(9L, 12L);
         assertThat(api(result, "DescribeSecret").steadyMean()).isCloseTo(6 / 270.0, within(0.0012));
         assertThat(api(result, "GetSecretValue").steadyMean()).isZero();
         assertEquals(0, simulator.api("ListSecrets").peakAnswered(0, 100_000));
         assertEquals(0, result.steadyFailedReads());
         assertEquals(0, result.steadyStaleReads());
+    }
+
+    @Test
+    void aFleetListingMoreThanItsQuotaSettlesNearItWithNoFailedOrStaleRead() {
+        // 30 instances, one listing each per 270 s: 0.111 a second against a quota of 0.05 (a bucket of 3, a minute's
+        // worth): 222% of it with every round listing, as before. Each throttled listing halves that instance's
+        // share of listing rounds and each answered one adds 1/32, so over the hour the fleet asks at most a quarter
+        // more than the quota (and is answered no more than it); the rounds that do not list check their 2 secrets
+        // by themselves, so no value goes stale.
+        Scenario thirty = secrets(2, AMPLE.withList(new Quotas.Limit("ListSecrets", 0.05, 60)), Duration.ofHours(1));
+        FleetResult result = new FleetSimulator(thirty.with(30, 2, 1, thirty.quotas())).run();
+        assertThat(api(result, "ListSecrets").steadyShare()).isLessThan(1.25);
+        assertThat(api(result, "DescribeSecret").steadyMean()).isBetween(30 / 270.0, 60 / 270.0);
+        assertEquals(0, result.steadyFailedReads());
+        assertEquals(0, result.steadyStaleReads());
+    }
+
+    @Test
+    void onKeyVaultTheBatchedCheckIsOnePageOfGetSecretsAndOneGetSecretARound() {
+        // 3 instances x 2 secrets, TTL 5 min: a round every 270 s is one Get Secrets page (25 secrets a page) and
+        // one Get Secret (the secret asked by itself): 3 / 270 a second each, against 6 / 300 Get Secret before.
+        Quotas listing = vault(1_000, 10).withList(new Quotas.Limit("Get Secrets", 1_000, 10));
+        FleetResult result = new FleetSimulator(secrets(2, listing, Duration.ofHours(1))).run();
+        assertThat(api(result, "Get Secrets").steadyMean()).isCloseTo(3 / 270.0, within(0.0006));
+        assertThat(api(result, "Get Secret").steadyMean()).isCloseTo(3 / 270.0, within(0.0006));
+        assertEquals(0, result.steadyStaleReads());
+        assertEquals(0, result.steadyFailedReads());
+        // 60 secrets are 3 pages a round.
+        FleetResult sixty = new FleetSimulator(secrets(60, listing, Duration.ofHours(1))).run();
+        assertThat(api(sixty, "Get Secrets").steadyMean()).isCloseTo(3 * 3 / 270.0, within(0.0017));
     }
 
     @Test
@@ -309,8 +341,9 @@ class FleetSimulatorTest {
 
     @Test
     void onSecretManagerTtlRefreshesSpendTheReadQuotaUnlessTheCheckIsByAccess() {
-        // 3 x 2, TTL 5 min: 0.02 calls a second. By default each refresh asks versions.get (the read quota, here
-        // 6 a minute: 0.1 a second, so 20% of it) and reads no value; with rotation-check=access it is an access.
+        // 3 x 2, TTL 5 min: 0.02 calls a second. With rotation-check=metadata each refresh asks versions.get (the
+        // read quota, here 6 a minute: 0.1 a second, so 20% of it) and reads no value; with rotation-check=access,
+        // the default since issue 33, it is an access.
         FleetResult metadata = new FleetSimulator(small(Scenario.Policies.AFTER, AMPLE, 1, Duration.ofHours(2))
                         .with(3, 2, 1, project(6)))
                 .run();

@@ -69,6 +69,7 @@ public final class MockKeyVault {
     private final CallCounter counter = new CallCounter();
     private volatile Duration retryAfter = Duration.ofSeconds(1);
     private volatile int pageSize = PAGE;
+    private volatile java.time.Clock clock = java.time.Clock.systemUTC();
     private final String vaultUrl;
 
     MockKeyVault(String vaultUrl) {
@@ -172,6 +173,15 @@ public final class MockKeyVault {
     /** The most secrets a page of a listing holds when the request asks for more (25, as Key Vault). */
     public MockKeyVault pageSize(int size) {
         this.pageSize = size;
+        return this;
+    }
+
+    /**
+     * The clock of the times the vault records ({@code created}, {@code updated}, deletions): a test sets it back to
+     * have versions made in the past, as a vault's are when an application starts.
+     */
+    public MockKeyVault clock(java.time.Clock clock) {
+        this.clock = clock;
         return this;
     }
 
@@ -879,8 +889,8 @@ public final class MockKeyVault {
         return HexFormat.of().formatHex(bytes);
     }
 
-    private static long now() {
-        return Instant.now().getEpochSecond();
+    private long now() {
+        return clock.instant().getEpochSecond();
     }
 
     /** Key Vault's names are case-insensitive. */

@@ -33,6 +33,7 @@ import io.netty.handler.ssl.SslContextBuilder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -148,6 +149,38 @@ class MockAzureSdkTest {
         } finally {
             azure.vault().pageSize(25);
         }
+    }
+
+    @Test
+    void aListingShowsEachSecretsCurrentVersionTimesAndNoVersion() {
+        // What the azure store's batched check reads: Get Secrets gives the current version's created and updated
+        // times, which move with a new version, and an id without a version.
+        SecretClient client = secrets(PRINCIPAL);
+        String name = "sdk-listed-" + System.nanoTime();
+        java.time.Instant tenMinutesAgo = java.time.Instant.now().minus(Duration.ofMinutes(10));
+        azure.vault().clock(java.time.Clock.fixed(tenMinutesAgo, java.time.ZoneOffset.UTC));
+        try {
+            client.setSecret(name, "one-" + LeakGuard.CANARY);
+            SecretProperties before = listed(client, name);
+            assertThat(before.getVersion()).isNull();
+            assertThat(before.getCreatedOn().toInstant()).isEqualTo(tenMinutesAgo.truncatedTo(ChronoUnit.SECONDS));
+
+            azure.vault().clock(java.time.Clock.fixed(tenMinutesAgo.plusSeconds(60), java.time.ZoneOffset.UTC));
+            KeyVaultSecret second = client.setSecret(name, "two-" + LeakGuard.CANARY);
+            SecretProperties after = listed(client, name);
+            assertThat(after.getUpdatedOn()).isAfter(before.getUpdatedOn());
+            assertEquals(second.getProperties().getCreatedOn(), after.getCreatedOn());
+            assertEquals(second.getProperties().getUpdatedOn(), after.getUpdatedOn());
+        } finally {
+            azure.vault().clock(java.time.Clock.systemUTC());
+        }
+    }
+
+    private static SecretProperties listed(SecretClient client, String name) {
+        return client.listPropertiesOfSecrets().stream()
+                .filter(p -> p.getName().equals(name))
+                .findFirst()
+                .orElseThrow();
     }
 
     @Test
