@@ -255,6 +255,11 @@ public final class ServerStartupReport {
         }
     }
 
+    /**
+     * Medians per application and their ratios to the plain one; and the median of the ratios round by round
+     * ("paired"), which a machine whose load drifts during the run moves less: the applications of one round start
+     * within a minute of each other.
+     */
     private static void report(
             List<Server> servers, List<Variant> variants, Map<Variant, List<Sample>> samples, int runs) {
         System.out.println();
@@ -265,35 +270,42 @@ public final class ServerStartupReport {
                 runs);
         System.out.printf(
                 Locale.ROOT,
-                "%-14s %-26s %10s %8s %10s %8s%n",
+                "%-14s %-26s %10s %8s %10s %8s %8s%n",
                 "server",
                 "application",
                 "wall ms",
                 "ratio",
                 "CPU ms",
-                "ratio");
+                "ratio",
+                "paired");
         for (Server server : servers) {
-            Sample base = null;
+            List<Sample> base = null;
             for (Variant variant : variants) {
                 if (variant.server() != server) {
                     continue;
                 }
-                long wall = median(
-                        samples.get(variant).stream().map(Sample::wallMillis).toList());
-                long cpu = median(
-                        samples.get(variant).stream().map(Sample::cpuMillis).toList());
+                List<Sample> mine = samples.get(variant);
                 if (base == null) {
-                    base = new Sample(wall, cpu);
+                    base = mine;
+                }
+                long wall = median(mine.stream().map(Sample::wallMillis).toList());
+                long cpu = median(mine.stream().map(Sample::cpuMillis).toList());
+                long baseWall = median(base.stream().map(Sample::wallMillis).toList());
+                long baseCpu = median(base.stream().map(Sample::cpuMillis).toList());
+                List<Double> paired = new ArrayList<>();
+                for (int i = 0; i < mine.size(); i++) {
+                    paired.add((double) mine.get(i).cpuMillis() / base.get(i).cpuMillis());
                 }
                 System.out.printf(
                         Locale.ROOT,
-                        "%-14s %-26s %10d %7.2fx %10d %7.2fx%n",
+                        "%-14s %-26s %10d %7.2fx %10d %7.2fx %7.2fx%n",
                         server.name(),
                         variant.name(),
                         wall,
-                        (double) wall / base.wallMillis(),
+                        (double) wall / baseWall,
                         cpu,
-                        (double) cpu / base.cpuMillis());
+                        (double) cpu / baseCpu,
+                        paired.stream().sorted().toList().get(paired.size() / 2));
             }
         }
     }
