@@ -47,6 +47,8 @@ final class SoakReport {
     double p99Rotation;
     double p99Quiet;
     long rotationRequests;
+    /** Requests left out of the rotation comparison: they started within 2 s after a vitals sample's full GC. */
+    long afterGc;
     /** Latencies (microseconds) of the requests that read the values only, and of those that also logged in. */
     final List<Long> reads;
 
@@ -77,7 +79,9 @@ final class SoakReport {
             if (sample.cause() != null) {
                 (isByDesign(sample) ? byDesign : failures).merge(sample.cause(), 1L, Long::sum);
             }
-            if (run.windowAt(sample.startMs()) == null) {
+            if (run.afterGc(sample.startMs(), ROTATION_MS)) {
+                afterGc++;
+            } else if (run.windowAt(sample.startMs()) == null) {
                 String after = run.rotationBefore(sample.startMs(), ROTATION_MS);
                 (after != null ? rotation : quiet).add(sample.latencyMicros());
                 if (after != null) {
@@ -304,13 +308,15 @@ final class SoakReport {
         out.append(String.format(
                 Locale.ROOT,
                 "p99 within %d s after a rotation: %.1f ms (%d requests); p99 otherwise: %.1f ms (%d requests);"
-                        + " ratio %.2f (fault windows left out of both).%n%n",
+                        + " ratio %.2f (left out of both: the fault windows, and the %d requests within 2 s after a"
+                        + " vitals sample's full GC).%n%n",
                 ROTATION_MS / 1000,
                 p99Rotation,
                 rotationRequests,
                 p99Quiet,
                 quietRequests,
-                p99Quiet == 0 ? 0 : p99Rotation / p99Quiet));
+                p99Quiet == 0 ? 0 : p99Rotation / p99Quiet,
+                afterGc));
         out.append(String.format(
                 Locale.ROOT,
                 "Reads only (%d requests): p50 %.1f ms, p99 %.1f ms; reads and a PostgreSQL login with the leased"
@@ -345,16 +351,18 @@ final class SoakReport {
                     b.max(),
                     windowsIn(b.startMs(), b.startMs() + run.bucketMs())));
         }
-        out.append("\n| fault window | from (s) | to (s) |\n|---|---|---|\n");
+        out.append(
+                "\n| fault window | from (s) | to (s) | calls to the failing service meanwhile |\n|---|---|---|---|\n");
         synchronized (run.windows) {
             run.windows.stream()
                     .sorted(java.util.Comparator.comparingLong(SoakRun.Window::startMs))
                     .forEach(w -> out.append(String.format(
                             Locale.ROOT,
-                            "| %s | %.1f | %.1f |%n",
+                            "| %s | %.1f | %.1f | %d |%n",
                             w.name(),
                             w.startMs() / 1000.0,
-                            w.endMs() / 1000.0)));
+                            w.endMs() / 1000.0,
+                            w.calls())));
         }
         Map<String, Long> rotations = new TreeMap<>();
         synchronized (run.rotations) {
@@ -363,28 +371,33 @@ final class SoakReport {
         out.append("\n| rotation | times |\n|---|---|\n");
         rotations.forEach((what, n) ->
                 out.append("| ").append(what).append(" | ").append(n).append(" |\n"));
-        out.append("\n| at (s) | heap after full GC (MiB) | live threads | open fds |\n|---|---|---|---|\n");
+        out.append("\n| at (s) | heap after full GC (MiB) | live threads | open fds | of which sockets |\n");
+        out.append("|---|---|---|---|---|\n");
         synchronized (run.vitals) {
             for (SoakRun.Vitals v : run.vitals) {
                 out.append(String.format(
                         Locale.ROOT,
-                        "| %d | %.1f | %d | %d |%n",
+                        "| %d | %.1f | %d | %d | %d |%n",
                         v.atMs() / 1000,
                         v.heap() / 1048576.0,
                         v.threads(),
-                        v.fds()));
+                        v.fds(),
+                        v.sockets()));
             }
         }
         out.append(String.format(
                 Locale.ROOT,
                 "%nAfter minute 5: heap slope %.3f MiB/min (range %.1f MiB), threads slope %.3f/min (range %d),"
-                        + " fds slope %.3f/min (range %d) (NaN, -1: the run has no samples after minute 5).%n%n",
+                        + " fds slope %.3f/min (range %d), other than sockets %.3f/min (range %d) (NaN, -1: the run"
+                        + " has no samples after minute 5).%n%n",
                 slopePerMinute(SoakRun.Vitals::heap) / 1048576.0,
                 rangeAfterSettling(SoakRun.Vitals::heap) / 1048576.0,
                 slopePerMinute(SoakRun.Vitals::threads),
                 rangeAfterSettling(SoakRun.Vitals::threads),
                 slopePerMinute(SoakRun.Vitals::fds),
-                rangeAfterSettling(SoakRun.Vitals::fds)));
+                rangeAfterSettling(SoakRun.Vitals::fds),
+                slopePerMinute(v -> v.fds() - v.sockets()),
+                rangeAfterSettling(v -> v.fds() - v.sockets())));
         if (leases != null) {
             out.append("Leases (role `soak`): issued ")
                     .append(leases.issued())

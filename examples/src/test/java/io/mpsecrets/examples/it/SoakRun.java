@@ -34,16 +34,20 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class SoakRun {
 
+    /** When the first sample of the server's vitals is taken; the next follow a bucket apart. */
+    static final long VITALS_OFFSET_MS = 2_500;
+
     /** The length of the full run the faults' nominal lengths are for. */
     static final Duration FULL = Duration.ofMinutes(30);
 
     record Sample(long startMs, long latencyMicros, String cause, boolean db) {}
 
-    record Window(String name, long startMs, long endMs) {}
+    /** A fault window, and the calls the server made to the failing service(s) meanwhile. */
+    record Window(String name, long startMs, long endMs, long calls) {}
 
     record Event(long atMs, String what) {}
 
-    record Vitals(long atMs, long heap, long threads, long fds) {}
+    record Vitals(long atMs, long heap, long threads, long fds, long sockets) {}
 
     private final SoakFixture fixture;
     private final MockServer mock;
@@ -58,10 +62,14 @@ final class SoakRun {
     final List<Window> windows = Collections.synchronizedList(new ArrayList<>());
     final List<Event> rotations = Collections.synchronizedList(new ArrayList<>());
     final List<Vitals> vitals = Collections.synchronizedList(new ArrayList<>());
+    /** When a vitals sample asked the server for its full GCs (which pause it). */
+    final List<Long> gcs = Collections.synchronizedList(new ArrayList<>());
+
     final List<String> notes = Collections.synchronizedList(new ArrayList<>());
     final Set<String> databaseUsers = ConcurrentHashMap.newKeySet();
     final AtomicLong sent = new AtomicLong();
     private final Map<String, Long> windowStarts = new ConcurrentHashMap<>();
+    private final Map<String, Long> windowCalls = new ConcurrentHashMap<>();
 
     SoakRun(SoakFixture fixture, MockServer mock, URL base, Duration duration, int rate) {
         this.fixture = fixture;
@@ -121,7 +129,8 @@ final class SoakRun {
                 rotations.add(new Event(nowMs(), "local keyring rotated, value re-encrypted"));
                 notes.add("keyring rotation and reencrypt at " + nowMs() / 1000 + " s: " + moved);
             });
-            scheduler.scheduleAtFixedRate(this::sampleVitals, 0, bucketMs(), TimeUnit.MILLISECONDS);
+            // Off the rotations' beat (multiples of 5 s): the full GC of a sample must not land on a rotation.
+            scheduler.scheduleAtFixedRate(this::sampleVitals, VITALS_OFFSET_MS, bucketMs(), TimeUnit.MILLISECONDS);
             load(duration.toSeconds() * rate, true);
             sampleVitals();
         } finally {
@@ -226,6 +235,7 @@ final class SoakRun {
         long length = scaled(nominal).toMillis();
         scheduler.schedule(
                 () -> {
+                    windowCalls.put(name, callsTo(name));
                     on.run();
                     windowStarts.put(name, nowMs());
                 },
@@ -234,10 +244,31 @@ final class SoakRun {
         scheduler.schedule(
                 () -> {
                     off.run();
-                    windows.add(new Window(name, windowStarts.getOrDefault(name, start), nowMs()));
+                    windows.add(new Window(
+                            name,
+                            windowStarts.getOrDefault(name, start),
+                            nowMs(),
+                            callsTo(name) - windowCalls.getOrDefault(name, 0L)));
                 },
                 start + length,
                 TimeUnit.MILLISECONDS);
+    }
+
+    /** All calls so far to the service(s) a window's name begins with. */
+    private long callsTo(String window) {
+        if (window.startsWith("Secrets Manager")) {
+            return mock.secretsManager().counter().total();
+        }
+        if (window.startsWith("Parameter Store")) {
+            return mock.ssm().counter().total();
+        }
+        if (window.startsWith("AWS KMS")) {
+            return mock.kms().counter().total();
+        }
+        if (window.startsWith("Vault")) {
+            return mock.vault().counter().total();
+        }
+        return mock.vault().counter().total() + mock.secretsManager().counter().total();
     }
 
     private void at(ScheduledExecutorService scheduler, double share, Runnable action) {
@@ -283,6 +314,7 @@ final class SoakRun {
     }
 
     private void sampleVitals() {
+        gcs.add(nowMs());
         try {
             HttpResponse<String> answer = http.send(
                     HttpRequest.newBuilder(uri("api/soak/vitals"))
@@ -294,7 +326,8 @@ final class SoakRun {
                     nowMs(),
                     body.getJsonNumber("heap").longValue(),
                     body.getJsonNumber("threads").longValue(),
-                    body.getJsonNumber("fds").longValue()));
+                    body.getJsonNumber("fds").longValue(),
+                    body.getJsonNumber("sockets").longValue()));
         } catch (IOException | RuntimeException e) {
             notes.add("vitals sample failed at " + nowMs() / 1000 + " s: " + e);
         } catch (InterruptedException e) {
@@ -401,6 +434,13 @@ final class SoakRun {
             }
         }
         return null;
+    }
+
+    /** Whether a sample started within {@code ms} after a vitals sample's full GC. */
+    boolean afterGc(long atMs, long ms) {
+        synchronized (gcs) {
+            return gcs.stream().anyMatch(at -> atMs >= at && atMs < at + ms);
+        }
     }
 
     /** The rotation a sample started within {@code ms} after, if any (the latest). */

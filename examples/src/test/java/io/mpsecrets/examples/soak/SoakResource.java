@@ -27,7 +27,7 @@ import org.eclipse.microprofile.config.Config;
  * store and answers with a fingerprint of each value (the first 8 bytes of its SHA-256, which the soak compares with
  * the values it wrote: a value served that was never current is a failure) or the reason it could not be had; with
  * {@code ?db=true} it also logs in to PostgreSQL with the leased credentials. {@code GET /api/soak/vitals} runs a
- * full GC and reports the server JVM's heap, live threads and open file descriptors.
+ * full GC and reports the server JVM's heap, live threads and open file descriptors (and how many are sockets).
  */
 @Path("soak")
 @RequestScoped
@@ -86,9 +86,19 @@ public class SoakResource {
         // Twice: the first may leave objects with finalizers or weak references for the second.
         System.gc();
         System.gc();
-        long fds;
+        long fds = 0;
+        long sockets = 0;
         try (var list = Files.list(java.nio.file.Path.of("/proc/self/fd"))) {
-            fds = list.count();
+            for (java.nio.file.Path fd : list.toList()) {
+                fds++;
+                try {
+                    if (Files.readSymbolicLink(fd).toString().startsWith("socket:")) {
+                        sockets++;
+                    }
+                } catch (IOException closed) {
+                    // closed since it was listed (the listing's own descriptor, say)
+                }
+            }
         }
         return Json.createObjectBuilder()
                 .add(
@@ -96,6 +106,7 @@ public class SoakResource {
                         ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed())
                 .add("threads", ManagementFactory.getThreadMXBean().getThreadCount())
                 .add("fds", fds)
+                .add("sockets", sockets)
                 .build()
                 .toString();
     }
