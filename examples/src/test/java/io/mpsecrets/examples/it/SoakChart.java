@@ -18,7 +18,7 @@ final class SoakChart {
     private static final int LATENCY_HEIGHT = 300;
     private static final int VITALS_TOP = TOP + LATENCY_HEIGHT + 60;
     private static final int VITALS_HEIGHT = 150;
-    private static final int HEIGHT = VITALS_TOP + VITALS_HEIGHT + 50;
+    private static final int HEIGHT = VITALS_TOP + VITALS_HEIGHT + 70;
 
     private SoakChart() {}
 
@@ -116,26 +116,38 @@ final class SoakChart {
         vitalsSeries(out, vitals, span, v -> v.heap() / 1048576.0, "#762a83", "heap after GC, MiB", 0);
         vitalsSeries(out, vitals, span, v -> v.threads(), "#e08214", "live threads", 1);
         vitalsSeries(out, vitals, span, v -> v.fds(), "#35978f", "open fds", 2);
-        StringBuilder legend = new StringBuilder();
-        for (int i = 0; i < windows.size(); i++) {
-            legend.append(i + 1)
-                    .append(": ")
-                    .append(escape(windows.get(i).name()))
-                    .append("   ");
+        // The time axis under both panels: six steps of the run, in minutes (seconds for a run under six minutes).
+        boolean minutes = run.duration().toMinutes() >= 6;
+        for (int step = 0; step <= 6; step++) {
+            double x = LEFT + plotWidth * step / 6.0;
+            long seconds = run.duration().toSeconds() * step / 6;
+            String label = minutes ? seconds / 60 + " min" : seconds + " s";
+            for (int y : new int[] {TOP + LATENCY_HEIGHT + 18, VITALS_TOP + VITALS_HEIGHT + 14}) {
+                out.append(String.format(
+                        Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>%n", x, y, label));
+            }
         }
-        out.append(String.format(
-                Locale.ROOT,
-                "<text x=\"%d\" y=\"%d\" font-size=\"10\">%s</text>%n",
-                LEFT,
-                HEIGHT - 20,
-                legend.length() > 220 ? legend.substring(0, 220) : legend));
-        if (legend.length() > 220) {
+        // The windows' names, one line of them after another, broken between names.
+        List<String> lines = new java.util.ArrayList<>();
+        StringBuilder line = new StringBuilder();
+        for (int i = 0; i < windows.size(); i++) {
+            String entry = (i + 1) + ": " + windows.get(i).name();
+            if (line.length() > 0 && line.length() + entry.length() > 150) {
+                lines.add(line.toString());
+                line.setLength(0);
+            }
+            line.append(line.length() > 0 ? "   " : "").append(entry);
+        }
+        if (line.length() > 0) {
+            lines.add(line.toString());
+        }
+        for (int i = 0; i < lines.size(); i++) {
             out.append(String.format(
                     Locale.ROOT,
                     "<text x=\"%d\" y=\"%d\" font-size=\"10\">%s</text>%n",
                     LEFT,
-                    HEIGHT - 6,
-                    legend.substring(220)));
+                    HEIGHT - 34 + 14 * i,
+                    escape(lines.get(i))));
         }
         return out.append("</svg>\n").toString();
     }
