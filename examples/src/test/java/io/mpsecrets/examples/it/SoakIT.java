@@ -49,8 +49,9 @@ class SoakIT {
     /** After minute 5: live threads may vary this much (pools grow and shrink), and no more. */
     static final long THREAD_RANGE = 16;
     /**
-     * After minute 5: open descriptors may vary this much, and no more: sockets come and go with the load's concurrency
-     * (pooled connections to the client, the mocks, PostgreSQL).
+     * After minute 5: open descriptors may rise this much above where they stood then, and no more: sockets come and go
+     * with the load's concurrency (pooled connections to the client, the mocks, PostgreSQL). A fall is no leak: the
+     * 30-minute run of 2026-12-05 saw 113 pooled sockets let go at once (a range of 115), which a range bound failed.
      */
     static final long FD_RANGE = 64;
     /** After minute 5: descriptors other than sockets (files, pipes) may vary this much, and no more. */
@@ -126,8 +127,8 @@ class SoakIT {
             assertThat(report.rangeAfterSettling(SoakRun.Vitals::threads))
                     .as("live threads after minute 5")
                     .isLessThanOrEqualTo(THREAD_RANGE);
-            assertThat(report.rangeAfterSettling(SoakRun.Vitals::fds))
-                    .as("open descriptors after minute 5")
+            assertThat(report.growthAfterSettling(SoakRun.Vitals::fds))
+                    .as("open descriptors' rise above minute 5")
                     .isLessThanOrEqualTo(FD_RANGE);
             assertThat(report.rangeAfterSettling(v -> v.fds() - v.sockets()))
                     .as("open descriptors other than sockets after minute 5")

@@ -193,6 +193,19 @@ final class SoakReport {
         return max - min;
     }
 
+    /**
+     * How far above its value at minute 5 (the first sample then) a figure rose after it; -1 with no sample then. A
+     * leak rises; a pool that lets connections go falls, which is no leak.
+     */
+    long growthAfterSettling(java.util.function.ToLongFunction<SoakRun.Vitals> value) {
+        List<SoakRun.Vitals> settled = settled();
+        if (settled.isEmpty()) {
+            return -1;
+        }
+        long first = value.applyAsLong(settled.get(0));
+        return settled.stream().mapToLong(value).max().orElseThrow() - first;
+    }
+
     List<SoakRun.Vitals> settled() {
         synchronized (run.vitals) {
             return run.vitals.stream().filter(v -> v.atMs() >= SETTLED_MS).toList();
@@ -388,14 +401,15 @@ final class SoakReport {
         out.append(String.format(
                 Locale.ROOT,
                 "%nAfter minute 5: heap slope %.3f MiB/min (range %.1f MiB), threads slope %.3f/min (range %d),"
-                        + " fds slope %.3f/min (range %d), other than sockets %.3f/min (range %d) (NaN, -1: the run"
-                        + " has no samples after minute 5).%n%n",
+                        + " fds slope %.3f/min (range %d, rise above minute 5 %d), other than sockets %.3f/min"
+                        + " (range %d) (NaN, -1: the run has no samples after minute 5).%n%n",
                 slopePerMinute(SoakRun.Vitals::heap) / 1048576.0,
                 rangeAfterSettling(SoakRun.Vitals::heap) / 1048576.0,
                 slopePerMinute(SoakRun.Vitals::threads),
                 rangeAfterSettling(SoakRun.Vitals::threads),
                 slopePerMinute(SoakRun.Vitals::fds),
                 rangeAfterSettling(SoakRun.Vitals::fds),
+                growthAfterSettling(SoakRun.Vitals::fds),
                 slopePerMinute(v -> v.fds() - v.sockets()),
                 rangeAfterSettling(v -> v.fds() - v.sockets())));
         if (leases != null) {
