@@ -10,6 +10,7 @@ import io.mpsecrets.testkit.aws.AwsJsonService;
 import io.mpsecrets.testkit.azure.MockAzure;
 import io.mpsecrets.testkit.gcp.MockGoogleCloud;
 import io.mpsecrets.testkit.kms.MockKms;
+import io.mpsecrets.testkit.mock.Faults;
 import io.mpsecrets.testkit.secretsmanager.MockSecretsManager;
 import io.mpsecrets.testkit.ssm.MockSsm;
 import io.mpsecrets.testkit.vault.MockVault;
@@ -256,6 +257,8 @@ public final class MockServer implements AutoCloseable {
             } else {
                 exchange.sendResponseHeaders(404, -1);
             }
+        } catch (Faults.ConnectionReset e) {
+            // No status line: closing the exchange now ends the connection, and the client reads no answer.
         } catch (RuntimeException e) {
             LOG.log(
                     Level.WARNING,

@@ -59,6 +59,8 @@ public abstract class AwsJsonService {
         switch (action) {
             case THROTTLE:
                 throw AwsError.badRequest(throttlingType(), "Rate exceeded");
+            case RESET:
+                throw new Faults.ConnectionReset();
             case INTERNAL_ERROR:
                 throw new AwsError(
                         500,

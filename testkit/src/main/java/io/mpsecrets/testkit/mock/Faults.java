@@ -6,7 +6,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Fault injection for one mock service: added latency, a rate of 500 responses, throttling for the next N calls or
- * at a rate, optionally only for one operation. Deterministic for a given seed. Thread-safe.
+ * at a rate, connections closed without an answer at a rate, optionally only for one operation. Deterministic for a
+ * given seed. Thread-safe.
  */
 public final class Faults {
 
@@ -14,12 +15,27 @@ public final class Faults {
     public enum Action {
         NONE,
         THROTTLE,
-        INTERNAL_ERROR
+        INTERNAL_ERROR,
+        /** Close the connection without an answer, as a peer reset or a crashed proxy does. */
+        RESET
+    }
+
+    /**
+     * Thrown by a mock for a {@link Action#RESET}: the server closes the exchange without a status line, so the client
+     * sees its connection end (an {@code IOException}), never an HTTP answer.
+     */
+    public static final class ConnectionReset extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        public ConnectionReset() {
+            super("connection reset by fault injection", null, false, false);
+        }
     }
 
     private volatile Duration latency = Duration.ZERO;
     private volatile double errorRate;
     private volatile double throttleRate;
+    private volatile double resetRate;
     private final AtomicInteger throttleNext = new AtomicInteger();
     private final AtomicInteger failNext = new AtomicInteger();
     private volatile String onlyOperation;
@@ -39,6 +55,15 @@ public final class Faults {
     /** A share (0..1) of calls answered with a throttling error. */
     public Faults throttleRate(double rate) {
         this.throttleRate = rate;
+        return this;
+    }
+
+    /**
+     * A share (0..1) of calls whose connection is closed without an answer ({@link Action#RESET}): the AWS mocks and
+     * Vault do it; the other mocks serve such a call normally.
+     */
+    public Faults resetRate(double rate) {
+        this.resetRate = rate;
         return this;
     }
 
@@ -70,6 +95,7 @@ public final class Faults {
         latency = Duration.ZERO;
         errorRate = 0;
         throttleRate = 0;
+        resetRate = 0;
         throttleNext.set(0);
         failNext.set(0);
         onlyOperation = null;
@@ -100,6 +126,9 @@ public final class Faults {
         }
         if (roll < throttleRate + errorRate) {
             return Action.INTERNAL_ERROR;
+        }
+        if (roll < throttleRate + errorRate + resetRate) {
+            return Action.RESET;
         }
         return Action.NONE;
     }

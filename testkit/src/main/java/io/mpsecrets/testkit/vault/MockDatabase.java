@@ -143,6 +143,8 @@ public final class MockDatabase implements AutoCloseable {
     private final Map<String, Lease> leases = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> issued = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> renewed = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> revoked = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> expired = new ConcurrentHashMap<>();
     private volatile String passwordPrefix = "A1a-";
     private ScheduledExecutorService expiry;
 
@@ -326,6 +328,19 @@ public final class MockDatabase implements AutoCloseable {
         return count(renewed, role).get();
     }
 
+    /**
+     * Leases of a role revoked before their end (by a client's {@code sys/leases/revoke} or {@link #revoke}) so far:
+     * with {@link #expired} and the live {@link #leases}, every lease {@link #issued} is accounted for.
+     */
+    public long revoked(String role) {
+        return count(revoked, role).get();
+    }
+
+    /** Leases of a role that reached their end unrevoked, whose users the engine dropped, so far. */
+    public long expired(String role) {
+        return count(expired, role).get();
+    }
+
     private static AtomicLong count(Map<String, AtomicLong> counts, String role) {
         return counts.computeIfAbsent(role, r -> new AtomicLong());
     }
@@ -333,18 +348,19 @@ public final class MockDatabase implements AutoCloseable {
     /** As an operator's {@code vault lease revoke}: the user is dropped now; false when there was no such lease. */
     public boolean revoke(String leaseId) {
         try {
-            return drop(leaseId);
+            return drop(leaseId, revoked);
         } catch (VaultError e) {
             throw new IllegalStateException("the database refused to drop the user: " + e.getMessage());
         }
     }
 
-    private boolean drop(String leaseId) throws VaultError {
+    private boolean drop(String leaseId, Map<String, AtomicLong> outcome) throws VaultError {
         Lease lease = leases.remove(leaseId);
         if (lease == null) {
             return false;
         }
         run(lease.role.database(), lease.role.revocation(), lease.username, null);
+        count(outcome, lease.role.name()).incrementAndGet();
         return true;
     }
 
@@ -457,7 +473,7 @@ public final class MockDatabase implements AutoCloseable {
             }
             case "revoke":
                 if (lease != null) {
-                    drop(lease.id);
+                    drop(lease.id, revoked);
                 }
                 return null;
             case "lookup":
@@ -564,7 +580,7 @@ public final class MockDatabase implements AutoCloseable {
 
     private void expire(Lease lease) {
         try {
-            drop(lease.id);
+            drop(lease.id, expired);
         } catch (VaultError e) {
             // the database refused: Vault retries revocations; the next sweep tries again
             leases.putIfAbsent(lease.id, lease);
@@ -639,7 +655,7 @@ public final class MockDatabase implements AutoCloseable {
     void revokeAll() {
         for (String id : List.copyOf(leases.keySet())) {
             try {
-                drop(id);
+                drop(id, revoked);
             } catch (VaultError e) {
                 // the database refused; the mount goes all the same
             }

@@ -593,6 +593,8 @@ public final class MockVault {
                     throw new VaultError(429, "request path \"" + path + "\": rate limit quota exceeded");
                 case INTERNAL_ERROR:
                     throw new VaultError(500, "internal error");
+                case RESET:
+                    throw new Faults.ConnectionReset();
                 default:
                     break;
             }

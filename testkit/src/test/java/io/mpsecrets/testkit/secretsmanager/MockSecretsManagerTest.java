@@ -16,6 +16,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.secretsmanager.model.BatchGetSecretValueResponse;
 import software.amazon.awssdk.services.secretsmanager.model.FilterNameStringType;
@@ -299,5 +300,19 @@ class MockSecretsManagerTest {
         assertEquals(500, down.statusCode());
         assertEquals("InternalServiceError", down.awsErrorDetails().errorCode());
         LeakGuard.assertNoLeak(down);
+    }
+
+    @Test
+    void aResetClosesTheConnectionWithoutAnAnswerWhichTheSdkRetries() {
+        String name = unique("reset");
+        client.createSecret(b -> b.name(name).secretString("x"));
+        // Every call reset: the SDK sees connections end (no status, no error code) and gives up after its retries.
+        server.secretsManager().faults().only("GetSecretValue").resetRate(1.0);
+        SdkClientException reset =
+                assertThrows(SdkClientException.class, () -> client.getSecretValue(b -> b.secretId(name)));
+        assertThat(reset).isNotInstanceOf(SecretsManagerException.class);
+        assertThat(server.secretsManager().calls("GetSecretValue")).isGreaterThan(1);
+        server.secretsManager().faults().reset();
+        assertEquals("x", client.getSecretValue(b -> b.secretId(name)).secretString());
     }
 }

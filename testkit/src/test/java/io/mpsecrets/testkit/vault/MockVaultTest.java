@@ -266,6 +266,11 @@ class MockVaultTest {
                     200,
                     call("GET", "database/creds/reader", vault.token(Duration.ofMinutes(5), "creds"), null)
                             .status());
+            // Every lease is accounted for: revoked, expired or live.
+            assertEquals(1, vault.database().revoked("reader"));
+            assertEquals(0, vault.database().expired("reader"));
+            assertEquals(1, vault.database().leases("reader").size());
+            assertEquals(2, vault.database().issued("reader"));
         }
     }
 
