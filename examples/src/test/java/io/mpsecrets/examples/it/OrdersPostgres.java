@@ -11,6 +11,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import javax.sql.DataSource;
 import org.postgresql.ds.PGSimpleDataSource;
 
@@ -30,13 +31,17 @@ final class OrdersPostgres implements AutoCloseable {
         this.server = server;
     }
 
-    static OrdersPostgres start() throws SQLException {
-        EmbeddedPostgres server;
+    /**
+     * An embedded PostgreSQL on 127.0.0.1 (a port chosen at run time) that checks every login's password but the
+     * administrator's, with {@code serverConfig} added to its settings.
+     */
+    static EmbeddedPostgres startEmbedded(Map<String, String> serverConfig) {
         try {
-            server = EmbeddedPostgres.builder()
+            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                     .setServerConfig("listen_addresses", "127.0.0.1")
-                    .setServerConfig("password_encryption", "scram-sha-256")
-                    .setDataDirectoryCustomizer(data -> {
+                    .setServerConfig("password_encryption", "scram-sha-256");
+            serverConfig.forEach(builder::setServerConfig);
+            return builder.setDataDirectoryCustomizer(data -> {
                         try {
                             // zonky's initdb trusts every local login; a password must be checked to be refused
                             Files.writeString(
@@ -52,6 +57,10 @@ final class OrdersPostgres implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start PostgreSQL", e);
         }
+    }
+
+    static OrdersPostgres start() throws SQLException {
+        EmbeddedPostgres server = startEmbedded(Map.of());
         OrdersPostgres postgres = new OrdersPostgres(server);
         try {
             postgres.execute("postgres", "CREATE DATABASE " + DATABASE);

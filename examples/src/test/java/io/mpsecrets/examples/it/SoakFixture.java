@@ -97,27 +97,7 @@ final class SoakFixture implements AutoCloseable {
     }
 
     private static EmbeddedPostgres startPostgres() {
-        try {
-            return EmbeddedPostgres.builder()
-                    .setServerConfig("listen_addresses", "127.0.0.1")
-                    .setServerConfig("password_encryption", "scram-sha-256")
-                    .setServerConfig("max_connections", "200")
-                    .setDataDirectoryCustomizer(data -> {
-                        try {
-                            // zonky's initdb trusts every local login; the issued users' passwords must be checked
-                            Files.writeString(
-                                    data.toPath().resolve("pg_hba.conf"),
-                                    "host all postgres 127.0.0.1/32 trust\n"
-                                            + "host all all 127.0.0.1/32 scram-sha-256\n",
-                                    StandardCharsets.UTF_8);
-                        } catch (IOException e) {
-                            throw new UncheckedIOException(e);
-                        }
-                    })
-                    .start();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return OrdersPostgres.startEmbedded(Map.of("max_connections", "200"));
     }
 
     private void setUp() throws SQLException {
