@@ -105,17 +105,9 @@ public final class VaultSecretStore implements SecretStore {
             if (out.length() > 0) {
                 out.append('/');
             }
-            byte[] bytes = segment.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            for (byte b : bytes) {
-                int c = b & 0xff;
-                if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || "-._~".indexOf(c) >= 0) {
-                    out.append((char) c);
-                } else {
-                    out.append('%')
-                            .append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
-                            .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
-                }
-            }
+            // URLEncoder writes form encoding: a space is '+' there, '%20' in a path
+            out.append(java.net.URLEncoder.encode(segment, java.nio.charset.StandardCharsets.UTF_8)
+                    .replace("+", "%20"));
         }
         return out.toString();
     }
