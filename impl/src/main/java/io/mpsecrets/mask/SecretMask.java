@@ -12,20 +12,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The values one application is served, as a log mask: each property's current value, and the values rotation
  * replaced, kept for the rotation grace (the application may still hold and log them). Told of every value served
- * ({@link #served}); the matcher over all their {@link MaskPatterns forms} is rebuilt on {@code rebuilder} after a
- * change, off the logging path. A log line that comes before that rebuild is checked for the forms served since
- * (found by the hash of their first {@code minLength} characters, then compared): only a line that holds one rebuilds
- * the matcher at once, so a value logged right after it was served is masked, while the lines of a start-up that
- * serves thousands of values do not rebuild a matcher over all of them each (which made start-up quadratic in the
- * number of secrets: 10,000 file secrets took 1.5-2.5 s more to read). Each value's forms are worked out once. The
- * hot path of a read that serves the same value again is one map lookup. Thread-safe.
+ * ({@link #served}). A log line is checked by the matcher over all their {@link MaskPatterns forms}, and for the
+ * forms served since it was built (found by the hash of their first {@code minLength} characters, then compared).
+ * The matcher is rebuilt by the line that needs it: one that holds a form served since (so a value logged right after
+ * it was served is masked whole), one that finds more forms pending than half the matcher holds (so rebuilds double
+ * in size), or the first line once no value was served for the {@code quiet} period (so a steady application's lines
+ * take one pass). A start-up that serves many values in a burst thus builds the matcher a few times, not once per
+ * value (each line rebuilding made start-up quadratic in the number of secrets: 10,000 file secrets took 1.5-2.5 s
+ * more to read; a rebuild on another thread after each value cost a 50-value start-up about 35 ms of CPU). Each
+ * value's forms are worked out once. The hot path of a read that serves the same value again is one map lookup.
+ * Thread-safe.
  */
 public final class SecretMask implements AutoCloseable {
 
@@ -39,8 +40,8 @@ public final class SecretMask implements AutoCloseable {
     private final long windowPower;
 
     private final long graceNanos;
+    private final long quietNanos;
     private final Ticker ticker;
-    private final Executor rebuilder;
     private final ConcurrentHashMap<String, String> current = new ConcurrentHashMap<>();
     /** Values rotated out, by value; guarded by this. */
     private final Map<String, Retired> retired = new HashMap<>();
@@ -53,8 +54,9 @@ public final class SecretMask implements AutoCloseable {
     private final ConcurrentHashMap<Long, List<String>> pending = new ConcurrentHashMap<>();
 
     private volatile int pendingForms;
+    /** When a value was last served that the matcher does not hold ({@link Ticker} time). */
+    private volatile long lastChange;
 
-    private final AtomicBoolean rebuildScheduled = new AtomicBoolean();
     private volatile SecretMatcher matcher = SecretMatcher.EMPTY;
     private volatile boolean stale;
     /** Whether this mask is among those {@link LogMasking} applies; guarded by this. */
@@ -65,13 +67,15 @@ public final class SecretMask implements AutoCloseable {
     /**
      * @param minLength values shorter than this are not masked ({@code mpsecrets.mask.min-length})
      * @param grace how long a value rotation replaced stays masked ({@code mpsecrets.rotation.grace})
+     * @param quiet how long after the last value served a log line rebuilds the matcher, so that later lines take
+     *     one pass ({@link Duration#ZERO}: the first line after any change)
      */
-    public SecretMask(int minLength, Duration grace, Ticker ticker, Executor rebuilder) {
+    public SecretMask(int minLength, Duration grace, Duration quiet, Ticker ticker) {
         this.minLength = minLength;
         this.windowPower = SecretMatcher.power(minLength);
         this.graceNanos = grace.toNanos();
+        this.quietNanos = quiet.toNanos();
         this.ticker = ticker;
-        this.rebuilder = rebuilder;
     }
 
     /** {@code value} is what {@code property} gives the application now; the value it gave before is retired. */
@@ -95,6 +99,7 @@ public final class SecretMask implements AutoCloseable {
                 }
                 pendingForms += of.size();
             }
+            lastChange = ticker.nanos();
             // After the pending forms: a logging thread that sees stale sees them.
             stale = true;
             if (!started) {
@@ -106,14 +111,6 @@ public final class SecretMask implements AutoCloseable {
             // Outside this mask's lock: installing takes handlers' locks, which a logging thread holds while it masks.
             LogMasking.start(this);
         }
-        if (rebuildScheduled.compareAndSet(false, true)) {
-            try {
-                rebuilder.execute(this::rebuild);
-            } catch (RuntimeException rejected) {
-                // No thread to rebuild on: the next mask() call rebuilds.
-                rebuildScheduled.set(false);
-            }
-        }
     }
 
     /** {@code text} with every value this mask holds, in each of its forms, replaced by its property's marker. */
@@ -122,12 +119,15 @@ public final class SecretMask implements AutoCloseable {
     }
 
     /**
-     * The matcher to mask {@code text} with: the one built, unless the text holds a value served since (or too many
-     * were served to check them one by one), which it is rebuilt for first: only a matcher over all of them masks a
-     * line in one pass, the longest form first.
+     * The matcher to mask {@code text} with: the one built, unless the text holds a value served since, too many were
+     * served to check them one by one, or none was served for the quiet period: then it is rebuilt first (only a
+     * matcher over all of them masks a line in one pass, the longest form first).
      */
     SecretMatcher matcherFor(String text) {
-        if (stale && (pendingForms > Math.max(MIN_PENDING_REBUILD, matcher.size() / 2) || holdsPending(text))) {
+        if (stale
+                && (pendingForms > Math.max(MIN_PENDING_REBUILD, matcher.size() / 2)
+                        || ticker.nanos() - lastChange >= quietNanos
+                        || holdsPending(text))) {
             rebuild();
         }
         return matcher;
@@ -178,7 +178,6 @@ public final class SecretMask implements AutoCloseable {
     }
 
     private void rebuild() {
-        rebuildScheduled.set(false);
         synchronized (this) {
             if (!stale) {
                 return;

@@ -6,12 +6,12 @@ import io.mpsecrets.backend.BackendSettings;
 import io.mpsecrets.backend.Backends;
 import io.mpsecrets.cache.Ticker;
 import io.mpsecrets.mask.SecretMask;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ForkJoinPool;
 import java.util.function.Function;
 
 /**
@@ -22,6 +22,9 @@ import java.util.function.Function;
  * {@code CLOSED} error, and a runtime used again afterwards starts over empty.
  */
 public final class SecretsRuntime implements AutoCloseable {
+
+    /** How long after the last value served a log line rebuilds the mask's matcher (a start-up's burst, once). */
+    private static final Duration MASK_QUIET = Duration.ofSeconds(1);
 
     private final MpSecretsSettings settings;
     private final Backends backends;
@@ -81,7 +84,7 @@ public final class SecretsRuntime implements AutoCloseable {
         MpSecretsVersion.announce(backends);
         Gate gate = new Gate();
         SecretMask mask = settings.maskLogs()
-                ? new SecretMask(settings.maskMinLength(), settings.rotationGrace(), ticker, ForkJoinPool.commonPool())
+                ? new SecretMask(settings.maskMinLength(), settings.rotationGrace(), MASK_QUIET, ticker)
                 : null;
         ServedValues served = mask == null ? ServedValues.NONE : mask::served;
         Auditor auditor = new Auditor(

@@ -17,8 +17,10 @@ class SecretMaskTest {
 
     private static final String SECRET = "p@ss w/rd:\"" + LeakGuard.CANARY + "\\+";
 
+    private static final Duration QUIET = Duration.ofSeconds(1);
+
     private final AtomicLong now = new AtomicLong();
-    private final SecretMask mask = new SecretMask(6, Duration.ofSeconds(30), now::get, Runnable::run);
+    private final SecretMask mask = new SecretMask(6, Duration.ofSeconds(30), Duration.ZERO, now::get);
 
     @BeforeEach
     void expectMarkers() {
@@ -72,7 +74,7 @@ class SecretMaskTest {
 
     @Test
     void aValueLoggedRightAfterItWasServedIsMaskedEvenBeforeAnyRebuildRan() {
-        SecretMask lazy = new SecretMask(6, Duration.ZERO, now::get, task -> {});
+        SecretMask lazy = new SecretMask(6, Duration.ZERO, QUIET, now::get);
         try {
             lazy.served("api.token", SECRET);
             assertThat(lazy.mask(SECRET)).isEqualTo("***api.token***");
@@ -88,7 +90,7 @@ class SecretMaskTest {
      */
     @Test
     void linesLoggedWhileThousandsOfValuesAreServedDoNotEachRebuildTheMatcher() {
-        SecretMask lazy = new SecretMask(6, Duration.ZERO, now::get, task -> {});
+        SecretMask lazy = new SecretMask(6, Duration.ZERO, QUIET, now::get);
         try {
             for (int i = 0; i < 3_000; i++) {
                 String value = "value-" + i + "-" + LeakGuard.CANARY;
@@ -108,10 +110,39 @@ class SecretMaskTest {
         }
     }
 
+    /**
+     * A burst of values (a start-up) rebuilds the matcher only when lines need it; the first line once no value was
+     * served for the quiet period rebuilds it once, so later lines take one pass.
+     */
+    @Test
+    void aBurstOfValuesIsBuiltIntoTheMatcherByTheFirstLineAfterTheQuietPeriod() {
+        SecretMask lazy = new SecretMask(6, Duration.ZERO, QUIET, now::get);
+        try {
+            for (int i = 0; i < 20; i++) {
+                lazy.served("secret." + i, "value-" + i + "-" + LeakGuard.CANARY);
+                assertThat(lazy.mask("event=decrypted property=secret." + i)).endsWith("secret." + i);
+                now.addAndGet(QUIET.toNanos() / 100);
+            }
+            int duringTheBurst = lazy.rebuilds();
+            assertThat(duringTheBurst).as("builds while 20 values are served").isLessThanOrEqualTo(1);
+            assertThat(lazy.mask("a line")).isEqualTo("a line");
+            assertThat(lazy.rebuilds()).as("no build before the quiet period").isEqualTo(duringTheBurst);
+            now.addAndGet(QUIET.toNanos());
+            assertThat(lazy.mask("another line")).isEqualTo("another line");
+            assertThat(lazy.rebuilds())
+                    .as("one build by the first line after it")
+                    .isEqualTo(duringTheBurst + 1);
+            assertThat(lazy.mask("x value-7-" + LeakGuard.CANARY)).isEqualTo("x ***secret.7***");
+            assertThat(lazy.rebuilds()).as("none after that").isEqualTo(duringTheBurst + 1);
+        } finally {
+            lazy.close();
+        }
+    }
+
     /** A value served after another that it contains is masked whole, not around the older one's marker. */
     @Test
     void aNewValueContainingAnOlderOneIsMaskedWhole() {
-        SecretMask lazy = new SecretMask(6, Duration.ZERO, now::get, task -> {});
+        SecretMask lazy = new SecretMask(6, Duration.ZERO, QUIET, now::get);
         try {
             String older = "inner-" + LeakGuard.CANARY;
             lazy.served("older", older);
