@@ -19,7 +19,10 @@ import javax.crypto.spec.SecretKeySpec;
  * nonce from {@link SecureRandom}, seal and open one value with JCA's AES-GCM, and write one log line through
  * {@code java.util.logging}'s console handler (the audit record). It keeps nothing and checks nothing else.
  *
- * <pre>java -cp ... io.mpsecrets.bench.startup.StartupFloorApp app.properties 50 keyring.json</pre>
+ * <p>With {@code each}, it also does by hand what a library that decrypts and audits every value must do for each of
+ * the others: open one AES-GCM value (sealed beforehand, bound to its property) and write one log line per value.
+ *
+ * <pre>java -cp ... io.mpsecrets.bench.startup.StartupFloorApp app.properties 50 keyring.json [each]</pre>
  */
 public final class StartupFloorApp {
 
@@ -44,6 +47,34 @@ public final class StartupFloorApp {
         if (cipher.doFinal(sealed).length != "secret-value".length() || keyFile.isEmpty()) {
             throw new IllegalStateException("the floor's own round trip failed");
         }
-        Logger.getLogger("io.mpsecrets.bench.floor").info("event=decrypted property=value.0 outcome=ok");
+        Logger log = Logger.getLogger("io.mpsecrets.bench.floor");
+        log.info("event=decrypted property=value.0 outcome=ok");
+        if (args.length > 3 && args[3].equals("each")) {
+            openEachAndLog(Integer.parseInt(args[1]), random, cipher, log);
+        }
+    }
+
+    /** Values 1 to n-1: sealed first (not what is timed), then each opened and logged as a library would. */
+    private static void openEachAndLog(int n, SecureRandom random, Cipher cipher, Logger log) throws Exception {
+        byte[] key = new byte[32];
+        random.nextBytes(key);
+        SecretKeySpec spec = new SecretKeySpec(key, "AES");
+        byte[][] nonces = new byte[n][12];
+        byte[][] sealed = new byte[n][];
+        for (int i = 1; i < n; i++) {
+            random.nextBytes(nonces[i]);
+            cipher.init(Cipher.ENCRYPT_MODE, spec, new GCMParameterSpec(128, nonces[i]));
+            cipher.updateAAD(("value." + i).getBytes(StandardCharsets.UTF_8));
+            sealed[i] = cipher.doFinal(("secret-value-" + i + "-x9Lw2").getBytes(StandardCharsets.UTF_8));
+        }
+        for (int i = 1; i < n; i++) {
+            cipher.init(Cipher.DECRYPT_MODE, spec, new GCMParameterSpec(128, nonces[i]));
+            cipher.updateAAD(("value." + i).getBytes(StandardCharsets.UTF_8));
+            String value = new String(cipher.doFinal(sealed[i]), StandardCharsets.UTF_8);
+            if (!value.startsWith("secret-value-" + i + "-")) {
+                throw new IllegalStateException("the floor's value " + i + " did not open");
+            }
+            log.info("event=decrypted property=value." + i + " outcome=ok");
+        }
     }
 }
