@@ -18,6 +18,8 @@ import jakarta.enterprise.inject.spi.BeforeShutdown;
 import jakarta.enterprise.inject.spi.DeploymentException;
 import jakarta.enterprise.inject.spi.Extension;
 import jakarta.enterprise.inject.spi.ProcessInjectionPoint;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -105,11 +107,10 @@ public class MpSecretsExtension implements Extension {
     void afterDeploymentValidation(@Observes AfterDeploymentValidation event, BeanManager beanManager) {
         Config config = ConfigProvider.getConfig(Thread.currentThread().getContextClassLoader());
         secrets = new ApplicationSecrets(config);
-        secrets.start(
-                        new CdiAuditSink(beanManager),
-                        MpSecretsExtension::moduleName,
-                        () -> ContainerTelemetry.of(beanManager))
-                .forEach(problem -> event.addDeploymentProblem(new DeploymentException(problem)));
+        List<String> problems = new ArrayList<>(secrets.start(
+                new CdiAuditSink(beanManager),
+                MpSecretsExtension::moduleName,
+                () -> ContainerTelemetry.of(beanManager)));
         secrets.runtime().ifPresent(runtime -> {
             converted.warn(config, runtime);
             rotationScope.grace(runtime.settings().rotationGrace());
@@ -119,10 +120,17 @@ public class MpSecretsExtension implements Extension {
                 try {
                     MpSecretsTls.material(config, name);
                 } catch (SecretException e) {
-                    event.addDeploymentProblem(new DeploymentException("mp-secrets cannot start: " + e.getMessage()));
+                    problems.add("mp-secrets cannot start: " + e.getMessage());
                 }
             }
         });
+        if (!problems.isEmpty()) {
+            // The application will not start, and a container need not fire BeforeShutdown for it (Weld SE does
+            // not): its runtime, with the values validation read and the log mask they started, closes now.
+            rotationScope.shutdown();
+            secrets.stop();
+            problems.forEach(problem -> event.addDeploymentProblem(new DeploymentException(problem)));
+        }
     }
 
     /**

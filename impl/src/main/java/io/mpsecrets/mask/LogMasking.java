@@ -85,6 +85,11 @@ public final class LogMasking {
         return !MASKS.isEmpty();
     }
 
+    /** How many masks are running (tests: an application that stopped, or failed to start, leaves none). */
+    static int running() {
+        return MASKS.size();
+    }
+
     static synchronized void start(SecretMask mask) {
         if (!MASKS.contains(mask)) {
             MASKS.add(mask);

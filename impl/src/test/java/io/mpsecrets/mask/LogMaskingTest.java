@@ -180,4 +180,27 @@ class LogMaskingTest {
         configs.close();
         assertThat(handler.getFilter()).isSameAs(ownFilter);
     }
+    /** A bean the failing application below needs. */
+    @jakarta.enterprise.context.Dependent
+    public static class SomeBean {}
+
+    /**
+     * An application that fails its start-up validation (a plaintext secret under {@code mpsecrets.validate=fail})
+     * read its values while validating; the container fires no BeforeShutdown for it, so mp-secrets closes its runtime
+     * itself: no mask of it stays on the server's handlers (it stayed, with the values, until the JVM ended).
+     */
+    @Test
+    void anApplicationThatFailsToStartLeavesNoMaskRunning() throws IOException {
+        Files.createDirectories(dir.resolve("store"));
+        int before = LogMasking.running();
+        SmallRyeConfig failing =
+                config(Map.of("mpsecrets.validate", "fail", "mail.password", "plain-" + LeakGuard.CANARY));
+        org.junit.jupiter.api.Assertions.assertThrows(
+                Throwable.class,
+                () -> io.mpsecrets.testing.WeldApplication.start(failing, SomeBean.class)
+                        .close());
+        assertThat(LogMasking.running())
+                .as("masks running after the failed start")
+                .isEqualTo(before);
+    }
 }
