@@ -42,8 +42,10 @@ import java.util.zip.ZipOutputStream;
  * <p>Each variant has a server of its own (a Liberty user directory, a WildFly base directory) that keeps its
  * caches between runs, as a server restarted in production does; the first run of each is not counted. Runs
  * alternate between the variants; the report gives medians of wall-clock time and of CPU time (user + system of
- * the server's process tree, from {@code /proc}, read at the first 200). The servers are the ones the examples
- * module's build installs:
+ * the server's process tree, from {@code /proc}, read at the first 200), and the median and quartiles of the
+ * round-by-round CPU ratios ("paired": a round's variants start within a minute of each other, so the machine's
+ * drift moves them less). {@code -Dservers=liberty} (or {@code wildfly}) runs one server only, to spend the runs on
+ * it. The servers are the ones the examples module's build installs:
  *
  * <pre>
  * mvn -B -pl examples -am pre-integration-test -DskipTests
@@ -112,7 +114,11 @@ public final class ServerStartupReport {
         wars.put("mp-secrets, plain values", war(orders, out.resolve("jars/orders.war"), plainConfig(), true));
         wars.put(ENCRYPTED, war(orders, out.resolve("secrets/orders.war"), encryptedConfig(keyring), true));
 
-        List<Server> servers = List.of(new Liberty(wlp), new WildFly(wildfly));
+        List<String> only =
+                List.of(System.getProperty("servers", "liberty,wildfly").split(","));
+        List<Server> servers = Stream.<Server>of(new Liberty(wlp), new WildFly(wildfly))
+                .filter(server -> only.contains(server.id()))
+                .toList();
         List<Variant> variants = new ArrayList<>();
         for (Server server : servers) {
             for (Map.Entry<String, Path> war : wars.entrySet()) {
@@ -270,14 +276,15 @@ public final class ServerStartupReport {
                 runs);
         System.out.printf(
                 Locale.ROOT,
-                "%-14s %-26s %10s %8s %10s %8s %8s%n",
+                "%-14s %-26s %10s %8s %10s %8s %8s %13s%n",
                 "server",
                 "application",
                 "wall ms",
                 "ratio",
                 "CPU ms",
                 "ratio",
-                "paired");
+                "paired",
+                "paired q1-q3");
         for (Server server : servers) {
             List<Sample> base = null;
             for (Variant variant : variants) {
@@ -296,16 +303,19 @@ public final class ServerStartupReport {
                 for (int i = 0; i < mine.size(); i++) {
                     paired.add((double) mine.get(i).cpuMillis() / base.get(i).cpuMillis());
                 }
+                List<Double> sorted = paired.stream().sorted().toList();
                 System.out.printf(
                         Locale.ROOT,
-                        "%-14s %-26s %10d %7.2fx %10d %7.2fx %7.2fx%n",
+                        "%-14s %-26s %10d %7.2fx %10d %7.2fx %7.2fx %6.2f-%.2fx%n",
                         server.name(),
                         variant.name(),
                         wall,
                         (double) wall / baseWall,
                         cpu,
                         (double) cpu / baseCpu,
-                        paired.stream().sorted().toList().get(paired.size() / 2));
+                        sorted.get(sorted.size() / 2),
+                        sorted.get(sorted.size() / 4),
+                        sorted.get(sorted.size() * 3 / 4));
             }
         }
     }
