@@ -57,7 +57,7 @@ public class MaskBenchmark {
         logger = Logger.getLogger("org.example.orders.bench");
         handler = new StreamHandler(OutputStream.nullOutputStream(), formatter);
         logger.addHandler(handler);
-        mask = new SecretMask(6, Duration.ofMinutes(5), Duration.ZERO, System::nanoTime);
+        mask = new SecretMask(6, Duration.ofMinutes(5), Duration.ZERO, System::nanoTime, Runnable::run);
         Random random = new Random(42);
         for (int i = 0; i < secrets; i++) {
             aSecret = secret(random);

@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -19,12 +21,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * replaced, kept for the rotation grace (the application may still hold and log them). Told of every value served
  * ({@link #served}). A log line is checked by the matcher over all their {@link MaskPatterns forms}, and for the
  * forms served since it was built (found by the hash of their first {@code minLength} characters, then compared).
- * The matcher is rebuilt by the line that needs it: one that holds a form served since (so a value logged right after
- * it was served is masked whole), one that finds more forms pending than half the matcher holds (so rebuilds double
- * in size), or the first line once no value was served for the {@code quiet} period (so a steady application's lines
- * take one pass). A start-up that serves many values in a burst thus builds the matcher a few times, not once per
- * value (each line rebuilding made start-up quadratic in the number of secrets: 10,000 file secrets took 1.5-2.5 s
- * more to read; a rebuild on another thread after each value cost a 50-value start-up about 35 ms of CPU). Each
+ * The matcher is rebuilt by the line that needs it, one that holds a form served since (so a value logged right after
+ * it was served is masked whole) or the first line once no value was served for the {@code quiet} period (so a
+ * steady application's lines take one pass); and on {@code rebuilder}, off the logging path, when more forms wait
+ * than {@value #BACKGROUND_REBUILD_FORMS} and half the matcher holds, so that a start-up serving thousands of values
+ * builds it a logarithmic number of times on the other core. A start-up of a few dozen values thus builds it once or
+ * twice (each line rebuilding made start-up quadratic in the number of secrets: 10,000 file secrets took 1.5-2.5 s
+ * more to read; a rebuild on the rebuilder after every value cost a 50-value start-up about 35 ms of CPU). Each
  * value's forms are worked out once. The hot path of a read that serves the same value again is one map lookup.
  * Thread-safe.
  */
@@ -32,8 +35,11 @@ public final class SecretMask implements AutoCloseable {
 
     private record Retired(String property, long until) {}
 
-    /** Served forms the matcher does not hold yet, beyond which a log line rebuilds it rather than checking them. */
-    private static final int MIN_PENDING_REBUILD = 256;
+    /**
+     * Served forms the matcher does not hold yet beyond which (and beyond half the matcher) a value served hands a
+     * rebuild to the rebuilder: about a hundred values, more than most applications serve at start-up.
+     */
+    static final int BACKGROUND_REBUILD_FORMS = 1024;
 
     private final int minLength;
     /** What rolling the window of {@code minLength} characters by one takes out, worked out once. */
@@ -42,6 +48,7 @@ public final class SecretMask implements AutoCloseable {
     private final long graceNanos;
     private final long quietNanos;
     private final Ticker ticker;
+    private final Executor rebuilder;
     private final ConcurrentHashMap<String, String> current = new ConcurrentHashMap<>();
     /** Values rotated out, by value; guarded by this. */
     private final Map<String, Retired> retired = new HashMap<>();
@@ -57,6 +64,8 @@ public final class SecretMask implements AutoCloseable {
     /** When a value was last served that the matcher does not hold ({@link Ticker} time). */
     private volatile long lastChange;
 
+    private final AtomicBoolean rebuildScheduled = new AtomicBoolean();
+
     private volatile SecretMatcher matcher = SecretMatcher.EMPTY;
     private volatile boolean stale;
     /** Whether this mask is among those {@link LogMasking} applies; guarded by this. */
@@ -69,13 +78,15 @@ public final class SecretMask implements AutoCloseable {
      * @param grace how long a value rotation replaced stays masked ({@code mpsecrets.rotation.grace})
      * @param quiet how long after the last value served a log line rebuilds the matcher, so that later lines take
      *     one pass ({@link Duration#ZERO}: the first line after any change)
+     * @param rebuilder where a rebuild runs when many forms wait (a start-up serving thousands of values)
      */
-    public SecretMask(int minLength, Duration grace, Duration quiet, Ticker ticker) {
+    public SecretMask(int minLength, Duration grace, Duration quiet, Ticker ticker, Executor rebuilder) {
         this.minLength = minLength;
         this.windowPower = SecretMatcher.power(minLength);
         this.graceNanos = grace.toNanos();
         this.quietNanos = quiet.toNanos();
         this.ticker = ticker;
+        this.rebuilder = rebuilder;
     }
 
     /** {@code value} is what {@code property} gives the application now; the value it gave before is retired. */
@@ -85,6 +96,7 @@ public final class SecretMask implements AutoCloseable {
             return;
         }
         boolean start = false;
+        boolean handOff;
         synchronized (this) {
             before = current.put(property, value);
             if (before != null && !before.equals(value)) {
@@ -102,6 +114,7 @@ public final class SecretMask implements AutoCloseable {
             lastChange = ticker.nanos();
             // After the pending forms: a logging thread that sees stale sees them.
             stale = true;
+            handOff = pendingForms > Math.max(BACKGROUND_REBUILD_FORMS, matcher.size() / 2);
             if (!started) {
                 started = true;
                 start = true;
@@ -111,6 +124,13 @@ public final class SecretMask implements AutoCloseable {
             // Outside this mask's lock: installing takes handlers' locks, which a logging thread holds while it masks.
             LogMasking.start(this);
         }
+        if (handOff && rebuildScheduled.compareAndSet(false, true)) {
+            try {
+                rebuilder.execute(this::rebuild);
+            } catch (RuntimeException rejected) {
+                rebuild(); // no thread to rebuild on: here, once per doubling
+            }
+        }
     }
 
     /** {@code text} with every value this mask holds, in each of its forms, replaced by its property's marker. */
@@ -119,15 +139,12 @@ public final class SecretMask implements AutoCloseable {
     }
 
     /**
-     * The matcher to mask {@code text} with: the one built, unless the text holds a value served since, too many were
-     * served to check them one by one, or none was served for the quiet period: then it is rebuilt first (only a
-     * matcher over all of them masks a line in one pass, the longest form first).
+     * The matcher to mask {@code text} with: the one built, unless the text holds a value served since or none was
+     * served for the quiet period: then it is rebuilt first (only a matcher over all of them masks a line in one pass,
+     * the longest form first).
      */
     SecretMatcher matcherFor(String text) {
-        if (stale
-                && (pendingForms > Math.max(MIN_PENDING_REBUILD, matcher.size() / 2)
-                        || ticker.nanos() - lastChange >= quietNanos
-                        || holdsPending(text))) {
+        if (stale && (ticker.nanos() - lastChange >= quietNanos || holdsPending(text))) {
             rebuild();
         }
         return matcher;
@@ -178,6 +195,7 @@ public final class SecretMask implements AutoCloseable {
     }
 
     private void rebuild() {
+        rebuildScheduled.set(false);
         synchronized (this) {
             if (!stale) {
                 return;

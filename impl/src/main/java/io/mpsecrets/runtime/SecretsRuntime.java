@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ForkJoinPool;
 import java.util.function.Function;
 
 /**
@@ -84,7 +85,12 @@ public final class SecretsRuntime implements AutoCloseable {
         MpSecretsVersion.announce(backends);
         Gate gate = new Gate();
         SecretMask mask = settings.maskLogs()
-                ? new SecretMask(settings.maskMinLength(), settings.rotationGrace(), MASK_QUIET, ticker)
+                ? new SecretMask(
+                        settings.maskMinLength(),
+                        settings.rotationGrace(),
+                        MASK_QUIET,
+                        ticker,
+                        ForkJoinPool.commonPool())
                 : null;
         ServedValues served = mask == null ? ServedValues.NONE : mask::served;
         Auditor auditor = new Auditor(

@@ -7,6 +7,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -20,7 +21,7 @@ class SecretMaskTest {
     private static final Duration QUIET = Duration.ofSeconds(1);
 
     private final AtomicLong now = new AtomicLong();
-    private final SecretMask mask = new SecretMask(6, Duration.ofSeconds(30), Duration.ZERO, now::get);
+    private final SecretMask mask = new SecretMask(6, Duration.ofSeconds(30), Duration.ZERO, now::get, Runnable::run);
 
     @BeforeEach
     void expectMarkers() {
@@ -74,7 +75,7 @@ class SecretMaskTest {
 
     @Test
     void aValueLoggedRightAfterItWasServedIsMaskedEvenBeforeAnyRebuildRan() {
-        SecretMask lazy = new SecretMask(6, Duration.ZERO, QUIET, now::get);
+        SecretMask lazy = new SecretMask(6, Duration.ZERO, QUIET, now::get, task -> {});
         try {
             lazy.served("api.token", SECRET);
             assertThat(lazy.mask(SECRET)).isEqualTo("***api.token***");
@@ -90,7 +91,7 @@ class SecretMaskTest {
      */
     @Test
     void linesLoggedWhileThousandsOfValuesAreServedDoNotEachRebuildTheMatcher() {
-        SecretMask lazy = new SecretMask(6, Duration.ZERO, QUIET, now::get);
+        SecretMask lazy = new SecretMask(6, Duration.ZERO, QUIET, now::get, task -> {});
         try {
             for (int i = 0; i < 3_000; i++) {
                 String value = "value-" + i + "-" + LeakGuard.CANARY;
@@ -116,7 +117,7 @@ class SecretMaskTest {
      */
     @Test
     void aBurstOfValuesIsBuiltIntoTheMatcherByTheFirstLineAfterTheQuietPeriod() {
-        SecretMask lazy = new SecretMask(6, Duration.ZERO, QUIET, now::get);
+        SecretMask lazy = new SecretMask(6, Duration.ZERO, QUIET, now::get, task -> {});
         try {
             for (int i = 0; i < 20; i++) {
                 lazy.served("secret." + i, "value-" + i + "-" + LeakGuard.CANARY);
@@ -139,10 +140,40 @@ class SecretMaskTest {
         }
     }
 
+    /**
+     * A few dozen values never hand a rebuild to the rebuilder (a start-up would pay for a thread and a build per
+     * value); thousands hand over one each time the waiting forms outgrow half the matcher, a logarithmic number.
+     */
+    @Test
+    void onlyManyWaitingFormsHandARebuildToTheRebuilderAndThenOncePerDoubling() {
+        AtomicInteger handedOver = new AtomicInteger();
+        SecretMask handing = new SecretMask(6, Duration.ZERO, QUIET, now::get, task -> {
+            handedOver.incrementAndGet();
+            task.run();
+        });
+        try {
+            for (int i = 0; i < 50; i++) {
+                handing.served("secret." + i, "value-" + i + "-" + LeakGuard.CANARY);
+            }
+            assertThat(handedOver.get())
+                    .as("rebuilds handed over for 50 values")
+                    .isZero();
+            for (int i = 50; i < 5_000; i++) {
+                handing.served("secret." + i, "value-" + i + "-" + LeakGuard.CANARY);
+            }
+            assertThat(handedOver.get())
+                    .as("rebuilds handed over for 5,000 values")
+                    .isBetween(3, 12);
+            assertThat(handing.mask("x value-4321-" + LeakGuard.CANARY)).isEqualTo("x ***secret.4321***");
+        } finally {
+            handing.close();
+        }
+    }
+
     /** A value served after another that it contains is masked whole, not around the older one's marker. */
     @Test
     void aNewValueContainingAnOlderOneIsMaskedWhole() {
-        SecretMask lazy = new SecretMask(6, Duration.ZERO, QUIET, now::get);
+        SecretMask lazy = new SecretMask(6, Duration.ZERO, QUIET, now::get, task -> {});
         try {
             String older = "inner-" + LeakGuard.CANARY;
             lazy.served("older", older);
