@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * than {@value #BACKGROUND_REBUILD_FORMS} and half the matcher holds, so that a start-up serving thousands of values
  * builds it a logarithmic number of times on the other core. A start-up of a few dozen values thus builds it once or
  * twice (each line rebuilding made start-up quadratic in the number of secrets: 10,000 file secrets took 1.5-2.5 s
- * more to read; a rebuild on the rebuilder after every value cost a 50-value start-up about 35 ms of CPU). Each
+ * more to read; a rebuild on the rebuilder after every value cost a 50-value start-up 20-35 ms of CPU). Each
  * value's forms are worked out once. The hot path of a read that serves the same value again is one map lookup.
  * Thread-safe.
  */
