@@ -20,10 +20,12 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Random;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
@@ -41,11 +43,11 @@ import java.util.zip.ZipOutputStream;
  *
  * <p>Each variant has a server of its own (a Liberty user directory, a WildFly base directory) that keeps its
  * caches between runs, as a server restarted in production does; the first run of each is not counted. Runs
- * alternate between the variants; the report gives medians of wall-clock time and of CPU time (user + system of
- * the server's process tree, from {@code /proc}, read at the first 200), and the median and quartiles of the
- * round-by-round CPU ratios ("paired": a round's variants start within a minute of each other, so the machine's
- * drift moves them less). {@code -Dservers=liberty} (or {@code wildfly}) runs one server only, to spend the runs on
- * it. The servers are the ones the examples module's build installs:
+ * alternate between the variants, in a shuffled order each round; the report gives medians of wall-clock time and
+ * of CPU time (user + system of the server's process tree, from {@code /proc}, read at the first 200), and the
+ * median and quartiles of the round-by-round CPU ratios ("paired": a round's variants start within a minute of each
+ * other, so the machine's drift moves them less). {@code -Dservers=liberty} (or {@code wildfly}) runs one server
+ * only, to spend the runs on it. The servers are the ones the examples module's build installs:
  *
  * <pre>
  * mvn -B -pl examples -am pre-integration-test -DskipTests
@@ -131,8 +133,13 @@ public final class ServerStartupReport {
         }
         Map<Variant, List<Sample>> samples = new LinkedHashMap<>();
         variants.forEach(v -> samples.put(v, new ArrayList<>()));
+        Random order = new Random(31);
         for (int round = -1; round < runs; round++) { // the first round fills the servers' caches, not counted
-            for (Variant variant : variants) {
+            // Each round in its own order: a start right after another server's stop (or first in a round) may run
+            // slower or faster, and a fixed order would give that to the same variant every round.
+            List<Variant> shuffled = new ArrayList<>(variants);
+            Collections.shuffle(shuffled, order);
+            for (Variant variant : shuffled) {
                 Sample sample = start(variant);
                 System.out.printf(
                         Locale.ROOT,
