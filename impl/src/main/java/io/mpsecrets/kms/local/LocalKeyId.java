@@ -1,6 +1,8 @@
 package io.mpsecrets.kms.local;
 
 import java.util.OptionalInt;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Key ids of the local keyring: {@code local} (the configured keyring's newest key), {@code local:<name>} (the
@@ -9,8 +11,9 @@ import java.util.OptionalInt;
 record LocalKeyId(String name, OptionalInt version) {
 
     static final String PREFIX = "local";
-    private static final int MAX_NAME = 64;
-    private static final int MAX_VERSION_DIGITS = 9;
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    private static final Pattern VERSIONED = Pattern.compile("(.+)-([1-9][0-9]{0,8})");
+    private static final Pattern ENDS_IN_NUMBER = Pattern.compile(".*-[0-9]+");
 
     static boolean handles(String keyId) {
         return keyId.equals(PREFIX) || keyId.startsWith(PREFIX + ":");
@@ -25,56 +28,21 @@ record LocalKeyId(String name, OptionalInt version) {
             return null;
         }
         String rest = keyId.substring(PREFIX.length() + 1);
-        // <name>-<version>: the version is what follows the last dash, 1-9 digits not starting with 0.
-        int dash = rest.lastIndexOf('-');
-        if (dash > 0) {
-            String name = rest.substring(0, dash);
-            String version = rest.substring(dash + 1);
-            if (isVersion(version) && validName(name)) {
-                return new LocalKeyId(name, OptionalInt.of(Integer.parseInt(version)));
-            }
+        Matcher versioned = VERSIONED.matcher(rest);
+        if (versioned.matches() && validName(versioned.group(1))) {
+            return new LocalKeyId(versioned.group(1), OptionalInt.of(Integer.parseInt(versioned.group(2))));
         }
         return validName(rest) ? new LocalKeyId(rest, OptionalInt.empty()) : null;
     }
 
     /**
-     * A keyring name: 1-64 ASCII letters, digits, dots, underscores and dashes, starting with a letter or digit; not
-     * ending in {@code -<digits>}, which reads as a version. (Checked character by character, not by regular
-     * expressions: this runs on every start-up, before any log line needs {@code java.util.regex}.)
+     * A keyring name: letters, digits, dot, underscore, dash; not ending in {@code -<digits>}, which reads as a
+     * version.
      */
     static boolean validName(String name) {
-        if (name == null || name.isEmpty() || name.length() > MAX_NAME || !isLetterOrDigit(name.charAt(0))) {
-            return false;
-        }
-        for (int i = 1; i < name.length(); i++) {
-            char c = name.charAt(i);
-            if (!isLetterOrDigit(c) && c != '.' && c != '_' && c != '-') {
-                return false;
-            }
-        }
-        int dash = name.lastIndexOf('-');
-        return dash < 0 || !allDigits(name, dash + 1);
-    }
-
-    private static boolean isVersion(String text) {
-        return !text.isEmpty() && text.length() <= MAX_VERSION_DIGITS && text.charAt(0) != '0' && allDigits(text, 0);
-    }
-
-    /** Whether {@code text} from {@code from} on is one or more ASCII digits. */
-    private static boolean allDigits(String text, int from) {
-        if (from >= text.length()) {
-            return false;
-        }
-        for (int i = from; i < text.length(); i++) {
-            if (text.charAt(i) < '0' || text.charAt(i) > '9') {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static boolean isLetterOrDigit(char c) {
-        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+        return name != null
+                && NAME.matcher(name).matches()
+                && !ENDS_IN_NUMBER.matcher(name).matches();
     }
 
     static String of(String name, int version) {

@@ -24,11 +24,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.Base64;
@@ -154,41 +152,6 @@ public final class LocalKeyring implements AutoCloseable {
         return new LocalKeyring(name, version, next, version);
     }
 
-    /**
-     * An ISO-8601 instant. The form this class writes ({@code 2026-12-05T11:02:34Z}) is read field by field, since
-     * {@link Instant#parse} loads {@code java.time.format}'s parser (about 50 classes, a few milliseconds of a
-     * start-up); any other form goes to {@link Instant#parse}.
-     */
-    static Instant parseInstant(String text) {
-        if (text.length() == 20
-                && text.charAt(4) == '-'
-                && text.charAt(7) == '-'
-                && text.charAt(10) == 'T'
-                && text.charAt(13) == ':'
-                && text.charAt(16) == ':'
-                && text.charAt(19) == 'Z') {
-            int[] fields = new int[6];
-            int[] starts = {0, 5, 8, 11, 14, 17};
-            for (int f = 0; f < fields.length; f++) {
-                int end = starts[f] + (f == 0 ? 4 : 2);
-                for (int i = starts[f]; i < end; i++) {
-                    char c = text.charAt(i);
-                    if (c < '0' || c > '9') {
-                        return Instant.parse(text);
-                    }
-                    fields[f] = fields[f] * 10 + (c - '0');
-                }
-            }
-            if (fields[3] == 24 || fields[5] == 60) {
-                return Instant.parse(text); // end of day and leap seconds, which the parser reads its own way
-            }
-            // LocalDateTime.of checks each field's range (month 13, February 30) as the parser does.
-            return LocalDateTime.of(fields[0], fields[1], fields[2], fields[3], fields[4], fields[5])
-                    .toInstant(ZoneOffset.UTC);
-        }
-        return Instant.parse(text);
-    }
-
     private static Instant now() {
         return Instant.now().truncatedTo(ChronoUnit.SECONDS);
     }
@@ -308,8 +271,8 @@ public final class LocalKeyring implements AutoCloseable {
             int version = key.getJsonNumber("version").intValueExact();
             Instant created;
             try {
-                created = parseInstant(key.getString("created"));
-            } catch (DateTimeException e) {
+                created = Instant.parse(key.getString("created"));
+            } catch (DateTimeParseException e) {
                 throw new ConfigurationException(
                         "keyring file " + file + ": key version " + version + " has a bad creation time");
             }
