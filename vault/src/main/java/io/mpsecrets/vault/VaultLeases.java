@@ -58,6 +58,8 @@ final class VaultLeases implements AutoCloseable {
     private static final Backoff RETRY = new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(1));
     /** A lease with less than this share of its duration left is replaced rather than renewed (a tenth). */
     private static final int REPLACE_BELOW = 10;
+    /** How long close() lets a renewal, replacement or revocation under way finish: a Vault call, bounded itself. */
+    private static final Duration CLOSE_PATIENCE = Duration.ofSeconds(5);
     /** A value without a lease is read again no sooner than this after a read, whatever its ttl. */
     private static final long MIN_REREAD_NANOS = TimeUnit.SECONDS.toNanos(1);
 
@@ -537,12 +539,8 @@ final class VaultLeases implements AutoCloseable {
             stopping = timer;
         }
         if (stopping != null) {
-            stopping.shutdownNow();
-            try {
-                stopping.awaitTermination(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            // Not interrupted: a lease being issued or revoked on the timer would be done in Vault and lost here.
+            DaemonScheduler.stop(stopping, CLOSE_PATIENCE);
         }
         List<Holder> all = List.copyOf(holders.values());
         holders.clear();

@@ -21,6 +21,8 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -308,6 +310,43 @@ class HostileVaultTest {
             assertEquals(1, revoked.get(), "not revoked again at close: " + which);
             server.close();
         }
+    }
+
+    /**
+     * CI failure of RotationUnderLoadTest: closing the store interrupted the timer while it was replacing a lease, so
+     * the new lease Vault had just issued (a database role) was never revoked. The close now lets the replacement
+     * finish: the new lease, not needed any more, is revoked, and so is the one in service.
+     */
+    @Test
+    void aLeaseIssuedWhileTheStoreClosesIsRevokedNotLost() throws Exception {
+        String data = "\"data\":{\"username\":\"u\",\"password\":\"" + LeakGuard.CANARY + "\"}";
+        AtomicInteger issued = new AtomicInteger();
+        AtomicInteger revoked = new AtomicInteger();
+        CountDownLatch replacing = new CountDownLatch(1);
+        server = HostileHttpServer.start(HostileHttpServer.json(404, "{\"errors\":[]}"))
+                .on("/v1/auth/token/lookup-self", HostileHttpServer.json(200, LOOKUP_OK))
+                .on("/v1/database/creds/", out -> {
+                    int lease = issued.incrementAndGet();
+                    if (lease == 2) {
+                        replacing.countDown();
+                        Thread.sleep(300); // Vault is issuing it as the store closes
+                    }
+                    String answer = "{\"lease_id\":\"database/creds/orders/" + lease
+                            + "\",\"lease_duration\":1,\"renewable\":false," + data + "}";
+                    HostileHttpServer.json(200, answer).write(out);
+                })
+                .on("/v1/sys/leases/revoke", out -> {
+                    revoked.incrementAndGet();
+                    HostileHttpServer.json(200, "{}").write(out);
+                });
+        VaultSecretStore vault = vault(server, "mpsecrets.vault.timeout", "PT5S");
+        vault.fetch(SecretId.of("database/creds/orders")).destroy();
+        assertThat(replacing.await(10, TimeUnit.SECONDS))
+                .as("the lease, not renewable, is replaced at two thirds of its second")
+                .isTrue();
+        vault.close();
+        assertEquals(2, issued.get(), "issued");
+        assertEquals(2, revoked.get(), "revoked at close: the lease in service and the one issued as it closed");
     }
 
     /**

@@ -1,6 +1,8 @@
 package io.mpsecrets.api.backend;
 
+import java.time.Duration;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One daemon thread for an application's timed work (rotation checks, lease renewals, retiring instances): named, so
@@ -29,5 +31,28 @@ public final class DaemonScheduler {
         });
         executor.setRemoveOnCancelPolicy(true);
         return executor;
+    }
+
+    /**
+     * Stops {@code executor} without interrupting the task it is running: tasks not yet due are dropped, the running
+     * one may finish for up to {@code patience}, and only then is it interrupted. For work whose interruption would
+     * lose what the other side already did (a lease Vault issued, a revocation half sent): the task sees its owner
+     * closed and cleans up after itself.
+     *
+     * @param executor a scheduler from {@link #start(String)}
+     * @param patience how long the running task may take to finish
+     */
+    public static void stop(ScheduledThreadPoolExecutor executor, Duration patience) {
+        executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        executor.setContinueExistingPeriodicTasksAfterShutdownPolicy(false);
+        executor.shutdown();
+        try {
+            if (!executor.awaitTermination(patience.toNanos(), TimeUnit.NANOSECONDS)) {
+                executor.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            executor.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
     }
 }
