@@ -37,11 +37,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
-import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSessionContext;
-import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509ExtendedTrustManager;
 
@@ -85,7 +83,7 @@ public final class TlsMaterial implements AutoCloseable {
     private final Snapshots snapshots = new Snapshots();
     private final RotatingKeyManager keyManager = new RotatingKeyManager(snapshots);
     private final RotatingTrustManager trustManager = new RotatingTrustManager(snapshots);
-    private final SSLContext context;
+    private final RotatingSslContext context = RotatingSslContext.of(keyManager, trustManager);
     private final AtomicLong generations = new AtomicLong();
     private byte[] inServiceDigest = new byte[0];
     private byte[] failedDigest = new byte[0];
@@ -107,19 +105,16 @@ public final class TlsMaterial implements AutoCloseable {
         this.settings = new Settings(config);
         this.auditor = auditor;
         this.clock = clock;
-        try {
-            context = SSLContext.getInstance("TLS");
-            context.init(new KeyManager[] {keyManager}, new TrustManager[] {trustManager}, null);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("the JDK has no TLS context", e);
-        }
     }
 
     public String name() {
         return name;
     }
 
-    /** The TLS context of this material: its key manager and trust manager follow every rotation. */
+    /**
+     * The TLS context of this material: its key manager and trust manager follow every rotation, and connections
+     * made after a rotation handshake anew (none resumes a session of an earlier certificate).
+     */
     public SSLContext sslContext() {
         return context;
     }
@@ -183,10 +178,6 @@ public final class TlsMaterial implements AutoCloseable {
         try {
             if (previous.isPresent() && MessageDigest.isEqual(inputs.digest(), inServiceDigest)) {
                 failure = null;
-                // A handshake under way at the last swap, begun with the replaced certificate, may have cached its
-                // session after the caches were emptied: such a session is not resumed by a new connection.
-                invalidateOthers(context.getClientSessionContext(), certificate());
-                invalidateOthers(context.getServerSessionContext(), certificate());
                 checkExpiry();
                 return false;
             }
@@ -212,9 +203,13 @@ public final class TlsMaterial implements AutoCloseable {
             failedDigest = new byte[0];
             pendingDigest = new byte[0];
             failure = null;
-            // A resumed session would keep the old certificate on a new connection: new connections handshake anew.
-            invalidate(context.getClientSessionContext());
-            invalidate(context.getServerSessionContext());
+            if (previous.isPresent()) {
+                // A resumed session would keep the old certificates on a new connection: new connections are made by
+                // a new generation, and the replaced one's sessions end for what lives on of it (a server socket).
+                SSLContext replaced = context.rotate();
+                invalidate(replaced.getClientSessionContext());
+                invalidate(replaced.getServerSessionContext());
+            }
             if (auditor != null && previous.isPresent()) {
                 auditor.emit(new SecretRotated(
                         clock.instant(), ref(next.version()), previous.get().version(), auditor.workerContext()));
@@ -501,20 +496,6 @@ public final class TlsMaterial implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalArgumentException(
                     path.getFileName() + " cannot be read (" + e.getClass().getSimpleName() + ")");
-        }
-    }
-
-    /** Invalidates the sessions that carry another certificate of ours than {@code leaf}, the one in service. */
-    private static void invalidateOthers(SSLSessionContext sessions, Optional<X509Certificate> leaf) {
-        if (sessions == null || leaf.isEmpty()) {
-            return;
-        }
-        for (byte[] id : Collections.list(sessions.getIds())) {
-            SSLSession session = sessions.getSession(id);
-            java.security.cert.Certificate[] local = session == null ? null : session.getLocalCertificates();
-            if (local != null && local.length > 0 && !local[0].equals(leaf.get())) {
-                session.invalidate();
-            }
         }
     }
 

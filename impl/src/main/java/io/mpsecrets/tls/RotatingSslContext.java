@@ -1,0 +1,250 @@
+package io.mpsecrets.tls;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.security.GeneralSecurityException;
+import java.security.KeyManagementException;
+import java.security.SecureRandom;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLContextSpi;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLServerSocketFactory;
+import javax.net.ssl.SSLSessionContext;
+import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManager;
+
+/**
+ * The one {@link SSLContext} a material hands out, in front of a JDK context per generation. Each engine, socket and
+ * server socket is made by the generation in service, so that a new connection cannot resume a session of an earlier
+ * certificate: emptying a JDK context's session cache does not reach a TLS 1.3 ticket a client still holds (the JDK
+ * server keeps no state for it, and resumes it with the old certificates), nor a session a handshake under way caches
+ * after the cache was emptied. A new JDK context has new ticket keys and an empty cache. All generations share the
+ * material's key and trust managers, so a socket factory or server socket obtained earlier still handshakes with the
+ * certificate in service, only its sessions are its own generation's.
+ */
+final class RotatingSslContext extends SSLContext {
+
+    private final Generations generations;
+
+    private RotatingSslContext(Generations generations) {
+        super(generations, generations.current.getProvider(), generations.current.getProtocol());
+        this.generations = generations;
+    }
+
+    /** A context whose generations use {@code keyManager} and {@code trustManager}. */
+    static RotatingSslContext of(KeyManager keyManager, TrustManager trustManager) {
+        return new RotatingSslContext(new Generations(keyManager, trustManager));
+    }
+
+    /**
+     * Starts a new generation for the connections to come; returns the one it replaces, whose sessions the caller
+     * may invalidate for what was made from it and lives on.
+     */
+    SSLContext rotate() {
+        return generations.rotate();
+    }
+
+    /** The generation that makes new connections now. */
+    SSLContext current() {
+        return generations.current;
+    }
+
+    /** The JDK context of each generation, the newest behind a volatile reference. */
+    private static final class Generations extends SSLContextSpi {
+
+        private final KeyManager[] keyManagers;
+        private final TrustManager[] trustManagers;
+        private volatile SSLContext current;
+
+        Generations(KeyManager keyManager, TrustManager trustManager) {
+            this.keyManagers = new KeyManager[] {keyManager};
+            this.trustManagers = new TrustManager[] {trustManager};
+            this.current = newGeneration(null);
+        }
+
+        synchronized SSLContext rotate() {
+            SSLContext replaced = current;
+            current = newGeneration(replaced);
+            return replaced;
+        }
+
+        private SSLContext newGeneration(SSLContext previous) {
+            try {
+                SSLContext context = SSLContext.getInstance("TLS");
+                context.init(keyManagers, trustManagers, null);
+                if (previous != null) {
+                    // what an application set on the session caches carries over
+                    copy(previous.getClientSessionContext(), context.getClientSessionContext());
+                    copy(previous.getServerSessionContext(), context.getServerSessionContext());
+                }
+                return context;
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("the JDK has no TLS context", e);
+            }
+        }
+
+        private static void copy(SSLSessionContext from, SSLSessionContext to) {
+            if (from != null && to != null) {
+                to.setSessionCacheSize(from.getSessionCacheSize());
+                to.setSessionTimeout(from.getSessionTimeout());
+            }
+        }
+
+        @Override
+        protected void engineInit(KeyManager[] km, TrustManager[] tm, SecureRandom sr) throws KeyManagementException {
+            throw new KeyManagementException("this context follows an mp-secrets TLS material: its managers are set");
+        }
+
+        @Override
+        protected SSLSocketFactory engineGetSocketFactory() {
+            return new Sockets(this);
+        }
+
+        @Override
+        protected SSLServerSocketFactory engineGetServerSocketFactory() {
+            return new ServerSockets(this);
+        }
+
+        @Override
+        protected SSLEngine engineCreateSSLEngine() {
+            return current.createSSLEngine();
+        }
+
+        @Override
+        protected SSLEngine engineCreateSSLEngine(String host, int port) {
+            return current.createSSLEngine(host, port);
+        }
+
+        @Override
+        protected SSLSessionContext engineGetServerSessionContext() {
+            return current.getServerSessionContext();
+        }
+
+        @Override
+        protected SSLSessionContext engineGetClientSessionContext() {
+            return current.getClientSessionContext();
+        }
+
+        @Override
+        protected SSLParameters engineGetDefaultSSLParameters() {
+            return current.getDefaultSSLParameters();
+        }
+
+        @Override
+        protected SSLParameters engineGetSupportedSSLParameters() {
+            return current.getSupportedSSLParameters();
+        }
+    }
+
+    /** Client sockets, each made by the generation in service. */
+    private static final class Sockets extends SSLSocketFactory {
+
+        private final Generations generations;
+
+        Sockets(Generations generations) {
+            this.generations = generations;
+        }
+
+        private SSLSocketFactory now() {
+            return generations.current.getSocketFactory();
+        }
+
+        @Override
+        public String[] getDefaultCipherSuites() {
+            return now().getDefaultCipherSuites();
+        }
+
+        @Override
+        public String[] getSupportedCipherSuites() {
+            return now().getSupportedCipherSuites();
+        }
+
+        @Override
+        public Socket createSocket() throws IOException {
+            return now().createSocket();
+        }
+
+        @Override
+        public Socket createSocket(Socket s, String host, int port, boolean autoClose) throws IOException {
+            return now().createSocket(s, host, port, autoClose);
+        }
+
+        @Override
+        public Socket createSocket(Socket s, InputStream consumed, boolean autoClose) throws IOException {
+            return now().createSocket(s, consumed, autoClose);
+        }
+
+        @Override
+        public Socket createSocket(String host, int port) throws IOException {
+            return now().createSocket(host, port);
+        }
+
+        @Override
+        public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
+            return now().createSocket(host, port, localHost, localPort);
+        }
+
+        @Override
+        public Socket createSocket(InetAddress host, int port) throws IOException {
+            return now().createSocket(host, port);
+        }
+
+        @Override
+        public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
+                throws IOException {
+            return now().createSocket(address, port, localAddress, localPort);
+        }
+    }
+
+    /**
+     * Server sockets, each made by the generation in service; the connections a server socket accepts are its
+     * generation's (their sessions too), with the certificate in service.
+     */
+    private static final class ServerSockets extends SSLServerSocketFactory {
+
+        private final Generations generations;
+
+        ServerSockets(Generations generations) {
+            this.generations = generations;
+        }
+
+        private SSLServerSocketFactory now() {
+            return generations.current.getServerSocketFactory();
+        }
+
+        @Override
+        public String[] getDefaultCipherSuites() {
+            return now().getDefaultCipherSuites();
+        }
+
+        @Override
+        public String[] getSupportedCipherSuites() {
+            return now().getSupportedCipherSuites();
+        }
+
+        @Override
+        public ServerSocket createServerSocket() throws IOException {
+            return now().createServerSocket();
+        }
+
+        @Override
+        public ServerSocket createServerSocket(int port) throws IOException {
+            return now().createServerSocket(port);
+        }
+
+        @Override
+        public ServerSocket createServerSocket(int port, int backlog) throws IOException {
+            return now().createServerSocket(port, backlog);
+        }
+
+        @Override
+        public ServerSocket createServerSocket(int port, int backlog, InetAddress address) throws IOException {
+            return now().createServerSocket(port, backlog, address);
+        }
+    }
+}
