@@ -345,8 +345,9 @@ class HostileVaultTest {
                 .as("the lease, not renewable, is replaced at two thirds of its second")
                 .isTrue();
         vault.close();
-        assertEquals(2, issued.get(), "issued");
-        assertEquals(2, revoked.get(), "revoked at close: the lease in service and the one issued as it closed");
+        assertThat(issued.get()).as("issued").isGreaterThanOrEqualTo(2);
+        // the lease in service and the one issued as the store closed (and any a slow machine let it issue before)
+        assertEquals(issued.get(), revoked.get(), "every lease Vault issued is revoked at close");
     }
 
     /**
