@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
@@ -29,6 +29,8 @@ import java.util.logging.Logger;
 public final class RotationContext implements AlterableContext {
 
     private static final Logger LOG = Logger.getLogger("io.mpsecrets.cdi");
+    /** How long shutdown lets a destruction under way finish before interrupting it. */
+    private static final Duration DESTROY_PATIENCE = Duration.ofSeconds(5);
 
     private record Held(Object instance, CreationalContext<?> creational, Set<String> properties, long createdAt) {}
 
@@ -46,7 +48,7 @@ public final class RotationContext implements AlterableContext {
     private final Map<Contextual<?>, Object> locks = new ConcurrentHashMap<>();
     private final Set<Runnable> retired = ConcurrentHashMap.newKeySet();
     private volatile Duration grace = Duration.ofMinutes(5);
-    private volatile ScheduledExecutorService destroyer;
+    private volatile ScheduledThreadPoolExecutor destroyer;
     /** Set once by {@link #shutdown}: nothing is scheduled after it, and an instance retired then goes at once. */
     private boolean shutDown;
 
@@ -140,7 +142,7 @@ public final class RotationContext implements AlterableContext {
             }
         };
         retired.add(destroy);
-        ScheduledExecutorService executor = destroyer();
+        ScheduledThreadPoolExecutor executor = destroyer();
         if (executor == null) {
             destroy.run(); // shut down: no grace left to wait out, and no thread to wait on
             return;
@@ -153,7 +155,7 @@ public final class RotationContext implements AlterableContext {
     }
 
     /** The scheduler of destructions, started on first use; null once shut down. */
-    private synchronized ScheduledExecutorService destroyer() {
+    private synchronized ScheduledThreadPoolExecutor destroyer() {
         if (shutDown) {
             return null;
         }
@@ -188,14 +190,16 @@ public final class RotationContext implements AlterableContext {
      * destroyed at once rather than scheduled on a scheduler started after shutdown or dropped with the old one.
      */
     public void shutdown() {
-        ScheduledExecutorService executor;
+        ScheduledThreadPoolExecutor executor;
         synchronized (this) {
             shutDown = true;
             executor = destroyer;
             destroyer = null;
         }
         if (executor != null) {
-            executor.shutdownNow();
+            // Not interrupted: a destruction under way (a pool closing its connections) finishes; those still
+            // waiting out their grace are dropped from the scheduler and run below.
+            DaemonScheduler.stop(executor, DESTROY_PATIENCE);
         }
         for (Runnable destroy : Set.copyOf(retired)) {
             destroy.run();

@@ -122,6 +122,38 @@ class RotationContextTest {
         org.junit.jupiter.api.Assertions.assertEquals(java.util.Set.of(), started, "no scheduler outlives shutdown");
     }
 
+    /**
+     * A destruction under way on the scheduler when the scope shuts down (a pool closing its connections as the
+     * application stops) finishes uninterrupted: shutdown no longer interrupts it.
+     */
+    @Test
+    void aDestructionUnderWayAtShutdownFinishesUninterrupted() throws InterruptedException {
+        RotationContext context = new RotationContext();
+        context.grace(Duration.ZERO);
+        Bean pool = new Bean("d.password");
+        java.util.concurrent.CountDownLatch closing = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean interrupted = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+        pool.onDestroy = () -> {
+            closing.countDown();
+            try {
+                Thread.sleep(300); // closing its connections
+                closed.set(true);
+            } catch (InterruptedException e) {
+                interrupted.set(true);
+            }
+        };
+        context.get(pool, CREATIONAL);
+        context.observe(rotated("d.password", "v2")); // retired, destroyed on the scheduler at once (no grace)
+        org.junit.jupiter.api.Assertions.assertTrue(closing.await(10, java.util.concurrent.TimeUnit.SECONDS));
+
+        context.shutdown();
+
+        org.junit.jupiter.api.Assertions.assertFalse(interrupted.get(), "not interrupted");
+        org.junit.jupiter.api.Assertions.assertTrue(closed.get(), "finished before shutdown returned");
+        org.junit.jupiter.api.Assertions.assertEquals(1, pool.destroyed.get(), "destroyed once");
+    }
+
     private static java.util.Set<Thread> schedulerThreads() {
         return Thread.getAllStackTraces().keySet().stream()
                 .filter(thread -> thread.isAlive() && thread.getName().startsWith("mpsecrets-rotation-scope"))
