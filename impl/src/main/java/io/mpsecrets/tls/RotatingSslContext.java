@@ -3,6 +3,7 @@ package io.mpsecrets.tls;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.security.GeneralSecurityException;
@@ -13,19 +14,21 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLContextSpi;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLServerSocketFactory;
 import javax.net.ssl.SSLSessionContext;
+import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
 
 /**
  * The one {@link SSLContext} a material hands out, in front of a JDK context per generation. Each engine, socket and
- * server socket is made by the generation in service, so that a new connection cannot resume a session of an earlier
- * certificate: emptying a JDK context's session cache does not reach a TLS 1.3 ticket a client still holds (the JDK
- * server keeps no state for it, and resumes it with the old certificates), nor a session a handshake under way caches
- * after the cache was emptied. A new JDK context has new ticket keys and an empty cache. All generations share the
- * material's key and trust managers, so a socket factory or server socket obtained earlier still handshakes with the
- * certificate in service, only its sessions are its own generation's.
+ * accepted connection is made by the generation in service, so that a new connection cannot resume a session of an
+ * earlier certificate: emptying a JDK context's session cache does not reach a TLS 1.3 ticket a client still holds
+ * (the JDK server keeps no state for it, and resumes it with the old certificates), nor a session a handshake under
+ * way caches after the cache was emptied. A new JDK context has new ticket keys and an empty cache. Socket factories
+ * and server sockets obtained before a rotation ask for the generation in service at each connection; all
+ * generations share the material's key and trust managers.
  */
 final class RotatingSslContext extends SSLContext {
 
@@ -201,10 +204,7 @@ final class RotatingSslContext extends SSLContext {
         }
     }
 
-    /**
-     * Server sockets, each made by the generation in service; the connections a server socket accepts are its
-     * generation's (their sessions too), with the certificate in service.
-     */
+    /** Server sockets whose accepted connections are each made by the generation in service. */
     private static final class ServerSockets extends SSLServerSocketFactory {
 
         private final Generations generations;
@@ -213,38 +213,171 @@ final class RotatingSslContext extends SSLContext {
             this.generations = generations;
         }
 
-        private SSLServerSocketFactory now() {
-            return generations.current.getServerSocketFactory();
-        }
-
         @Override
         public String[] getDefaultCipherSuites() {
-            return now().getDefaultCipherSuites();
+            return generations.current.getServerSocketFactory().getDefaultCipherSuites();
         }
 
         @Override
         public String[] getSupportedCipherSuites() {
-            return now().getSupportedCipherSuites();
+            return generations.current.getServerSocketFactory().getSupportedCipherSuites();
         }
 
         @Override
         public ServerSocket createServerSocket() throws IOException {
-            return now().createServerSocket();
+            return new Listener(generations);
         }
 
         @Override
         public ServerSocket createServerSocket(int port) throws IOException {
-            return now().createServerSocket(port);
+            return createServerSocket(port, 50, null);
         }
 
         @Override
         public ServerSocket createServerSocket(int port, int backlog) throws IOException {
-            return now().createServerSocket(port, backlog);
+            return createServerSocket(port, backlog, null);
         }
 
         @Override
         public ServerSocket createServerSocket(int port, int backlog, InetAddress address) throws IOException {
-            return now().createServerSocket(port, backlog, address);
+            Listener listener = new Listener(generations);
+            try {
+                listener.bind(new InetSocketAddress(address, port), backlog);
+            } catch (IOException e) {
+                listener.close();
+                throw e;
+            }
+            return listener;
+        }
+    }
+
+    /**
+     * A server socket that accepts plain connections and lays TLS over each with the generation in service, so that a
+     * listener opened before a rotation neither resumes a session nor accepts a TLS 1.3 ticket of an earlier
+     * certificate (a JDK server socket keeps the context it was made by). Its settings apply to each connection.
+     */
+    private static final class Listener extends SSLServerSocket {
+
+        private final Generations generations;
+        /** Holds the settings made on this listener (never connected): each accepted connection takes them. */
+        private final SSLSocket settings;
+
+        Listener(Generations generations) throws IOException {
+            this.generations = generations;
+            this.settings = (SSLSocket) generations.current.getSocketFactory().createSocket();
+            settings.setUseClientMode(false);
+        }
+
+        @Override
+        public Socket accept() throws IOException {
+            Socket plain = new Socket();
+            implAccept(plain);
+            try {
+                SSLSocket tls =
+                        (SSLSocket) generations.current.getSocketFactory().createSocket(plain, null, true);
+                synchronized (settings) {
+                    tls.setUseClientMode(settings.getUseClientMode());
+                    tls.setSSLParameters(settings.getSSLParameters());
+                    tls.setEnableSessionCreation(settings.getEnableSessionCreation());
+                }
+                return tls;
+            } catch (IOException | RuntimeException e) {
+                plain.close();
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                settings.close();
+            } finally {
+                super.close();
+            }
+        }
+
+        @Override
+        public SSLParameters getSSLParameters() {
+            synchronized (settings) {
+                return settings.getSSLParameters();
+            }
+        }
+
+        @Override
+        public void setSSLParameters(SSLParameters parameters) {
+            synchronized (settings) {
+                settings.setSSLParameters(parameters);
+            }
+        }
+
+        @Override
+        public String[] getEnabledCipherSuites() {
+            return settings.getEnabledCipherSuites();
+        }
+
+        @Override
+        public void setEnabledCipherSuites(String[] suites) {
+            settings.setEnabledCipherSuites(suites);
+        }
+
+        @Override
+        public String[] getSupportedCipherSuites() {
+            return settings.getSupportedCipherSuites();
+        }
+
+        @Override
+        public String[] getSupportedProtocols() {
+            return settings.getSupportedProtocols();
+        }
+
+        @Override
+        public String[] getEnabledProtocols() {
+            return settings.getEnabledProtocols();
+        }
+
+        @Override
+        public void setEnabledProtocols(String[] protocols) {
+            settings.setEnabledProtocols(protocols);
+        }
+
+        @Override
+        public void setNeedClientAuth(boolean need) {
+            settings.setNeedClientAuth(need);
+        }
+
+        @Override
+        public boolean getNeedClientAuth() {
+            return settings.getNeedClientAuth();
+        }
+
+        @Override
+        public void setWantClientAuth(boolean want) {
+            settings.setWantClientAuth(want);
+        }
+
+        @Override
+        public boolean getWantClientAuth() {
+            return settings.getWantClientAuth();
+        }
+
+        @Override
+        public void setUseClientMode(boolean mode) {
+            settings.setUseClientMode(mode);
+        }
+
+        @Override
+        public boolean getUseClientMode() {
+            return settings.getUseClientMode();
+        }
+
+        @Override
+        public void setEnableSessionCreation(boolean flag) {
+            settings.setEnableSessionCreation(flag);
+        }
+
+        @Override
+        public boolean getEnableSessionCreation() {
+            return settings.getEnableSessionCreation();
         }
     }
 }

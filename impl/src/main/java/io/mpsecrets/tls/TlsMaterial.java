@@ -205,7 +205,7 @@ public final class TlsMaterial implements AutoCloseable {
             failure = null;
             if (previous.isPresent()) {
                 // A resumed session would keep the old certificates on a new connection: new connections are made by
-                // a new generation, and the replaced one's sessions end for what lives on of it (a server socket).
+                // a new generation, and the replaced one's sessions end (for an engine made before and used after).
                 SSLContext replaced = context.rotate();
                 invalidate(replaced.getClientSessionContext());
                 invalidate(replaced.getServerSessionContext());

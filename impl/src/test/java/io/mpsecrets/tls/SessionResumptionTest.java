@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.sun.net.httpserver.HttpsServer;
 import io.mpsecrets.testkit.pki.TestPki;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.math.BigInteger;
@@ -17,6 +18,7 @@ import java.nio.file.Path;
 import java.security.KeyManagementException;
 import java.security.cert.X509Certificate;
 import java.util.Map;
+import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 import org.junit.jupiter.api.AfterEach;
@@ -141,6 +143,49 @@ class SessionResumptionTest {
             assertThat(answer).startsWith("HTTP/1.1 200");
             return new BigInteger(
                     answer.substring(answer.indexOf("\r\n\r\n") + 4).trim(), 16);
+        }
+    }
+
+    /**
+     * A server socket opened before the server's rotation: a client that connected to it once connects again after the
+     * rotation and is given the new certificate (a JDK server socket would have resumed its ticket with the old one).
+     */
+    @Test
+    void aServerSocketOpenedBeforeARotationServesTheNewCertificate() throws Exception {
+        try (SSLServerSocket listener =
+                (SSLServerSocket) server.sslContext().getServerSocketFactory().createServerSocket(0)) {
+            listener.setNeedClientAuth(true);
+            Thread acceptor = new Thread(() -> {
+                while (!listener.isClosed()) {
+                    try (SSLSocket accepted = (SSLSocket) listener.accept()) {
+                        accepted.startHandshake();
+                        accepted.getOutputStream().write(1);
+                    } catch (IOException e) {
+                        // closed, or a client that went away
+                    }
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            BigInteger first = serial(server);
+            assertThat(handshake(listener.getLocalPort())).isEqualTo(first);
+            assertThat(handshake(listener.getLocalPort())).as("resumed").isEqualTo(first);
+
+            TestPki.Issued next = fixture.issue("server");
+            writeServer(next);
+            assertThat(server.refresh()).isTrue();
+
+            assertThat(handshake(listener.getLocalPort())).isEqualTo(next.serial());
+        }
+    }
+
+    /** A TLS connection to {@code port} with the client's material: the serial of the server's certificate. */
+    private BigInteger handshake(int port) throws Exception {
+        try (SSLSocket socket =
+                (SSLSocket) client.sslContext().getSocketFactory().createSocket("localhost", port)) {
+            socket.startHandshake();
+            assertThat(socket.getInputStream().read()).isEqualTo(1);
+            return ((X509Certificate) socket.getSession().getPeerCertificates()[0]).getSerialNumber();
         }
     }
 
