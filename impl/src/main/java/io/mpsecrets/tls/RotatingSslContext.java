@@ -9,6 +9,7 @@ import java.net.Socket;
 import java.security.GeneralSecurityException;
 import java.security.KeyManagementException;
 import java.security.SecureRandom;
+import java.util.Collections;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLContextSpi;
@@ -16,6 +17,7 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLServerSocketFactory;
+import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSessionContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
@@ -45,16 +47,25 @@ final class RotatingSslContext extends SSLContext {
     }
 
     /**
-     * Starts a new generation for the connections to come; returns the one it replaces, whose sessions the caller
-     * may invalidate for what was made from it and lives on.
+     * Starts a new generation for the connections to come, and ends the replaced one's sessions (for an engine made
+     * before and handshaken after).
      */
-    SSLContext rotate() {
-        return generations.rotate();
+    void rotate() {
+        SSLContext replaced = generations.rotate();
+        invalidate(replaced.getClientSessionContext());
+        invalidate(replaced.getServerSessionContext());
     }
 
-    /** The generation that makes new connections now. */
-    SSLContext current() {
-        return generations.current;
+    private static void invalidate(SSLSessionContext sessions) {
+        if (sessions == null) {
+            return;
+        }
+        for (byte[] id : Collections.list(sessions.getIds())) {
+            SSLSession session = sessions.getSession(id);
+            if (session != null) {
+                session.invalidate();
+            }
+        }
     }
 
     /** The JDK context of each generation, the newest behind a volatile reference. */

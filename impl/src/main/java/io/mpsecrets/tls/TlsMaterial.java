@@ -32,14 +32,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSession;
-import javax.net.ssl.SSLSessionContext;
 import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509ExtendedTrustManager;
 
@@ -205,10 +202,8 @@ public final class TlsMaterial implements AutoCloseable {
             failure = null;
             if (previous.isPresent()) {
                 // A resumed session would keep the old certificates on a new connection: new connections are made by
-                // a new generation, and the replaced one's sessions end (for an engine made before and used after).
-                SSLContext replaced = context.rotate();
-                invalidate(replaced.getClientSessionContext());
-                invalidate(replaced.getServerSessionContext());
+                // a new generation.
+                context.rotate();
             }
             if (auditor != null && previous.isPresent()) {
                 auditor.emit(new SecretRotated(
@@ -496,18 +491,6 @@ public final class TlsMaterial implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalArgumentException(
                     path.getFileName() + " cannot be read (" + e.getClass().getSimpleName() + ")");
-        }
-    }
-
-    private static void invalidate(SSLSessionContext sessions) {
-        if (sessions == null) {
-            return;
-        }
-        for (byte[] id : Collections.list(sessions.getIds())) {
-            SSLSession session = sessions.getSession(id);
-            if (session != null) {
-                session.invalidate();
-            }
         }
     }
 

@@ -78,6 +78,22 @@ class SessionResumptionTest {
         fixture.write("client.pem", issued.keyPem() + issued.certificatePem());
     }
 
+    /** A new server certificate, read in: its serial. */
+    private BigInteger rotateServer() {
+        TestPki.Issued next = fixture.issue("server");
+        writeServer(next);
+        assertThat(server.refresh()).as("the server's material swapped").isTrue();
+        return next.serial();
+    }
+
+    /** A new client certificate, read in: its serial. */
+    private BigInteger rotateClient() {
+        TestPki.Issued next = fixture.issue("client");
+        writeClient(next);
+        assertThat(client.refresh()).as("the client's material swapped").isTrue();
+        return next.serial();
+    }
+
     /** One request on a new client (a new connection): the serials of the server's and the client's certificates. */
     private BigInteger[] connect() throws Exception {
         HttpClient http =
@@ -99,11 +115,9 @@ class SessionResumptionTest {
         assertThat(connect()[0]).isEqualTo(first);
         assertThat(connect()[0]).as("resumed: the same certificate").isEqualTo(first);
 
-        TestPki.Issued next = fixture.issue("server");
-        writeServer(next);
-        assertThat(server.refresh()).isTrue();
+        BigInteger next = rotateServer();
 
-        assertThat(connect()[0]).as("a new connection after the rotation").isEqualTo(next.serial());
+        assertThat(connect()[0]).as("a new connection after the rotation").isEqualTo(next);
     }
 
     @Test
@@ -111,11 +125,9 @@ class SessionResumptionTest {
         assertThat(connect()[1]).isEqualTo(serial(client));
         connect(); // a ticket of the first certificate in the client's cache
 
-        TestPki.Issued next = fixture.issue("client");
-        writeClient(next);
-        assertThat(client.refresh()).isTrue();
+        BigInteger next = rotateClient();
 
-        assertThat(connect()[1]).as("a new connection after the rotation").isEqualTo(next.serial());
+        assertThat(connect()[1]).as("a new connection after the rotation").isEqualTo(next);
     }
 
     @Test
@@ -124,11 +136,9 @@ class SessionResumptionTest {
         BigInteger before = request(sockets);
         assertThat(before).isEqualTo(serial(client));
 
-        TestPki.Issued next = fixture.issue("client");
-        writeClient(next);
-        assertThat(client.refresh()).isTrue();
+        BigInteger next = rotateClient();
 
-        assertThat(request(sockets)).isEqualTo(next.serial());
+        assertThat(request(sockets)).isEqualTo(next);
     }
 
     /** A plain HTTP/1.1 request on a socket of {@code sockets}: the serial the server saw. */
@@ -171,11 +181,9 @@ class SessionResumptionTest {
             assertThat(handshake(listener.getLocalPort())).isEqualTo(first);
             assertThat(handshake(listener.getLocalPort())).as("resumed").isEqualTo(first);
 
-            TestPki.Issued next = fixture.issue("server");
-            writeServer(next);
-            assertThat(server.refresh()).isTrue();
+            BigInteger next = rotateServer();
 
-            assertThat(handshake(listener.getLocalPort())).isEqualTo(next.serial());
+            assertThat(handshake(listener.getLocalPort())).isEqualTo(next);
         }
     }
 
