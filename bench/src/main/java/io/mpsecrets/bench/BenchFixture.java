@@ -6,13 +6,11 @@ import io.mpsecrets.config.SecretResolverFactory;
 import io.mpsecrets.envelope.EnvelopeEncryptor;
 import io.mpsecrets.kms.local.LocalKeyring;
 import io.mpsecrets.kms.local.LocalKeyringKms;
+import io.mpsecrets.testkit.files.TempDirectory;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -32,11 +30,7 @@ final class BenchFixture {
     BenchFixture() {
         // Audit lines go to the io.mpsecrets.audit logger; benchmarks measure the work, not the console.
         Logger.getLogger("io.mpsecrets").setLevel(Level.WARNING);
-        try {
-            dir = Files.createTempDirectory("mpsecrets-bench");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        dir = TempDirectory.removedAtExit("mpsecrets-bench");
         keyring = LocalKeyring.generate("bench");
         keyring.writeTo(dir.resolve("keyring.json"), false);
         try (EnvelopeEncryptor encryptor = new EnvelopeEncryptor(

@@ -2,6 +2,7 @@ package io.mpsecrets.bench;
 
 import io.mpsecrets.jdbc.MpSecretsDataSource;
 import io.mpsecrets.jdbc.MpSecretsDriver;
+import io.mpsecrets.testkit.files.TempDirectory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -58,7 +59,7 @@ public class JdbcLoginBenchmark {
         try (Statement s = keepOpen.createStatement()) {
             s.execute("CREATE USER APP PASSWORD '" + PASSWORD + "'");
         }
-        secrets = Files.createTempDirectory("mpsecrets-bench-jdbc");
+        secrets = TempDirectory.removedAtExit("mpsecrets-bench-jdbc");
         Files.writeString(
                 secrets.resolve("db"),
                 "{\"username\":\"APP\",\"password\":\"" + PASSWORD + "\"}",

@@ -16,6 +16,7 @@ import io.mpsecrets.audit.AuditLog;
 import io.mpsecrets.audit.AuditLogLine;
 import io.mpsecrets.testing.Fixtures;
 import io.mpsecrets.testing.LogTokens;
+import io.mpsecrets.testkit.files.TempDirectory;
 import io.mpsecrets.validate.Finding;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
@@ -72,9 +73,8 @@ class ReferenceFuzzTest {
 
     private static SmallRyeConfig config() {
         try {
-            Path dir = Files.createTempDirectory("fuzz-secrets");
+            Path dir = TempDirectory.removedAtExit("fuzz-secrets");
             Files.writeString(dir.resolve("db-password"), "{\"user\":\"orders\",\"password\":\"pw\"}");
-            dir.toFile().deleteOnExit();
             return new SmallRyeConfigBuilder()
                     .withInterceptorFactories(new SecretMarkerFactory(), new SecretResolverFactory())
                     .withSources(new PropertiesConfigSource(

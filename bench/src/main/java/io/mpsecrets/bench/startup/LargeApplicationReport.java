@@ -2,6 +2,7 @@ package io.mpsecrets.bench.startup;
 
 import io.mpsecrets.testkit.MockServer;
 import io.mpsecrets.testkit.aws.TestProfiles;
+import io.mpsecrets.testkit.files.TempDirectory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +37,7 @@ public final class LargeApplicationReport {
         int runs = args.length > 2 ? Integer.parseInt(args[2]) : 3;
         List<String> only = args.length > 3 ? List.of(args[3].split(",")) : List.of("plain", "files", "ssm");
         ClassPaths paths = ClassPaths.of(target);
-        Path dir = Files.createTempDirectory("mpsecrets-large");
+        Path dir = TempDirectory.removedAtExit("mpsecrets-large");
         Path files = Files.createDirectories(dir.resolve("secrets"));
         Path profiles = TestProfiles.install();
         SecureRandom random = new SecureRandom();

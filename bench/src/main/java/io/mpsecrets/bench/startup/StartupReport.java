@@ -10,6 +10,7 @@ import io.mpsecrets.kms.local.LocalKeyring;
 import io.mpsecrets.kms.local.LocalKeyringKms;
 import io.mpsecrets.testkit.MockServer;
 import io.mpsecrets.testkit.aws.TestProfiles;
+import io.mpsecrets.testkit.files.TempDirectory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -76,7 +77,7 @@ public final class StartupReport {
         String awsPath = paths.aws();
         String sdkPath = paths.sdk();
 
-        Path dir = Files.createTempDirectory("mpsecrets-startup");
+        Path dir = TempDirectory.removedAtExit("mpsecrets-startup");
         Path profiles = TestProfiles.install();
         try (MockServer mock = MockServer.start()) {
             LocalKeyring keyring = LocalKeyring.generate("startup");

@@ -10,14 +10,12 @@ import io.mpsecrets.config.ConfigRegistry;
 import io.mpsecrets.envelope.EnvelopeEncryptor;
 import io.mpsecrets.kms.local.LocalKeyring;
 import io.mpsecrets.kms.local.LocalKeyringKms;
+import io.mpsecrets.testkit.files.TempDirectory;
 import io.mpsecrets.testkit.leak.LeakGuard;
 import jakarta.enterprise.context.Dependent;
 import jakarta.enterprise.inject.spi.BeanManager;
 import jakarta.inject.Inject;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -47,25 +45,22 @@ public class MpSecretsInstalledTest extends Arquillian {
 
     @Deployment
     public static WebArchive deployment() {
-        try {
-            Path keyringFile = Files.createTempDirectory("mpsecrets-tck").resolve("keyring.json");
-            LocalKeyring keyring = LocalKeyring.generate("tck");
-            keyring.writeTo(keyringFile, false);
-            String value;
-            try (EnvelopeEncryptor encryptor = new EnvelopeEncryptor(
-                    LocalKeyringKms.of(keyring), "local", EncryptionContext.forApplication("tck"))) {
-                value = encryptor.encrypt(PLAINTEXT.getBytes(StandardCharsets.UTF_8), "tck.db.password");
-            }
-            return ShrinkWrap.create(WebArchive.class, "mpsecrets-installed.war")
-                    .addClasses(MpSecretsInstalledTest.class, Holder.class)
-                    .addAsWebInfResource(EmptyAsset.INSTANCE, "beans.xml")
-                    .addAsResource(
-                            new StringAsset("mpsecrets.app=tck\nmpsecrets.kms.local.keyring=" + keyringFile
-                                    + "\ntck.db.password=" + value + "\n"),
-                            "META-INF/microprofile-config.properties");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        // The server reads it after this method returns; removed when the tests' JVM exits.
+        Path keyringFile = TempDirectory.removedAtExit("mpsecrets-tck").resolve("keyring.json");
+        LocalKeyring keyring = LocalKeyring.generate("tck");
+        keyring.writeTo(keyringFile, false);
+        String value;
+        try (EnvelopeEncryptor encryptor =
+                new EnvelopeEncryptor(LocalKeyringKms.of(keyring), "local", EncryptionContext.forApplication("tck"))) {
+            value = encryptor.encrypt(PLAINTEXT.getBytes(StandardCharsets.UTF_8), "tck.db.password");
         }
+        return ShrinkWrap.create(WebArchive.class, "mpsecrets-installed.war")
+                .addClasses(MpSecretsInstalledTest.class, Holder.class)
+                .addAsWebInfResource(EmptyAsset.INSTANCE, "beans.xml")
+                .addAsResource(
+                        new StringAsset("mpsecrets.app=tck\nmpsecrets.kms.local.keyring=" + keyringFile
+                                + "\ntck.db.password=" + value + "\n"),
+                        "META-INF/microprofile-config.properties");
     }
 
     @Inject

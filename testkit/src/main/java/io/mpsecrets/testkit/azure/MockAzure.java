@@ -3,6 +3,7 @@ package io.mpsecrets.testkit.azure;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
+import io.mpsecrets.testkit.files.TempDirectory;
 import io.mpsecrets.testkit.mock.CallCounter;
 import io.mpsecrets.testkit.mock.Faults;
 import io.mpsecrets.testkit.tls.SelfSignedCertificate;
@@ -15,12 +16,10 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -68,6 +67,9 @@ public final class MockAzure implements AutoCloseable {
     private final HttpsServer https;
     private final ExecutorService executor;
     private final SelfSignedCertificate certificates;
+    /** The directory {@link #start()} made for the test CA, removed at close; null when the caller gave one. */
+    private final TempDirectory ownDirectory;
+
     private final MockKeyVault vault;
     private final String tenant = "72f988bf-86f1-41af-91ab-2d7cd011db47";
     private final String identityHeader = UUID.randomUUID().toString();
@@ -83,9 +85,10 @@ public final class MockAzure implements AutoCloseable {
 
     private record Issued(String principal, String resource, Instant expires) {}
 
-    private MockAzure(HttpsServer https, SelfSignedCertificate certificates) {
+    private MockAzure(HttpsServer https, SelfSignedCertificate certificates, TempDirectory ownDirectory) {
         this.https = https;
         this.certificates = certificates;
+        this.ownDirectory = ownDirectory;
         this.vault = new MockKeyVault("https://127.0.0.1:" + https.getAddress().getPort());
         this.executor = Executors.newCachedThreadPool(runnable -> {
             Thread thread = new Thread(runnable, "mock-azure");
@@ -97,22 +100,28 @@ public final class MockAzure implements AutoCloseable {
         https.start();
     }
 
-    /** Starts on a free loopback port, with a test CA in a new temporary directory. */
+    /** Starts on a free loopback port, with a test CA in a new temporary directory that {@link #close()} removes. */
     public static MockAzure start() {
+        TempDirectory directory = TempDirectory.create("mock-azure");
         try {
-            return start(Files.createTempDirectory("mock-azure"), 0);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            return start(directory.path(), 0, directory);
+        } catch (RuntimeException e) {
+            directory.close();
+            throw e;
         }
     }
 
-    /** Starts on {@code port} (0: a free one), writing its test CA into {@code dir}. */
+    /** Starts on {@code port} (0: a free one), writing its test CA into {@code dir}, which stays after close. */
     public static MockAzure start(Path dir, int port) {
+        return start(dir, port, null);
+    }
+
+    private static MockAzure start(Path dir, int port, TempDirectory ownDirectory) {
         SelfSignedCertificate certificates = SelfSignedCertificate.create(dir);
         try {
             HttpsServer https = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
             https.setHttpsConfigurator(new HttpsConfigurator(certificates.serverContext()));
-            return new MockAzure(https, certificates);
+            return new MockAzure(https, certificates, ownDirectory);
         } catch (IOException e) {
             throw new IllegalStateException("cannot listen on 127.0.0.1:" + port, e);
         }
@@ -226,6 +235,9 @@ public final class MockAzure implements AutoCloseable {
             executor.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (ownDirectory != null) {
+            ownDirectory.close();
         }
     }
 

@@ -6,13 +6,13 @@ import io.mpsecrets.backend.BackendSettings;
 import io.mpsecrets.envelope.EnvelopeEncryptor;
 import io.mpsecrets.gcp.CloudKmsFactory;
 import io.mpsecrets.testkit.MockServer;
+import io.mpsecrets.testkit.files.TempDirectory;
 import io.mpsecrets.testkit.gcp.MockSecretManager;
 import io.mpsecrets.testkit.leak.LeakGuard;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -35,17 +35,17 @@ public class GoogleCloudResource implements QuarkusTestResourceLifecycleManager 
 
     static MockSecretManager secretManager;
     private MockServer server;
-    private Path dir;
+    private TempDirectory dir;
 
     @Override
     public Map<String, String> start() {
         server = MockServer.start();
         try {
-            dir = Files.createTempDirectory("mpsecrets-quarkus-gcp");
+            dir = TempDirectory.create("mpsecrets-quarkus-gcp");
             Path credentials = server.gcp()
                     .auth()
                     .serviceAccountKeyFile(
-                            dir.resolve("key.json"), "orders@" + PROJECT + ".iam.gserviceaccount.com", PROJECT);
+                            dir.path().resolve("key.json"), "orders@" + PROJECT + ".iam.gserviceaccount.com", PROJECT);
             secretManager = server.gcp().secretManager();
             secretManager.createSecret(SECRET, FIRST);
             server.gcp().kms().createKey(KEY);
@@ -78,6 +78,9 @@ public class GoogleCloudResource implements QuarkusTestResourceLifecycleManager 
     public void stop() {
         if (server != null) {
             server.close();
+        }
+        if (dir != null) {
+            dir.close(); // the service account's private key with it
         }
     }
 }

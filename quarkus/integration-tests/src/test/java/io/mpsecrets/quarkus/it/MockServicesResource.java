@@ -6,6 +6,7 @@ import io.mpsecrets.aws.kms.AwsKms;
 import io.mpsecrets.envelope.EnvelopeEncryptor;
 import io.mpsecrets.testkit.MockServer;
 import io.mpsecrets.testkit.aws.TestProfiles;
+import io.mpsecrets.testkit.files.TempDirectory;
 import io.mpsecrets.testkit.leak.LeakGuard;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
@@ -37,6 +38,7 @@ public class MockServicesResource implements QuarkusTestResourceLifecycleManager
     static final String ORDERS_DB_1 = "{\"user\":\"ORDERS_1\",\"password\":\"orders-1-" + LeakGuard.CANARY + "\"}";
 
     static Path secrets;
+    private static TempDirectory secretsDirectory;
     static MockServer mock;
 
     @Override
@@ -56,7 +58,8 @@ public class MockServicesResource implements QuarkusTestResourceLifecycleManager
                 kmsValue =
                         encryptor.encrypt(KMS_SIGNING_KEY.getBytes(StandardCharsets.UTF_8), "orders.kms-signing-key");
             }
-            secrets = Files.createTempDirectory("mpsecrets-quarkus-secrets");
+            secretsDirectory = TempDirectory.create("mpsecrets-quarkus-secrets");
+            secrets = secretsDirectory.path();
             Files.writeString(secrets.resolve("partner"), PARTNER_KEY);
             Files.writeString(secrets.resolve("vendor"), VENDOR_KEY);
             Files.writeString(secrets.resolve("pool"), POOL_1);
@@ -103,6 +106,9 @@ public class MockServicesResource implements QuarkusTestResourceLifecycleManager
     public void stop() {
         if (mock != null) {
             mock.close();
+        }
+        if (secretsDirectory != null) {
+            secretsDirectory.close();
         }
     }
 }
