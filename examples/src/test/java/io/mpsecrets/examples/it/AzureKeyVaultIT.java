@@ -31,7 +31,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The orders application on Open Liberty with mp-secrets and its Azure module in WEB-INF/lib, against the testkit's
+ * The orders application with mp-secrets and its Azure module in WEB-INF/lib, on Open Liberty, WildFly and Payara
+ * Micro (portable mode), against the testkit's
  * Key Vault and Entra ID (this JVM, HTTPS with the test CA, a loopback port chosen at run time): its signing key
  * referenced as {@code ${azure::...}} and rotated while it runs, and, in a second deployment, an {@code ENC(...)}
  * signing key whose data key a Key Vault RSA key wrapped.

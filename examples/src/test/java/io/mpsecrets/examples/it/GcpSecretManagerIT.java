@@ -36,7 +36,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The orders application on Open Liberty with mp-secrets and its Google Cloud module in WEB-INF/lib, against the
+ * The orders application with mp-secrets and its Google Cloud module in WEB-INF/lib, on Open Liberty, WildFly and
+ * Payara Micro (portable mode), against the
  * testkit's Secret Manager, Cloud KMS and token endpoint (this JVM, a loopback port chosen at run time), logged in
  * with a service account key file the mock wrote: its signing key referenced as {@code ${gcp::...}} and rotated while
  * it runs, and, in a second deployment, an {@code ENC(...)} signing key whose data key Cloud KMS wrapped.
