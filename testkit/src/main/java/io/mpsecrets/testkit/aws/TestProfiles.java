@@ -1,5 +1,6 @@
 package io.mpsecrets.testkit.aws;
 
+import io.mpsecrets.testkit.files.TempDirectory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -138,12 +139,7 @@ public final class TestProfiles {
     private static Path[] files() {
         if (files == null) {
             try {
-                Path dir = Files.createTempDirectory("mpsecrets-aws-profiles");
-                dir.toFile().deleteOnExit(); // registered first, deleted last
-                Path[] written = write(dir);
-                written[0].toFile().deleteOnExit();
-                written[1].toFile().deleteOnExit();
-                files = written;
+                files = write(TempDirectory.removedAtExit("mpsecrets-aws-profiles"));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
