@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** A fresh JVM, as the start-up reports start each application they time: this JVM's java, its output to files. */
 final class ChildJvm {
@@ -35,5 +37,19 @@ final class ChildJvm {
             throw new IllegalStateException(what + " exited with " + exit + ": " + Files.readString(err));
         }
         return out;
+    }
+
+    /** The {@code key=value} pairs of the lines of {@code out} that start with {@code prefix} and a space. */
+    static Map<String, String> figures(Path out, String prefix) throws IOException {
+        Map<String, String> figures = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(out)) {
+            if (line.startsWith(prefix + " ")) {
+                for (String pair : line.substring(prefix.length() + 1).split(" ")) {
+                    int eq = pair.indexOf('=');
+                    figures.put(pair.substring(0, eq), pair.substring(eq + 1));
+                }
+            }
+        }
+        return figures;
     }
 }

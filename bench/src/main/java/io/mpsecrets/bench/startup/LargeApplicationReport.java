@@ -135,15 +135,6 @@ public final class LargeApplicationReport {
                 List.of(properties.toString(), Integer.toString(n), "secret-"),
                 dir,
                 properties.toString());
-        Map<String, String> figures = new LinkedHashMap<>();
-        for (String line : Files.readAllLines(out)) {
-            if (line.startsWith("figures ")) {
-                for (String pair : line.substring("figures ".length()).split(" ")) {
-                    int eq = pair.indexOf('=');
-                    figures.put(pair.substring(0, eq), pair.substring(eq + 1));
-                }
-            }
-        }
-        return figures;
+        return ChildJvm.figures(out, "figures");
     }
 }

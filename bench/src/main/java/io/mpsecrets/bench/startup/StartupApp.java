@@ -22,20 +22,29 @@ public final class StartupApp {
     private StartupApp() {}
 
     public static void main(String[] args) throws IOException {
-        Properties properties = new Properties();
-        try (InputStream in = Files.newInputStream(Path.of(args[0]))) {
-            properties.load(in);
+        SmallRyeConfig config = build(Path.of(args[0]));
+        read(config, 0, Integer.parseInt(args[1]));
+    }
+
+    /** The config an application builds from {@code properties}, with what is on the class path. */
+    static SmallRyeConfig build(Path properties) throws IOException {
+        Properties loaded = new Properties();
+        try (InputStream in = Files.newInputStream(properties)) {
+            loaded.load(in);
         }
         java.util.Map<String, String> values = new java.util.HashMap<>();
-        properties.forEach((k, v) -> values.put((String) k, (String) v));
-        SmallRyeConfig config = new SmallRyeConfigBuilder()
+        loaded.forEach((k, v) -> values.put((String) k, (String) v));
+        return new SmallRyeConfigBuilder()
                 .addDefaultInterceptors()
                 .addDiscoveredInterceptors()
                 .addDiscoveredSources()
                 .withSources(new PropertiesConfigSource(values, "app", 100))
                 .build();
-        int n = Integer.parseInt(args[1]);
-        for (int i = 0; i < n; i++) {
+    }
+
+    /** Reads {@code value.from} to {@code value.<to-1>}, each of which must read as its plaintext. */
+    static void read(SmallRyeConfig config, int from, int to) {
+        for (int i = from; i < to; i++) {
             if (!config.getValue("value." + i, String.class).startsWith("secret-value-" + i + "-")) {
                 throw new IllegalStateException("value." + i + " did not read as its plaintext");
             }

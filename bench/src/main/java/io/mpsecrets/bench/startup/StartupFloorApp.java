@@ -30,32 +30,42 @@ public final class StartupFloorApp {
 
     public static void main(String[] args) throws Exception {
         StartupApp.main(new String[] {args[0], args[1]});
-        JsonObject keyFile;
-        try (InputStream in = Files.newInputStream(Path.of(args[2]));
-                JsonReader reader = Json.createReader(in)) {
-            keyFile = reader.readObject();
-        }
-        byte[] key = new byte[32];
-        byte[] nonce = new byte[12];
-        SecureRandom random = new SecureRandom();
-        random.nextBytes(key);
-        random.nextBytes(nonce);
-        Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-        cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(128, nonce));
-        byte[] sealed = cipher.doFinal("secret-value".getBytes(StandardCharsets.UTF_8));
-        cipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(128, nonce));
-        if (cipher.doFinal(sealed).length != "secret-value".length() || keyFile.isEmpty()) {
-            throw new IllegalStateException("the floor's own round trip failed");
-        }
-        Logger log = Logger.getLogger("io.mpsecrets.bench.floor");
-        log.info("event=decrypted property=value.0 outcome=ok");
+        Shared shared = Shared.pay(Path.of(args[2]));
         if (args.length > 3 && args[3].equals("each")) {
-            openEachAndLog(Integer.parseInt(args[1]), random, cipher, log);
+            openEachAndLog(Integer.parseInt(args[1]), shared.random(), shared.cipher(), shared.log());
+        }
+    }
+
+    /** What the floor pays once, and what it leaves for the values that follow. */
+    record Shared(SecureRandom random, Cipher cipher, Logger log) {
+
+        /** Reads the JSON key file, draws from SecureRandom, seals and opens one value, writes one log line. */
+        static Shared pay(Path keyring) throws Exception {
+            JsonObject keyFile;
+            try (InputStream in = Files.newInputStream(keyring);
+                    JsonReader reader = Json.createReader(in)) {
+                keyFile = reader.readObject();
+            }
+            byte[] key = new byte[32];
+            byte[] nonce = new byte[12];
+            SecureRandom random = new SecureRandom();
+            random.nextBytes(key);
+            random.nextBytes(nonce);
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(128, nonce));
+            byte[] sealed = cipher.doFinal("secret-value".getBytes(StandardCharsets.UTF_8));
+            cipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(128, nonce));
+            if (cipher.doFinal(sealed).length != "secret-value".length() || keyFile.isEmpty()) {
+                throw new IllegalStateException("the floor's own round trip failed");
+            }
+            Logger log = Logger.getLogger("io.mpsecrets.bench.floor");
+            log.info("event=decrypted property=value.0 outcome=ok");
+            return new Shared(random, cipher, log);
         }
     }
 
     /** Values 1 to n-1: sealed first (not what is timed), then each opened and logged as a library would. */
-    private static void openEachAndLog(int n, SecureRandom random, Cipher cipher, Logger log) throws Exception {
+    static void openEachAndLog(int n, SecureRandom random, Cipher cipher, Logger log) throws Exception {
         byte[] key = new byte[32];
         random.nextBytes(key);
         SecretKeySpec spec = new SecretKeySpec(key, "AES");

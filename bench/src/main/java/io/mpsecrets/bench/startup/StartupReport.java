@@ -192,6 +192,10 @@ public final class StartupReport {
                         SDK_SECRETS_FLOOR));
             }
 
+            if (Boolean.getBoolean("stages")) {
+                stages(dir, floorPath, corePath, keyringFile, runs);
+                return;
+            }
             Map<Variant, List<Long>> times = new LinkedHashMap<>();
             Map<Variant, List<Long>> cpuTimes = new LinkedHashMap<>();
             variants.forEach(v -> times.put(v, new ArrayList<>()));
@@ -248,6 +252,55 @@ public final class StartupReport {
                         variant.floor() == null ? "" : variant.floor());
             }
         }
+    }
+
+    /**
+     * {@code -Dstages=true}: {@link StartupStages} with the 50 plain values and SmallRye alone (then also with each
+     * value opened and logged by hand), and with the 50 local {@code ENC} values and mp-secrets, interleaved; the
+     * median of each stage and the difference to the plain application's.
+     */
+    private static void stages(Path dir, String floorPath, String corePath, Path keyring, int runs) throws Exception {
+        Map<String, List<String>> variants = new LinkedHashMap<>();
+        variants.put("plain values, SmallRye alone", List.of(floorPath, "plain50.properties"));
+        variants.put("plain, each value opened and logged", List.of(floorPath, "plain50.properties", "each"));
+        variants.put("ENC values, local keyring", List.of(corePath, "local50.properties"));
+        Map<String, Map<String, List<Double>>> stages = new LinkedHashMap<>();
+        for (int round = -2; round < runs; round++) { // two rounds to warm the page cache, not counted
+            for (Map.Entry<String, List<String>> variant : variants.entrySet()) {
+                List<String> arguments = new ArrayList<>(
+                        List.of(dir.resolve(variant.getValue().get(1)).toString(), "50", keyring.toString()));
+                arguments.addAll(
+                        variant.getValue().subList(2, variant.getValue().size()));
+                Path out = ChildJvm.run(
+                        List.of(),
+                        variant.getValue().get(0),
+                        StartupStages.class.getName(),
+                        arguments,
+                        dir,
+                        "stages of " + variant.getKey());
+                if (round >= 0) {
+                    ChildJvm.figures(out, "stages")
+                            .forEach((stage, ms) -> stages.computeIfAbsent(variant.getKey(), k -> new LinkedHashMap<>())
+                                    .computeIfAbsent(stage, k -> new ArrayList<>())
+                                    .add(Double.parseDouble(ms)));
+                }
+            }
+        }
+        System.out.printf(Locale.ROOT, "%nstages, 50 values, main thread, medians of %d runs (ms)%n", runs);
+        Map<String, Double> plain = new LinkedHashMap<>();
+        stages.forEach((name, byStage) -> {
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-38s", name));
+            byStage.forEach((stage, values) -> {
+                double median =
+                        median(values.stream().map(v -> Math.round(v * 10)).toList()) / 10;
+                line.append(String.format(Locale.ROOT, " %s %.1f", stage, median));
+                Double base = plain.putIfAbsent(stage, median);
+                if (base != null) {
+                    line.append(String.format(Locale.ROOT, " (%+.1f)", median - base));
+                }
+            });
+            System.out.println(line);
+        });
     }
 
     /** {@code base64(nonce || AES-GCM(key, plaintext))}, as the KMS floor decrypts it. */
