@@ -72,6 +72,7 @@ public final class KnownSettings {
             "mpsecrets.jdbc.ttl",
             "mpsecrets.jdbc.refresh-interval",
             "mpsecrets.jdbc.driver",
+            "mpsecrets.jdbc.idle-close",
             // the Quarkus extension's credentials provider (docs/quarkus.md)
             "mpsecrets.credentials.*.user",
             "mpsecrets.credentials.*.password");

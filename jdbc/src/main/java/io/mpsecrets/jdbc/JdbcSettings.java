@@ -7,7 +7,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
@@ -31,9 +33,15 @@ final class JdbcSettings {
     static final String REFRESH_INTERVAL = PREFIX + "refresh-interval";
     /** The class of the driver to log in with, when {@code DriverManager} cannot find it (a server's library). */
     static final String DRIVER = PREFIX + "driver";
+    /** A configuration with no open connection and no login for this long closes its stores until its next login. */
+    static final String IDLE_CLOSE = PREFIX + "idle-close";
+    /** Every {@code mpsecrets.jdbc.*} setting: any other is a mistake, reported rather than ignored. */
+    static final Set<String> NAMES =
+            Set.of(USER, PASSWORD, PENDING_PASSWORD, TTL, REFRESH_INTERVAL, DRIVER, IDLE_CLOSE);
 
     static final Duration DEFAULT_TTL = Duration.ofMinutes(5);
     static final Duration DEFAULT_REFRESH_INTERVAL = Duration.ofSeconds(1);
+    static final Duration DEFAULT_IDLE_CLOSE = Duration.ofMinutes(10);
 
     private final Map<String, String> given;
     private final Function<String, String> system;
@@ -60,6 +68,21 @@ final class JdbcSettings {
             }
         }
         return new JdbcSettings(given, system, environment);
+    }
+
+    /**
+     * Refuses an {@code mpsecrets.jdbc.*} connection property this driver does not know (a misspelt {@code ttl} would
+     * otherwise leave the default in force unnoticed), naming it.
+     *
+     * @throws ConfigurationException naming the first unknown setting
+     */
+    void checkNames() {
+        for (String name : given.keySet()) {
+            if (name.startsWith(PREFIX) && !NAMES.contains(name)) {
+                throw new ConfigurationException(
+                        name + " is not a setting of mp-secrets' JDBC driver (known: " + new TreeSet<>(NAMES) + ")");
+            }
+        }
     }
 
     /** The settings given as connection properties, to tell two datasources' configurations apart. */
@@ -112,6 +135,10 @@ final class JdbcSettings {
 
     Duration refreshInterval() {
         return positive(REFRESH_INTERVAL, DEFAULT_REFRESH_INTERVAL);
+    }
+
+    Duration idleClose() {
+        return positive(IDLE_CLOSE, DEFAULT_IDLE_CLOSE);
     }
 
     private Duration positive(String name, Duration defaultValue) {

@@ -1,5 +1,8 @@
 package io.mpsecrets.jdbc;
 
+import io.mpsecrets.api.backend.DaemonScheduler;
+import io.mpsecrets.api.exception.SecretException;
+import java.lang.ref.WeakReference;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -10,11 +13,17 @@ import java.sql.DriverPropertyInfo;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.sql.SQLNonTransientConnectionException;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
@@ -26,20 +35,52 @@ import java.util.logging.Logger;
  * mpsecrets.*} ones, which are this driver's settings and its stores' (docs/jdbc.md). A URL holding a password is
  * refused.
  *
- * <p>Each distinct configuration (URL and properties) keeps one {@link SecretCredentials} for the life of the class
- * (a server loads a driver once); at most {@value #MAX_CONFIGURATIONS} of them. Registered with {@link DriverManager}
- * when the class loads, and through {@code META-INF/services/java.sql.Driver}.
+ * <p>Each distinct configuration (URL and properties) keeps one {@link SecretCredentials} while it is in use; at most
+ * {@value #MAX_CONFIGURATIONS} of them. A configuration with no open connection and no login for {@code
+ * mpsecrets.jdbc.idle-close} (10 minutes by default) closes its stores (a Vault store revokes its leases) and is
+ * forgotten; its next login opens them again. The driver cannot know when a server removes or redefines a datasource
+ * (JDBC has no such call), and the stores of one left open would renew leases and hold threads for as long as the
+ * server runs; a configuration nothing uses any more is what it can see. Registered with {@link DriverManager} when the
+ * class loads, and through {@code META-INF/services/java.sql.Driver}.
  */
 public final class MpSecretsDriver implements Driver {
 
     /** Configurations one driver class keeps credentials for; a server has a handful of datasources. */
     static final int MAX_CONFIGURATIONS = 64;
 
+    /** How often an idle configuration is looked for, at most: a tenth of its idle time, at least this often. */
+    private static final Duration LONGEST_SWEEP = Duration.ofMinutes(1);
+
     private static final Logger LOG = Logger.getLogger("io.mpsecrets.jdbc");
     private static final Map<String, Configured> CONFIGURED = new HashMap<>();
+    /** Looks for idle configurations; running while there is one, on a thread of this driver's class loader. */
+    private static ScheduledThreadPoolExecutor sweeper; // guarded by CONFIGURED
 
-    /** One configuration's credentials, target driver and URL, and the properties passed on to the driver. */
-    private record Configured(SecretCredentials credentials, Driver driver, String target, Properties passed) {}
+    /**
+     * One configuration's credentials, target driver and URL, the properties passed on to the driver, and what uses
+     * the credentials: logins under way, and the connections they opened (weakly: one the pool dropped without closing
+     * counts as closed once collected). The mutable fields are guarded by {@link #CONFIGURED}.
+     */
+    private static final class Configured {
+        final SecretCredentials credentials;
+        final Driver driver;
+        final String target;
+        final Properties passed;
+        final Duration idleClose;
+        final List<WeakReference<Connection>> connections = new ArrayList<>();
+        int loginsUnderWay;
+        long logins;
+        long lastLoginNanos = System.nanoTime();
+        ScheduledFuture<?> sweep;
+
+        Configured(SecretCredentials credentials, Driver driver, String target, Properties passed, Duration idleClose) {
+            this.credentials = credentials;
+            this.driver = driver;
+            this.target = target;
+            this.passed = passed;
+            this.idleClose = idleClose;
+        }
+    }
 
     static {
         try {
@@ -62,14 +103,31 @@ public final class MpSecretsDriver implements Driver {
         if (!acceptsURL(url)) {
             return null; // DriverManager asks every driver
         }
-        Configured configured = configured(url, info == null ? new Properties() : info);
-        return SecretLogin.connect(configured.credentials(), (user, password) -> {
-            Properties properties = new Properties();
-            properties.putAll(configured.passed());
-            properties.setProperty("user", user);
-            properties.setProperty("password", password);
-            return configured.driver().connect(configured.target(), properties);
-        });
+        Configured configured;
+        synchronized (CONFIGURED) {
+            configured = configured(url, info == null ? new Properties() : info);
+            configured.loginsUnderWay++; // not closed as idle while this login uses its credentials
+            configured.logins++;
+        }
+        Connection connection = null;
+        try {
+            connection = SecretLogin.connect(configured.credentials, (user, password) -> {
+                Properties properties = new Properties();
+                properties.putAll(configured.passed);
+                properties.setProperty("user", user);
+                properties.setProperty("password", password);
+                return configured.driver.connect(configured.target, properties);
+            });
+            return connection;
+        } finally {
+            synchronized (CONFIGURED) {
+                configured.loginsUnderWay--;
+                configured.lastLoginNanos = System.nanoTime();
+                if (connection != null) {
+                    configured.connections.add(new WeakReference<>(connection));
+                }
+            }
+        }
     }
 
     /**
@@ -78,7 +136,7 @@ public final class MpSecretsDriver implements Driver {
      */
     private static Configured configured(String url, Properties given) throws SQLException {
         String key = key(url, given);
-        synchronized (CONFIGURED) {
+        synchronized (CONFIGURED) { // held by connect() too
             Configured configured = CONFIGURED.get(key);
             if (configured == null) {
                 if (CONFIGURED.size() >= MAX_CONFIGURATIONS) {
@@ -96,10 +154,93 @@ public final class MpSecretsDriver implements Driver {
                         passed.setProperty(name, given.getProperty(name));
                     }
                 }
-                configured = new Configured(SecretCredentials.of(settings, given), driver, target, passed);
+                Duration idleClose = idleClose(settings);
+                configured = new Configured(SecretCredentials.of(settings, given), driver, target, passed, idleClose);
                 CONFIGURED.put(key, configured);
+                watch(key, configured);
             }
             return configured;
+        }
+    }
+
+    private static Duration idleClose(JdbcSettings settings) throws SQLException {
+        try {
+            return settings.idleClose();
+        } catch (SecretException e) {
+            throw new SQLNonTransientConnectionException(e.getMessage(), "08001", e);
+        }
+    }
+
+    /** Looks at {@code configured} every tenth of its idle time (at most a minute apart). Under the lock. */
+    private static void watch(String key, Configured configured) {
+        if (sweeper == null) {
+            // The thread carries this driver's class loader, not the application's that happens to log in first.
+            Thread current = Thread.currentThread();
+            ClassLoader previous = current.getContextClassLoader();
+            current.setContextClassLoader(MpSecretsDriver.class.getClassLoader());
+            try {
+                sweeper = DaemonScheduler.start("mpsecrets-jdbc-idle");
+            } finally {
+                current.setContextClassLoader(previous);
+            }
+        }
+        long period = Math.max(1, Math.min(configured.idleClose.toNanos() / 10, LONGEST_SWEEP.toNanos()));
+        configured.sweep = sweeper.scheduleWithFixedDelay(
+                () -> closeIfIdle(key, configured), period, period, TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * Closes {@code configured}'s stores and forgets it when no login is under way, none happened for its idle time,
+     * and none of its connections is open. Whether a connection is open is asked outside the lock (a driver may block
+     * on a connection in use); a login in between keeps the configuration.
+     */
+    private static void closeIfIdle(String key, Configured configured) {
+        List<Connection> tracked = new ArrayList<>();
+        long logins;
+        synchronized (CONFIGURED) {
+            // Every look forgets the connections collected since: a busy pool's list stays its open connections.
+            configured.connections.removeIf(reference -> reference.get() == null);
+            if (CONFIGURED.get(key) != configured
+                    || configured.loginsUnderWay > 0
+                    || System.nanoTime() - configured.lastLoginNanos < configured.idleClose.toNanos()) {
+                return;
+            }
+            configured.connections.forEach(reference -> tracked.add(reference.get()));
+            logins = configured.logins;
+        }
+        for (Connection connection : tracked) {
+            if (connection != null && open(connection)) {
+                return;
+            }
+        }
+        synchronized (CONFIGURED) {
+            if (CONFIGURED.get(key) != configured || configured.logins != logins) {
+                return; // logged in meanwhile
+            }
+            forget(key, configured);
+        }
+        LOG.info(() -> "mp-secrets: closing the stores of the datasource configuration "
+                + configured.credentials.describe() + ": no open connection and no login for " + configured.idleClose
+                + "; its next login opens them again");
+        configured.credentials.close();
+    }
+
+    /** Whether a connection may still be in use: open, or not known to be closed. */
+    private static boolean open(Connection connection) {
+        try {
+            return !connection.isClosed();
+        } catch (SQLException | RuntimeException e) {
+            return true;
+        }
+    }
+
+    /** Removes {@code configured}, and stops the sweeper when none is left. Under the lock. */
+    private static void forget(String key, Configured configured) {
+        CONFIGURED.remove(key);
+        configured.sweep.cancel(false);
+        if (CONFIGURED.isEmpty() && sweeper != null) {
+            sweeper.shutdown(); // from its own thread too: the running sweep ends, nothing else is due
+            sweeper = null;
         }
     }
 
@@ -213,7 +354,7 @@ public final class MpSecretsDriver implements Driver {
         long refusedAfterRetry = 0;
         synchronized (CONFIGURED) {
             for (Configured c : CONFIGURED.values()) {
-                SecretCredentials.Counts one = c.credentials().counts();
+                SecretCredentials.Counts one = c.credentials.counts();
                 fetches += one.fetches();
                 refusals += one.refusals();
                 retries += one.retries();
@@ -228,9 +369,18 @@ public final class MpSecretsDriver implements Driver {
      * opens them again. For a server's or test's shutdown.
      */
     public static void closeAll() {
+        List<Configured> all;
         synchronized (CONFIGURED) {
-            CONFIGURED.values().forEach(c -> c.credentials().close());
-            CONFIGURED.clear();
+            all = new ArrayList<>(CONFIGURED.values());
+            Map.copyOf(CONFIGURED).forEach(MpSecretsDriver::forget);
+        }
+        all.forEach(c -> c.credentials.close());
+    }
+
+    /** How many configurations keep their stores open now (tests). */
+    static int configurations() {
+        synchronized (CONFIGURED) {
+            return CONFIGURED.size();
         }
     }
 

@@ -142,6 +142,7 @@ public final class SecretCredentials implements AutoCloseable {
 
     static SecretCredentials of(JdbcSettings settings, Properties properties) throws SQLException {
         try {
+            settings.checkNames();
             String userText = settings.reference(JdbcSettings.USER).orElse(property(properties, "user"));
             String passwordText = settings.reference(JdbcSettings.PASSWORD).orElse(property(properties, "password"));
             if (userText == null || passwordText == null) {

@@ -18,17 +18,19 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A store {@code memory} for the tests, registered as a third party's would be: secrets in a map the test writes,
- * fetches counted, and a failure the test can make it throw.
+ * fetches and closes counted, and a failure the test can make it throw.
  */
 public final class MemoryStore implements SecretStoreFactory {
 
     static final Map<String, String> SECRETS = new ConcurrentHashMap<>();
     static final AtomicInteger FETCHES = new AtomicInteger();
+    static final AtomicInteger CLOSES = new AtomicInteger();
     static volatile FailureReason failing;
 
     static void reset() {
         SECRETS.clear();
         FETCHES.set(0);
+        CLOSES.set(0);
         failing = null;
     }
 
@@ -78,6 +80,11 @@ public final class MemoryStore implements SecretStoreFactory {
             @Override
             public java.util.Optional<String> currentVersion(SecretId id) {
                 return java.util.Optional.empty(); // counted as no fetch: the tests count fetches
+            }
+
+            @Override
+            public void close() {
+                CLOSES.incrementAndGet();
             }
         };
     }

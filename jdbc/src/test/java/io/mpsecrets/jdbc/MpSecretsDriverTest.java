@@ -16,6 +16,7 @@ import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -391,6 +392,79 @@ class MpSecretsDriverTest {
             }
         } finally {
             thread.setContextClassLoader(before);
+        }
+    }
+
+    /**
+     * A datasource a server removed or redefined leaves a configuration nobody logs in with: its stores (a Vault
+     * store's lease renewals and thread) close once it has no open connection and no login for its idle time, and a
+     * later login opens them again.
+     */
+    @Test
+    void aConfigurationWithNoOpenConnectionAndNoLoginClosesItsStoresUntilItsNextLogin() throws Exception {
+        Properties idle = references();
+        idle.setProperty("mpsecrets.jdbc.idle-close", "PT0.2S");
+        Connection open = connect(idle);
+        assertThat(user(open)).isEqualTo("APP");
+        Thread.sleep(600); // three idle times with a connection open
+        assertThat(MemoryStore.CLOSES)
+                .as("stores closed while a connection is open")
+                .hasValue(0);
+        assertThat(MpSecretsDriver.configurations()).isEqualTo(1);
+
+        open.close();
+        awaitUntil(() -> MemoryStore.CLOSES.get() == 1, "the idle configuration's store closed");
+        assertThat(MpSecretsDriver.configurations()).isZero();
+
+        int fetches = MemoryStore.FETCHES.get();
+        try (Connection again = connect(idle)) {
+            assertThat(user(again)).isEqualTo("APP");
+        }
+        assertThat(MemoryStore.FETCHES.get()).as("the reopened store fetched").isGreaterThan(fetches);
+    }
+
+    /**
+     * A server that redefines datasources again and again is not refused a new one once {@value
+     * MpSecretsDriver#MAX_CONFIGURATIONS} have been made: those nobody uses any more are closed and forgotten.
+     */
+    @Test
+    void configurationsNobodyUsesDoNotCountAgainstTheLimit() throws Exception {
+        for (int i = 0; i < MpSecretsDriver.MAX_CONFIGURATIONS + 8; i++) {
+            Properties redefined = references();
+            redefined.setProperty("mpsecrets.jdbc.idle-close", "PT0.05S");
+            redefined.setProperty("mpsecrets.jdbc.ttl", "PT" + (60 + i) + "S"); // another configuration each time
+            long start = System.nanoTime();
+            while (true) {
+                try (Connection c = connect(redefined)) {
+                    assertThat(user(c)).isEqualTo("APP");
+                    break;
+                } catch (SQLNonTransientConnectionException full) {
+                    assertThat(full.getMessage()).contains("datasource configurations");
+                    assertThat(Duration.ofNanos(System.nanoTime() - start))
+                            .as("configuration " + i + " made once idle ones are closed")
+                            .isLessThan(Duration.ofSeconds(10));
+                    Thread.sleep(20);
+                }
+            }
+        }
+        assertThat(MpSecretsDriver.configurations()).isLessThanOrEqualTo(MpSecretsDriver.MAX_CONFIGURATIONS);
+    }
+
+    @Test
+    void anUnknownJdbcSettingIsRefusedByName() {
+        Properties misspelt = references();
+        misspelt.setProperty("mpsecrets.jdbc.tll", "PT1M");
+        assertThatThrownBy(() -> connect(misspelt))
+                .isInstanceOf(SQLNonTransientConnectionException.class)
+                .hasMessageContaining("mpsecrets.jdbc.tll")
+                .hasMessageContaining("mpsecrets.jdbc.ttl");
+    }
+
+    private static void awaitUntil(java.util.function.BooleanSupplier condition, String what) throws Exception {
+        long start = System.nanoTime();
+        while (!condition.getAsBoolean()) {
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).as(what).isLessThan(Duration.ofSeconds(10));
+            Thread.sleep(20);
         }
     }
 }
