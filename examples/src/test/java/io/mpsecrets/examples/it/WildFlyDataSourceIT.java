@@ -53,9 +53,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * every 4 s. WildFly's pool has no maximum connection age (Liberty's {@code agedTimeout}), so a pooled connection keeps
  * the role it logged in with: this test flushes the pool ({@code flush-all-connection-in-pool}, what an operator or
  * an exception sorter does) and checks that the next connection logs in with the role Vault issued since, and that
- * the replaced role is dropped. The module, driver and datasource are added to the running server by a server set-up
- * task (the ports are known only once PostgreSQL and the mock run) and removed after the class; the server's logs are
- * scanned for the engine's passwords, which start with the leak guard's canary.
+ * the replaced role is dropped; once the datasource is removed, the driver closes the idle configuration's store
+ * ({@code mpsecrets.jdbc.idle-close}) and its leases are revoked. The module, driver and datasource are added to the
+ * running server by a server set-up task (the ports are known only once PostgreSQL and the mock run) and removed after
+ * the class; the server's logs are scanned for the engine's passwords, which start with the leak guard's canary.
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
@@ -66,6 +67,7 @@ class WildFlyDataSourceIT {
     static final String DRIVER = "mpsecrets";
     static final String DATASOURCE = "orders";
     static final String JNDI_NAME = "java:/jdbc/orders";
+    static final String WAR = "orders-wildfly-datasource.war";
     /** What the module's jars need beyond java.base: JDK modules (jdeps) and the server's JSON-P. */
     static final List<String> MODULE_DEPENDENCIES =
             List.of("java.sql", "java.net.http", "java.logging", "jakarta.json.api", "org.eclipse.parsson");
@@ -97,7 +99,7 @@ class WildFlyDataSourceIT {
 
     @Deployment(testable = false)
     static WebArchive orders() {
-        return ShrinkWrap.create(WebArchive.class, "orders-wildfly-datasource.war")
+        return ShrinkWrap.create(WebArchive.class, WAR)
                 .addClasses(OrdersApplication.class, OrdersQueryResource.class)
                 .addAsWebInfResource(new StringAsset(WEB_XML), "web.xml");
     }
@@ -173,8 +175,25 @@ class WildFlyDataSourceIT {
         // The role the store holds now still logs in and sees the orders.
         flushPool(management);
         assertThat(user(query)).startsWith(ROLE_PREFIX).isNotEqualTo(first);
+
+        // The application and then the datasource removed, as an administrator does (WildFly refuses to remove a
+        // datasource a deployment depends on): nothing logs in with its configuration any more, so the driver closes
+        // its store once idle, and the store revokes its leases (before, it renewed and re-issued them for as long as
+        // the server ran).
+        execute(management, Operations.createOperation("undeploy", Operations.createAddress("deployment", WAR)));
+        DataSource.removeIfThere(management, dataSource());
+        start = System.nanoTime();
+        while (!engine().leases(ROLE).isEmpty() || !postgres.roles(ROLE_PREFIX).isEmpty()) {
+            assertThat(Duration.ofNanos(System.nanoTime() - start))
+                    .as("the removed datasource's leases revoked and roles dropped; leased " + engine().leases(ROLE)
+                            + ", in the database " + postgres.roles(ROLE_PREFIX))
+                    .isLessThan(PATIENCE);
+            Thread.sleep(200);
+        }
+        long revokedAfter = Duration.ofNanos(System.nanoTime() - start).toMillis();
         System.out.println("WildFly datasource: first login as " + first + ", " + next + " after " + flushes
-                + " pool flushes (" + rotatedAfter + " ms), " + first + " dropped " + droppedAfter + " ms later");
+                + " pool flushes (" + rotatedAfter + " ms), " + first + " dropped " + droppedAfter + " ms later;"
+                + " the datasource removed, its leases revoked " + revokedAfter + " ms later");
     }
 
     @Test
@@ -273,13 +292,15 @@ class WildFlyDataSourceIT {
             add.get("connection-url").set("jdbc:mpsecrets:postgresql://127.0.0.1:" + postgres.port() + "/orders");
             add.get("max-pool-size").set(8);
             composite.get("steps").add(add);
-            connectionProperties(MpSecretsArquillian.server().endpoint().toString(), token)
-                    .forEach((name, value) -> {
-                        ModelNode property = Operations.createAddOperation(Operations.createAddress(
-                                "subsystem", "datasources", "data-source", DATASOURCE, "connection-properties", name));
-                        property.get("value").set(value);
-                        composite.get("steps").add(property);
-                    });
+            Map<String, String> properties = new LinkedHashMap<>(
+                    connectionProperties(MpSecretsArquillian.server().endpoint().toString(), token));
+            properties.put("mpsecrets.jdbc.idle-close", "PT2S"); // the test waits for it once the datasource is gone
+            properties.forEach((name, value) -> {
+                ModelNode property = Operations.createAddOperation(Operations.createAddress(
+                        "subsystem", "datasources", "data-source", DATASOURCE, "connection-properties", name));
+                property.get("value").set(value);
+                composite.get("steps").add(property);
+            });
             execute(management, composite);
         }
 
@@ -300,7 +321,7 @@ class WildFlyDataSourceIT {
             }
         }
 
-        private static void removeIfThere(ManagementClient management, String... address) throws IOException {
+        static void removeIfThere(ManagementClient management, String... address) throws IOException {
             ModelNode read = Operations.createReadResourceOperation(Operations.createAddress(address));
             if (Operations.isSuccessfulOutcome(management.getControllerClient().execute(read))) {
                 ModelNode remove = Operations.createRemoveOperation(Operations.createAddress(address));
