@@ -48,7 +48,7 @@ public final class MpSecretsDriver implements Driver {
     /** Configurations one driver class keeps credentials for; a server has a handful of datasources. */
     static final int MAX_CONFIGURATIONS = 64;
 
-    /** How often an idle configuration is looked for, at most: a tenth of its idle time, at least this often. */
+    /** A configuration is looked at every tenth of its idle time, and at least this often. */
     private static final Duration LONGEST_SWEEP = Duration.ofMinutes(1);
 
     private static final Logger LOG = Logger.getLogger("io.mpsecrets.jdbc");
