@@ -69,7 +69,6 @@ public final class MpSecretsDriver implements Driver {
         final Duration idleClose;
         final List<WeakReference<Connection>> connections = new ArrayList<>();
         int loginsUnderWay;
-        long logins;
         long lastLoginNanos = System.nanoTime();
         ScheduledFuture<?> sweep;
 
@@ -103,11 +102,12 @@ public final class MpSecretsDriver implements Driver {
         if (!acceptsURL(url)) {
             return null; // DriverManager asks every driver
         }
+        Properties given = info == null ? new Properties() : info;
+        String key = key(url, given); // hashed outside the lock every login takes
         Configured configured;
         synchronized (CONFIGURED) {
-            configured = configured(url, info == null ? new Properties() : info);
+            configured = configured(key, url, given);
             configured.loginsUnderWay++; // not closed as idle while this login uses its credentials
-            configured.logins++;
         }
         Connection connection = null;
         try {
@@ -132,35 +132,33 @@ public final class MpSecretsDriver implements Driver {
 
     /**
      * One configuration, made on its first connection: its credentials, target driver and the properties passed on.
-     * Keyed by a hash of the URL and properties (which may hold a store's token), never by the text itself.
+     * Keyed by a hash of the URL and properties (which may hold a store's token), never by the text itself. Under the
+     * lock.
      */
-    private static Configured configured(String url, Properties given) throws SQLException {
-        String key = key(url, given);
-        synchronized (CONFIGURED) { // held by connect() too
-            Configured configured = CONFIGURED.get(key);
-            if (configured == null) {
-                if (CONFIGURED.size() >= MAX_CONFIGURATIONS) {
-                    throw new SQLNonTransientConnectionException(
-                            "mp-secrets: more than " + MAX_CONFIGURATIONS
-                                    + " datasource configurations use jdbc:mpsecrets: in this class loader",
-                            "08001");
-                }
-                String target = JdbcUrls.target(url);
-                JdbcSettings settings = JdbcSettings.of(given);
-                Driver driver = targetDriver(settings, target);
-                Properties passed = new Properties();
-                for (String name : given.stringPropertyNames()) {
-                    if (!name.startsWith("mpsecrets.") && !name.equals("user") && !name.equals("password")) {
-                        passed.setProperty(name, given.getProperty(name));
-                    }
-                }
-                Duration idleClose = idleClose(settings);
-                configured = new Configured(SecretCredentials.of(settings, given), driver, target, passed, idleClose);
-                CONFIGURED.put(key, configured);
-                watch(key, configured);
+    private static Configured configured(String key, String url, Properties given) throws SQLException {
+        Configured configured = CONFIGURED.get(key);
+        if (configured == null) {
+            if (CONFIGURED.size() >= MAX_CONFIGURATIONS) {
+                throw new SQLNonTransientConnectionException(
+                        "mp-secrets: more than " + MAX_CONFIGURATIONS
+                                + " datasource configurations use jdbc:mpsecrets: in this class loader",
+                        "08001");
             }
-            return configured;
+            String target = JdbcUrls.target(url);
+            JdbcSettings settings = JdbcSettings.of(given);
+            Driver driver = targetDriver(settings, target);
+            Properties passed = new Properties();
+            for (String name : given.stringPropertyNames()) {
+                if (!name.startsWith("mpsecrets.") && !name.equals("user") && !name.equals("password")) {
+                    passed.setProperty(name, given.getProperty(name));
+                }
+            }
+            Duration idleClose = idleClose(settings);
+            configured = new Configured(SecretCredentials.of(settings, given), driver, target, passed, idleClose);
+            CONFIGURED.put(key, configured);
+            watch(key, configured);
         }
+        return configured;
     }
 
     private static Duration idleClose(JdbcSettings settings) throws SQLException {
@@ -196,17 +194,13 @@ public final class MpSecretsDriver implements Driver {
      */
     private static void closeIfIdle(String key, Configured configured) {
         List<Connection> tracked = new ArrayList<>();
-        long logins;
         synchronized (CONFIGURED) {
             // Every look forgets the connections collected since: a busy pool's list stays its open connections.
             configured.connections.removeIf(reference -> reference.get() == null);
-            if (CONFIGURED.get(key) != configured
-                    || configured.loginsUnderWay > 0
-                    || System.nanoTime() - configured.lastLoginNanos < configured.idleClose.toNanos()) {
+            if (!idle(key, configured)) {
                 return;
             }
             configured.connections.forEach(reference -> tracked.add(reference.get()));
-            logins = configured.logins;
         }
         for (Connection connection : tracked) {
             if (connection != null && open(connection)) {
@@ -214,8 +208,8 @@ public final class MpSecretsDriver implements Driver {
             }
         }
         synchronized (CONFIGURED) {
-            if (CONFIGURED.get(key) != configured || configured.logins != logins) {
-                return; // logged in meanwhile
+            if (!idle(key, configured)) {
+                return; // a login began or ended meanwhile
             }
             forget(key, configured);
         }
@@ -223,6 +217,13 @@ public final class MpSecretsDriver implements Driver {
                 + configured.credentials.describe() + ": no open connection and no login for " + configured.idleClose
                 + "; its next login opens them again");
         configured.credentials.close();
+    }
+
+    /** Still served, with no login under way and none ended within its idle time. Under the lock. */
+    private static boolean idle(String key, Configured configured) {
+        return CONFIGURED.get(key) == configured
+                && configured.loginsUnderWay == 0
+                && System.nanoTime() - configured.lastLoginNanos >= configured.idleClose.toNanos();
     }
 
     /** Whether a connection may still be in use: open, or not known to be closed. */
