@@ -76,9 +76,6 @@ class ServerDataSourceIT {
 
     private static final Duration RUN = Duration.ofSeconds(Long.getLong("mpsecrets.it.load.seconds", 12));
     private static final int CLIENTS = 8;
-    private static final String ROLE = "orders";
-    /** The names the engine gives the roles of {@link #ROLE}. */
-    private static final String ROLE_PREFIX = "V_ORDERS_";
 
     static final Path TEMPLATE = Path.of("src/test/liberty/orders-datasource.xml");
     private static final String DATASOURCE_FILE = "orders-datasource.xml";
@@ -100,17 +97,7 @@ class ServerDataSourceIT {
     static synchronized WebArchive orders() throws Exception {
         if (postgres == null) {
             postgres = OrdersPostgres.start();
-            MockDatabase engine = engine();
-            engine.passwordPrefix(LeakGuard.CANARY + "-");
-            engine.connection("orders-db", postgres.admin());
-            engine.postgresRole(
-                    ROLE,
-                    "orders-db",
-                    List.of("GRANT SELECT ON orders TO \"{{name}}\""),
-                    // renewed at 4 s (two thirds), capped by the max TTL: the store takes a new lease every 4 s and
-                    // revokes the old one 2 s later (the grace, and the old lease's end)
-                    Duration.ofSeconds(6),
-                    Duration.ofSeconds(8));
+            OrdersRole.define(postgres);
             Path token = Path.of(System.getProperty("it.work.dir"), "server-datasource-vault-token");
             Files.writeString(token, MpSecretsArquillian.server().vault().rootToken(), StandardCharsets.UTF_8);
             String variables = "<server>\n"
@@ -145,10 +132,6 @@ class ServerDataSourceIT {
                 postgres = null;
             }
         }
-    }
-
-    private static MockDatabase engine() {
-        return MpSecretsArquillian.server().vault().database();
     }
 
     private static Path overrides() {
@@ -192,7 +175,7 @@ class ServerDataSourceIT {
             throws Exception {
         URI query = URI.create("http://127.0.0.1:" + orders.getPort() + orders.getPath() + "api/orders-db");
         int warmUp = warmUp(query);
-        long issuedBefore = engine().issued(ROLE);
+        long issuedBefore = OrdersRole.engine().issued(OrdersRole.NAME);
 
         LongAdder requests = new LongAdder();
         List<String> failures = Collections.synchronizedList(new ArrayList<>());
@@ -236,7 +219,7 @@ class ServerDataSourceIT {
         } finally {
             clients.shutdownNow();
         }
-        long issued = engine().issued(ROLE) - issuedBefore;
+        long issued = OrdersRole.engine().issued(OrdersRole.NAME) - issuedBefore;
 
         // Every role the clients saw that is no longer leased was dropped; what is left is leased (in service, or
         // replaced and within its grace), and no more roles than that: checked when no issue or revocation is
@@ -245,7 +228,7 @@ class ServerDataSourceIT {
         List<String> left;
         long waitFrom = System.nanoTime();
         while (true) {
-            left = postgres.roles(ROLE_PREFIX);
+            left = postgres.roles(OrdersRole.USER_PREFIX);
             Set<String> leased = leasedUsers();
             boolean settled = leased.containsAll(left)
                     && seen.stream().filter(user -> !leased.contains(user)).noneMatch(left::contains);
@@ -274,7 +257,7 @@ class ServerDataSourceIT {
         assertThat(failures).as("failed requests of " + requests.sum()).isEmpty();
         assertThat(requests.sum()).isPositive();
         assertThat(seen).as("database users the pool logged in as").hasSizeGreaterThan(1);
-        assertThat(seen).allSatisfy(user -> assertThat(user).startsWith(ROLE_PREFIX));
+        assertThat(seen).allSatisfy(user -> assertThat(user).startsWith(OrdersRole.USER_PREFIX));
         assertThat(dropped).as("roles dropped after their grace").isGreaterThanOrEqualTo(seen.size() - 2L);
         // the role in service, and the one replaced within its grace (2 s, a new role every 4 s)
         assertThat(left).as("roles left").hasSizeLessThanOrEqualTo(2);
@@ -326,8 +309,8 @@ class ServerDataSourceIT {
 
     /** The database users of the engine's leases in force (issued, not yet revoked or expired). */
     private static Set<String> leasedUsers() {
-        MockDatabase engine = engine();
-        return engine.leases(ROLE).stream()
+        MockDatabase engine = OrdersRole.engine();
+        return engine.leases(OrdersRole.NAME).stream()
                 .map(engine::username)
                 .filter(Objects::nonNull)
                 .collect(Collectors.toSet());

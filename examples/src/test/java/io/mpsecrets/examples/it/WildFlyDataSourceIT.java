@@ -7,7 +7,6 @@ import io.mpsecrets.examples.serverds.OrdersQueryResource;
 import io.mpsecrets.testkit.arquillian.MpSecretsArquillian;
 import io.mpsecrets.testkit.files.TempDirectory;
 import io.mpsecrets.testkit.leak.LeakGuard;
-import io.mpsecrets.testkit.vault.MockDatabase;
 import jakarta.json.JsonObject;
 import java.io.IOException;
 import java.net.URI;
@@ -72,8 +71,6 @@ class WildFlyDataSourceIT {
     static final List<String> MODULE_DEPENDENCIES =
             List.of("java.sql", "java.net.http", "java.logging", "jakarta.json.api", "org.eclipse.parsson");
 
-    private static final String ROLE = "orders";
-    private static final String ROLE_PREFIX = "V_ORDERS_";
     /** Long enough for a loaded machine; a bound on a hang, not a measurement. */
     private static final Duration PATIENCE = Duration.ofSeconds(90);
 
@@ -141,8 +138,8 @@ class WildFlyDataSourceIT {
             @ArquillianResource URL orders, @ArquillianResource ManagementClient management) throws Exception {
         URI query = URI.create("http://127.0.0.1:" + orders.getPort() + orders.getPath() + "api/orders-db");
         String first = user(query);
-        assertThat(first).startsWith(ROLE_PREFIX);
-        long issued = engine().issued(ROLE);
+        assertThat(first).startsWith(OrdersRole.USER_PREFIX);
+        long issued = OrdersRole.engine().issued(OrdersRole.NAME);
 
         // The store takes a new lease at two thirds of the old one's 6 s; each new physical connection logs in with
         // the role the store holds then.
@@ -159,13 +156,13 @@ class WildFlyDataSourceIT {
             next = user(query);
         }
         long rotatedAfter = Duration.ofNanos(System.nanoTime() - start).toMillis();
-        assertThat(next).startsWith(ROLE_PREFIX);
-        assertThat(engine().issued(ROLE))
+        assertThat(next).startsWith(OrdersRole.USER_PREFIX);
+        assertThat(OrdersRole.engine().issued(OrdersRole.NAME))
                 .as("roles Vault issued since the first")
                 .isGreaterThan(issued);
 
         start = System.nanoTime();
-        while (postgres.roles(ROLE_PREFIX).contains(first)) {
+        while (postgres.roles(OrdersRole.USER_PREFIX).contains(first)) {
             assertThat(Duration.ofNanos(System.nanoTime() - start))
                     .as("the replaced role " + first + " dropped after its grace")
                     .isLessThan(PATIENCE);
@@ -174,7 +171,7 @@ class WildFlyDataSourceIT {
         long droppedAfter = Duration.ofNanos(System.nanoTime() - start).toMillis();
         // The role the store holds now still logs in and sees the orders.
         flushPool(management);
-        assertThat(user(query)).startsWith(ROLE_PREFIX).isNotEqualTo(first);
+        assertThat(user(query)).startsWith(OrdersRole.USER_PREFIX).isNotEqualTo(first);
 
         // The application and then the datasource removed, as an administrator does (WildFly refuses to remove a
         // datasource a deployment depends on): nothing logs in with its configuration any more, so the driver closes
@@ -183,10 +180,12 @@ class WildFlyDataSourceIT {
         execute(management, Operations.createOperation("undeploy", Operations.createAddress("deployment", WAR)));
         DataSource.removeIfThere(management, dataSource());
         start = System.nanoTime();
-        while (!engine().leases(ROLE).isEmpty() || !postgres.roles(ROLE_PREFIX).isEmpty()) {
+        while (!OrdersRole.engine().leases(OrdersRole.NAME).isEmpty()
+                || !postgres.roles(OrdersRole.USER_PREFIX).isEmpty()) {
             assertThat(Duration.ofNanos(System.nanoTime() - start))
-                    .as("the removed datasource's leases revoked and roles dropped; leased " + engine().leases(ROLE)
-                            + ", in the database " + postgres.roles(ROLE_PREFIX))
+                    .as("the removed datasource's leases revoked and roles dropped; leased "
+                            + OrdersRole.engine().leases(OrdersRole.NAME) + ", in the database "
+                            + postgres.roles(OrdersRole.USER_PREFIX))
                     .isLessThan(PATIENCE);
             Thread.sleep(200);
         }
@@ -230,10 +229,6 @@ class WildFlyDataSourceIT {
         execute(management, flush);
     }
 
-    private static MockDatabase engine() {
-        return MpSecretsArquillian.server().vault().database();
-    }
-
     private static String[] dataSource() {
         return new String[] {"subsystem", "datasources", "data-source", DATASOURCE};
     }
@@ -263,15 +258,7 @@ class WildFlyDataSourceIT {
         @Override
         public void setup(ManagementClient management, String containerId) throws Exception {
             postgres = OrdersPostgres.start();
-            MockDatabase engine = engine();
-            engine.passwordPrefix(LeakGuard.CANARY + "-");
-            engine.connection("orders-db", postgres.admin());
-            engine.postgresRole(
-                    ROLE,
-                    "orders-db",
-                    List.of("GRANT SELECT ON orders TO \"{{name}}\""),
-                    Duration.ofSeconds(6),
-                    Duration.ofSeconds(8));
+            OrdersRole.define(postgres);
             tokenDirectory = TempDirectory.create("mpsecrets-wildfly-datasource");
             Path token = Files.writeString(
                     tokenDirectory.path().resolve("vault-token"),
