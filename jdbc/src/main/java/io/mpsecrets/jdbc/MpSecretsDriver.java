@@ -173,14 +173,7 @@ public final class MpSecretsDriver implements Driver {
     private static void watch(String key, Configured configured) {
         if (sweeper == null) {
             // The thread carries this driver's class loader, not the application's that happens to log in first.
-            Thread current = Thread.currentThread();
-            ClassLoader previous = current.getContextClassLoader();
-            current.setContextClassLoader(MpSecretsDriver.class.getClassLoader());
-            try {
-                sweeper = DaemonScheduler.start("mpsecrets-jdbc-idle");
-            } finally {
-                current.setContextClassLoader(previous);
-            }
+            sweeper = DaemonScheduler.start("mpsecrets-jdbc-idle", MpSecretsDriver.class.getClassLoader());
         }
         long period = Math.max(1, Math.min(configured.idleClose.toNanos() / 10, LONGEST_SWEEP.toNanos()));
         configured.sweep = sweeper.scheduleWithFixedDelay(

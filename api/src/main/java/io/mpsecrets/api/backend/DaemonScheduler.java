@@ -22,7 +22,19 @@ public final class DaemonScheduler {
      * @return the scheduler; a cancelled task leaves its queue at once
      */
     public static ScheduledThreadPoolExecutor start(String threadName) {
-        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        return start(threadName, Thread.currentThread().getContextClassLoader());
+    }
+
+    /**
+     * A new scheduler as {@link #start(String)} makes, whose thread runs with {@code loader} as its context class
+     * loader: for work that belongs to a library's class loader rather than to the application that happens to call
+     * first (a JDBC driver a server loads once for all its datasources).
+     *
+     * @param threadName the thread's name
+     * @param loader the thread's context class loader
+     * @return the scheduler; a cancelled task leaves its queue at once
+     */
+    public static ScheduledThreadPoolExecutor start(String threadName, ClassLoader loader) {
         ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, runnable -> {
             Thread thread = new Thread(runnable, threadName);
             thread.setDaemon(true);

@@ -1,8 +1,12 @@
 package io.mpsecrets.api.backend;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -10,7 +14,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
-/** {@link DaemonScheduler#stop}: what a store's close relies on to lose nothing a server already did. */
+/**
+ * {@link DaemonScheduler#stop}: what a store's close relies on to lose nothing a server already did; and the loader a
+ * scheduler's thread runs with.
+ */
 class DaemonSchedulerTest {
 
     @Test
@@ -59,5 +66,20 @@ class DaemonSchedulerTest {
 
         assertTrue(interrupted.await(10, TimeUnit.SECONDS), "interrupted once the patience ran out");
         assertTrue(scheduler.awaitTermination(10, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void aSchedulerStartedWithALoaderRunsItsTasksWithThatLoaderNotTheCallers() throws Exception {
+        ClassLoader library = new URLClassLoader(new URL[0], null);
+        assertNotSame(library, Thread.currentThread().getContextClassLoader());
+        ScheduledThreadPoolExecutor executor = DaemonScheduler.start("daemon-scheduler-test-loader", library);
+        try {
+            assertSame(
+                    library,
+                    executor.submit(() -> Thread.currentThread().getContextClassLoader())
+                            .get(5, TimeUnit.SECONDS));
+        } finally {
+            DaemonScheduler.stop(executor, Duration.ofSeconds(5));
+        }
     }
 }
