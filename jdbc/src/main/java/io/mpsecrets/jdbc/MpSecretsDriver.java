@@ -48,6 +48,9 @@ public final class MpSecretsDriver implements Driver {
     /** Configurations one driver class keeps credentials for; a server has a handful of datasources. */
     static final int MAX_CONFIGURATIONS = 64;
 
+    /** A configuration's connection list is first pruned at this size. */
+    private static final int PRUNE_FLOOR = 64;
+
     /** A configuration is looked at every tenth of its idle time, and at least this often. */
     private static final Duration LONGEST_SWEEP = Duration.ofMinutes(1);
 
@@ -68,6 +71,9 @@ public final class MpSecretsDriver implements Driver {
         final Properties passed;
         final Duration idleClose;
         final List<WeakReference<Connection>> connections = new ArrayList<>();
+        /** The list's size at which the references the collector cleared are dropped: twice what was left. */
+        int pruneAt = PRUNE_FLOOR;
+
         int loginsUnderWay;
         long lastLoginNanos = System.nanoTime();
         ScheduledFuture<?> sweep;
@@ -78,6 +84,15 @@ public final class MpSecretsDriver implements Driver {
             this.target = target;
             this.passed = passed;
             this.idleClose = idleClose;
+        }
+
+        /** Tracks a connection a login opened; the list stays within twice the connections not yet collected. */
+        void track(Connection connection) {
+            connections.add(new WeakReference<>(connection));
+            if (connections.size() >= pruneAt) {
+                connections.removeIf(reference -> reference.get() == null);
+                pruneAt = Math.max(PRUNE_FLOOR, 2 * connections.size());
+            }
         }
     }
 
@@ -124,7 +139,7 @@ public final class MpSecretsDriver implements Driver {
                 configured.loginsUnderWay--;
                 configured.lastLoginNanos = System.nanoTime();
                 if (connection != null) {
-                    configured.connections.add(new WeakReference<>(connection));
+                    configured.track(connection);
                 }
             }
         }
@@ -188,8 +203,6 @@ public final class MpSecretsDriver implements Driver {
     private static void closeIfIdle(String key, Configured configured) {
         List<Connection> tracked = new ArrayList<>();
         synchronized (CONFIGURED) {
-            // Every look forgets the connections collected since: a busy pool's list stays its open connections.
-            configured.connections.removeIf(reference -> reference.get() == null);
             if (!idle(key, configured)) {
                 return;
             }
