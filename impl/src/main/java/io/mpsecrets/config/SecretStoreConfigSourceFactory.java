@@ -41,12 +41,21 @@ public final class SecretStoreConfigSourceFactory implements ConfigSourceFactory
                 .orElseThrow(() -> new ConfigurationException(StoreSettings.SOURCES
                         + " is set but mp-secrets' interceptors are not installed in this config"));
         List<ConfigSource> sources = new ArrayList<>();
-        for (String store : stores) {
-            // Fails here, naming the store and what is on the class path, when no backend of that name is.
-            runtime.backends().store(store, StoreSettings.SOURCES);
-            StoreSettings storeSettings = StoreSettings.read(store, settings, context.iterateNames());
-            sources.add(new SecretStoreConfigSource(
-                    store, storeSettings.ordinal(), StoreProperties.fetch(runtime.stores(), storeSettings, settings)));
+        try {
+            for (String store : stores) {
+                // Fails here, naming the store and what is on the class path, when no backend of that name is.
+                runtime.backends().store(store, StoreSettings.SOURCES);
+                StoreSettings storeSettings = StoreSettings.read(store, settings, context.iterateNames());
+                sources.add(new SecretStoreConfigSource(
+                        store,
+                        storeSettings.ordinal(),
+                        StoreProperties.fetch(runtime.stores(), storeSettings, settings)));
+            }
+        } catch (RuntimeException | Error e) {
+            // The config's build fails with this: no application will hold the config, so none could close the
+            // runtime the build made, whose stores and rotation watcher the fetches above opened.
+            runtime.close();
+            throw e;
         }
         return sources;
     }

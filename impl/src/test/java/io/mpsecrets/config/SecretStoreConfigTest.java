@@ -258,6 +258,31 @@ class SecretStoreConfigTest {
         assertEquals(LeakGuard.CANARY, config(values).getValue("db.password", String.class));
     }
 
+    /**
+     * A config whose build a store's secret stopped never reaches the application, so nobody could close the runtime
+     * the build had made: its rotation watcher went on checking the store, and reporting failures, for as long as the
+     * process ran.
+     */
+    @Test
+    void aBuildAStoreRefusedLeavesNoRuntimeRunning() throws IOException {
+        String application = "refused" + Long.toHexString(System.nanoTime());
+        mount("db.password", LeakGuard.CANARY);
+        mount("mpsecrets.vault.address", "https://attacker.example");
+        assertThrows(
+                ConfigurationException.class,
+                () -> config(Map.of(
+                        "mpsecrets.app",
+                        application,
+                        "mpsecrets.sources",
+                        "file",
+                        "mpsecrets.file.dir",
+                        dir.toString(),
+                        "mpsecrets.rotation.interval",
+                        "PT0.1S")));
+        assertThat(Thread.getAllStackTraces().keySet())
+                .noneSatisfy(thread -> assertThat(thread.getName()).startsWith("mpsecrets-rotation-" + application));
+    }
+
     @Test
     void aListedStoreThatCanServeNothingSaysWhatToAdd() {
         ConfigurationException refused = assertThrows(
